@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Portal.Api.Accounts;
+
+/// <summary>`Authorization: Bearer &lt;token&gt;` for the API: the request acts as the token's owner.</summary>
+public sealed class ApiTokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers[HeaderNames.Authorization].ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return AuthenticateResult.NoResult();
+        var presented = header["Bearer ".Length..].Trim();
+        if (presented.Length == 0)
+            return AuthenticateResult.Fail("The bearer token is empty.");
+
+        var tokens = Context.RequestServices.GetRequiredService<ApiTokenService>();
+        var userId = await tokens.AuthenticateAsync(presented, Context.RequestAborted);
+        if (userId is null)
+            return AuthenticateResult.Fail("The token is unknown, expired or revoked.");
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.Value.ToString())], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 401;
+        Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
+        return Response.WriteAsJsonAsync(new
+        {
+            type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+            title = "Unauthorized",
+            status = 401,
+            detail = "Send a valid API token: 'Authorization: Bearer <token>'. Create one under Account → API tokens.",
+        }, cancellationToken: Context.RequestAborted);
+    }
+}

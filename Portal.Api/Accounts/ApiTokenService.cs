@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Accounts;
+using Portal.Data.Audit;
+
+namespace Portal.Api.Accounts;
+
+/// <summary>
+/// Personal API tokens: "cpt_" + 40 random base32 characters. Only the SHA-256 of the token is stored;
+/// the prefix (first 12 characters) is kept in clear so a person can tell tokens apart.
+/// </summary>
+public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
+{
+    public const string TokenPrefix = "cpt_";
+    public const int DefaultDays = 90;
+    public const int MaxDays = 365;
+    private const int PrefixLength = 12;
+
+    public async Task<IReadOnlyList<ApiTokenDto>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return await db.ApiTokens.AsNoTracking()
+            .Where(t => t.UserId == caller.UserId)
+            .OrderByDescending(t => t.CreatedAt)
+            .Select(t => new ApiTokenDto(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt,
+                t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now)))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<Outcome<CreatedApiTokenDto>> CreateAsync(Caller caller, ApiTokenInput input, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var name = errors.Text("name", input.Name, 100, required: true, "Name");
+        var days = input.ExpiresInDays ?? DefaultDays;
+        if (days is < 1 or > MaxDays)
+            errors.Add("expiresInDays", $"A token expires after 1 to {MaxDays} days.");
+        if (errors.Any)
+            return errors.ToOutcome<CreatedApiTokenDto>();
+
+        var secret = TokenPrefix + Base32(RandomNumberGenerator.GetBytes(25));
+        var now = time.GetUtcNow();
+        var token = new ApiToken
+        {
+            UserId = caller.UserId,
+            Name = name!,
+            Prefix = secret[..PrefixLength],
+            SecretHash = Hash(secret),
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(days),
+        };
+        db.ApiTokens.Add(token);
+        await db.SaveAsAsync(caller, cancellationToken);
+        return new CreatedApiTokenDto(secret, ToDto(token, now));
+    }
+
+    public async Task<Outcome<ApiTokenDto>> RevokeAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id && t.UserId == caller.UserId, cancellationToken);
+        if (token is null)
+            return new Outcome<ApiTokenDto>.NotFound($"You have no token with id {id}.");
+        var now = time.GetUtcNow();
+        token.RevokedAt ??= now;
+        await db.SaveAsAsync(caller, cancellationToken);
+        return ToDto(token, now);
+    }
+
+    /// <summary>The user a presented token acts as, or null when it is unknown, revoked or expired.</summary>
+    public async Task<Guid?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
+    {
+        var hash = Hash(presented);
+        var now = time.GetUtcNow();
+        var token = await db.ApiTokens
+            .Where(t => t.SecretHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
+            .Select(t => new { t.Id, t.UserId, t.LastUsedAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (token is null)
+            return null;
+        // Last use is informative: write it at most once a minute per token, not on every request.
+        if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
+            await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
+        return token.UserId;
+    }
+
+    /// <summary>
+    /// Makes sure a token with exactly this value exists for the bootstrap consortium admin, so scripts,
+    /// compose and CI can drive a fresh portal. An existing revoked or expired one is brought back.
+    /// </summary>
+    public async Task EnsureBootstrapTokenAsync(string value, Guid adminUserId, CancellationToken cancellationToken)
+    {
+        var hash = Hash(value);
+        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.SecretHash == hash, cancellationToken);
+        if (token is null)
+        {
+            db.ApiTokens.Add(new ApiToken
+            {
+                UserId = adminUserId,
+                Name = "bootstrap (PORTAL_BOOTSTRAP_TOKEN)",
+                Prefix = value.Length > PrefixLength ? value[..PrefixLength] : value[..Math.Min(4, value.Length)],
+                SecretHash = hash,
+                CreatedAt = time.GetUtcNow(),
+            });
+        }
+        else
+        {
+            token.UserId = adminUserId;
+            token.RevokedAt = null;
+            token.ExpiresAt = null;
+        }
+        db.Actor = AuditActor.System;
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static ApiTokenDto ToDto(ApiToken t, DateTimeOffset now) =>
+        new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt,
+            t.RevokedAt is null && (t.ExpiresAt is null || t.ExpiresAt > now));
+
+    private static string Base32(byte[] bytes)
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        var output = new StringBuilder(bytes.Length * 8 / 5 + 1);
+        int buffer = 0, bits = 0;
+        foreach (var b in bytes)
+        {
+            buffer = (buffer << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                output.Append(alphabet[(buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        if (bits > 0)
+            output.Append(alphabet[(buffer << (5 - bits)) & 31]);
+        return output.ToString();
+    }
+}

@@ -1,0 +1,176 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Organizations;
+
+namespace Portal.Api.Memberships;
+
+/// <summary>
+/// Members and join requests. A user asks to join; the organisation's admins (or a consortium
+/// admin) approve or decline, change roles and remove members. An organisation keeps at least one admin.
+/// </summary>
+public sealed class MembershipService(PortalDbContext db)
+{
+    private const string AdminsOnly = "Only this organisation's admins (or a consortium admin) can manage its members.";
+
+    public async Task<Outcome<IReadOnlyList<MemberDto>>> MembersAsync(Guid organizationId, CancellationToken cancellationToken)
+    {
+        if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
+            return new Outcome<IReadOnlyList<MemberDto>>.NotFound($"There is no organisation with id {organizationId}.");
+        var members = await db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId)
+            .OrderByDescending(m => m.Role).ThenBy(m => m.User!.DisplayName)
+            .Select(m => new MemberDto(m.UserId, m.User!.DisplayName, m.User.Email ?? "", m.Role, m.JoinedAt))
+            .ToListAsync(cancellationToken);
+        return members;
+    }
+
+    public async Task<Outcome<MemberDto>> SetRoleAsync(Caller caller, Guid organizationId, Guid userId, MemberRoleInput input, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdminOf(organizationId))
+            return new Outcome<MemberDto>.Forbidden(AdminsOnly);
+        if (!TryParseRole(input.Role, required: true, out var role, out var errors))
+            return errors.ToOutcome<MemberDto>();
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken);
+        if (membership is null)
+            return new Outcome<MemberDto>.NotFound("That user is not a member of this organisation.");
+        if (membership.Role == MemberRole.Admin && role != MemberRole.Admin && await IsLastAdminAsync(organizationId, cancellationToken))
+            return new Outcome<MemberDto>.Conflict("This is the organisation's last admin: make another member admin first.");
+        membership.Role = role;
+        await db.SaveAsAsync(caller, cancellationToken);
+        return await MemberAsync(organizationId, userId, cancellationToken);
+    }
+
+    public async Task<Outcome<bool>> RemoveAsync(Caller caller, Guid organizationId, Guid userId, CancellationToken cancellationToken)
+    {
+        // Members may leave on their own; removing someone else takes an admin.
+        if (caller.UserId != userId && !caller.IsAdminOf(organizationId))
+            return new Outcome<bool>.Forbidden(AdminsOnly);
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken);
+        if (membership is null)
+            return new Outcome<bool>.NotFound("That user is not a member of this organisation.");
+        if (membership.Role == MemberRole.Admin && await IsLastAdminAsync(organizationId, cancellationToken))
+            return new Outcome<bool>.Conflict("This is the organisation's last admin: make another member admin first.");
+        db.Memberships.Remove(membership);
+        await db.SaveAsAsync(caller, cancellationToken);
+        return true;
+    }
+
+    public async Task<Outcome<JoinRequestDto>> RequestToJoinAsync(Caller caller, Guid organizationId, JoinRequestInput input, CancellationToken cancellationToken)
+    {
+        if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
+            return new Outcome<JoinRequestDto>.NotFound($"There is no organisation with id {organizationId}.");
+        if (caller.IsMemberOf(organizationId))
+            return new Outcome<JoinRequestDto>.Conflict("You are already a member of this organisation.");
+        var errors = new ValidationErrors();
+        var message = errors.Text("message", input.Message, 1000, required: false, "Message");
+        TryParseRole(input.Role, required: false, out var role, out var roleErrors);
+        if (errors.Any || roleErrors.Any)
+            return (errors.Any ? errors : roleErrors).ToOutcome<JoinRequestDto>();
+        if (await db.JoinRequests.AnyAsync(r => r.OrganizationId == organizationId && r.UserId == caller.UserId && r.Status == JoinRequestStatus.Pending, cancellationToken))
+            return new Outcome<JoinRequestDto>.Conflict("You already asked to join this organisation; its admins have not decided yet.");
+
+        var request = new JoinRequest
+        {
+            OrganizationId = organizationId,
+            UserId = caller.UserId,
+            RequestedRole = role,
+            Message = message,
+            Status = JoinRequestStatus.Pending,
+            CreatedAt = db.Now,
+        };
+        db.JoinRequests.Add(request);
+        if (await db.SaveAsAsync(caller, cancellationToken) == SaveResult.Duplicate)
+            return new Outcome<JoinRequestDto>.Conflict("You already asked to join this organisation; its admins have not decided yet.");
+        return (await JoinRequestAsync(request.Id, cancellationToken))!;
+    }
+
+    public async Task<Outcome<IReadOnlyList<JoinRequestDto>>> PendingRequestsAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdminOf(organizationId))
+            return new Outcome<IReadOnlyList<JoinRequestDto>>.Forbidden("Only this organisation's admins can see its join requests.");
+        var requests = await ProjectRequests(db.JoinRequests.Where(r => r.OrganizationId == organizationId && r.Status == JoinRequestStatus.Pending))
+            .ToListAsync(cancellationToken);
+        return requests;
+    }
+
+    /// <summary>Approves (creating the membership) or declines a pending request.</summary>
+    public async Task<Outcome<JoinRequestDto>> DecideAsync(Caller caller, Guid requestId, bool approve, CancellationToken cancellationToken)
+    {
+        var request = await db.JoinRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
+        if (request is null)
+            return new Outcome<JoinRequestDto>.NotFound($"There is no join request with id {requestId}.");
+        if (!caller.IsAdminOf(request.OrganizationId))
+            return new Outcome<JoinRequestDto>.Forbidden("Only this organisation's admins can decide on its join requests.");
+        if (request.Status != JoinRequestStatus.Pending)
+            return new Outcome<JoinRequestDto>.Conflict($"This request was already {Naming.ToSnakeCase(request.Status)}.");
+
+        request.Status = approve ? JoinRequestStatus.Approved : JoinRequestStatus.Declined;
+        request.DecidedAt = db.Now;
+        request.DecidedByUserId = caller.UserId;
+        if (approve && !await db.Memberships.AnyAsync(m => m.OrganizationId == request.OrganizationId && m.UserId == request.UserId, cancellationToken))
+        {
+            db.Memberships.Add(new Membership
+            {
+                OrganizationId = request.OrganizationId,
+                UserId = request.UserId,
+                Role = request.RequestedRole,
+                JoinedAt = db.Now,
+            });
+        }
+        await db.SaveAsAsync(caller, cancellationToken);
+        return (await JoinRequestAsync(requestId, cancellationToken))!;
+    }
+
+    public async Task<MeDto?> MeAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new
+            {
+                u.Id,
+                u.DisplayName,
+                Email = u.Email ?? "",
+                u.IsConsortiumAdmin,
+                Memberships = u.Memberships.OrderBy(m => m.Organization!.Name)
+                    .Select(m => new MembershipDto(m.OrganizationId, m.Organization!.Name, m.Role)).ToList(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (user is null)
+            return null;
+        var requests = await ProjectRequests(db.JoinRequests.Where(r => r.UserId == userId)).Take(50).ToListAsync(cancellationToken);
+        return new MeDto(user.Id, user.DisplayName, user.Email, user.IsConsortiumAdmin, user.Memberships, requests);
+    }
+
+    private async Task<Outcome<MemberDto>> MemberAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken) =>
+        (await db.Memberships.AsNoTracking()
+            .Where(m => m.OrganizationId == organizationId && m.UserId == userId)
+            .Select(m => new MemberDto(m.UserId, m.User!.DisplayName, m.User.Email ?? "", m.Role, m.JoinedAt))
+            .FirstAsync(cancellationToken));
+
+    private Task<JoinRequestDto?> JoinRequestAsync(Guid id, CancellationToken cancellationToken) =>
+        ProjectRequests(db.JoinRequests.Where(r => r.Id == id)).FirstOrDefaultAsync(cancellationToken);
+
+    private async Task<bool> IsLastAdminAsync(Guid organizationId, CancellationToken cancellationToken) =>
+        await db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == MemberRole.Admin, cancellationToken) <= 1;
+
+    private static IQueryable<JoinRequestDto> ProjectRequests(IQueryable<JoinRequest> requests) =>
+        requests.AsNoTracking().OrderByDescending(r => r.CreatedAt).Select(r => new JoinRequestDto(
+            r.Id, r.OrganizationId, r.Organization!.Name, r.UserId, r.User!.DisplayName, r.User.Email ?? "",
+            r.RequestedRole, r.Message, r.Status, r.CreatedAt, r.DecidedAt));
+
+    private static bool TryParseRole(string? text, bool required, out MemberRole role, out ValidationErrors errors)
+    {
+        errors = new ValidationErrors();
+        role = MemberRole.Member;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required)
+                errors.Add("role", "Role is required: member, developer or admin.");
+            return !required;
+        }
+        if (Naming.TryParseSnakeCase(text.Trim(), out role))
+            return true;
+        errors.Add("role", $"Role must be member, developer or admin, not '{text}'.");
+        return false;
+    }
+}

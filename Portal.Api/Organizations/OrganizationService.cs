@@ -1,0 +1,194 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Organizations;
+
+namespace Portal.Api.Organizations;
+
+/// <summary>Queries and rules for organisations, shared by the API and the Blazor pages.</summary>
+public sealed class OrganizationService(PortalDbContext db)
+{
+    private static readonly string[] SortKeys = ["name", "kind", "country", "created", "updated"];
+
+    public async Task<Outcome<PagedList<OrganizationDto>>> ListAsync(OrganizationQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
+        var filtered = Filter(query, errors);
+        var sorted = filtered is null ? null : Sort(filtered, query.Sort, errors);
+        if (errors.Any || sorted is null)
+            return errors.ToOutcome<PagedList<OrganizationDto>>();
+
+        var total = await filtered!.CountAsync(cancellationToken);
+        var items = await Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
+        return new PagedList<OrganizationDto>(items, total, page, pageSize);
+    }
+
+    /// <summary>Every organisation matching the filter, in the requested order, for CSV export.</summary>
+    public Outcome<IAsyncEnumerable<OrganizationDto>> Export(OrganizationQuery query)
+    {
+        var errors = new ValidationErrors();
+        var filtered = Filter(query, errors);
+        var sorted = filtered is null ? null : Sort(filtered, query.Sort, errors);
+        if (errors.Any || sorted is null)
+            return errors.ToOutcome<IAsyncEnumerable<OrganizationDto>>();
+        return new Outcome<IAsyncEnumerable<OrganizationDto>>.Success(Project(sorted).AsAsyncEnumerable());
+    }
+
+    public async Task<Outcome<OrganizationDto>> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var dto = await Project(db.Organizations.Where(o => o.Id == id)).FirstOrDefaultAsync(cancellationToken);
+        return dto is null ? NotFound(id) : dto;
+    }
+
+    public async Task<Outcome<OrganizationDto>> CreateAsync(Caller caller, OrganizationInput input, CancellationToken cancellationToken)
+    {
+        if (!caller.IsConsortiumAdmin)
+            return new Outcome<OrganizationDto>.Forbidden("Only consortium admins can create organisations.");
+
+        var (valid, errors) = await OrganizationValidator.ValidateAsync(db, input, null, cancellationToken);
+        if (valid is null)
+            return errors.ToOutcome<OrganizationDto>();
+
+        var now = db.Now;
+        var organization = new Organization
+        {
+            Name = valid.Name,
+            Kind = valid.Kind,
+            Country = valid.Country,
+            Website = valid.Website,
+            Description = valid.Description,
+            Alliances = valid.Alliances,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Organizations.Add(organization);
+        return await SaveAsync(caller, organization.Id, cancellationToken);
+    }
+
+    public async Task<Outcome<OrganizationDto>> UpdateAsync(Caller caller, Guid id, OrganizationInput input, CancellationToken cancellationToken)
+    {
+        var organization = await db.Organizations.Include(o => o.Alliances).FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (organization is null)
+            return NotFound(id);
+        if (!caller.IsAdminOf(id))
+            return new Outcome<OrganizationDto>.Forbidden("Only this organisation's admins (or a consortium admin) can edit it.");
+
+        var (valid, errors) = await OrganizationValidator.ValidateAsync(db, input, id, cancellationToken);
+        if (input.Version is null)
+            errors.Add("version", "Send the version you read (the 'version' field), so that a change made meanwhile is not overwritten.");
+        if (valid is null || errors.Any)
+            return errors.ToOutcome<OrganizationDto>();
+
+        // Compare against the version the editor read, not the one just loaded.
+        db.Entry(organization).Property(o => o.Version).OriginalValue = input.Version!.Value;
+        organization.Name = valid.Name;
+        organization.Kind = valid.Kind;
+        organization.Country = valid.Country;
+        organization.Website = valid.Website;
+        organization.Description = valid.Description;
+        organization.Alliances.Clear();
+        organization.Alliances.AddRange(valid.Alliances);
+        organization.UpdatedAt = db.Now;
+        return await SaveAsync(caller, id, cancellationToken);
+    }
+
+    public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        if (!caller.IsConsortiumAdmin)
+            return new Outcome<bool>.Forbidden("Only consortium admins can delete organisations.");
+        var organization = await db.Organizations.Include(o => o.Alliances).FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        if (organization is null)
+            return new Outcome<bool>.NotFound($"There is no organisation with id {id}.");
+        db.Organizations.Remove(organization);
+        await db.SaveAsAsync(caller, cancellationToken);
+        return true;
+    }
+
+    private async Task<Outcome<OrganizationDto>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
+        await db.SaveAsAsync(caller, cancellationToken) switch
+        {
+            SaveResult.Conflict => new Outcome<OrganizationDto>.Conflict(
+                "Someone else changed this organisation after you opened it. Reload it to see their change, then apply yours again."),
+            SaveResult.Duplicate => new Outcome<OrganizationDto>.Invalid(new Dictionary<string, string[]>
+            {
+                ["name"] = ["An organisation with this name already exists."],
+            }),
+            _ => await GetAsync(id, cancellationToken),
+        };
+
+    private static Outcome<OrganizationDto>.NotFound NotFound(Guid id) => new($"There is no organisation with id {id}.");
+
+    private IQueryable<Organization>? Filter(OrganizationQuery query, ValidationErrors errors)
+    {
+        IQueryable<Organization> organizations = db.Organizations.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
+            organizations = organizations.Where(o =>
+                EF.Functions.ILike(o.Name, pattern) || EF.Functions.ILike(o.Description ?? "", pattern) || EF.Functions.ILike(o.Website ?? "", pattern));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Kind))
+        {
+            if (Naming.TryParseSnakeCase<OrganizationKind>(query.Kind, out var kind))
+                organizations = organizations.Where(o => o.Kind == kind);
+            else
+                errors.Add("kind", $"Unknown kind '{query.Kind}'.");
+        }
+        if (!string.IsNullOrWhiteSpace(query.Country))
+        {
+            var country = query.Country.Trim().ToUpperInvariant();
+            if (Countries.IsValid(country))
+                organizations = organizations.Where(o => o.Country == country);
+            else
+                errors.Add("country", $"'{query.Country}' is not an ISO 3166-1 alpha-2 country code.");
+        }
+        if (query.Alliance is { } allianceId)
+            organizations = organizations.Where(o => o.Alliances.Any(a => a.Id == allianceId));
+        return errors.Any ? null : organizations;
+    }
+
+    private static IQueryable<Organization>? Sort(IQueryable<Organization> organizations, string? sort, ValidationErrors errors)
+    {
+        var key = string.IsNullOrWhiteSpace(sort) ? "name" : sort.Trim();
+        var descending = key.StartsWith('-');
+        key = key.TrimStart('-');
+        if (!SortKeys.Contains(key))
+        {
+            errors.Add("sort", $"sort must be one of {string.Join(", ", SortKeys)}, optionally prefixed with '-'.");
+            return null;
+        }
+        IOrderedQueryable<Organization> ordered = (key, descending) switch
+        {
+            ("kind", false) => organizations.OrderBy(o => o.Kind),
+            ("kind", true) => organizations.OrderByDescending(o => o.Kind),
+            ("country", false) => organizations.OrderBy(o => o.Country),
+            ("country", true) => organizations.OrderByDescending(o => o.Country),
+            ("created", false) => organizations.OrderBy(o => o.CreatedAt),
+            ("created", true) => organizations.OrderByDescending(o => o.CreatedAt),
+            ("updated", false) => organizations.OrderBy(o => o.UpdatedAt),
+            ("updated", true) => organizations.OrderByDescending(o => o.UpdatedAt),
+            (_, true) => organizations.OrderByDescending(o => o.Name),
+            _ => organizations.OrderBy(o => o.Name),
+        };
+        // A unique tie-breaker keeps pages stable.
+        return key == "name" ? ordered.ThenBy(o => o.Id) : ordered.ThenBy(o => o.Name).ThenBy(o => o.Id);
+    }
+
+    private static IQueryable<OrganizationDto> Project(IQueryable<Organization> organizations) =>
+        organizations.Select(o => new OrganizationDto(
+            o.Id,
+            o.Name,
+            o.Kind,
+            o.Country,
+            o.Website,
+            o.Description,
+            o.Alliances.OrderBy(a => a.Name).Select(a => new AllianceRef(a.Id, a.Name)).ToList(),
+            o.Memberships.Count,
+            o.CreatedAt,
+            o.UpdatedAt,
+            o.Version));
+
+    internal static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Accounts;
+using Portal.Api.Alliances;
+using Portal.Api.Audit;
+using Portal.Api.Common;
+using Portal.Api.Memberships;
+using Portal.Api.Organizations;
+
+namespace Portal.Api;
+
+public static class PortalApiExtensions
+{
+    public const string ApiPolicy = "Api";
+
+    /// <summary>Application services (shared with the Blazor pages), JSON conventions, token authentication, OpenAPI.</summary>
+    public static IServiceCollection AddPortalApi(this IServiceCollection services)
+    {
+        services.AddScoped<CallerResolver>();
+        services.AddScoped<OrganizationService>();
+        services.AddScoped<AllianceService>();
+        services.AddScoped<MembershipService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<AuditService>();
+        services.AddProblemDetails();
+
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser());
+
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Consortium Portal API";
+            document.Info.Description = "Authenticate with 'Authorization: Bearer <token>'; create a token under Account → API tokens.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>Every endpoint under /api/v1, all requiring an API token.</summary>
+    public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization(ApiPolicy)
+            .DisableAntiforgery();
+        api.MapOrganizationsApi();
+        api.MapAlliancesApi();
+        api.MapMembershipsApi();
+        api.MapApiTokensApi();
+        api.MapAuditApi();
+        return app;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Portal.Data.Audit;
+
+/// <summary>
+/// Turns the change tracker's view of audited entities into audit entries, so that no code path
+/// can change an audited row without its entry, and both commit or roll back together.
+/// </summary>
+internal static class AuditRecorder
+{
+    // Secrets and bookkeeping columns never go into the log.
+    private static readonly HashSet<string> Ignored = ["SecretHash", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt"];
+
+    public static List<AuditEntry> Collect(DbContext context, AuditActor? actor, DateTimeOffset now)
+    {
+        var entries = new List<AuditEntry>();
+        foreach (var entry in context.ChangeTracker.Entries<IAudited>().ToList())
+        {
+            var action = entry.State switch
+            {
+                EntityState.Added => "created",
+                EntityState.Modified => "updated",
+                EntityState.Deleted => "deleted",
+                _ => null,
+            };
+            var changes = action is null ? [] : ScalarChanges(entry);
+            changes.AddRange(CollectionChanges(entry));
+            if (changes.Count == 0 && action is not ("created" or "deleted"))
+                continue;
+
+            if (actor is null)
+                throw new InvalidOperationException(
+                    $"A change to {entry.Metadata.ClrType.Name} was saved without an audit actor; set PortalDbContext.Actor first.");
+
+            entries.Add(new AuditEntry
+            {
+                At = now,
+                ActorUserId = actor.UserId,
+                ActorName = actor.Name,
+                EntityType = entry.Metadata.ClrType.Name,
+                EntityId = entry.Entity.AuditId,
+                Action = action ?? "updated",
+                Changes = changes,
+            });
+        }
+        return entries;
+    }
+
+    private static List<AuditChange> ScalarChanges(EntityEntry<IAudited> entry)
+    {
+        var changes = new List<AuditChange>();
+        foreach (var property in entry.Properties)
+        {
+            var name = property.Metadata.Name;
+            if (Ignored.Contains(name) || property.Metadata.IsShadowProperty())
+                continue;
+            var before = entry.State == EntityState.Added ? null : Format(property.OriginalValue);
+            var after = entry.State == EntityState.Deleted ? null : Format(property.CurrentValue);
+            if (entry.State == EntityState.Modified && (!property.IsModified || before == after))
+                continue;
+            if (before is null && after is null)
+                continue;
+            changes.Add(new AuditChange(name, before, after));
+        }
+        return changes;
+    }
+
+    // Many-to-many navigations (an organisation's alliances) are changes of the owner too.
+    private static IEnumerable<AuditChange> CollectionChanges(EntityEntry<IAudited> entry)
+    {
+        foreach (var collection in entry.Collections)
+        {
+            if (collection.Metadata is not Microsoft.EntityFrameworkCore.Metadata.ISkipNavigation skip || !collection.IsLoaded)
+                continue;
+            var current = Names(collection.CurrentValue);
+            var original = OriginalNames(collection, skip);
+            if (entry.State == EntityState.Added && current.Count == 0)
+                continue;
+            if (original.SetEquals(current) && entry.State != EntityState.Added)
+                continue;
+            yield return new AuditChange(
+                collection.Metadata.Name,
+                entry.State == EntityState.Added ? null : string.Join(", ", original.Order()),
+                entry.State == EntityState.Deleted ? null : string.Join(", ", current.Order()));
+        }
+    }
+
+    private static HashSet<string> OriginalNames(CollectionEntry collection, Microsoft.EntityFrameworkCore.Metadata.ISkipNavigation skip)
+    {
+        // Join rows of this owner: unchanged and deleted ones were there before; added ones were not.
+        var context = collection.EntityEntry.Context;
+        var ownerKey = collection.EntityEntry.Metadata.FindPrimaryKey()!.Properties[0];
+        var ownerId = collection.EntityEntry.Property(ownerKey.Name).CurrentValue;
+        var fk = skip.ForeignKey.Properties[0].Name;
+        var inverseFk = skip.Inverse.ForeignKey.Properties[0].Name;
+        var targetType = skip.TargetEntityType;
+        var names = new HashSet<string>();
+        foreach (var join in context.ChangeTracker.Entries().Where(e => e.Metadata == skip.JoinEntityType))
+        {
+            if (join.State == EntityState.Added || !Equals(join.Property(fk).CurrentValue, ownerId))
+                continue;
+            var targetId = join.Property(inverseFk).CurrentValue;
+            var target = context.ChangeTracker.Entries()
+                .FirstOrDefault(e => e.Metadata == targetType && Equals(e.Property("Id").CurrentValue, targetId));
+            names.Add(target is null ? targetId?.ToString() ?? "" : DisplayName(target.Entity));
+        }
+        return names;
+    }
+
+    private static HashSet<string> Names(object? items) =>
+        items is IEnumerable enumerable ? enumerable.Cast<object>().Select(DisplayName).ToHashSet() : [];
+
+    private static string DisplayName(object entity) =>
+        entity.GetType().GetProperty("Name")?.GetValue(entity) as string ?? entity.ToString() ?? "";
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
+        Enum e => Naming.ToSnakeCase(e.ToString()),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Accounts;
+using Portal.Data.Audit;
+using Portal.Data.Organizations;
+using Portal.Data.Seed;
+
+namespace Portal.Data;
+
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, TimeProvider? time = null)
+    : IdentityDbContext<PortalUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Alliance> Alliances => Set<Alliance>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<JoinRequest> JoinRequests => Set<JoinRequest>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AppliedSeed> AppliedSeeds => Set<AppliedSeed>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>
+    public AuditActor? Actor { get; set; }
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Case-insensitive uniqueness for names, without giving up ILIKE on the columns themselves.
+        builder.HasCollation("case_insensitive", locale: "und-u-ks-level2", provider: "icu", deterministic: false);
+        builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!AddAuditEntries())
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+
+        // The change and its audit entries commit together or not at all.
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        await using (ownTransaction)
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (ownTransaction is not null)
+                await ownTransaction.CommitAsync(cancellationToken);
+            return written;
+        }
+    }
+
+    // Data protection's key store saves synchronously; the same audit rule applies.
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (!AddAuditEntries())
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        using var ownTransaction = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
+        var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        ownTransaction?.Commit();
+        return written;
+    }
+
+    private bool AddAuditEntries()
+    {
+        ChangeTracker.DetectChanges();
+        var entries = AuditRecorder.Collect(this, Actor, Now);
+        AuditEntries.AddRange(entries);
+        return entries.Count > 0;
+    }
+}

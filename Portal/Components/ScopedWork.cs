@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Portal.Api.Common;
+
+namespace Portal.Components;
+
+/// <summary>
+/// Runs one piece of page work in its own DI scope, so each gets a fresh DbContext: a Blazor circuit
+/// lives for minutes and may run several loads at once, which one shared DbContext cannot.
+/// </summary>
+public sealed class ScopedWork(IServiceScopeFactory scopes, AuthenticationStateProvider authentication)
+{
+    public async Task<T> RunAsync<TService, T>(Func<TService, Task<T>> work) where TService : notnull
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Runs work as the signed-in user; roles are read fresh each time, so a change applies at once.</summary>
+    public async Task<T> RunAsCallerAsync<TService, T>(Func<TService, Caller, Task<T>> work) where TService : notnull
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var state = await authentication.GetAuthenticationStateAsync();
+        var caller = await scope.ServiceProvider.GetRequiredService<CallerResolver>().ResolveAsync(state.User, CancellationToken.None)
+            ?? throw new InvalidOperationException("The signed-in account no longer exists; sign in again.");
+        return await work(scope.ServiceProvider.GetRequiredService<TService>(), caller);
+    }
+
+    public Task<Caller?> CallerAsync() => RunAsync<CallerResolver, Caller?>(async resolver =>
+        await resolver.ResolveAsync((await authentication.GetAuthenticationStateAsync()).User, CancellationToken.None));
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Api.Accounts;
+using Portal.Data;
+using Portal.Data.Seed;
+
+namespace Portal.Startup;
+
+/// <summary>
+/// Before anything else starts (the web server included): apply migrations, load demo data in
+/// Development, and keep the bootstrap token. /health reports ready only after this ran.
+/// </summary>
+internal sealed class DatabaseStartup(
+    IServiceScopeFactory scopes,
+    IOptions<PortalOptions> options,
+    ILogger<DatabaseStartup> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        var settings = options.Value;
+        if (settings.DemoData == true)
+        {
+            if (await DemoData.LoadOrganizationsAsync(db, cancellationToken))
+                logger.LogInformation("Demo organisations and alliances loaded");
+            var users = scope.ServiceProvider.GetRequiredService<DemoUsers>();
+            await users.EnsureAsync(settings.DemoPassword!, cancellationToken);
+        }
+
+        if (!string.IsNullOrEmpty(settings.BootstrapToken))
+        {
+            var admin = await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureBootstrapAdminAsync(cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<ApiTokenService>().EnsureBootstrapTokenAsync(settings.BootstrapToken, admin, cancellationToken);
+            logger.LogInformation("Bootstrap API token is active for the consortium admin '{Admin}'", DemoUsers.BootstrapAdminEmail);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

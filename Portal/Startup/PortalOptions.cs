@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Startup;
+
+/// <summary>The portal's own settings (section "Portal"), validated at start-up.</summary>
+public sealed class PortalOptions : IValidatableObject
+{
+    public const string Section = "Portal";
+
+    /// <summary>Where the embedded PostgreSQL cluster lives when no connection string is set.</summary>
+    public string DataDirectory { get; set; } = ".data/pg";
+
+    /// <summary>Load the demo organisations and demo users (default: in Development only).</summary>
+    public bool? DemoData { get; set; }
+
+    /// <summary>The demo users' password, Development only; production has none.</summary>
+    public string? DemoPassword { get; set; }
+
+    /// <summary>PORTAL_BOOTSTRAP_TOKEN: a consortium-admin API token with exactly this value is kept.</summary>
+    public string? BootstrapToken { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BootstrapToken is { Length: > 0 and < 16 })
+            yield return new ValidationResult("PORTAL_BOOTSTRAP_TOKEN must be at least 16 characters long.", [nameof(BootstrapToken)]);
+        if (DemoData == true && string.IsNullOrWhiteSpace(DemoPassword))
+            yield return new ValidationResult("Portal:DemoPassword is required when demo data is loaded.", [nameof(DemoPassword)]);
+    }
+}

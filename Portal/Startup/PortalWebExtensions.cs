@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Portal.Components;
+using Portal.Components.Account;
+using Portal.Data;
+using Portal.Data.Accounts;
+using Scalar.AspNetCore;
+
+namespace Portal.Startup;
+
+public static class PortalWebExtensions
+{
+    /// <summary>Identity, Blazor with MudBlazor, data-protection keys in PostgreSQL, health, options.</summary>
+    public static IServiceCollection AddPortalWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PortalOptions>()
+            .Bind(configuration.GetSection(PortalOptions.Section))
+            .PostConfigure<IHostEnvironment>((o, environment) =>
+            {
+                o.BootstrapToken ??= configuration["PORTAL_BOOTSTRAP_TOKEN"];
+                o.DemoData ??= environment.IsDevelopment();
+            })
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<ScopedWork>();
+        services.AddScoped<DemoUsers>();
+        services.AddHostedService<DatabaseStartup>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.AddIdentityCore<PortalUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.AccessDeniedPath = "/account/login";
+            options.Cookie.Name = "portal.auth";
+        });
+
+        // Keys live in PostgreSQL so that replicas behind a load balancer share sign-ins.
+        services.AddDataProtection()
+            .SetApplicationName("ConsortiumPortal")
+            .PersistKeysToDbContext<PortalDbContext>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        return services;
+    }
+
+    public static WebApplication UsePortalWeb(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseStatusCodePages();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapPortalWeb(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAccountEndpoints();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
+        app.MapHealthChecks("/health").AllowAnonymous();
+        return app;
+    }
+}
