@@ -3,6 +3,10 @@ using Portal.Data;
 using Portal.Data.Database;
 using Portal.Startup;
 
+// `Portal healthcheck [url]`: the container's health probe, without curl in the image.
+if (args is ["healthcheck", ..])
+    return await HealthProbe.RunAsync(args.Length > 1 ? args[1] : "http://localhost:8080/health");
+
 var builder = WebApplication.CreateBuilder(args);
 if (builder.Configuration["PORTAL_URLS"] is { Length: > 0 } urls)
     builder.WebHost.UseUrls(urls);
@@ -15,7 +19,7 @@ if (args.Contains("migrate"))
 {
     await PortalMigrations.MigrateAsync(database.ConnectionString);
     startupLogs.CreateLogger("Portal").LogInformation("Migrations applied");
-    return;
+    return 0;
 }
 
 builder.Services.AddPortalData(database.ConnectionString);
@@ -27,6 +31,7 @@ app.UsePortalWeb();
 app.MapPortalApi();
 app.MapPortalWeb();
 await app.RunAsync();
+return 0;
 
 /// <summary>Exposed for WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Portal.Api.Organizations;
 using Portal.Data.Accounts;
 
 namespace Portal.Components.Account;
@@ -15,6 +16,12 @@ public static class AccountEndpoints
             await signIn.SignOutAsync();
             return TypedResults.LocalRedirect("/account/login");
         });
+
+        // The list's CSV export for signed-in people (the API's /api/v1/organizations/export.csv takes a token).
+        app.MapGet("/export/organizations.csv", ([AsParameters] OrganizationQuery query, OrganizationService organizations, CancellationToken cancellationToken) =>
+                OrganizationEndpoints.ExportOrganizations(query, organizations, cancellationToken))
+            .RequireAuthorization()
+            .ExcludeFromDescription();
         return account;
     }
 }
