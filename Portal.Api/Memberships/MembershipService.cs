@@ -94,6 +94,16 @@ public sealed class MembershipService(PortalDbContext db)
         return requests;
     }
 
+    /// <summary>Pending requests of every organisation the caller administers: what waits for their decision.</summary>
+    public async Task<IReadOnlyList<JoinRequestDto>> AwaitingDecisionAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var administered = caller.Roles.Where(r => r.Value == MemberRole.Admin).Select(r => r.Key).ToList();
+        var pending = db.JoinRequests.Where(r => r.Status == JoinRequestStatus.Pending);
+        if (!caller.IsConsortiumAdmin)
+            pending = pending.Where(r => administered.Contains(r.OrganizationId));
+        return await ProjectRequests(pending).Take(50).ToListAsync(cancellationToken);
+    }
+
     /// <summary>Approves (creating the membership) or declines a pending request.</summary>
     public async Task<Outcome<JoinRequestDto>> DecideAsync(Caller caller, Guid requestId, bool approve, CancellationToken cancellationToken)
     {
