@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,6 @@ public sealed class ApiTokenAuthenticationHandler(
             title = "Unauthorized",
             status = 401,
             detail = "Send a valid API token: 'Authorization: Bearer <token>'. Create one under Account → API tokens.",
-        }, cancellationToken: Context.RequestAborted);
+        }, options: (JsonSerializerOptions?)null, contentType: "application/problem+json", cancellationToken: Context.RequestAborted);
     }
 }

@@ -21,7 +21,8 @@ public sealed class AllianceService(PortalDbContext db)
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
             var pattern = "%" + OrganizationService.EscapeLike(query.Q.Trim()) + "%";
-            alliances = alliances.Where(a => EF.Functions.ILike(a.Name, pattern) || EF.Functions.ILike(a.Description ?? "", pattern));
+            alliances = alliances.Where(a =>
+                EF.Functions.ILike(a.Name, pattern, OrganizationService.LikeEscape) || EF.Functions.ILike(a.Description ?? "", pattern, OrganizationService.LikeEscape));
         }
         var total = await alliances.CountAsync(cancellationToken);
         var items = await Project(alliances.OrderBy(a => a.Name).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);

@@ -126,7 +126,8 @@ public sealed class OrganizationService(PortalDbContext db)
         {
             var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
             organizations = organizations.Where(o =>
-                EF.Functions.ILike(o.Name, pattern) || EF.Functions.ILike(o.Description ?? "", pattern) || EF.Functions.ILike(o.Website ?? "", pattern));
+                EF.Functions.ILike(o.Name, pattern, LikeEscape) || EF.Functions.ILike(o.Description ?? "", pattern, LikeEscape)
+                || EF.Functions.ILike(o.Website ?? "", pattern, LikeEscape));
         }
         if (!string.IsNullOrWhiteSpace(query.Kind))
         {
@@ -152,7 +153,8 @@ public sealed class OrganizationService(PortalDbContext db)
     {
         var key = string.IsNullOrWhiteSpace(sort) ? "name" : sort.Trim();
         var descending = key.StartsWith('-');
-        key = key.TrimStart('-');
+        if (descending)
+            key = key[1..];
         if (!SortKeys.Contains(key))
         {
             errors.Add("sort", $"sort must be one of {string.Join(", ", SortKeys)}, optionally prefixed with '-'.");
@@ -188,6 +190,9 @@ public sealed class OrganizationService(PortalDbContext db)
             o.CreatedAt,
             o.UpdatedAt,
             o.Version));
+
+    /// <summary>Npgsql sends ESCAPE '' when no escape character is given, which would make EscapeLike's backslashes literal.</summary>
+    internal const string LikeEscape = "\\";
 
     internal static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

@@ -1,0 +1,75 @@
+using Portal.Kernels.Buffers;
+using Portal.Kernels.Ops;
+
+namespace Portal.Kernels.Comparison;
+
+/// <summary>The first wrong element of a case, as a person needs it to start debugging.</summary>
+public sealed record Mismatch(string Buffer, long Index, double Expected, double Actual);
+
+/// <summary>How one output buffer compares with the reference.</summary>
+/// <param name="MaxAbsError">Largest |actual − expected|; +∞ when an element is NaN or infinite.</param>
+/// <param name="MaxRelError">Largest |actual − expected| / |expected| over elements whose expected value is not zero.</param>
+public sealed record BufferComparison(
+    string Buffer, long Elements, long Mismatches, double MaxAbsError, double MaxRelError, Mismatch? FirstMismatch)
+{
+    public bool Passed => Mismatches == 0;
+}
+
+/// <summary>
+/// Compares an output buffer with its reference. A float element is wrong when |a − e| &gt; atol + rtol·|e|
+/// (NaN or ±∞ where a finite value is expected is always wrong); an int32 element is wrong unless equal.
+/// </summary>
+public static class OutputComparer
+{
+    public static BufferComparison Compare(double[] expected, HostBuffer actual, Tolerance tolerance)
+    {
+        if (expected.Length != actual.Length)
+            throw new ArgumentException(
+                $"Buffer '{actual.Name}' has {actual.Length} elements; the reference has {expected.Length}.", nameof(actual));
+        var chunks = new ChunkResult[Math.Max(1, ChunkedParallel.ChunkCount(expected.Length))];
+        var exact = actual.Type == ElementType.Int32;
+        ChunkedParallel.For(expected.Length, (from, to) =>
+            chunks[from / ChunkedParallel.ChunkSize] = CompareRange(expected, actual, tolerance, exact, from, to));
+
+        // Chunks are merged in index order, so the first mismatch is the lowest index whatever the threads did.
+        long mismatches = 0;
+        double maxAbs = 0, maxRel = 0;
+        long firstIndex = -1;
+        foreach (var chunk in chunks)
+        {
+            mismatches += chunk.Mismatches;
+            maxAbs = Math.Max(maxAbs, chunk.MaxAbs);
+            maxRel = Math.Max(maxRel, chunk.MaxRel);
+            if (firstIndex < 0 && chunk.FirstIndex >= 0)
+                firstIndex = chunk.FirstIndex;
+        }
+        var first = firstIndex < 0 ? null
+            : new Mismatch(actual.Name, firstIndex, expected[firstIndex], actual[(int)firstIndex]);
+        return new BufferComparison(actual.Name, expected.Length, mismatches, maxAbs, maxRel, first);
+    }
+
+    private readonly record struct ChunkResult(long Mismatches, double MaxAbs, double MaxRel, long FirstIndex);
+
+    private static ChunkResult CompareRange(double[] expected, HostBuffer actual, Tolerance tolerance, bool exact, int from, int to)
+    {
+        long mismatches = 0;
+        double maxAbs = 0, maxRel = 0;
+        long first = -1;
+        for (var i = from; i < to; i++)
+        {
+            var e = expected[i];
+            var a = actual[i];
+            var error = double.IsFinite(a) ? Math.Abs(a - e) : double.PositiveInfinity;
+            var wrong = exact ? a != e : !(error <= tolerance.Atol + tolerance.Rtol * Math.Abs(e));
+            maxAbs = Math.Max(maxAbs, error);
+            if (e != 0)
+                maxRel = Math.Max(maxRel, error / Math.Abs(e));
+            if (!wrong)
+                continue;
+            mismatches++;
+            if (first < 0)
+                first = i;
+        }
+        return new ChunkResult(mismatches, maxAbs, maxRel, first);
+    }
+}

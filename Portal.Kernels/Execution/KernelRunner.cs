@@ -1,0 +1,185 @@
+using Portal.Kernels.Buffers;
+using Portal.Kernels.Comparison;
+using Portal.Kernels.Inputs;
+using Portal.Kernels.Ops;
+using Portal.Kernels.Results;
+using Portal.Kernels.Spec;
+
+namespace Portal.Kernels.Execution;
+
+/// <summary>
+/// Turns a spec into a verdict with one executor: validate, compile, then for each case generate inputs,
+/// compute the reference, launch and compare; the last case is also timed, and its outputs are checked
+/// again after the timed launches. Whatever the kernel does, the answer is a <see cref="KernelResult"/>;
+/// only cancellation by the caller and executor bugs surface as exceptions.
+/// </summary>
+public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timeProvider = null, KernelLimits? limits = null)
+{
+    /// <summary>Timing stops adding launches once the standard error of the mean is below this share of it.</summary>
+    public const double TargetRelativeStandardError = 0.01;
+
+    private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
+    private readonly KernelLimits limits = limits ?? KernelLimits.Default;
+
+    public Task<KernelResult> RunAsync(string specJson, DeviceInfo device, CancellationToken cancellationToken) =>
+        RunAsync(KernelSpecJson.Parse(specJson, limits), device, cancellationToken);
+
+    public Task<KernelResult> RunAsync(KernelSpec spec, DeviceInfo device, CancellationToken cancellationToken) =>
+        RunAsync(KernelSpecValidator.Validate(spec, limits), device, cancellationToken);
+
+    private Task<KernelResult> RunAsync(SpecValidation validation, DeviceInfo device, CancellationToken cancellationToken) =>
+        validation.Spec is { } spec
+            ? RunAsync(spec, device, cancellationToken)
+            : Task.FromResult(new KernelResult(KernelStatus.InvalidSpec, validation.Message, Device: device));
+
+    public async Task<KernelResult> RunAsync(ValidatedSpec spec, DeviceInfo device, CancellationToken cancellationToken)
+    {
+        if (executor.Language != spec.Language)
+            return new KernelResult(KernelStatus.Unsupported,
+                $"this executor runs {executor.Language.Name()} kernels, not {spec.Language.Name()}", Device: device);
+        if (!executor.SupportsDevice(device))
+            return new KernelResult(KernelStatus.Unsupported,
+                $"{spec.Language.Name()} kernels cannot run on {device.Name} ({device.Id})", Device: device);
+
+        var budget = new KernelBudget(TimeSpan.FromSeconds(spec.TimeoutSeconds), time);
+        var (preparation, timedOut) = await budget.RunAsync(
+            token => executor.PrepareAsync(spec, device, token), cancellationToken);
+        if (timedOut)
+        {
+            if (preparation?.Kernel is { } late)
+                await late.DisposeAsync();
+            return new KernelResult(KernelStatus.Timeout, $"compiling took longer than {spec.TimeoutSeconds} s", Device: device);
+        }
+        if (preparation!.Failure is { } failure)
+            return FailureResult(failure, "compiling", device, []);
+
+        await using var kernel = preparation.Kernel!;
+        var run = new CaseRun(spec, kernel, budget, device, cancellationToken);
+        return await run.ExecuteAsync();
+    }
+
+    internal static KernelResult FailureResult(ExecutionFailure failure, string during, DeviceInfo device,
+        IReadOnlyList<CaseResult> cases, string? compileLog = null) => new(
+        failure.Kind switch
+        {
+            FailureKind.CompileError => KernelStatus.CompileError,
+            FailureKind.RuntimeError => KernelStatus.RuntimeError,
+            FailureKind.Timeout => KernelStatus.Timeout,
+            FailureKind.Crashed => KernelStatus.Crashed,
+            FailureKind.Unsupported => KernelStatus.Unsupported,
+            _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, null),
+        },
+        $"{during}: {failure.Message}",
+        failure.Log ?? compileLog,
+        device,
+        cases);
+
+    /// <summary>The state of one run through the cases, so the steps can be separate methods.</summary>
+    private sealed class CaseRun(ValidatedSpec spec, IPreparedKernel kernel, KernelBudget budget, DeviceInfo device,
+        CancellationToken cancellationToken)
+    {
+        private readonly List<CaseResult> results = [];
+
+        public async Task<KernelResult> ExecuteAsync()
+        {
+            TimingResult? timing = null;
+            for (var i = 0; i < spec.Cases.Count; i++)
+            {
+                var parameters = spec.Cases[i];
+                var name = $"cases[{i}] ({parameters})";
+                var inputs = InputGenerator.Generate(spec.Op, parameters, spec.Seed);
+                var reference = spec.Op.Reference(parameters, inputs);
+                if (ReferenceCheck.FindProblem(spec.Op, reference, spec.Tolerance) is { } unusable)
+                    return Result(KernelStatus.InvalidSpec, $"{name}: {unusable}");
+
+                var request = new LaunchRequest(parameters, spec.Launch.Evaluate(parameters), Arguments(parameters, inputs));
+                var (check, stop) = await LaunchAndCompareAsync(request, reference, name);
+                if (stop is not null)
+                    return stop;
+                results.Add(CaseResult.From(parameters.Values, check!.Comparisons));
+
+                var isTimed = i == spec.Cases.Count - 1;
+                if (isTimed && results.All(r => r.Status == KernelStatus.Passed))
+                {
+                    var (samples, timingStop) = await TimeAsync(request, reference, name);
+                    if (timingStop is not null)
+                        return timingStop;
+                    timing = TimingSummary.Summarise(samples!, spec.Op, parameters);
+                }
+            }
+            return Verdict(timing);
+        }
+
+        /// <summary>
+        /// Warm-up once, then batches of timed launches until the standard error of the mean is under 1 %, the
+        /// cap is reached, or another batch might not fit in the job's remaining time.
+        /// </summary>
+        private async Task<(List<double>? Samples, KernelResult? Stop)> TimeAsync(
+            LaunchRequest request, IReadOnlyDictionary<string, double[]> reference, string name)
+        {
+            var samples = new List<double>();
+            var plan = spec.Timing;
+            while (samples.Count < plan.MaxIterations)
+            {
+                var batch = Math.Min(plan.Iterations, plan.MaxIterations - samples.Count);
+                var timed = request with { Timing = new TimedRepetitions(samples.Count == 0 ? plan.Warmup : 0, batch) };
+                var (check, stop) = await LaunchAndCompareAsync(timed, reference, $"timing {name}");
+                if (stop is not null)
+                    return (null, stop);
+                if (check!.Comparisons.Any(c => !c.Passed))
+                {
+                    // Right once, wrong when repeated: the kernel skips work or relies on what an earlier launch left.
+                    results[^1] = CaseResult.From(request.Case.Values, check.Comparisons);
+                    return (null, Result(KernelStatus.Failed,
+                        $"timing {name}: outputs were right after one launch but wrong after the timed launches; " +
+                        RunMessages.Describe(results[^1])));
+                }
+                samples.AddRange(check.DeviceTimesMs);
+                if (TimingSummary.RelativeStandardError(samples) < TargetRelativeStandardError)
+                    break;
+                // Stop sampling with what we have rather than turn a passing kernel into a timeout.
+                if (budget.Remaining < 2 * budget.LastCall)
+                    break;
+            }
+            return (samples, null);
+        }
+
+        private sealed record LaunchCheck(IReadOnlyList<BufferComparison> Comparisons, IReadOnlyList<double> DeviceTimesMs);
+
+        private async Task<(LaunchCheck? Check, KernelResult? Stop)> LaunchAndCompareAsync(
+            LaunchRequest request, IReadOnlyDictionary<string, double[]> reference, string name)
+        {
+            var (outcome, timedOut) = await budget.RunAsync(token => kernel.LaunchAsync(request, token), cancellationToken);
+            if (timedOut)
+                return (null, Result(KernelStatus.Timeout, $"{name}: the kernel did not finish within {spec.TimeoutSeconds} s"));
+            if (outcome!.Failure is { } failure)
+                return (null, FailureResult(failure, name, device, results, kernel.CompileLog));
+            if (RunMessages.FindContractViolation(request, outcome) is { } violation)
+                return (null, Result(KernelStatus.RuntimeError, $"{name}: the executor broke its contract: {violation}"));
+            var comparisons = spec.Op.Outputs
+                .Select(buffer => OutputComparer.Compare(reference[buffer.Name], outcome.Outputs![buffer.Name], spec.Tolerance))
+                .ToList();
+            return (new LaunchCheck(comparisons, outcome.DeviceTimesMs ?? []), null);
+        }
+
+        private IReadOnlyList<KernelArgument> Arguments(CaseParams parameters, IReadOnlyDictionary<string, HostBuffer> inputs) =>
+            [.. spec.Args.Select<string, KernelArgument>(name => spec.Op.FindBuffer(name) is { } buffer
+                ? new BufferArgument(name, buffer.Type, checked((int)buffer.Length(parameters)), buffer.Role,
+                    buffer.Role == BufferRole.Input ? inputs[name] : null)
+                : spec.Op.FindParam(name)!.Kind == ParamKind.Int
+                    ? new IntArgument(name, parameters.Int32(name))
+                    : new FloatArgument(name, parameters.Float(name)))];
+
+        private KernelResult Verdict(TimingResult? timing)
+        {
+            var failedIndex = results.FindIndex(r => r.Status != KernelStatus.Passed);
+            if (failedIndex >= 0)
+                return Result(KernelStatus.Failed,
+                    $"cases[{failedIndex}] ({spec.Cases[failedIndex]}): {RunMessages.Describe(results[failedIndex])}");
+            return Result(KernelStatus.Passed, RunMessages.Passed(results.Count, timing), timing);
+        }
+
+        private KernelResult Result(KernelStatus status, string message, TimingResult? timing = null) =>
+            new(status, message, kernel.CompileLog, device, results, timing);
+    }
+}

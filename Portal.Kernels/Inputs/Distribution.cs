@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace Portal.Kernels.Inputs;
+
+/// <summary>
+/// How one input element is made from its 64 random bits. Each sample is computed in double and then
+/// stored as the buffer's type (round to nearest float32, or int32), which is exactly reproducible with
+/// IEEE arithmetic anywhere. docs/kernels.md gives the same formulas.
+/// </summary>
+public abstract record Distribution
+{
+    /// <summary>How the distribution reads in messages and documentation.</summary>
+    public abstract string Description { get; }
+
+    /// <param name="bits">The element's random bits.</param>
+    /// <param name="index">The element's index in its buffer; only <see cref="NonZeroIntegers"/> uses it.</param>
+    public abstract double Sample(ulong bits, long index);
+
+    /// <summary>Uniform integer in [lo, hi]: lo + ((bits &gt;&gt; 32) · (hi − lo + 1)) &gt;&gt; 32, computed in 64-bit unsigned.</summary>
+    internal static long UniformInteger(ulong bits, long lo, long hi) =>
+        lo + (long)(((bits >> 32) * (ulong)(hi - lo + 1)) >> 32);
+
+    /// <summary>Uniform in [0, 1) from the top 24 bits: (bits &gt;&gt; 40) · 2^-24.</summary>
+    internal static double Unit(ulong bits) => (bits >> 40) * (1.0 / (1 << 24));
+
+    /// <summary>Negative when the lowest bit is set; independent of the bits the magnitude uses.</summary>
+    internal static double Sign(ulong bits) => (bits & 1) == 1 ? -1.0 : 1.0;
+
+    internal static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Integers uniform in [Lo, Hi], plus Offset (0.5 makes half-integers, which are never zero).</summary>
+public sealed record UniformIntegers(long Lo, long Hi, double Offset = 0) : Distribution
+{
+    public override string Description =>
+        Offset == 0 ? $"integers in [{Lo}, {Hi}]" : $"integers in [{Lo}, {Hi}] plus {Format(Offset)}";
+
+    public override double Sample(ulong bits, long index) => UniformInteger(bits, Lo, Hi) + Offset;
+}
+
+/// <summary>Reals uniform in [Lo, Hi): Lo + (Hi − Lo)·unit.</summary>
+public sealed record UniformReals(double Lo, double Hi) : Distribution
+{
+    public override string Description => $"reals in [{Format(Lo)}, {Format(Hi)})";
+
+    public override double Sample(ulong bits, long index) => Lo + (Hi - Lo) * Unit(bits);
+}
+
+/// <summary>Reals with magnitude uniform in [Min, Max) and a random sign, so never closer to zero than Min.</summary>
+public sealed record SignedReals(double Min, double Max) : Distribution
+{
+    public override string Description => $"±[{Format(Min)}, {Format(Max)})";
+
+    public override double Sample(ulong bits, long index) => Sign(bits) * (Min + (Max - Min) * Unit(bits));
+}
+
+/// <summary>
+/// Integers with magnitude uniform in [1, Max] and a random sign; element 0 then gets FirstOffset added.
+/// With FirstOffset 0.5 any exact sum of the buffer lies in ℤ + ½, so it is never zero, while the values
+/// stay mean-zero and every partial sum stays small enough to be exact in float32.
+/// </summary>
+public sealed record NonZeroIntegers(long Max, double FirstOffset = 0) : Distribution
+{
+    public override string Description =>
+        FirstOffset == 0 ? $"±[1, {Max}] integers" : $"±[1, {Max}] integers, element 0 plus {Format(FirstOffset)}";
+
+    public override double Sample(ulong bits, long index) =>
+        Sign(bits) * UniformInteger(bits, 1, Max) + (index == 0 ? FirstOffset : 0);
+}

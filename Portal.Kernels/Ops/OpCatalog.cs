@@ -1,0 +1,32 @@
+using System.Collections.Frozen;
+
+namespace Portal.Kernels.Ops;
+
+/// <summary>Op catalog v1 (DESIGN.md): the ops a compatibility test can implement.</summary>
+public static class OpCatalog
+{
+    public static IReadOnlyList<OpDefinition> All { get; } =
+    [
+        ElementwiseOps.VectorAdd,
+        ElementwiseOps.Saxpy,
+        ElementwiseOps.Gelu,
+        ReductionOps.ReduceSum,
+        ReductionOps.Histogram,
+        ReductionOps.PrefixSum,
+        LayoutOps.Transpose,
+        RowOps.Softmax,
+        RowOps.LayerNorm,
+        RowOps.RmsNorm,
+        MatmulOp.Matmul,
+    ];
+
+    private static readonly FrozenDictionary<string, OpDefinition> ByName =
+        All.ToFrozenDictionary(op => op.Name, StringComparer.Ordinal);
+
+    public static IEnumerable<string> Names => All.Select(op => op.Name);
+
+    public static OpDefinition? Find(string name) => ByName.GetValueOrDefault(name);
+
+    public static OpDefinition Get(string name) =>
+        Find(name) ?? throw new KeyNotFoundException($"No op named '{name}' in the catalog.");
+}

@@ -1,0 +1,85 @@
+using Portal.Kernels.Buffers;
+using Portal.Kernels.Inputs;
+
+namespace Portal.Kernels.Ops;
+
+public enum ParamKind
+{
+    /// <summary>A size; passed to kernels as a 32-bit int and usable in launch expressions.</summary>
+    Int,
+
+    /// <summary>Passed to kernels as a 32-bit float.</summary>
+    Float,
+}
+
+public enum BufferRole
+{
+    Input,
+    Output,
+}
+
+/// <param name="Default">The value a case gets when it omits the param; null for sizes, which every default case sets.</param>
+public sealed record ParamDefinition(string Name, ParamKind Kind, double? Default = null);
+
+/// <summary>Absolute and relative tolerance: an element is wrong when |actual − expected| &gt; atol + rtol·|expected|.</summary>
+public sealed record Tolerance(double Atol, double Rtol);
+
+/// <summary>One of an op's buffers.</summary>
+/// <param name="LengthFormula">The length as people read it, e.g. "rows·cols".</param>
+/// <param name="Length">The length for a case.</param>
+/// <param name="Distribution">How inputs are drawn for a case; null for outputs.</param>
+public sealed record BufferDefinition(
+    string Name,
+    ElementType Type,
+    BufferRole Role,
+    string LengthFormula,
+    Func<CaseParams, long> Length,
+    Func<CaseParams, Distribution>? Distribution)
+{
+    public static BufferDefinition Input(string name, ElementType type, string lengthFormula,
+        Func<CaseParams, long> length, Func<CaseParams, Distribution> distribution) =>
+        new(name, type, BufferRole.Input, lengthFormula, length, distribution);
+
+    public static BufferDefinition Output(string name, ElementType type, string lengthFormula, Func<CaseParams, long> length) =>
+        new(name, type, BufferRole.Output, lengthFormula, length, null);
+}
+
+/// <summary>
+/// Computes the op's outputs in double precision from the float32/int32 inputs: one array per output
+/// buffer, keyed by buffer name.
+/// </summary>
+public delegate IReadOnlyDictionary<string, double[]> ReferenceFunction(
+    CaseParams parameters, IReadOnlyDictionary<string, HostBuffer> inputs);
+
+internal static class ReferenceOutput
+{
+    public static IReadOnlyDictionary<string, double[]> Of(string name, double[] values) =>
+        new Dictionary<string, double[]>(StringComparer.Ordinal) { [name] = values };
+}
+
+/// <summary>An op of the catalog: what a kernel must compute and how the engine checks and rates it.</summary>
+/// <param name="DefaultCases">Each sets the op's int params; the last one is the large, timed case.</param>
+/// <param name="BytesMoved">The minimum bytes a kernel must read and write, for GB/s.</param>
+/// <param name="Flops">Floating-point operations by the op's formula, for GFLOP/s; null where the op does no arithmetic.</param>
+public sealed record OpDefinition(
+    string Name,
+    string Semantics,
+    IReadOnlyList<ParamDefinition> Params,
+    IReadOnlyList<BufferDefinition> Buffers,
+    Tolerance DefaultTolerance,
+    IReadOnlyList<IReadOnlyDictionary<string, double>> DefaultCases,
+    ReferenceFunction Reference,
+    Func<CaseParams, double> BytesMoved,
+    Func<CaseParams, double>? Flops)
+{
+    public IEnumerable<BufferDefinition> Inputs => Buffers.Where(b => b.Role == BufferRole.Input);
+
+    public IEnumerable<BufferDefinition> Outputs => Buffers.Where(b => b.Role == BufferRole.Output);
+
+    /// <summary>Buffer and param names: exactly what a spec's args must list, each once.</summary>
+    public IEnumerable<string> ArgumentNames => Buffers.Select(b => b.Name).Concat(Params.Select(p => p.Name));
+
+    public ParamDefinition? FindParam(string name) => Params.FirstOrDefault(p => p.Name == name);
+
+    public BufferDefinition? FindBuffer(string name) => Buffers.FirstOrDefault(b => b.Name == name);
+}

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using Portal.Kernels.Comparison;
+
+namespace Portal.Kernels.Results;
+
+/// <summary>Serialised in snake_case: passed, failed, compile_error, … (DESIGN.md "Result (contract)").</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<KernelStatus>))]
+public enum KernelStatus
+{
+    [JsonStringEnumMemberName("passed")] Passed,
+    [JsonStringEnumMemberName("failed")] Failed,
+    [JsonStringEnumMemberName("compile_error")] CompileError,
+    [JsonStringEnumMemberName("runtime_error")] RuntimeError,
+    [JsonStringEnumMemberName("timeout")] Timeout,
+    [JsonStringEnumMemberName("crashed")] Crashed,
+    [JsonStringEnumMemberName("unsupported")] Unsupported,
+    [JsonStringEnumMemberName("invalid_spec")] InvalidSpec,
+}
+
+/// <summary>The device a result was measured on, as discovered by the agent.</summary>
+/// <param name="Id">Stable on its host, e.g. "opencl:0:0" (platform 0, device 0) or "cuda:0".</param>
+public sealed record DeviceInfo(string Id, string Name, string Vendor, string Runtime, string Driver);
+
+/// <summary>The verdict of one job. Null members are left out of the JSON.</summary>
+/// <param name="Message">One line a person can act on.</param>
+/// <param name="CompileLog">The driver's build log, when there is one.</param>
+public sealed record KernelResult(
+    KernelStatus Status,
+    string Message,
+    string? CompileLog = null,
+    DeviceInfo? Device = null,
+    IReadOnlyList<CaseResult>? Cases = null,
+    TimingResult? Timing = null);
+
+/// <summary>A checked case, its output buffers taken together.</summary>
+/// <param name="Params">Every param of the case, defaults included.</param>
+/// <param name="FirstMismatch">The lowest-index wrong element of the first output buffer (in the op's order) that has one.</param>
+public sealed record CaseResult(
+    IReadOnlyDictionary<string, double> Params,
+    KernelStatus Status,
+    long Elements,
+    long Mismatches,
+    double MaxAbsError,
+    double MaxRelError,
+    Mismatch? FirstMismatch)
+{
+    public static CaseResult From(IReadOnlyDictionary<string, double> parameters, IReadOnlyList<BufferComparison> buffers) => new(
+        parameters,
+        buffers.All(b => b.Passed) ? KernelStatus.Passed : KernelStatus.Failed,
+        buffers.Sum(b => b.Elements),
+        buffers.Sum(b => b.Mismatches),
+        buffers.Select(b => b.MaxAbsError).DefaultIfEmpty(0).Max(),
+        buffers.Select(b => b.MaxRelError).DefaultIfEmpty(0).Max(),
+        buffers.Select(b => b.FirstMismatch).FirstOrDefault(m => m is not null));
+}
+
+/// <summary>
+/// Device times of the timed case. Beyond the contract's median, min and p90 it keeps what DESIGN.md asks
+/// to store so a number can be judged: n (<paramref name="Iterations"/>), mean, std and max.
+/// </summary>
+/// <param name="GflopPerSecond">Null for ops without arithmetic (histogram, transpose).</param>
+public sealed record TimingResult(
+    IReadOnlyDictionary<string, double> Params,
+    int Iterations,
+    double MedianMs,
+    double MinMs,
+    double P90Ms,
+    double MeanMs,
+    double StdMs,
+    double MaxMs,
+    double GbPerSecond,
+    double? GflopPerSecond);

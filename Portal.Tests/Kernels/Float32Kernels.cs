@@ -1,0 +1,99 @@
+using Portal.Kernels.Buffers;
+using Portal.Kernels.Ops;
+
+namespace Portal.Tests.Kernels;
+
+/// <summary>
+/// The catalog's ops written the way a plain single-precision kernel would compute them: float32 arithmetic,
+/// sequential accumulation. If these pass a case, the case's tolerance admits honest float32 kernels.
+/// </summary>
+internal static class Float32Kernels
+{
+    public static Dictionary<string, HostBuffer> Compute(string op, CaseParams p, IReadOnlyDictionary<string, HostBuffer> inputs)
+    {
+        float[] F(string name) => inputs[name].AsFloat32().ToArray();
+        return op switch
+        {
+            "vector_add" => Floats("z", Map(F("x"), F("y"), (x, y) => x + y)),
+            "saxpy" => Floats("z", Map(F("x"), F("y"), (x, y) => p.Float("a") * x + y)),
+            "gelu" => Floats("y", Map(F("x"), F("x"), (x, _) =>
+                0.5f * x * (1f + MathF.Tanh(0.7978845608f * (x + 0.044715f * x * x * x))))),
+            "reduce_sum" => Floats("s", [F("x").Aggregate(0f, (sum, x) => sum + x)]),
+            "histogram" => Ints("h", Histogram(inputs["x"].AsInt32(), p.Int32("bins"))),
+            "prefix_sum" => Ints("y", Scan(inputs["x"].AsInt32())),
+            "transpose" => Floats("y", Transpose(F("x"), p.Int32("rows"), p.Int32("cols"))),
+            "softmax" => Floats("y", PerRow(F("x"), p.Int32("cols"), Softmax)),
+            "layernorm" => Floats("y", PerRow(F("x"), p.Int32("cols"), row => LayerNorm(row, F("gamma"), F("beta"), p.Float("eps")))),
+            "rmsnorm" => Floats("y", PerRow(F("x"), p.Int32("cols"), row => RmsNorm(row, F("w"), p.Float("eps")))),
+            "matmul" => Floats("c", Matmul(F("a"), F("b"), p.Int32("m"), p.Int32("n"), p.Int32("k"))),
+            _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+        };
+    }
+
+    private static Dictionary<string, HostBuffer> Floats(string name, float[] data) => new() { [name] = HostBuffer.Float32(name, data) };
+
+    private static Dictionary<string, HostBuffer> Ints(string name, int[] data) => new() { [name] = HostBuffer.Int32(name, data) };
+
+    private static float[] Map(float[] x, float[] y, Func<float, float, float> f) => [.. x.Select((v, i) => f(v, y[i]))];
+
+    private static int[] Histogram(ReadOnlySpan<int> x, int bins)
+    {
+        var h = new int[bins];
+        foreach (var v in x)
+            h[v]++;
+        return h;
+    }
+
+    private static int[] Scan(ReadOnlySpan<int> x)
+    {
+        var y = new int[x.Length];
+        var sum = 0;
+        for (var i = 0; i < x.Length; i++)
+            y[i] = sum += x[i];
+        return y;
+    }
+
+    private static float[] Transpose(float[] x, int rows, int cols)
+    {
+        var y = new float[x.Length];
+        for (var i = 0; i < rows; i++)
+            for (var j = 0; j < cols; j++)
+                y[j * rows + i] = x[i * cols + j];
+        return y;
+    }
+
+    private static float[] PerRow(float[] x, int cols, Func<float[], float[]> row) =>
+        [.. x.Chunk(cols).SelectMany(row)];
+
+    private static float[] Softmax(float[] x)
+    {
+        var max = x.Max();
+        var e = x.Select(v => MathF.Exp(v - max)).ToArray();
+        var sum = e.Aggregate(0f, (s, v) => s + v);
+        return [.. e.Select(v => v / sum)];
+    }
+
+    private static float[] LayerNorm(float[] x, float[] gamma, float[] beta, float eps)
+    {
+        var mean = x.Aggregate(0f, (s, v) => s + v) / x.Length;
+        var variance = x.Aggregate(0f, (s, v) => s + (v - mean) * (v - mean)) / x.Length;
+        var scale = 1f / MathF.Sqrt(variance + eps);
+        return [.. x.Select((v, j) => (v - mean) * scale * gamma[j] + beta[j])];
+    }
+
+    private static float[] RmsNorm(float[] x, float[] w, float eps)
+    {
+        var scale = 1f / MathF.Sqrt(x.Aggregate(0f, (s, v) => s + v * v) / x.Length + eps);
+        return [.. x.Select((v, j) => v * scale * w[j])];
+    }
+
+    private static float[] Matmul(float[] a, float[] b, int m, int n, int k)
+    {
+        var c = new float[m * n];
+        for (var i = 0; i < m; i++)
+            for (var kk = 0; kk < k; kk++)
+                for (var j = 0; j < n; j++)
+                    c[i * n + j] += a[i * k + kk] * b[kk * n + j];
+        return c;
+    }
+}

@@ -1,0 +1,68 @@
+using Portal.Kernels.Ops;
+using Portal.Kernels.Results;
+
+namespace Portal.Tests.Kernels;
+
+public class TimingSummaryTests
+{
+    private static readonly OpDefinition VectorAdd = OpCatalog.Get("vector_add");
+
+    private static CaseParams N(double n) => new(VectorAdd, new Dictionary<string, double> { ["n"] = n });
+
+    [Fact]
+    public void Summary_statistics_follow_their_definitions()
+    {
+        // Sorted: 1 2 3 4 10. Mean 4, sample variance (9 + 4 + 1 + 0 + 36) / 4 = 12.5.
+        var timing = TimingSummary.Summarise([3, 1, 10, 2, 4], VectorAdd, N(1000));
+        Assert.Equal(5, timing.Iterations);
+        Assert.Equal(3, timing.MedianMs);
+        Assert.Equal(1, timing.MinMs);
+        Assert.Equal(10, timing.MaxMs);
+        Assert.Equal(4, timing.MeanMs);
+        Assert.Equal(Math.Sqrt(12.5), timing.StdMs, 12);
+        Assert.Equal(7.6, timing.P90Ms, 12); // rank 0.9 · 4 = 3.6: 4 + 0.6 · (10 − 4)
+    }
+
+    [Fact]
+    public void The_median_of_an_even_count_is_the_mean_of_the_middle_two() =>
+        Assert.Equal(2.5, TimingSummary.Summarise([4, 1, 3, 2], VectorAdd, N(1)).MedianMs);
+
+    [Fact]
+    public void A_single_sample_has_zero_spread_and_is_every_percentile()
+    {
+        var timing = TimingSummary.Summarise([2], VectorAdd, N(1));
+        Assert.Equal((2, 2, 2, 0), (timing.MedianMs, timing.MinMs, timing.P90Ms, timing.StdMs));
+    }
+
+    [Fact]
+    public void Rates_come_from_the_op_formulas_and_the_median()
+    {
+        // vector_add, n = 2^20: 12 · 2^20 bytes and 2^20 FLOPs in a median of 0.5 ms.
+        var timing = TimingSummary.Summarise([0.5, 0.4, 9], VectorAdd, N(1 << 20));
+        Assert.Equal(12.0 * (1 << 20) / 0.5e-3 / 1e9, timing.GbPerSecond, 9);
+        Assert.Equal((1 << 20) / 0.5e-3 / 1e9, timing.GflopPerSecond!.Value, 9);
+        Assert.Equal(new Dictionary<string, double> { ["n"] = 1 << 20 }, timing.Params);
+    }
+
+    [Fact]
+    public void Ops_without_arithmetic_report_no_flop_rate() =>
+        Assert.Null(TimingSummary.Summarise([1], OpCatalog.Get("transpose"),
+            new CaseParams(OpCatalog.Get("transpose"), new Dictionary<string, double> { ["rows"] = 2, ["cols"] = 2 })).GflopPerSecond);
+
+    [Theory]
+    [InlineData(new double[0])]
+    [InlineData(new[] { 1.0, 0.0 })]
+    [InlineData(new[] { 1.0, double.NaN })]
+    public void Empty_or_non_positive_times_are_refused(double[] times) =>
+        Assert.Throws<ArgumentException>(() => TimingSummary.Summarise(times, VectorAdd, N(1)));
+
+    [Fact]
+    public void Relative_standard_error_shrinks_with_more_samples_of_the_same_spread()
+    {
+        var few = TimingSummary.RelativeStandardError([1, 1.1, 0.9, 1]);
+        var many = TimingSummary.RelativeStandardError([.. Enumerable.Repeat(new[] { 1, 1.1, 0.9, 1 }, 25).SelectMany(t => t)]);
+        Assert.True(many < few / 4);
+        Assert.Equal(0, TimingSummary.RelativeStandardError([2, 2, 2]));
+        Assert.Equal(double.PositiveInfinity, TimingSummary.RelativeStandardError([2]));
+    }
+}
