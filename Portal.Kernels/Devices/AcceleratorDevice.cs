@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+using Portal.Kernels.Results;
+using Portal.Kernels.Spec;
+
+namespace Portal.Kernels.Devices;
+
+/// <summary>
+/// A device an agent found, with a stable id (e.g. <c>opencl:0:0</c>, <c>cuda:0</c>) and the kernel
+/// languages it accepts; what <c>Portal.Agent devices</c> prints and what the portal maps to a SKU.
+/// </summary>
+public sealed record AcceleratorDevice(
+    string Id,
+    string Runtime,
+    string Name,
+    string Vendor,
+    string DriverVersion,
+    string RuntimeVersion,
+    long GlobalMemoryBytes,
+    int ComputeUnits,
+    [property: JsonIgnore] IReadOnlyList<KernelLanguage> Languages)
+{
+    [JsonPropertyName("languages")]
+    public IReadOnlyList<string> LanguageNames => Languages.Select(l => l.Name()).ToList();
+
+    public bool Accepts(KernelLanguage language) => Languages.Contains(language);
+
+    public DeviceInfo ToDeviceInfo() => new(Id, Name, Vendor, RuntimeVersion, DriverVersion);
+}
+
+/// <summary>One runtime's view of the machine: its devices, or why it has none.</summary>
+public sealed record BackendDiscovery(string Runtime, IReadOnlyList<AcceleratorDevice> Devices, string? Problem);
+
+/// <summary>A runtime (OpenCL, CUDA, Triton) that finds devices and makes executors for them.</summary>
+public interface IDeviceBackend
+{
+    string Runtime { get; }
+
+    BackendDiscovery Discover();
+
+    /// <summary>The executor for a language on one of this backend's devices, or null when it has none for it.</summary>
+    IKernelExecutorFactory? ExecutorFor(AcceleratorDevice device, KernelLanguage language);
+}
+
+/// <summary>Creates the executor inside the process that runs the kernel (the isolated child).</summary>
+public interface IKernelExecutorFactory
+{
+    Execution.IKernelExecutor Create();
+}

@@ -1,0 +1,31 @@
+using Portal.Kernels.Execution;
+using Portal.Kernels.Spec;
+
+namespace Portal.Kernels.Devices;
+
+/// <summary>Every device of every runtime on this host, discovered once.</summary>
+public sealed class DeviceCatalog
+{
+    private readonly IReadOnlyList<IDeviceBackend> _backends;
+    private readonly Lazy<IReadOnlyList<BackendDiscovery>> _discoveries;
+
+    public DeviceCatalog(IEnumerable<IDeviceBackend> backends)
+    {
+        _backends = backends.ToList();
+        _discoveries = new(() => _backends.Select(b => b.Discover()).ToList());
+    }
+
+    public IReadOnlyList<BackendDiscovery> Discoveries => _discoveries.Value;
+
+    public IReadOnlyList<AcceleratorDevice> Devices => Discoveries.SelectMany(d => d.Devices).ToList();
+
+    public AcceleratorDevice? Find(string id) => Devices.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The first device that accepts the language, in discovery order (the CLI's default).</summary>
+    public AcceleratorDevice? FirstAccepting(KernelLanguage language) => Devices.FirstOrDefault(d => d.Accepts(language));
+
+    public IKernelExecutor? ExecutorFor(AcceleratorDevice device, KernelLanguage language) =>
+        _backends.Where(b => b.Runtime == device.Runtime)
+            .Select(b => b.ExecutorFor(device, language))
+            .FirstOrDefault(f => f is not null)?.Create();
+}
