@@ -9,6 +9,7 @@ source scripts/prerequisites.sh
 ensure_dotnet
 ensure_postgres
 ensure_chromium
+ensure_opencl
 
 results="$(pwd)/TestResults"
 rm -rf "$results"

@@ -39,3 +39,9 @@ ensure_postgres() {
 ensure_chromium() {
   [ -x "${PORTAL_CHROMIUM:-/usr/bin/chromium}" ] || apt_install chromium
 }
+
+ensure_opencl() {
+  # PoCL gives a real OpenCL device on the CPU: how kernels run in tests and CI.
+  compgen -G "/etc/OpenCL/vendors/*.icd" >/dev/null && ldconfig -p 2>/dev/null | grep -q "libOpenCL.so.1" \
+    || apt_install pocl-opencl-icd ocl-icd-libopencl1 clinfo
+}

@@ -37,12 +37,7 @@ public interface IDeviceBackend
 
     BackendDiscovery Discover();
 
-    /// <summary>The executor for a language on one of this backend's devices, or null when it has none for it.</summary>
-    IKernelExecutorFactory? ExecutorFor(AcceleratorDevice device, KernelLanguage language);
-}
-
-/// <summary>Creates the executor inside the process that runs the kernel (the isolated child).</summary>
-public interface IKernelExecutorFactory
-{
-    Execution.IKernelExecutor Create();
+    /// <summary>A new executor for a language on one of this backend's devices, or null when it has none for it.
+    /// Called in the process that runs the kernel (the isolated child).</summary>
+    Execution.IKernelExecutor? ExecutorFor(AcceleratorDevice device, KernelLanguage language);
 }

@@ -27,5 +27,5 @@ public sealed class DeviceCatalog
     public IKernelExecutor? ExecutorFor(AcceleratorDevice device, KernelLanguage language) =>
         _backends.Where(b => b.Runtime == device.Runtime)
             .Select(b => b.ExecutorFor(device, language))
-            .FirstOrDefault(f => f is not null)?.Create();
+            .FirstOrDefault(e => e is not null);
 }

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Portal.Kernels.Devices;
+using Portal.Kernels.Isolation;
+using Portal.Kernels.Results;
+using Portal.Kernels.Spec;
+
+namespace Portal.Agent.Cli;
+
+/// <summary>The agent's command line. Exit codes: 0 a result was produced, 1 it could not be, 2 bad usage.</summary>
+public static class AgentCommands
+{
+    public const int Ok = 0;
+    public const int NoResult = 1;
+    public const int Usage = 2;
+
+    public const string UsageText = """
+        usage: Portal.Agent <command>
+          devices [--json]                               list the devices of this host and the languages they accept
+          exec SPEC.json [--device ID] [--out FILE]      run one kernel job spec and print its result (DESIGN.md contract)
+          suite [--device ID] [--language L] [--json]    run the built-in conformance suite
+        """;
+
+    // Indented, and without escaping '+' or quotes: people read this output.
+    internal static readonly JsonSerializerOptions Json = new(KernelResultJson.Options)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await output.WriteLineAsync(UsageText);
+            return args.Length == 0 ? Usage : Ok;
+        }
+
+        var catalog = await HostBackends.DiscoverAsync(cancellationToken);
+        var command = ChildCommand.ThisProcess(typeof(AgentCommands).Assembly.Location);
+        var parsed = CommandLine.Parse(args.Skip(1).ToArray());
+        try
+        {
+            return args[0] switch
+            {
+                "devices" => await DevicesAsync(catalog, parsed, output),
+                "exec" => await ExecAsync(catalog, command, parsed, output, error, cancellationToken),
+                "suite" => await new SuiteCommand(catalog, command, output).RunAsync(parsed, cancellationToken),
+                KernelChild.Verb => await KernelChild.RunAsync(args, catalog, KernelLimits.Default, cancellationToken),
+                _ => await UsageErrorAsync(error, $"unknown command '{args[0]}'"),
+            };
+        }
+        catch (CommandLineException e)
+        {
+            return await UsageErrorAsync(error, e.Message);
+        }
+    }
+
+    private static async Task<int> DevicesAsync(DeviceCatalog catalog, CommandLine options, TextWriter output)
+    {
+        options.AllowOnly("--json");
+        if (options.Flag("--json"))
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(catalog.Devices, Json));
+            return Ok;
+        }
+        foreach (var discovery in catalog.Discoveries)
+        {
+            if (discovery.Devices.Count == 0)
+                await output.WriteLineAsync($"{discovery.Runtime}: no devices ({discovery.Problem ?? "none found"})");
+            foreach (var d in discovery.Devices)
+            {
+                await output.WriteLineAsync($"{d.Id,-14} {d.Name} — {d.Vendor}");
+                await output.WriteLineAsync($"{"",-14} runtime {d.RuntimeVersion}, driver {d.DriverVersion}, {d.GlobalMemoryBytes >> 20} MiB, " +
+                    $"{d.ComputeUnits} compute units, languages: {string.Join(", ", d.LanguageNames)}");
+            }
+        }
+        return Ok;
+    }
+
+    private static async Task<int> ExecAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        options.AllowOnly("--device", "--out");
+        var specFile = options.SinglePositional("SPEC.json");
+        string specJson;
+        try
+        {
+            specJson = await File.ReadAllTextAsync(specFile, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"cannot read {specFile}: {e.Message}");
+            return NoResult;
+        }
+
+        var result = await ExecuteAsync(catalog, command, specJson, options.Value("--device"), cancellationToken);
+        var text = JsonSerializer.Serialize(result, Json);
+        if (options.Value("--out") is { } outFile)
+            await File.WriteAllTextAsync(outFile, text, cancellationToken);
+        await output.WriteLineAsync(text);
+        return Ok;
+    }
+
+    /// <summary>One spec on the named device, or the first that accepts its language; a verdict in every case.</summary>
+    internal static async Task<KernelResult> ExecuteAsync(DeviceCatalog catalog, ChildCommand command, string specJson, string? deviceId,
+        CancellationToken cancellationToken)
+    {
+        var validation = KernelSpecJson.Parse(specJson);
+        if (validation.Spec is not { } spec)
+            return new KernelResult(KernelStatus.InvalidSpec, validation.Message);
+        var device = deviceId is null ? catalog.FirstAccepting(spec.Language) : catalog.Find(deviceId);
+        if (device is null)
+        {
+            var known = string.Join(", ", catalog.Devices.Select(d => d.Id));
+            return new KernelResult(KernelStatus.Unsupported, deviceId is null
+                ? $"no device on this host accepts {spec.Language.Name()} kernels (devices: {(known.Length > 0 ? known : "none")})"
+                : $"there is no device {deviceId} on this host (devices: {(known.Length > 0 ? known : "none")})");
+        }
+        if (!device.Accepts(spec.Language))
+            return new KernelResult(KernelStatus.Unsupported,
+                $"{device.Name} ({device.Id}) accepts {string.Join(", ", device.LanguageNames)}, not {spec.Language.Name()}", Device: device.ToDeviceInfo());
+        return await new IsolatedKernelRunner(command).RunAsync(specJson, device, cancellationToken);
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter error, string message)
+    {
+        await error.WriteLineAsync($"error: {message}");
+        await error.WriteLineAsync(UsageText);
+        return Usage;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Portal.Kernels.Devices;
+using Portal.Kernels.Isolation;
+using Portal.Kernels.Results;
+using Portal.Kernels.Spec;
+using Portal.Kernels.Suite;
+
+namespace Portal.Agent.Cli;
+
+/// <summary>
+/// <c>suite [--device ID] [--language L] [--json]</c>: every built-in conformance kernel on one device (or, per
+/// language, the first device that accepts it), each isolated like any job; a table or JSON of the verdicts.
+/// </summary>
+internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, TextWriter output)
+{
+    public sealed record SuiteRow(string Op, string Language, string? Device, KernelResult Result);
+
+    public async Task<int> RunAsync(CommandLine options, CancellationToken cancellationToken)
+    {
+        options.AllowOnly("--device", "--language", "--json");
+        options.NoPositional();
+        var language = options.Value("--language") is { } name ? ParseLanguage(name) : (KernelLanguage?)null;
+        var deviceId = options.Value("--device");
+        if (deviceId is not null && catalog.Find(deviceId) is null)
+            throw new CommandLineException($"there is no device {deviceId} on this host; see 'devices'");
+
+        var json = options.Flag("--json");
+        if (!json)
+            await output.WriteLineAsync($"{"op",-12} {"language",-9} {"device",-14} {"verdict",-14} {"median ms",10} {"GB/s",9}");
+        var rows = new List<SuiteRow>();
+        foreach (var entry in ConformanceSuite.All.Where(e => language is null || e.Language == language))
+        {
+            var row = await RunEntryAsync(entry, deviceId, cancellationToken);
+            rows.Add(row);
+            if (!json)
+                await output.WriteLineAsync(FormatRow(row));
+        }
+        if (json)
+            await output.WriteLineAsync(JsonSerializer.Serialize(rows, AgentCommands.Json));
+        else
+            await output.WriteLineAsync($"{rows.Count(r => r.Result.Status == KernelStatus.Passed)} of {rows.Count} passed");
+        return AgentCommands.Ok;
+    }
+
+    private async Task<SuiteRow> RunEntryAsync(SuiteEntry entry, string? deviceId, CancellationToken cancellationToken)
+    {
+        var specJson = KernelSpecJson.Serialize(entry.Spec);
+        var result = await AgentCommands.ExecuteAsync(catalog, command, specJson, deviceId, cancellationToken);
+        return new SuiteRow(entry.Op, entry.Language.Name(), result.Device?.Id, result);
+    }
+
+    private static string FormatRow(SuiteRow row)
+    {
+        var timing = row.Result.Timing;
+        return $"{row.Op,-12} {row.Language,-9} {row.Device ?? "-",-14} {Naming(row.Result.Status),-14} " +
+               $"{(timing is null ? "-" : timing.MedianMs.ToString("0.000")),10} {(timing is null ? "-" : timing.GbPerSecond.ToString("0.0")),9}" +
+               (row.Result.Status == KernelStatus.Passed ? "" : $"  {row.Result.Message}");
+    }
+
+    private static string Naming(KernelStatus status) =>
+        JsonSerializer.Serialize(status, KernelResultJson.Options).Trim('"');
+
+    private static KernelLanguage ParseLanguage(string name) =>
+        KernelLanguages.Parse(name) ?? throw new CommandLineException($"unknown language '{name}': {string.Join(", ", KernelLanguages.Names)}");
+}

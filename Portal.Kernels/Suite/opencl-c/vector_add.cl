@@ -1,0 +1,8 @@
+// z = x + y, one work-item per element. The global size is rounded up to whole work-groups, so the
+// work-items past n must do nothing.
+__kernel void vector_add(__global const float* x, __global const float* y, __global float* z, const int n)
+{
+    int i = get_global_id(0);
+    if (i < n)
+        z[i] = x[i] + y[i];
+}

@@ -1,0 +1,75 @@
+using System.Collections;
+
+namespace Portal.Kernels.Triton;
+
+/// <summary>
+/// The environment and command line of a harness process. The environment is built from an allow-list rather
+/// than inherited, so tokens and secrets in the agent's environment never reach submitted code, and every cache
+/// Python, Triton and CUDA write goes to the job's own folder: one job cannot plant compiled code for the next,
+/// and under the sandbox (read-only everywhere else) those writes still succeed.
+/// </summary>
+internal static class TritonEnvironment
+{
+    /// <summary>Names the harness reads its result prefix from; it removes it before importing the submitted module.</summary>
+    public const string ResultVariable = "PORTAL_TRITON_RESULT";
+
+    private static readonly HashSet<string> PassedNames = new(StringComparer.Ordinal)
+    {
+        "PATH", "LD_LIBRARY_PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV",
+        "CONDA_PREFIX", "CC", "CXX",
+    };
+
+    private static readonly string[] PassedPrefixes = ["CUDA_", "NVIDIA_", "TRITON_"];
+
+    public static Dictionary<string, string> For(string workDirectory, TritonOptions options, string? resultPrefix,
+        IDictionary? inherited = null)
+    {
+        inherited ??= Environment.GetEnvironmentVariables();
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in inherited)
+        {
+            if (entry is { Key: string name, Value: string value }
+                && (PassedNames.Contains(name) || PassedPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))))
+                variables[name] = value;
+        }
+        // Packages installed with pip --user stay visible although HOME moves to the job's folder.
+        if (inherited["PYTHONUSERBASE"] is string userBase)
+            variables["PYTHONUSERBASE"] = userBase;
+        else if (inherited["HOME"] is string home)
+            variables["PYTHONUSERBASE"] = Path.Combine(home, ".local");
+
+        variables["HOME"] = workDirectory;
+        variables["TMPDIR"] = Path.Combine(workDirectory, "tmp");
+        variables["TRITON_HOME"] = workDirectory;
+        variables["TRITON_CACHE_DIR"] = Path.Combine(workDirectory, "triton-cache");
+        variables["PYTHONDONTWRITEBYTECODE"] = "1";
+        variables["PYTHONUNBUFFERED"] = "1";
+        foreach (var (name, value) in options.Environment)
+            variables[name] = value;
+        if (resultPrefix is not null)
+            variables[ResultVariable] = resultPrefix;
+        return variables;
+    }
+
+    /// <summary>Creates the folders the environment points into.</summary>
+    public static void CreateFolders(string workDirectory)
+    {
+        Directory.CreateDirectory(Path.Combine(workDirectory, "tmp"));
+        Directory.CreateDirectory(Path.Combine(workDirectory, "triton-cache"));
+    }
+
+    /// <summary>
+    /// The command, wrapped in bubblewrap when the sandbox is in force: no network, own PID and IPC namespaces,
+    /// the whole file system read-only except the job's folder, a private /tmp and /dev/shm, and the real /dev so
+    /// the GPU's device nodes are there. The process dies with the agent.
+    /// </summary>
+    public static IReadOnlyList<string> Command(IReadOnlyList<string> command, string workDirectory, TritonOptions options, bool sandboxed) =>
+        !sandboxed
+            ? command
+            :
+            [
+                options.Bubblewrap, "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid", "--unshare-ipc",
+                "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--tmpfs", "/dev/shm", "--proc", "/proc",
+                "--tmpfs", "/tmp", "--bind", workDirectory, workDirectory, "--chdir", workDirectory, "--", .. command,
+            ];
+}

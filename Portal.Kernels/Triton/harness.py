@@ -1,0 +1,186 @@
+"""Runs one submitted Triton kernel for the Portal agent: python3 harness.py <job.json>.
+
+The agent writes the job (the module's path, the entry, the device, the launch shape, the arguments with input
+files) and reads back what this harness writes at a path it alone knows: the environment variable
+PORTAL_TRITON_RESULT names a prefix; the result goes to <prefix>.json and each output buffer to
+<prefix>.<name>.bin (raw little-endian, as the device held it). The variable is removed from os.environ before
+the submitted module is imported, and nothing the module prints is read as a result. Outputs are zero-filled
+before every launch; timed launches follow a write of a buffer larger than the L2 and are timed with CUDA events.
+
+Result statuses: ok, compile_error (the module does not import, the entry is missing or not a Triton kernel,
+Triton cannot compile it), runtime_error (the launch or the device failed), unsupported (no torch/triton/CUDA).
+"""
+import json
+import os
+import sys
+import traceback
+
+RESULT_VARIABLE = "PORTAL_TRITON_RESULT"
+
+
+class Failure(Exception):
+    def __init__(self, status, message, log=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.log = log
+
+
+def describe(error):
+    return f"{type(error).__name__}: {error}".strip().splitlines()[0] if str(error) else type(error).__name__
+
+
+def load_module(path):
+    import importlib.util
+
+    # A real file: @triton.jit reads the kernel's source through inspect, which needs one.
+    spec = importlib.util.spec_from_file_location("submitted_kernel", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["submitted_kernel"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def find_kernel(job):
+    try:
+        import numpy  # noqa: F401 (launches read and write buffers with it)
+        import torch
+        from triton.runtime.jit import KernelInterface
+    except Exception as error:
+        raise Failure("unsupported", f"torch, triton and numpy cannot be imported by {sys.executable}: {describe(error)}",
+                      traceback.format_exc())
+    if not torch.cuda.is_available():
+        raise Failure("unsupported", f"torch {torch.__version__} sees no CUDA device")
+    try:
+        module = load_module(job["module"])
+    except BaseException as error:  # SyntaxError, ImportError, even SystemExit: the module's fault, not ours
+        raise Failure("compile_error", f"the module does not import: {describe(error)}", traceback.format_exc())
+    kernel = getattr(module, job["entry"], None)
+    if kernel is None:
+        raise Failure("compile_error", f"the module defines no '{job['entry']}'")
+    if not isinstance(kernel, KernelInterface):
+        raise Failure("compile_error",
+                      f"'{job['entry']}' is a {type(kernel).__name__}, not a @triton.jit function")
+    return torch, kernel
+
+
+def is_compile_error(error):
+    # CompilationError covers Triton's front end; PTXASError (3.x) is ptxas refusing what it generated.
+    names = {cls.__name__ for cls in type(error).__mro__}
+    return bool(names & {"CompilationError", "PTXASError"})
+
+
+def run(job, prefix):
+    torch, kernel = find_kernel(job)
+    if job["mode"] == "check":
+        return {"status": "ok"}
+    try:
+        arguments, outputs, device = load_arguments(job, torch)
+    except Failure:
+        raise
+    except Exception as error:
+        raise Failure("runtime_error", f"the inputs could not be put on the device: {describe(error)}", traceback.format_exc())
+    return launch_all(job, prefix, torch, kernel, arguments, outputs, device)
+
+
+def load_arguments(job, torch):
+    import numpy
+
+    device = torch.device("cuda", job["device"])
+    torch.cuda.set_device(device)
+    dtypes = {"float32": (torch.float32, numpy.float32), "int32": (torch.int32, numpy.int32)}
+    arguments, outputs = [], []
+    for argument in job["args"]:
+        if argument["kind"] == "buffer":
+            torch_type, numpy_type = dtypes[argument["type"]]
+            if argument["role"] == "input":
+                host = numpy.fromfile(argument["file"], dtype=numpy_type)
+                if host.size != argument["length"]:
+                    raise Failure("runtime_error", f"input {argument['name']} has {host.size} elements, not {argument['length']}")
+                tensor = torch.from_numpy(host).to(device)
+            else:
+                tensor = torch.empty(argument["length"], dtype=torch_type, device=device)
+                outputs.append((argument["name"], tensor))
+            arguments.append(tensor)
+        elif argument["kind"] == "int":
+            arguments.append(int(argument["value"]))
+        else:
+            arguments.append(float(argument["value"]))
+    return arguments, outputs, device
+
+
+def launch_all(job, prefix, torch, kernel, arguments, outputs, device):
+    grid = tuple(job["grid"])
+    options = dict(job.get("constexprs") or {})
+    if job.get("numWarps"):
+        options["num_warps"] = job["numWarps"]
+
+    def zero_outputs():
+        for _, tensor in outputs:
+            tensor.zero_()
+
+    def launch():
+        kernel[grid](*arguments, **options)
+
+    # The first launch compiles the kernel, so no timed interval below can include compilation.
+    try:
+        zero_outputs()
+        launch()
+        torch.cuda.synchronize()
+    except Exception as error:
+        status = "compile_error" if is_compile_error(error) else "runtime_error"
+        raise Failure(status, f"the first launch failed: {describe(error)}", traceback.format_exc())
+
+    times = []
+    timing = job.get("timing")
+    try:
+        if timing:
+            for _ in range(timing["warmup"]):
+                zero_outputs()
+                launch()
+            flush = torch.empty(job["flushBytes"] // 4, dtype=torch.int32, device=device)
+            events = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
+                      for _ in range(timing["iterations"])]
+            for start, end in events:
+                zero_outputs()
+                flush.zero_()  # evicts the L2; issued before the start event, so outside the interval
+                start.record()
+                launch()
+                end.record()
+            torch.cuda.synchronize()
+            times = [start.elapsed_time(end) for start, end in events]
+        for name, tensor in outputs:
+            tensor.cpu().numpy().tofile(f"{prefix}.{name}.bin")
+    except Exception as error:
+        raise Failure("runtime_error", f"a launch failed: {describe(error)}", traceback.format_exc())
+    return {"status": "ok", "timesMs": times}
+
+
+def write_result(prefix, result):
+    temporary = prefix + ".json.partial"
+    with open(temporary, "w", encoding="utf-8") as file:
+        json.dump(result, file)
+    os.replace(temporary, prefix + ".json")
+
+
+def main():
+    prefix = os.environ.pop(RESULT_VARIABLE, None)
+    if not prefix or len(sys.argv) != 2:
+        print(f"usage: {RESULT_VARIABLE}=<result prefix> python3 harness.py <job.json>", file=sys.stderr)
+        return 2
+    with open(sys.argv[1], encoding="utf-8") as file:
+        job = json.load(file)
+    try:
+        result = run(job, prefix)
+    except Failure as failure:
+        result = {"status": failure.status, "message": failure.message, "log": failure.log}
+    write_result(prefix, result)
+    return 0
+
+
+if __name__ == "__main__":
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skips atexit handlers and threads the submitted module may have left behind: the result is written.
+    os._exit(code)

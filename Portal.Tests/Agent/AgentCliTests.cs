@@ -1,0 +1,118 @@
+using System.Diagnostics;
+
+namespace Portal.Tests.Agent;
+
+/// <summary>The agent's command line on this host's PoCL device: verdicts are data, the agent survives its kernels.</summary>
+public sealed class AgentCliTests
+{
+    private const string Correct = "if (i < n) z[i] = x[i] + y[i];";
+
+    [Fact]
+    public async Task Devices_lists_the_PoCL_device_with_the_languages_it_accepts()
+    {
+        var text = await AgentProcess.RunAsync("devices");
+        var json = await AgentProcess.RunAsync("devices", "--json");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("opencl:0:0", text.Output);
+        var device = json.Json.EnumerateArray().First(d => d.GetProperty("id").GetString()!.StartsWith("opencl:", StringComparison.Ordinal));
+        Assert.Contains("opencl-c", device.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
+        Assert.True(device.GetProperty("computeUnits").GetInt32() > 0);
+        Assert.True(device.GetProperty("globalMemoryBytes").GetInt64() > 0);
+    }
+
+    [Fact]
+    public async Task Exec_gives_the_result_contract_for_a_spec_it_has_never_seen()
+    {
+        var run = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec(Correct));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("passed", run.Json.GetProperty("status").GetString());
+        Assert.StartsWith("opencl:", run.Json.GetProperty("device").GetProperty("id").GetString());
+        Assert.Equal(3, run.Json.GetProperty("cases").GetArrayLength());
+        Assert.True(run.Json.GetProperty("timing").GetProperty("medianMs").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task A_wrong_kernel_fails_and_the_agent_still_exits_zero()
+    {
+        var run = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec("if (i < n - 1) z[i] = x[i] + y[i];"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("failed", run.Json.GetProperty("status").GetString());
+        var mismatch = run.Json.GetProperty("cases")[0].GetProperty("firstMismatch");
+        Assert.Equal(0, mismatch.GetProperty("index").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_endless_loop_times_out_within_its_limit_and_the_next_spec_still_runs()
+    {
+        var clock = Stopwatch.StartNew();
+        var hung = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec("while (n > 0) { z[i] = x[i] + 1.0f; }", timeoutSeconds: 2));
+        var elapsed = clock.Elapsed;
+        var next = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec(Correct));
+
+        Assert.Equal("timeout", hung.Json.GetProperty("status").GetString());
+        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"the timeout took {elapsed}");
+        Assert.Equal("passed", next.Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_wild_write_gives_crashed_or_runtime_error_and_the_agent_survives()
+    {
+        var run = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec(
+            "__global float* wild = (__global float*)((ulong)0x10); wild[i * 4096] = 1.0f; if (i < n) z[i] = x[i] + y[i];"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(run.Json.GetProperty("status").GetString(), new[] { "crashed", "runtime_error" });
+    }
+
+    [Fact]
+    public async Task A_language_no_device_accepts_is_unsupported_not_a_crash()
+    {
+        var run = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec(Correct, language: "cuda-c"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("unsupported", run.Json.GetProperty("status").GetString());
+        Assert.Contains("cuda-c", run.Json.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task An_invalid_spec_is_a_verdict_while_an_unreadable_file_or_bad_usage_is_not()
+    {
+        var invalid = Path.GetTempFileName();
+        await File.WriteAllTextAsync(invalid, """{ "op": "no_such_op", "language": "opencl-c", "entry": "k", "source": "x", "args": [] }""");
+
+        var verdict = await AgentProcess.RunAsync("exec", invalid);
+        var missing = await AgentProcess.RunAsync("exec", "/nonexistent/spec.json");
+        var usage = await AgentProcess.RunAsync("exec");
+
+        Assert.Equal(0, verdict.ExitCode);
+        Assert.Equal("invalid_spec", verdict.Json.GetProperty("status").GetString());
+        Assert.Contains("op", verdict.Json.GetProperty("message").GetString());
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("cannot read", missing.Error);
+        Assert.Equal(2, usage.ExitCode);
+    }
+
+    [Fact]
+    public async Task Exec_writes_the_result_to_out_as_well()
+    {
+        var outFile = Path.Combine(Path.GetTempPath(), $"agent-result-{Guid.NewGuid():N}.json");
+        var run = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec(Correct), "--device", "opencl:0:0", "--out", outFile);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\"status\": \"passed\"", await File.ReadAllTextAsync(outFile));
+    }
+
+    [Fact]
+    public async Task The_OpenCL_conformance_suite_passes_on_PoCL_through_the_command_line()
+    {
+        var run = await AgentProcess.RunAsync("suite", "--language", "opencl-c");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("11 of 11 passed", run.Output);
+        foreach (var op in new[] { "vector_add", "saxpy", "gelu", "reduce_sum", "histogram", "prefix_sum", "transpose", "softmax", "layernorm", "rmsnorm", "matmul" })
+            Assert.Contains(op, run.Output);
+    }
+}

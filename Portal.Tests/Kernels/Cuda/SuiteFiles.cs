@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Portal.Kernels.Buffers;
+using Portal.Kernels.Comparison;
+using Portal.Kernels.Execution;
+using Portal.Kernels.Inputs;
+using Portal.Kernels.Ops;
+using Portal.Kernels.Spec;
+
+namespace Portal.Tests.Kernels;
+
+/// <summary>
+/// The conformance suite's files for one language as the library embeds them (Suite/&lt;language&gt;/&lt;op&gt;.&lt;ext&gt;
+/// with &lt;op&gt;.spec.json; MSBuild turns the folder's '-' into '_' in resource names), and the checks every
+/// language's suite must pass.
+/// </summary>
+internal sealed class SuiteFiles(string language, string extension)
+{
+    /// <summary>Big enough to time on an H200: well past its 60 MB L2, or ten GFLOP of work.</summary>
+    private const double TimedBytes = 256.0 * (1 << 20);
+    private const double TimedFlops = 1e10;
+
+    private string Prefix => $"Portal.Kernels.Suite.{language.Replace('-', '_')}.";
+
+    public string Read(string file)
+    {
+        using var stream = typeof(KernelRunner).Assembly.GetManifestResourceStream(Prefix + file)
+            ?? throw new FileNotFoundException($"no embedded resource {Prefix + file}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public IReadOnlyList<string> Files() =>
+        [.. typeof(KernelRunner).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
+            .Select(n => n[Prefix.Length..]).Order(StringComparer.Ordinal)];
+
+    public string Source(string op) => Read($"{op}.{extension}");
+
+    /// <summary>The spec file with the source file filled in, as the suite runs it.</summary>
+    public KernelSpec Spec(string op) =>
+        JsonSerializer.Deserialize<KernelSpec>(Read($"{op}.spec.json"), KernelSpecJson.Options)! with { Source = Source(op) };
+
+    public ValidatedSpec Validated(string op)
+    {
+        var validation = KernelSpecValidator.Validate(Spec(op));
+        Assert.True(validation.IsValid, validation.Message);
+        return validation.Spec!;
+    }
+
+    public static TheoryData<string> Ops() => [.. OpCatalog.Names];
+
+    public void HasExactlyOneKernelAndSpecPerOp() =>
+        Assert.Equal(OpCatalog.Names.SelectMany(op => new[] { $"{op}.{extension}", $"{op}.spec.json" }).Order(StringComparer.Ordinal), Files());
+
+    public void SpecFileLeavesTheSourceToItsKernelFile(string op)
+    {
+        using var document = JsonDocument.Parse(Read($"{op}.spec.json"));
+        Assert.False(document.RootElement.TryGetProperty("source", out _));
+        Assert.Equal(language, document.RootElement.GetProperty("language").GetString());
+    }
+
+    /// <summary>
+    /// A first case with a single input element, a checked case with an odd size above one (so no multiple of any
+    /// block), and a last, timed case large enough to measure.
+    /// </summary>
+    public void CasesCoverTheEdgesAndEndLarge(string op)
+    {
+        var spec = Validated(op);
+        Assert.Equal(1, spec.Op.Inputs.First().Length(spec.Cases[0]));
+        Assert.Contains(spec.Cases.SkipLast(1), c => c.Ints.Values.Any(v => v > 1 && v % 2 == 1));
+        var timed = spec.Cases[^1];
+        Assert.True(spec.Op.BytesMoved(timed) >= TimedBytes || (spec.Op.Flops?.Invoke(timed) ?? 0) >= TimedFlops,
+            $"the timed case ({timed}) is too small to measure on an H200");
+    }
+
+    /// <summary>The runner refuses cases whose reference a kernel writing zeros could pass; these must not be such cases.</summary>
+    public void SmallCasesCanTellAZeroWriterFromAKernel(string op)
+    {
+        var spec = Validated(op);
+        foreach (var parameters in spec.Cases.SkipLast(1))
+        {
+            var reference = spec.Op.Reference(parameters, InputGenerator.Generate(spec.Op, parameters, spec.Seed));
+            Assert.Null(ReferenceCheck.FindProblem(spec.Op, reference, spec.Tolerance));
+        }
+    }
+
+    /// <summary>The names of a parameter list "const float* __restrict__ x, int n" or "x, n, BLOCK: tl.constexpr": the last word of each.</summary>
+    public static IReadOnlyList<string> ParameterNames(string parameterList) =>
+        [.. parameterList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split(':')[0].Trim())
+            .Select(p => p.Split([' ', '*', '&'], StringSplitOptions.RemoveEmptyEntries)[^1])];
+
+}

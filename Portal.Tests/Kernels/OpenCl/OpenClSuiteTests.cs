@@ -1,0 +1,65 @@
+using Portal.Kernels.Ops;
+using Portal.Kernels.Results;
+using Portal.Kernels.Spec;
+using Portal.Kernels.Suite;
+
+namespace Portal.Tests.Kernels.OpenCl;
+
+/// <summary>The built-in opencl-c suite: complete, valid, and passing on the test device.</summary>
+public class OpenClSuiteTests
+{
+    public static TheoryData<string> Ops() => [.. OpCatalog.Names];
+
+    [Fact]
+    public void The_suite_has_one_opencl_kernel_per_op_in_catalog_order()
+    {
+        var entries = ConformanceSuite.For(KernelLanguage.OpenClC);
+
+        Assert.Equal(OpCatalog.Names, entries.Select(e => e.Op));
+        Assert.All(entries, e => Assert.Equal((e.Op, "opencl-c"), (e.Spec.Op!, e.Spec.Language!)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public void Each_spec_is_valid_with_its_source_and_has_a_one_element_case_and_an_odd_size(string op)
+    {
+        var spec = OpenClTestDevice.Suite(op).Spec;
+        var validation = KernelSpecValidator.Validate(spec);
+
+        Assert.True(validation.IsValid, validation.Message);
+        Assert.Contains($"__kernel", spec.Source);
+        Assert.Contains(spec.Entry!, spec.Source);
+        var cases = validation.Spec!.Cases;
+        Assert.InRange(cases.Count, 4, 32);
+        var firstInput = validation.Spec.Op.Inputs.First();
+        Assert.Contains(cases, c => firstInput.Length(c) == 1);
+        // A size that no work-group or tile shape divides: the tail path of every kernel is exercised.
+        Assert.Contains(cases, c => c.Ints.Values.Any(v => v % 16 != 0 && v > 16));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ops))]
+    public async Task Each_suite_kernel_passes_on_the_OpenCL_device_and_is_timed(string op)
+    {
+        var entry = OpenClTestDevice.Suite(op);
+
+        var result = await OpenClTestDevice.Run(entry.Spec);
+
+        Assert.True(result.Status == KernelStatus.Passed, $"{result.Status}: {result.Message}\n{result.CompileLog}");
+        Assert.Equal(entry.Spec.Cases!.Count, result.Cases!.Count);
+        Assert.Equal(OpenClTestDevice.Info, result.Device);
+        var timing = result.Timing!;
+        Assert.True(timing.Iterations >= entry.Spec.Timing!.Iterations);
+        Assert.True(timing.MedianMs > 0 && timing.GbPerSecond > 0, $"median {timing.MedianMs} ms, {timing.GbPerSecond} GB/s");
+    }
+
+    [Fact]
+    public void Suite_resources_are_found_under_the_names_MSBuild_gives_them()
+    {
+        var names = typeof(ConformanceSuite).Assembly.GetManifestResourceNames();
+
+        // RootNamespace + path, with the folder "opencl-c" made an identifier.
+        Assert.Contains("Portal.Kernels.Suite.opencl_c.vector_add.cl", names);
+        Assert.Contains("Portal.Kernels.Suite.opencl_c.vector_add.spec.json", names);
+    }
+}
