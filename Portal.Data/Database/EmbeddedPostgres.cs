@@ -214,8 +214,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         try
         {
-            var commandLine = File.ReadAllText($"/proc/{pid}/cmdline");
-            return commandLine.Contains("postgres", StringComparison.Ordinal);
+            // The process name, not its command line: "setpriv --reuid=postgres ..." is not a server.
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "postgres";
         }
         catch (IOException)
         {

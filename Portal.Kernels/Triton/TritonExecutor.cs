@@ -42,12 +42,8 @@ public sealed class TritonExecutor : IKernelExecutor
         if (!status.IsUsable)
             return Unsupported($"Triton is not usable here: {status.Reason}");
 
+        // Private to this user (mode 700), under TMPDIR when the agent sets it.
         var work = Directory.CreateTempSubdirectory("portal-triton-").FullName;
-        if (options.WorkRoot is { } root)
-        {
-            Directory.Delete(work);
-            work = Directory.CreateDirectory(Path.Combine(root, Path.GetFileName(work))).FullName;
-        }
         var kernel = new TritonPreparedKernel(options, status.Sandbox.InForce, work, ordinal, spec.Entry);
         try
         {

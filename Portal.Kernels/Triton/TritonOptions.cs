@@ -21,9 +21,6 @@ public sealed record TritonOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>Where each prepared kernel gets a private folder; the system's temp folder when null.</summary>
-    public string? WorkRoot { get; init; }
-
     /// <summary>How long the one-time check of python, torch and triton may take (importing torch takes seconds).</summary>
     public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -40,7 +40,20 @@ internal static class TritonProcess
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
 
-        using var process = Process.Start(start)!;
+        var finished = new TaskCompletionSource();
+        using var process = await StartOnOwnThreadAsync(start, finished.Task);
+        try
+        {
+            return await WaitAsync(process, cancellationToken);
+        }
+        finally
+        {
+            finished.SetResult();
+        }
+    }
+
+    private static async Task<ProcessResult> WaitAsync(Process process, CancellationToken cancellationToken)
+    {
         process.StandardInput.Close();
         var output = TailAsync(process.StandardOutput);
         var error = TailAsync(process.StandardError);
@@ -62,6 +75,38 @@ internal static class TritonProcess
         {
         }
         return new ProcessResult(process.ExitCode, Completed(output), Completed(error));
+    }
+
+    /// <summary>
+    /// Starts the process from a thread that lives until <paramref name="finished"/>, after the process ended.
+    /// bubblewrap's --die-with-parent (PR_SET_PDEATHSIG) fires when the thread that forked it ends, not the agent:
+    /// forked from a pool thread, the sandbox would be killed whenever that thread retired. This way it dies only
+    /// with its own exit or the agent's.
+    /// </summary>
+    private static Task<Process> StartOnOwnThreadAsync(ProcessStartInfo start, Task finished)
+    {
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            Process process;
+            try
+            {
+                process = Process.Start(start)!;
+            }
+            catch (Exception e)
+            {
+                started.SetException(e);
+                return;
+            }
+            started.SetResult(process);
+            finished.Wait();
+        })
+        {
+            IsBackground = true,
+            Name = "triton-harness",
+        };
+        thread.Start();
+        return started.Task;
     }
 
     private static void Kill(Process process)

@@ -43,9 +43,9 @@ def load_module(path):
 
 def find_kernel(job):
     try:
-        import numpy  # noqa: F401 (launches read and write buffers with it)
         import torch
         from triton.runtime.jit import KernelInterface
+        import numpy  # noqa: F401 (launches read and write buffers with it)
     except Exception as error:
         raise Failure("unsupported", f"torch, triton and numpy cannot be imported by {sys.executable}: {describe(error)}",
                       traceback.format_exc())

@@ -27,7 +27,7 @@ internal sealed class CudaDriverApi
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int UIntFn(uint value);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int OutIntFn(out int value);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int DeviceGetFn(out int device, int ordinal);
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int DeviceGetNameFn(byte[] name, int length, int device);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int DeviceGetNameFn([Out] byte[] name, int length, int device);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int DeviceGetAttributeFn(out int value, int attribute, int device);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int DeviceTotalMemFn(out nuint bytes, int device);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int PrimaryCtxRetainFn(out IntPtr context, int device);

@@ -13,14 +13,14 @@ internal sealed class NvrtcApi
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int VersionFn(out int major, out int minor);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int OutIntFn(out int value);
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int IntArrayFn(int[] values);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int IntArrayFn([Out] int[] values);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int CreateProgramFn(
         out IntPtr program, [MarshalAs(UnmanagedType.LPUTF8Str)] string source, [MarshalAs(UnmanagedType.LPUTF8Str)] string name,
         int headerCount, IntPtr headers, IntPtr includeNames);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int CompileProgramFn(
         IntPtr program, int optionCount, [MarshalAs(UnmanagedType.LPArray, ArraySubType = UnmanagedType.LPUTF8Str)] string[] options);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int SizeFn(IntPtr program, out nuint size);
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int BytesFn(IntPtr program, byte[] destination);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int BytesFn(IntPtr program, [Out] byte[] destination);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate IntPtr ErrorStringFn(int result);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int DestroyProgramFn(ref IntPtr program);
 

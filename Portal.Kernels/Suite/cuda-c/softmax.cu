@@ -3,6 +3,7 @@
 // the pairs are combined across the block, and the second pass writes the outputs, reading the row again
 // (from cache for rows of a few thousand elements). Accurate expf: no fast math.
 #define THREADS 256
+#define NEGATIVE_INFINITY __int_as_float((int)0xff800000u)  // NVRTC has no <math.h>, so no INFINITY
 
 struct MaxSum {
     float max;
@@ -36,7 +37,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) softmax(const float* __res
     const float* in = x + (long long)blockIdx.x * cols;
     float* out = y + (long long)blockIdx.x * cols;
 
-    MaxSum mine{-INFINITY, 0.0f};
+    MaxSum mine{NEGATIVE_INFINITY, 0.0f};
     for (int j = threadIdx.x; j < cols; j += THREADS) {
         const float v = in[j];
         if (v > mine.max) {
@@ -52,7 +53,7 @@ extern "C" __global__ void __launch_bounds__(THREADS) softmax(const float* __res
         warp_results[warp] = mine;
     __syncthreads();
     if (warp == 0) {
-        MaxSum total = lane < THREADS / 32 ? warp_results[lane] : MaxSum{-INFINITY, 0.0f};
+        MaxSum total = lane < THREADS / 32 ? warp_results[lane] : MaxSum{NEGATIVE_INFINITY, 0.0f};
         total = warp_combine(total);
         if (lane == 0)
             row_result = total;

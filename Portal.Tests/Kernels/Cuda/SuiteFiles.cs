@@ -5,13 +5,14 @@ using Portal.Kernels.Execution;
 using Portal.Kernels.Inputs;
 using Portal.Kernels.Ops;
 using Portal.Kernels.Spec;
+using Portal.Kernels.Suite;
 
 namespace Portal.Tests.Kernels;
 
 /// <summary>
-/// The conformance suite's files for one language as the library embeds them (Suite/&lt;language&gt;/&lt;op&gt;.&lt;ext&gt;
-/// with &lt;op&gt;.spec.json; MSBuild turns the folder's '-' into '_' in resource names), and the checks every
-/// language's suite must pass.
+/// One language's part of the conformance suite, as <see cref="ConformanceSuite"/> loads it and as the library
+/// embeds it (Suite/&lt;language&gt;/&lt;op&gt;.&lt;ext&gt; with &lt;op&gt;.spec.json; MSBuild turns the folder's '-' into '_'
+/// in resource names), and the checks every language's suite must pass.
 /// </summary>
 internal sealed class SuiteFiles(string language, string extension)
 {
@@ -33,11 +34,11 @@ internal sealed class SuiteFiles(string language, string extension)
         [.. typeof(KernelRunner).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
             .Select(n => n[Prefix.Length..]).Order(StringComparer.Ordinal)];
 
-    public string Source(string op) => Read($"{op}.{extension}");
+    public string Source(string op) => Spec(op).Source!;
 
     /// <summary>The spec file with the source file filled in, as the suite runs it.</summary>
     public KernelSpec Spec(string op) =>
-        JsonSerializer.Deserialize<KernelSpec>(Read($"{op}.spec.json"), KernelSpecJson.Options)! with { Source = Source(op) };
+        ConformanceSuite.For(KernelLanguages.Parse(language)!.Value).Single(e => e.Op == op).Spec;
 
     public ValidatedSpec Validated(string op)
     {
@@ -48,8 +49,11 @@ internal sealed class SuiteFiles(string language, string extension)
 
     public static TheoryData<string> Ops() => [.. OpCatalog.Names];
 
-    public void HasExactlyOneKernelAndSpecPerOp() =>
+    public void HasExactlyOneKernelAndSpecPerOp()
+    {
         Assert.Equal(OpCatalog.Names.SelectMany(op => new[] { $"{op}.{extension}", $"{op}.spec.json" }).Order(StringComparer.Ordinal), Files());
+        Assert.Equal(OpCatalog.Names, ConformanceSuite.For(KernelLanguages.Parse(language)!.Value).Select(e => e.Op));
+    }
 
     public void SpecFileLeavesTheSourceToItsKernelFile(string op)
     {

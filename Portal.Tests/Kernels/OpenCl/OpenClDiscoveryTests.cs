@@ -2,6 +2,7 @@ using Portal.Kernels.OpenCl;
 
 namespace Portal.Tests.Kernels.OpenCl;
 
+[Collection(OpenClCollection.Name)]
 public class OpenClDiscoveryTests
 {
     [Fact]

@@ -10,6 +10,7 @@ using static Portal.Tests.Kernels.Specs;
 namespace Portal.Tests.Kernels.OpenCl;
 
 /// <summary>What the OpenCL executor reports when a kernel does not compile or launch, and how it times.</summary>
+[Collection(OpenClCollection.Name)]
 public class OpenClExecutorTests
 {
     private static KernelSpec VectorAddWith(string source) =>

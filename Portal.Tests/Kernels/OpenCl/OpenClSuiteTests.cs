@@ -6,6 +6,7 @@ using Portal.Kernels.Suite;
 namespace Portal.Tests.Kernels.OpenCl;
 
 /// <summary>The built-in opencl-c suite: complete, valid, and passing on the test device.</summary>
+[Collection(OpenClCollection.Name)]
 public class OpenClSuiteTests
 {
     public static TheoryData<string> Ops() => [.. OpCatalog.Names];

@@ -30,3 +30,13 @@ internal static class OpenClTestDevice
     /// <summary>The built-in suite's opencl-c kernel for an op.</summary>
     public static SuiteEntry Suite(string op) => ConformanceSuite.For(KernelLanguage.OpenClC).Single(e => e.Op == op);
 }
+
+/// <summary>
+/// In-process OpenCL tests run alone: PoCL's worker threads overflowed their stack when these ran beside the
+/// other test classes' heavy reference computations (seen as "Test host process crashed: Stack overflow").
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class OpenClCollection
+{
+    public const string Name = "OpenCL device";
+}

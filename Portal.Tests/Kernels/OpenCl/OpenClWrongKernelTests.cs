@@ -8,6 +8,7 @@ namespace Portal.Tests.Kernels.OpenCl;
 /// For every op, the suite's kernel with one natural bug put in fails on the OpenCL device, with the mismatch
 /// the bug must cause. Each bug is a text replacement in the correct kernel, so the test shows it as a diff.
 /// </summary>
+[Collection(OpenClCollection.Name)]
 public class OpenClWrongKernelTests
 {
     private static async Task<KernelResult> RunWith(string op, string correct, string wrong, params IReadOnlyDictionary<string, double>[] cases)

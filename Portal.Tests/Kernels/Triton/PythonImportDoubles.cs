@@ -9,9 +9,11 @@ namespace Portal.Tests.Kernels.Triton;
 /// </summary>
 internal sealed class PythonImportDoubles : IDisposable
 {
-    private PythonImportDoubles(IReadOnlyDictionary<string, string> files)
+    private PythonImportDoubles(IReadOnlyDictionary<string, string> files, string? parent = null)
     {
-        Folder = Directory.CreateTempSubdirectory("portal-python-doubles-").FullName;
+        Folder = parent is null
+            ? Directory.CreateTempSubdirectory("portal-python-doubles-").FullName
+            : Directory.CreateDirectory(Path.Combine(parent, "portal-python-doubles-" + Guid.NewGuid().ToString("N"))).FullName;
         foreach (var (path, text) in files)
         {
             var full = Path.Combine(Folder, path);
@@ -29,7 +31,8 @@ internal sealed class PythonImportDoubles : IDisposable
         ["torch.py"] = "raise ImportError('torch is hidden by this test')\n",
     });
 
-    public static PythonImportDoubles WithImportSurface() => new(new Dictionary<string, string>
+    /// <param name="parent">Where to put the folder; the temp folder when null. The sandbox hides the host's /tmp.</param>
+    public static PythonImportDoubles WithImportSurface(string? parent = null) => new(new Dictionary<string, string>
     {
         ["numpy/__init__.py"] = "",
         ["torch/__init__.py"] =
@@ -50,7 +53,7 @@ internal sealed class PythonImportDoubles : IDisposable
             "class JITFunction(KernelInterface):\n" +
             "    def __init__(self, fn):\n" +
             "        self.fn = fn\n",
-    });
+    }, parent);
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 }

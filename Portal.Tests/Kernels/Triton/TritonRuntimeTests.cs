@@ -68,4 +68,18 @@ public class TritonRuntimeTests
         Assert.False(status.Sandbox.InForce);
         Assert.Contains("network and the whole file system are reachable", status.Sandbox.Description);
     }
+
+    [Fact]
+    public async Task Without_bubblewrap_triton_stays_usable_and_the_status_says_it_runs_unsandboxed()
+    {
+        using var doubles = PythonImportDoubles.WithImportSurface();
+
+        var status = await TritonRuntime.ProbeAsync(
+            new TritonOptions { Bubblewrap = "/nonexistent/bwrap", Environment = doubles.Environment }, CancellationToken.None);
+
+        Assert.True(status.IsUsable, status.Reason);
+        Assert.Equal(new TritonSandbox(false,
+            "bubblewrap (/nonexistent/bwrap) is not installed; Triton kernels run without a sandbox (network and the whole file system are reachable)"),
+            status.Sandbox);
+    }
 }
