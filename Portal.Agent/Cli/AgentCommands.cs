@@ -36,7 +36,7 @@ public static class AgentCommands
         }
 
         var catalog = await HostBackends.DiscoverAsync(cancellationToken);
-        var command = ChildCommand.ThisProcess(typeof(AgentCommands).Assembly.Location);
+        var command = ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
         var parsed = CommandLine.Parse(args.Skip(1).ToArray());
         try
         {

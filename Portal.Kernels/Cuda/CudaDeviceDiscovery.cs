@@ -8,7 +8,8 @@ using Portal.Kernels.Triton;
 namespace Portal.Kernels.Cuda;
 
 /// <summary>An NVIDIA device as the CUDA driver reports it.</summary>
-/// <param name="Info">Id "cuda:&lt;ordinal&gt;", the name, vendor NVIDIA, the software stack (CUDA, NVRTC, Triton) and the driver version.</param>
+/// <param name="Info">Id "cuda:&lt;ordinal&gt;", the name, vendor NVIDIA, the software stack as Runtime (e.g. "CUDA 13.0; NVRTC 13.0;
+/// Triton 3.6.0 (torch 2.11.0+cu130, sandboxed)") and the kernel driver's version.</param>
 /// <param name="CudaVersion">The CUDA version the driver supports (cuDriverGetVersion), e.g. "13.0".</param>
 /// <param name="Languages">What can run on it here: cuda-c when NVRTC loads, triton when the Triton runtime is usable.</param>
 public sealed record CudaDevice(
@@ -75,7 +76,10 @@ public static class CudaDeviceDiscovery
         {
             $"CUDA {cudaVersion}",
             nvrtcVersion is null ? null : $"NVRTC {nvrtcVersion}",
-            tritonUsable ? $"Triton {triton!.TritonVersion} (torch {triton.TorchVersion})" : null,
+            // Whether submitted Python ran confined travels with every result measured on the device.
+            tritonUsable
+                ? $"Triton {triton!.TritonVersion} (torch {triton.TorchVersion}, {(triton.Sandbox.InForce ? "sandboxed" : "unsandboxed")})"
+                : null,
         }.OfType<string>());
         var driver = KernelDriverVersion() ?? $"CUDA {cudaVersion} driver";
 

@@ -18,21 +18,16 @@ public sealed class TritonExecutor : IKernelExecutor
     internal const string ModuleFileName = "submitted_kernel.py";
 
     private readonly TritonOptions options;
-    private readonly Lazy<Task<TritonRuntimeStatus>> runtime;
 
-    public TritonExecutor(TritonOptions? options = null)
-    {
-        this.options = options ?? TritonOptions.Default;
-        // Probed once, not under any one job's token: the answer serves every job of this executor.
-        runtime = new Lazy<Task<TritonRuntimeStatus>>(() => TritonRuntime.ProbeAsync(this.options, CancellationToken.None));
-    }
+    public TritonExecutor(TritonOptions? options = null) => this.options = options ?? TritonOptions.Default;
 
     public KernelLanguage Language => KernelLanguage.Triton;
 
     public bool SupportsDevice(DeviceInfo device) => CudaDevice.TryParseId(device.Id, out _);
 
     /// <summary>Whether Triton is usable here, its versions, and whether the sandbox is in force: for the agent to report.</summary>
-    public Task<TritonRuntimeStatus> GetRuntimeAsync(CancellationToken cancellationToken) => runtime.Value.WaitAsync(cancellationToken);
+    public Task<TritonRuntimeStatus> GetRuntimeAsync(CancellationToken cancellationToken) =>
+        TritonRuntime.ProbeAsync(options, cancellationToken);
 
     public async Task<Preparation> PrepareAsync(ValidatedSpec spec, DeviceInfo device, CancellationToken cancellationToken)
     {

@@ -1,17 +1,26 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 
 namespace Portal.Kernels.Triton;
 
 /// <summary>
-/// Finds out once whether the configured Python can run Triton kernels on a GPU, and whether bubblewrap can
-/// sandbox it here: the same probe is run inside the sandbox, because a sandbox that hides the GPU is no use.
+/// Finds out whether the configured Python can run Triton kernels on a GPU, and whether bubblewrap can sandbox
+/// it here: the same probe is run inside the sandbox, because a sandbox that hides the GPU is no use. Importing
+/// torch takes seconds, so the answer is kept for the life of the process, per options.
 /// </summary>
 public static class TritonRuntime
 {
     internal const string ProbeScript =
         "import torch, triton; print(torch.cuda.is_available(), triton.__version__, torch.__version__)";
 
-    public static async Task<TritonRuntimeStatus> ProbeAsync(TritonOptions options, CancellationToken cancellationToken)
+    private static readonly ConcurrentDictionary<TritonOptions, Lazy<Task<TritonRuntimeStatus>>> Probes = new();
+
+    /// <summary>The probe's answer for these options, probing on the first call; cancelling waits, not the probe.</summary>
+    public static Task<TritonRuntimeStatus> ProbeAsync(TritonOptions options, CancellationToken cancellationToken) =>
+        Probes.GetOrAdd(options, o => new Lazy<Task<TritonRuntimeStatus>>(() => ProbeNowAsync(o, CancellationToken.None)))
+            .Value.WaitAsync(cancellationToken);
+
+    private static async Task<TritonRuntimeStatus> ProbeNowAsync(TritonOptions options, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("portal-triton-probe-").FullName;
         try

@@ -1,4 +1,5 @@
 using Portal.Kernels.Results;
+using Portal.Kernels.Spec;
 using Portal.Kernels.Triton;
 
 namespace Portal.Tests.Kernels.Triton;
@@ -28,7 +29,7 @@ public class TritonSandboxTests
 
         var status = await executor.GetRuntimeAsync(CancellationToken.None);
         var preparation = await executor.PrepareAsync(
-            Portal.Kernels.Spec.KernelSpecValidator.Validate(new SuiteFiles("triton", "py").Spec("vector_add") with { Source = module }).Spec!,
+            KernelSpecValidator.Validate(new SuiteFiles("triton", "py").Spec("vector_add") with { Source = module }).Spec!,
             Gpu, CancellationToken.None);
 
         var kernel = Assert.IsType<TritonPreparedKernel>(preparation.Kernel);
