@@ -35,7 +35,10 @@ public static class AgentCommands
             return args.Length == 0 ? Usage : Ok;
         }
 
-        var catalog = await HostBackends.DiscoverAsync(cancellationToken);
+        var childDevice = args[0] == KernelChild.Verb ? args.SkipWhile(a => a != "--device").Skip(1).FirstOrDefault() : null;
+        var catalog = childDevice is null
+            ? await HostBackends.DiscoverAsync(cancellationToken)
+            : await HostBackends.DiscoverForAsync(childDevice, cancellationToken);
         var command = ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
         var parsed = CommandLine.Parse(args.Skip(1).ToArray());
         try

@@ -9,6 +9,15 @@ namespace Portal.Kernels.Devices;
 /// <summary>Every runtime an agent host may have: OpenCL (any ICD: PoCL, NVIDIA, ...), and CUDA with Triton.</summary>
 public static class HostBackends
 {
+    /// <summary>
+    /// Only the runtime that owns <paramref name="deviceId"/>: an isolated child runs one job on one device and
+    /// need not start Python to probe Triton for an OpenCL job.
+    /// </summary>
+    public static Task<DeviceCatalog> DiscoverForAsync(string deviceId, CancellationToken cancellationToken) =>
+        deviceId.StartsWith(OpenClDiscovery.IdPrefix, StringComparison.Ordinal)
+            ? Task.FromResult(new DeviceCatalog([new OpenClBackend()]))
+            : DiscoverAsync(cancellationToken);
+
     public static async Task<DeviceCatalog> DiscoverAsync(CancellationToken cancellationToken)
     {
         // Triton needs a probe of the Python environment; without it CUDA devices list cuda-c only.
