@@ -80,7 +80,7 @@ public sealed class AgentCliTests
     [Fact]
     public async Task An_invalid_spec_is_a_verdict_while_an_unreadable_file_or_bad_usage_is_not()
     {
-        var invalid = Path.GetTempFileName();
+        var invalid = AgentProcess.VectorAddSpec("");
         await File.WriteAllTextAsync(invalid, """{ "op": "no_such_op", "language": "opencl-c", "entry": "k", "source": "x", "args": [] }""");
 
         var verdict = await AgentProcess.RunAsync("exec", invalid);
@@ -98,7 +98,7 @@ public sealed class AgentCliTests
     [Fact]
     public async Task Exec_writes_the_result_to_out_as_well()
     {
-        var outFile = Path.Combine(Path.GetTempPath(), $"agent-result-{Guid.NewGuid():N}.json");
+        var outFile = Path.Combine(AppContext.BaseDirectory, "agent-specs", $"result-{Guid.NewGuid():N}.json");
         var run = await AgentProcess.RunAsync("exec", AgentProcess.VectorAddSpec(Correct), "--device", "opencl:0:0", "--out", outFile);
 
         Assert.Equal(0, run.ExitCode);

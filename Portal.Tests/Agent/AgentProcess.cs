@@ -43,7 +43,9 @@ internal static class AgentProcess
             timing = new { warmup = 1, iterations = 5 },
             timeoutSeconds,
         };
-        var path = Path.Combine(Path.GetTempPath(), $"agent-spec-{Guid.NewGuid():N}.json");
+        // Beside the test binaries, not in /tmp: they go with the build output.
+        var folder = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "agent-specs")).FullName;
+        var path = Path.Combine(folder, $"{Guid.NewGuid():N}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(spec));
         return path;
     }
