@@ -16,8 +16,3 @@ public abstract record Outcome<T>
 
     public static implicit operator Outcome<T>(T value) => new Success(value);
 }
-
-public static class Outcome
-{
-    public static Outcome<T>.NotFound NotFound<T>(string message) => new(message);
-}

@@ -62,4 +62,18 @@ public sealed class PortalHostTests(PortalFactory portal) : IClassFixture<Portal
             $"{path} is not in the OpenAPI document; it has: {string.Join(", ", paths.EnumerateObject().Select(p => p.Name))}");
         return item.EnumerateObject().Select(o => o.Name).Where(n => n is "get" or "post" or "put" or "delete" or "patch").Order().ToArray();
     }
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_the_sign_in_page_and_get_no_csv_export()
+    {
+        using var client = portal.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var page = await client.GetAsync("/organizations");
+        // ASP.NET Core 10 answers 401, not a redirect, for a minimal API endpoint such as the export.
+        using var export = await client.GetAsync("/export/organizations.csv");
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/account/login", page.Headers.Location!.PathAndQuery);
+        Assert.Equal(HttpStatusCode.Unauthorized, export.StatusCode);
+    }
 }

@@ -67,6 +67,8 @@ public sealed class OrganizationTableTests : BunitContext, IAsyncLifetime
 
         table.Find("[data-testid=org-search]").Input("furi");
         table.WaitForAssertion(() => Assert.Equal(new[] { "FuriosaAI" }, Names(table)), TimeSpan.FromSeconds(10));
+        // The export takes the filter the list shows.
+        Assert.Contains("/export/organizations.csv?q=furi", table.Find("a[href*='export']").GetAttribute("href"));
 
         table.Find("[data-testid=org-search]").Input("no such organisation");
         table.WaitForAssertion(() => Assert.Contains("No organisation matches these filters", table.Find("[data-testid=org-empty]").TextContent),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Components.Organizations;
 using Portal.Data;
 using Portal.Data.Accounts;
 using Scalar.AspNetCore;
@@ -79,6 +80,7 @@ public static class PortalWebExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapOrganizationExport();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();

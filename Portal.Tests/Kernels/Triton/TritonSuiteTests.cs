@@ -13,28 +13,6 @@ public partial class TritonSuiteTests
     [GeneratedRegex(@"@triton\.jit\s*\ndef\s+(\w+)\s*\(([^)]*)\)\s*:")]
     private static partial Regex JitFunction();
 
-    [Fact]
-    public void Every_op_has_one_module_and_one_spec()
-    {
-        Suite.HasExactlyOneKernelAndSpecPerOp();
-    }
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void The_spec_file_has_no_source_and_names_triton(string op)
-    {
-        Suite.SpecFileLeavesTheSourceToItsKernelFile(op);
-    }
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void The_spec_with_its_module_source_validates(string op)
-    {
-        var spec = Suite.Validated(op);
-        Assert.Equal(KernelLanguage.Triton, spec.Language);
-        Assert.Equal(op, spec.Op.Name);
-    }
-
     /// <summary>The harness passes the args positionally and the constexprs by name: both must match the signature.</summary>
     [Theory]
     [MemberData(nameof(Ops))]
@@ -48,26 +26,6 @@ public partial class TritonSuiteTests
         Assert.Equal(spec.Args, SuiteFiles.ParameterNames(string.Join(',', parameters.Except(constexprs))));
         Assert.Equal(spec.Launch.Constexprs!.Keys.Order(StringComparer.Ordinal),
             SuiteFiles.ParameterNames(string.Join(',', constexprs)).Order(StringComparer.Ordinal));
-    }
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void The_cases_start_with_one_element_include_an_odd_size_and_end_large_enough_to_time(string op)
-    {
-        Suite.CasesCoverTheEdgesAndEndLarge(op);
-    }
-
-    [Theory]
-    [MemberData(nameof(Ops))]
-    public void Every_checked_case_can_tell_a_zero_writer_from_a_kernel(string op)
-    {
-        Suite.SmallCasesCanTellAZeroWriterFromAKernel(op);
-    }
-
-    [Fact]
-    public void Vector_add_is_timed_at_two_to_the_28_elements_to_measure_near_peak_bandwidth()
-    {
-        Assert.Equal(1L << 28, Suite.Validated("vector_add").Cases[^1].Int("n"));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Portal.Api.Organizations;
 using Portal.Data.Accounts;
 
 namespace Portal.Components.Account;
@@ -17,11 +16,6 @@ public static class AccountEndpoints
             return TypedResults.LocalRedirect("/account/login");
         });
 
-        // The list's CSV export for signed-in people (the API's /api/v1/organizations/export.csv takes a token).
-        app.MapGet("/export/organizations.csv", ([AsParameters] OrganizationQuery query, OrganizationService organizations, CancellationToken cancellationToken) =>
-                OrganizationEndpoints.ExportOrganizations(query, organizations, cancellationToken))
-            .RequireAuthorization()
-            .ExcludeFromDescription();
         return account;
     }
 }
