@@ -24,9 +24,9 @@ public sealed class ValidationErrors
     {
         var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         if (trimmed is null && required)
-            Add(field, $"{label} is required.");
+            Add(field, Localized<SharedText>.Format("Required", label));
         else if (trimmed is not null && trimmed.Length > maxLength)
-            Add(field, $"{label} must be at most {maxLength} characters (it has {trimmed.Length}).");
+            Add(field, Localized<SharedText>.Format("TooLong", label, maxLength, trimmed.Length));
         return trimmed;
     }
 }

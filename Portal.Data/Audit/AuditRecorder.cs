@@ -26,30 +26,39 @@ internal static class AuditRecorder
                 EntityState.Deleted => "deleted",
                 _ => null,
             };
-            var changes = action is null ? [] : ScalarChanges(entry);
+            var part = entry.Entity as IAuditedPart;
+            var changes = action is null ? [] : ScalarChanges(entry, part);
             changes.AddRange(CollectionChanges(entry));
-            if (changes.Count == 0 && action is not ("created" or "deleted"))
+            if (changes.Count == 0 && (part is not null || action is not ("created" or "deleted")))
                 continue;
 
             if (actor is null)
                 throw new InvalidOperationException(
                     $"A change to {entry.Metadata.ClrType.Name} was saved without an audit actor; set PortalDbContext.Actor first.");
 
+            // A part's change is a change of its owner: it joins the owner's entry of this save.
+            var entityType = part?.OwnerType ?? entry.Metadata.ClrType.Name;
+            var existing = entries.FirstOrDefault(e => e.EntityType == entityType && e.EntityId == entry.Entity.AuditId);
+            if (existing is not null)
+            {
+                existing.Changes.AddRange(changes);
+                continue;
+            }
             entries.Add(new AuditEntry
             {
                 At = now,
                 ActorUserId = actor.UserId,
                 ActorName = actor.Name,
-                EntityType = entry.Metadata.ClrType.Name,
+                EntityType = entityType,
                 EntityId = entry.Entity.AuditId,
-                Action = action ?? "updated",
+                Action = part is null ? action ?? "updated" : "updated",
                 Changes = changes,
             });
         }
         return entries;
     }
 
-    private static List<AuditChange> ScalarChanges(EntityEntry<IAudited> entry)
+    private static List<AuditChange> ScalarChanges(EntityEntry<IAudited> entry, IAuditedPart? part)
     {
         var changes = new List<AuditChange>();
         foreach (var property in entry.Properties)
@@ -57,6 +66,11 @@ internal static class AuditRecorder
             var name = property.Metadata.Name;
             if (Ignored.Contains(name) || property.Metadata.IsShadowProperty())
                 continue;
+            // A part's own id and the key pointing at its owner say nothing the entry does not.
+            if (part is not null && (name == "Id" || Format(property.CurrentValue) == part.AuditId))
+                continue;
+            if (part is not null)
+                name = $"{part.PartLabel}: {name}";
             var before = entry.State == EntityState.Added ? null : Format(property.OriginalValue);
             var after = entry.State == EntityState.Deleted ? null : Format(property.CurrentValue);
             if (entry.State == EntityState.Modified && (!property.IsModified || before == after))
@@ -120,7 +134,9 @@ internal static class AuditRecorder
     {
         null => null,
         DateTimeOffset d => d.ToString("O", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         Enum e => Naming.ToSnakeCase(e.ToString()),
+        IEnumerable<string> list => string.Join(", ", list),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };

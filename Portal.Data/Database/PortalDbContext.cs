@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Accounts;
 using Portal.Data.Audit;
+using Portal.Data.Deployments;
 using Portal.Data.Organizations;
 using Portal.Data.Seed;
+using Portal.Data.Skus;
 
 namespace Portal.Data;
 
@@ -21,6 +23,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AppliedSeed> AppliedSeeds => Set<AppliedSeed>();
+    public DbSet<HardwareSku> HardwareSkus => Set<HardwareSku>();
+    public DbSet<SkuComponent> SkuComponents => Set<SkuComponent>();
+    public DbSet<SovereignDeployment> Deployments => Set<SovereignDeployment>();
+    public DbSet<DeploymentParticipant> DeploymentParticipants => Set<DeploymentParticipant>();
+    public DbSet<HardwareLine> HardwareLines => Set<HardwareLine>();
+    public DbSet<Milestone> Milestones => Set<Milestone>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>

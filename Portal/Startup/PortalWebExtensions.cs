@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Components;
@@ -26,6 +27,9 @@ public static class PortalWebExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
+
+        services.AddLocalization();
+        services.Configure<RequestLocalizationOptions>(options => PortalCultures.Configure(options));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -71,6 +75,7 @@ public static class PortalWebExtensions
         if (!app.Environment.IsDevelopment())
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePages();
+        app.UseRequestLocalization();
         app.UseAntiforgery();
         return app;
     }

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Organizations;
+
+namespace Portal.Data.Skus;
+
+internal sealed class HardwareSkuConfiguration : IEntityTypeConfiguration<HardwareSku>
+{
+    public const int NameLength = 200;
+    public const int TextLength = 200;
+    public const int UrlLength = 500;
+
+    public void Configure(EntityTypeBuilder<HardwareSku> builder)
+    {
+        builder.ToTable("hardware_skus");
+        builder.Property(s => s.Name).HasMaxLength(NameLength);
+        builder.Property(s => s.Category).HasConversion<SnakeCaseEnumConverter<SkuCategory>>().HasMaxLength(20);
+        builder.Property(s => s.Lifecycle).HasConversion<SnakeCaseEnumConverter<SkuLifecycle>>().HasMaxLength(20);
+        builder.Property(s => s.MemoryType).HasMaxLength(TextLength);
+        builder.Property(s => s.Process).HasMaxLength(TextLength);
+        builder.Property(s => s.FormFactor).HasMaxLength(TextLength);
+        builder.Property(s => s.SoftwareStack).HasMaxLength(TextLength);
+        builder.Property(s => s.DatasheetUrl).HasMaxLength(UrlLength);
+        builder.Property(s => s.Version).IsRowVersion();
+        builder.HasOne(s => s.Vendor).WithMany().HasForeignKey(s => s.VendorId).OnDelete(DeleteBehavior.Restrict);
+
+        // Unique per vendor regardless of case; the catalogue filters by category, lifecycle and language.
+        builder.HasIndex(s => new { s.VendorId, s.Name }).IsUnique().UseCollation(null!, "case_insensitive");
+        builder.HasIndex(s => s.Name);
+        builder.HasIndex(s => s.Category);
+        builder.HasIndex(s => s.Lifecycle);
+        builder.HasIndex(s => s.Languages).HasMethod("gin");
+    }
+}
+
+internal sealed class SkuComponentConfiguration : IEntityTypeConfiguration<SkuComponent>
+{
+    public void Configure(EntityTypeBuilder<SkuComponent> builder)
+    {
+        builder.ToTable("sku_components", t => t.HasCheckConstraint("ck_sku_components_count", "count > 0"));
+        builder.HasKey(c => new { c.SkuId, c.ComponentSkuId });
+        builder.HasOne(c => c.Sku).WithMany(s => s.Components).HasForeignKey(c => c.SkuId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(c => c.ComponentSku).WithMany().HasForeignKey(c => c.ComponentSkuId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => c.ComponentSkuId);
+    }
+}
