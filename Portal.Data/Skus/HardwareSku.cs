@@ -69,6 +69,12 @@ public enum SkuCategory
     Server,
 }
 
+public static class SkuCategories
+{
+    /// <summary>The categories counted as accelerators in a deployment's figures (not memory, CPUs or servers).</summary>
+    public static readonly IReadOnlyList<SkuCategory> Accelerators = [SkuCategory.Gpu, SkuCategory.Npu, SkuCategory.Asic];
+}
+
 public enum SkuLifecycle
 {
     Announced,
