@@ -42,6 +42,9 @@ internal static class AuditRecorder
             if (existing is not null)
             {
                 existing.Changes.AddRange(changes);
+                // The tracker may list an owner's parts before the owner: the owner's own action wins.
+                if (part is null && action is not null)
+                    existing.Action = action;
                 continue;
             }
             entries.Add(new AuditEntry

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
@@ -10,7 +9,7 @@ namespace Portal.Data.Seed;
 /// The public figures of demo-seed.json (copied into this assembly; the portal never reads
 /// ../shared at run time), loaded once into a Development database.
 /// </summary>
-public static class DemoData
+public static partial class DemoData
 {
     public const string OrganizationsSeed = "demo-organizations-v1";
 
@@ -65,19 +64,3 @@ public static class DemoData
         return true;
     }
 }
-
-public sealed record DemoSeedFile(
-    IReadOnlyList<DemoOrganization> Organizations,
-    IReadOnlyList<DemoAlliance> Alliances,
-    JsonElement Skus,
-    JsonElement Deployments);
-
-public sealed record DemoOrganization(
-    string Name,
-    string Kind,
-    string Country,
-    string? Website,
-    string? Description,
-    IReadOnlyList<string> Alliances);
-
-public sealed record DemoAlliance(string Name, string? Description);

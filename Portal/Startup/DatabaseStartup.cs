@@ -31,6 +31,12 @@ internal sealed class DatabaseStartup(
         {
             if (await DemoData.LoadOrganizationsAsync(db, cancellationToken))
                 logger.LogInformation("Demo organisations and alliances loaded");
+            if (await DemoData.LoadRegistryAsync(db, cancellationToken) is { } registry)
+            {
+                logger.LogInformation("Demo registry loaded: {Skus} SKU(s), {Deployments} deployment(s)", registry.Skus, registry.Deployments);
+                if (registry.Skipped.Count > 0)
+                    logger.LogWarning("Demo registry rows not linked (their organisation or SKU was removed): {Skipped}", string.Join("; ", registry.Skipped));
+            }
             var users = scope.ServiceProvider.GetRequiredService<DemoUsers>();
             await users.EnsureAsync(settings.DemoPassword!, cancellationToken);
         }

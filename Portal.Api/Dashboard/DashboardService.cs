@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Deployments;
+using Portal.Data.Organizations;
+using Portal.Data.Skus;
+
+namespace Portal.Api.Dashboard;
+
+/// <summary>
+/// The aggregates of the home page, each one query that PostgreSQL answers with a GROUP BY or a
+/// short page: nothing loads a deployment's graph.
+/// </summary>
+public sealed class DashboardService(PortalDbContext db, TimeProvider time)
+{
+    public const int MilestoneWindowDays = 90;
+    public const int MilestoneLimit = 20;
+    public const int PartnerSkuLimit = 50;
+
+    private static readonly SkuCategory[] AcceleratorCategories = [.. SkuCategories.Accelerators];
+
+    public async Task<DashboardDto> GetAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        // Milestone dates have no time zone; the portal's day is the UTC one.
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        return new DashboardDto(
+            today,
+            MilestoneWindowDays,
+            await DeploymentsByStatusAsync(cancellationToken),
+            await PowerByCountryAsync(cancellationToken),
+            await AcceleratorsByVendorCountryAsync(cancellationToken),
+            await MilestonesAsync(DueWithin(today, today.AddDays(MilestoneWindowDays)), cancellationToken),
+            await MilestonesAsync(SlippedBy(today), cancellationToken),
+            await PartnerAsync(caller, cancellationToken));
+    }
+
+    private async Task<IReadOnlyList<StatusCountDto>> DeploymentsByStatusAsync(CancellationToken cancellationToken)
+    {
+        var counts = await db.Deployments
+            .GroupBy(d => d.Status)
+            .Select(g => new StatusCountDto(g.Key, g.Count()))
+            .ToListAsync(cancellationToken);
+        return [.. counts.OrderBy(c => c.Status)];
+    }
+
+    private async Task<IReadOnlyList<CountryPowerDto>> PowerByCountryAsync(CancellationToken cancellationToken)
+    {
+        var countries = await db.Deployments
+            .GroupBy(d => d.Country)
+            .Select(g => new CountryPowerDto(
+                g.Key,
+                g.Count(),
+                g.Sum(d => d.PlannedMw ?? 0),
+                g.Count(d => d.PlannedMw != null),
+                g.Sum(d => d.InstalledMw ?? 0),
+                g.Count(d => d.InstalledMw != null)))
+            .ToListAsync(cancellationToken);
+        return [.. countries.OrderByDescending(c => c.PlannedMw).ThenByDescending(c => c.InstalledMw).ThenBy(c => c.Country, StringComparer.Ordinal)];
+    }
+
+    private async Task<IReadOnlyList<AcceleratorOriginDto>> AcceleratorsByVendorCountryAsync(CancellationToken cancellationToken)
+    {
+        var groups = await db.HardwareLines
+            .Where(l => AcceleratorCategories.Contains(l.Sku.Category))
+            .GroupBy(l => new { VendorCountry = l.Sku.Vendor.Country, Domestic = l.Sku.Vendor.Country == l.Deployment.Country })
+            .Select(g => new
+            {
+                g.Key.VendorCountry,
+                g.Key.Domestic,
+                Planned = g.Sum(l => (long)l.PlannedUnits),
+                Installed = g.Sum(l => (long)l.InstalledUnits),
+            })
+            .ToListAsync(cancellationToken);
+        return [.. groups
+            .GroupBy(g => g.VendorCountry)
+            .Select(country => new AcceleratorOriginDto(
+                country.Key,
+                country.Where(g => g.Domestic).Sum(g => g.Planned),
+                country.Where(g => !g.Domestic).Sum(g => g.Planned),
+                country.Where(g => g.Domestic).Sum(g => g.Installed),
+                country.Where(g => !g.Domestic).Sum(g => g.Installed)))
+            .OrderByDescending(c => c.Planned)
+            .ThenBy(c => c.VendorCountry, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Still planned and dated from today to the end of the window, both days included.</summary>
+    private IQueryable<Milestone> DueWithin(DateOnly today, DateOnly last) =>
+        db.Milestones.Where(m => m.Status == MilestoneStatus.Planned && m.Date >= today && m.Date <= last);
+
+    /// <summary>Marked slipped, or still planned for a day that has passed.</summary>
+    private IQueryable<Milestone> SlippedBy(DateOnly today) =>
+        db.Milestones.Where(m => m.Status == MilestoneStatus.Slipped || (m.Status == MilestoneStatus.Planned && m.Date < today));
+
+    private static async Task<MilestoneListDto> MilestonesAsync(IQueryable<Milestone> milestones, CancellationToken cancellationToken)
+    {
+        var total = await milestones.CountAsync(cancellationToken);
+        var items = await milestones
+            .OrderBy(m => m.Date).ThenBy(m => m.Deployment.Name).ThenBy(m => m.Id)
+            .Take(MilestoneLimit)
+            .Select(m => new DashboardMilestoneDto(
+                m.Id, m.DeploymentId, m.Deployment.Name, m.Deployment.Country, m.Date, m.Title, m.Status, m.Note))
+            .ToListAsync(cancellationToken);
+        return new MilestoneListDto(total, items);
+    }
+
+    /// <summary>Null when the caller belongs to no partner organisation (ministries are not partners).</summary>
+    private async Task<PartnerDashboardDto?> PartnerAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var memberOf = caller.Roles.Keys.ToArray();
+        var organizations = await db.Organizations.AsNoTracking()
+            .Where(o => memberOf.Contains(o.Id) && o.Kind != OrganizationKind.Ministry)
+            .OrderBy(o => o.Name)
+            .Select(o => new PartnerOrganizationDto(o.Id, o.Name))
+            .ToListAsync(cancellationToken);
+        if (organizations.Count == 0)
+            return null;
+
+        var vendorIds = organizations.Select(o => o.Id).ToArray();
+        var skus = db.HardwareSkus.Where(s => vendorIds.Contains(s.VendorId));
+        var total = await skus.CountAsync(cancellationToken);
+        var page = await skus
+            .OrderBy(s => s.Name).ThenBy(s => s.Id)
+            .Take(PartnerSkuLimit)
+            .Select(s => new { s.Id, s.Name, s.VendorId, VendorName = s.Vendor.Name, s.Category, s.Lifecycle })
+            .ToListAsync(cancellationToken);
+
+        var skuIds = page.Select(s => s.Id).ToArray();
+        var uses = (await db.HardwareLines
+            .Where(l => skuIds.Contains(l.SkuId))
+            .Select(l => new
+            {
+                l.SkuId,
+                Use = new SkuDeploymentDto(l.DeploymentId, l.Deployment.Name, l.Deployment.Country, l.Deployment.Status, l.PlannedUnits, l.InstalledUnits),
+            })
+            .ToListAsync(cancellationToken))
+            .ToLookup(u => u.SkuId, u => u.Use);
+
+        return new PartnerDashboardDto(
+            organizations,
+            total,
+            [.. page.Select(s => new PartnerSkuDto(
+                s.Id, s.Name, s.VendorId, s.VendorName, s.Category, s.Lifecycle,
+                [.. uses[s.Id].OrderByDescending(u => u.PlannedUnits).ThenBy(u => u.DeploymentName, StringComparer.Ordinal)]))]);
+    }
+}
