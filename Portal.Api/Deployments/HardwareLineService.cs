@@ -83,9 +83,9 @@ public sealed class HardwareLineService(PortalDbContext db)
             .ToListAsync(cancellationToken);
     }
 
-    internal static IQueryable<HardwareLineDto> Lines(PortalDbContext db, Guid deploymentId) =>
+    internal static IQueryable<HardwareLineDto> Lines(PortalDbContext db, Guid deploymentId, Guid? lineId = null) =>
         db.HardwareLines.AsNoTracking()
-            .Where(l => l.DeploymentId == deploymentId)
+            .Where(l => l.DeploymentId == deploymentId && (lineId == null || l.Id == lineId))
             .OrderBy(l => l.Sku.Vendor.Name).ThenBy(l => l.Sku.Name)
             .Select(l => new HardwareLineDto(
                 l.Id, l.SkuId, l.Sku.Name, l.Sku.Category, new OrganizationRef(l.Sku.VendorId, l.Sku.Vendor.Name, l.Sku.Vendor.Country),
@@ -99,7 +99,7 @@ public sealed class HardwareLineService(PortalDbContext db)
             {
                 ["skuId"] = [Localized<DeploymentText>.Get("SkuListedMeanwhile")],
             }),
-            _ => await Lines(db, deploymentId).FirstAsync(l => l.Id == lineId, cancellationToken),
+            _ => await Lines(db, deploymentId, lineId).FirstAsync(cancellationToken),
         };
 
     private static Outcome<T>.NotFound LineNotFound<T>(Guid lineId) => new(Localized<DeploymentText>.Format("LineNotFound", lineId));

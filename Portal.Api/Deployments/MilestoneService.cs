@@ -63,16 +63,16 @@ public sealed class MilestoneService(PortalDbContext db)
         return true;
     }
 
-    internal static IQueryable<MilestoneDto> Milestones(PortalDbContext db, Guid deploymentId) =>
+    internal static IQueryable<MilestoneDto> Milestones(PortalDbContext db, Guid deploymentId, Guid? milestoneId = null) =>
         db.Milestones.AsNoTracking()
-            .Where(m => m.DeploymentId == deploymentId)
+            .Where(m => m.DeploymentId == deploymentId && (milestoneId == null || m.Id == milestoneId))
             .OrderBy(m => m.Date).ThenBy(m => m.Title)
             .Select(m => new MilestoneDto(m.Id, m.Date, m.Title, m.Status, m.Note, m.Version));
 
     private async Task<Outcome<MilestoneDto>> SaveAsync(Caller caller, Guid deploymentId, Guid milestoneId, CancellationToken cancellationToken) =>
         await db.SaveAsAsync(caller, cancellationToken) == SaveResult.Conflict
             ? new Outcome<MilestoneDto>.Conflict(Localized<DeploymentText>.Get("MilestoneConflict"))
-            : await Milestones(db, deploymentId).FirstAsync(m => m.Id == milestoneId, cancellationToken);
+            : await Milestones(db, deploymentId, milestoneId).FirstAsync(cancellationToken);
 
     private static Outcome<T>.NotFound MilestoneNotFound<T>(Guid milestoneId) => new(Localized<DeploymentText>.Format("MilestoneNotFound", milestoneId));
 }
