@@ -15,17 +15,17 @@ public sealed record NextMilestoneDto(Guid Id, DateOnly Date, string Title);
 /// Figures derived from the hardware bill and the milestones. Accelerators are the units of lines whose
 /// SKU is a GPU, NPU or ASIC; unknown inputs leave a figure null rather than zero.
 /// </summary>
+/// <param name="UnitsWithoutBf16">Planned accelerator units left out of the peak figures: their SKU has no published BF16 figure.</param>
+/// <param name="KwPerAccelerator">Planned power over planned accelerators; null without either.</param>
+/// <param name="DomesticShare">0–1: planned accelerator units whose SKU's vendor is from the deployment's country.</param>
+/// <param name="NextMilestone">The earliest milestone not done, dated today or later.</param>
 public sealed record DeploymentFiguresDto(
     long PlannedAccelerators,
     long InstalledAccelerators,
     double PeakBf16PflopsPlanned,
     double PeakBf16PflopsInstalled,
-
-    /// <summary>Planned accelerator units left out of the peak figures because their SKU has no published BF16 figure.</summary>
     long UnitsWithoutBf16,
     double? KwPerAccelerator,
-
-    /// <summary>0–1: planned accelerator units whose SKU's vendor is from the deployment's country.</summary>
     double? DomesticShare,
     NextMilestoneDto? NextMilestone,
     int SlippedMilestones);
