@@ -9,6 +9,7 @@ using Portal.Api.Accounts;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Common;
+using Portal.Api.Deployments;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
 
@@ -27,6 +28,7 @@ public static class PortalApiExtensions
         services.AddScoped<MembershipService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<AuditService>();
+        services.AddScoped<DeploymentService>().AddScoped<HardwareLineService>().AddScoped<MilestoneService>();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -61,6 +63,7 @@ public static class PortalApiExtensions
         api.MapMembershipsApi();
         api.MapApiTokensApi();
         api.MapAuditApi();
+        api.MapDeploymentsApi();
         return app;
     }
 }

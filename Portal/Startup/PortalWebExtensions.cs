@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Components.Deployments;
 using Portal.Components.Organizations;
 using Portal.Data;
 using Portal.Data.Accounts;
@@ -86,6 +87,7 @@ public static class PortalWebExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapOrganizationExport();
+        app.MapDeploymentExport();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
