@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Components.Layout;
 using Portal.Components.Organizations;
 using Portal.Data;
 using Portal.Data.Accounts;
@@ -76,6 +77,9 @@ public static class PortalWebExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePages();
         app.UseRequestLocalization();
+        // Explicitly after localisation (the framework would otherwise put them first), so that a 401 speaks the request's language.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
@@ -85,6 +89,7 @@ public static class PortalWebExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapCultureSelection();
         app.MapOrganizationExport();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
