@@ -23,6 +23,7 @@ public sealed class OrganizationTableTests : BunitContext, IAsyncLifetime
     {
         _database = await TestPostgres.CreateDatabaseAsync();
         Services.AddMudServices();
+        Services.AddLocalization();
         Services.AddPortalData(_database.ConnectionString);
         Services.AddScoped<CallerResolver>();
         Services.AddScoped<OrganizationService>();

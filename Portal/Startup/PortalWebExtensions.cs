@@ -54,7 +54,8 @@ public static class PortalWebExtensions
             })
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<PortalIdentityErrors>();
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/account/login";
