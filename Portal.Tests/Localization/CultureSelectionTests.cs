@@ -66,7 +66,7 @@ public sealed class CultureSelectionTests(PortalFactory portal) : IClassFixture<
         if (acceptLanguage is not null)
             request.Headers.TryAddWithoutValidation("Accept-Language", acceptLanguage);
 
-        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+        var html = WebUtility.HtmlDecode(await (await client.SendAsync(request)).Content.ReadAsStringAsync());
 
         Assert.Contains($"<html lang=\"{lang}\">", html);
         Assert.Contains($"<h2>{heading}</h2>", html);

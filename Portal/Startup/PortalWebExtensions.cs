@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
@@ -30,6 +32,8 @@ public static class PortalWebExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddLocalization();
+        // Korean pages: write Hangul as text, not as one numeric entity per syllable.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(options => PortalCultures.Configure(options));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
