@@ -56,6 +56,17 @@ public sealed class LanguageJourneyTests(BrowserPortal portal) : IClassFixture<B
         await WaitForInteractivityAsync(next);
         await Assertions.Expect(next.GetByTestId("org-table").Locator("thead")).ToContainTextAsync("수정일");
         await Assertions.Expect(next.GetByTestId("culture-switcher")).ToContainTextAsync("한국어");
+
+        // The services' rules answer in Korean too, beside the field, through the same circuit.
+        await next.GetByRole(AriaRole.Link, new() { Name = "Samsung Electronics", Exact = true }).ClickAsync();
+        await Assertions.Expect(next.GetByTestId("org-name")).ToHaveTextAsync("Samsung Electronics");
+        await WaitForInteractivityAsync(next);
+        await next.GetByTestId("edit").ClickAsync();
+        await WaitForInteractivityAsync(next);
+        await next.GetByTestId("field-website").FillAsync("samsung");
+        await next.GetByTestId("save").ClickAsync();
+        await Assertions.Expect(next.GetByTestId("form-problem")).ToHaveTextAsync("확인이 필요한 항목이 있습니다. 각 항목 옆의 메시지를 확인해 주세요.");
+        await Assertions.Expect(next.GetByText("웹사이트는 http:// 또는 https://로 시작하는 전체 주소여야 합니다(예: https://example.com).")).ToBeVisibleAsync();
     }
 
     /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
