@@ -36,18 +36,24 @@ public sealed class LanguageJourneyTests(BrowserPortal portal) : IClassFixture<B
         await page.GotoAsync(portal.BaseUrl + "/organizations");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Organisations", Exact = true })).ToBeVisibleAsync();
         await WaitForInteractivityAsync(page);
+        // Moves within the circuit, so that the switcher must come back to where the person is now.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Alliances", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Alliances", Exact = true })).ToBeVisibleAsync();
 
         // The app bar's menu: choosing 한국어 reloads the same page in Korean.
         await page.GetByTestId("culture-switcher").Locator("button").First.ClickAsync();
         await page.GetByText("한국어", new() { Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "기관", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "연합", Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ko");
-        Assert.EndsWith("/organizations", new Uri(page.Url).AbsolutePath);
+        Assert.Equal("/alliances", new Uri(page.Url).AbsolutePath);
+
+        await WaitForInteractivityAsync(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "기관", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "기관", Exact = true })).ToBeVisibleAsync();
         var table = page.GetByTestId("org-table");
         await Assertions.Expect(table.Locator("thead")).ToContainTextAsync("이름");
         await Assertions.Expect(table.Locator("thead")).ToContainTextAsync("유형");
         await Assertions.Expect(table.Locator("tbody")).ToContainTextAsync("대한민국");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "기관" }).First).ToBeVisibleAsync();
 
         // The next visit, in a new tab of the same browser, starts in Korean.
         var next = await context.NewPageAsync();
