@@ -53,6 +53,16 @@ public sealed class KoreanComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void The_organisation_form_shows_the_chosen_kind_and_country_by_their_korean_names()
+    {
+        var form = Render<OrganizationForm>(p => p.Add(f => f.Value, new OrganizationFormModel { Kind = "memory_maker", Country = "KR" }));
+
+        var shown = form.FindAll("input").Select(i => i.GetAttribute("value")).ToList();
+        Assert.Contains("메모리 제조사", shown);
+        Assert.Contains("대한민국 (KR)", shown);
+    }
+
+    [Fact]
     public void Enum_labels_and_statuses_read_in_korean()
     {
         Assert.Equal("메모리 제조사", OrganizationLabels.Kind(OrganizationKind.MemoryMaker));
