@@ -20,6 +20,7 @@ public sealed class KoreanComponentTests : BunitContext, IAsyncLifetime
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("ko");
         Services.AddMudServices();
         Services.AddLocalization();
+        Services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Render<MudPopoverProvider>();
     }
@@ -73,6 +74,16 @@ public sealed class KoreanComponentTests : BunitContext, IAsyncLifetime
         Assert.Equal("생성", chip.Find(".mud-chip").TextContent.Trim());
         Assert.Equal("설명", AuditLabels.Field("Description"));
         Assert.Equal("MemoryCapacityGb", AuditLabels.Field("MemoryCapacityGb"));
+    }
+
+    [Fact]
+    public void MudBlazor_own_texts_are_korean()
+    {
+        var pagination = Render<MudPagination>(p => p.Add(c => c.Count, 3).Add(c => c.ShowFirstButton, true).Add(c => c.ShowLastButton, true));
+
+        Assert.Contains("aria-label=\"첫 페이지\"", pagination.Markup);
+        Assert.Contains("aria-label=\"마지막 페이지\"", pagination.Markup);
+        Assert.DoesNotContain("First page", pagination.Markup);
     }
 
     [Fact]

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
 using Portal.Components.Layout;
 using Portal.Components.Organizations;
+using Portal.Components.Shared;
 using Portal.Data;
 using Portal.Data.Accounts;
 using Scalar.AspNetCore;
@@ -38,6 +40,7 @@ public static class PortalWebExtensions
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<ScopedWork>();
         services.AddScoped<DemoUsers>();
