@@ -72,5 +72,16 @@ public sealed class CultureSelectionTests(PortalFactory portal) : IClassFixture<
         Assert.Contains($"<h2>{heading}</h2>", html);
     }
 
+    [Fact]
+    public async Task Korean_pages_carry_hangul_as_text_not_as_character_references()
+    {
+        using var client = NoRedirects();
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Accept-Language", "ko");
+
+        var html = await client.GetStringAsync("/account/login");
+
+        Assert.Contains("<h2>로그인</h2>", html);
+    }
+
     private HttpClient NoRedirects() => portal.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
 }
