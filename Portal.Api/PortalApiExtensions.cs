@@ -11,6 +11,7 @@ using Portal.Api.Audit;
 using Portal.Api.Common;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
+using Portal.Api.Skus;
 
 namespace Portal.Api;
 
@@ -27,6 +28,7 @@ public static class PortalApiExtensions
         services.AddScoped<MembershipService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<AuditService>();
+        services.AddScoped<SkuService>();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -61,6 +63,7 @@ public static class PortalApiExtensions
         api.MapMembershipsApi();
         api.MapApiTokensApi();
         api.MapAuditApi();
+        api.MapSkusApi();
         return app;
     }
 }
