@@ -99,6 +99,9 @@ public sealed class SkuService(PortalDbContext db)
         return await organizations.OrderBy(o => o.Name).Take(50).Select(o => new VendorRef(o.Id, o.Name, o.Country)).ToListAsync(cancellationToken);
     }
 
+    public async Task<IReadOnlyList<VendorRef>> VendorsByIdAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
+        await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new VendorRef(o.Id, o.Name, o.Country)).ToListAsync(cancellationToken);
+
     public async Task<Outcome<SkuDetail>> CreateAsync(Caller caller, SkuInput input, CancellationToken cancellationToken)
     {
         if (await ForbiddenVendorAsync(caller, input.VendorId, cancellationToken))

@@ -6,6 +6,7 @@ using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
 using Portal.Components.Organizations;
+using Portal.Components.Skus;
 using Portal.Data;
 using Portal.Data.Accounts;
 using Scalar.AspNetCore;
@@ -86,6 +87,7 @@ public static class PortalWebExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapOrganizationExport();
+        app.MapSkuExport();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
