@@ -22,7 +22,9 @@ public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixtu
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("partner@samsung.demo");
 
         await page.GotoAsync(portal.BaseUrl + "/skus");
+        await WaitForInteractivityAsync(page);
         await page.GetByTestId("new-sku").ClickAsync();
+        await page.WaitForURLAsync("**/skus/new");
         await WaitForInteractivityAsync(page);
         // Samsung is this partner's only organisation, so the form has chosen it.
         await Assertions.Expect(page.GetByTestId("field-vendor")).ToHaveValueAsync("Samsung Electronics");
