@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Portal.Api.Common;
 using Portal.Api.Skus;
 using Portal.Data.Deployments;
@@ -201,5 +202,32 @@ public sealed class SkuListTests(SkuListTests.Catalogue catalogue) : IClassFixtu
     public async Task Compare_with_an_unknown_id_is_404()
     {
         await catalogue.Client.GetAsync($"/api/v1/skus/compare?ids={catalogue.H200},{Guid.NewGuid()}").ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_every_sku_endpoint()
+    {
+        using var client = catalogue.CreateAnonymousClient();
+        var response = await client.GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+
+        foreach (var (path, operations) in new[]
+                 {
+                     ("/api/v1/skus", "get post"), ("/api/v1/skus/{id}", "delete get put"), ("/api/v1/skus/export.csv", "get"),
+                     ("/api/v1/skus/compare", "get"), ("/api/v1/skus/{id}/audit", "get"),
+                 })
+        {
+            Assert.True(paths.TryGetProperty(path, out var item), $"{path} is not in the OpenAPI document.");
+            Assert.Equal(operations, string.Join(' ', item.EnumerateObject().Select(o => o.Name).Where(n => n is "get" or "post" or "put" or "delete").Order()));
+        }
+    }
+
+    [Fact]
+    public async Task The_web_export_needs_a_sign_in()
+    {
+        using var client = catalogue.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var export = await client.GetAsync("/export/skus.csv");
+        Assert.Equal(HttpStatusCode.Unauthorized, export.StatusCode);
     }
 }
