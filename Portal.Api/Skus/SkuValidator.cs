@@ -170,24 +170,28 @@ public static class SkuValidator
             : await db.HardwareSkus.Where(s => ids.Contains(s.Id)).Select(s => s.Id).ToListAsync(cancellationToken);
 
         var valid = new List<(Guid, int)>();
+        var seen = new HashSet<Guid>();
         for (var i = 0; i < given.Count; i++)
         {
             var component = given[i];
             var idField = $"components[{i}].componentSkuId";
             var countField = $"components[{i}].count";
+            var idValid = false;
             if (component?.ComponentSkuId is not { } id)
                 errors.Add(idField, Localized<SkuText>.Format("ComponentRequired", i + 1));
             else if (id == existingId)
                 errors.Add(idField, Localized<SkuText>.Format("ComponentSelf", i + 1));
             else if (!known.Contains(id))
                 errors.Add(idField, Localized<SkuText>.Format("ComponentUnknown", i + 1, id));
-            else if (valid.Any(v => v.Item1 == id))
+            else if (!seen.Add(id))
                 errors.Add(idField, Localized<SkuText>.Format("ComponentDuplicate", i + 1));
+            else
+                idValid = true;
 
             if (component?.Count is not { } count || count < 1 || count > MaxComponentCount)
                 errors.Add(countField, Localized<SkuText>.Format("ComponentCount", i + 1, MaxComponentCount));
-            else if (component.ComponentSkuId is { } ok && ok != existingId && known.Contains(ok) && valid.All(v => v.Item1 != ok))
-                valid.Add((ok, count));
+            else if (idValid)
+                valid.Add((component.ComponentSkuId!.Value, count));
         }
         return valid;
     }

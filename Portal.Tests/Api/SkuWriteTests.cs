@@ -163,6 +163,15 @@ public sealed class SkuWriteTests(SkuWriteTests.Registry registry) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_component_listed_twice_is_refused_on_the_second_row()
+    {
+        var body = new { vendorId = registry.Nvidia, name = Unique("Twice"), category = "gpu", lifecycle = "ga",
+            components = new[] { new { componentSkuId = registry.Hbm, count = 0 }, new { componentSkuId = registry.Hbm, count = 2 } } };
+        var problem = await registry.Admin.PostJsonAsync("/api/v1/skus", body).ExpectValidationProblemAsync();
+        Assert.Equal(["components[0].count", "components[1].componentSkuId"], problem.Errors.Keys.Order());
+    }
+
+    [Fact]
     public async Task A_sku_cannot_be_its_own_component()
     {
         var sku = await CreateAsync(registry.VendorMember, Unique("Self"));
