@@ -68,7 +68,9 @@ public sealed class SkuTableTests : BunitContext, IAsyncLifetime
 
         table.Find("[data-testid=sku-search]").Input("rng");
         table.WaitForAssertion(() => Assert.Equal(["RNGD"], Names(table)), TimeSpan.FromSeconds(10));
-        Assert.Contains("/export/skus.csv?q=rng", table.Find("a[data-testid=export]").GetAttribute("href"));
+        // The table shows its rows before the list around it re-renders the export link, so wait for that too.
+        table.WaitForAssertion(() => Assert.Contains("/export/skus.csv?q=rng", table.Find("a[data-testid=export]").GetAttribute("href")),
+            TimeSpan.FromSeconds(10));
 
         table.Find("[data-testid=sku-search]").Input("no such sku");
         table.WaitForAssertion(() => Assert.Contains("No SKU matches these filters", table.Find("[data-testid=sku-empty]").TextContent),
