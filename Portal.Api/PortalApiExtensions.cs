@@ -12,6 +12,7 @@ using Portal.Api.Common;
 using Portal.Api.Deployments;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
+using Portal.Api.Skus;
 
 namespace Portal.Api;
 
@@ -29,6 +30,7 @@ public static class PortalApiExtensions
         services.AddScoped<ApiTokenService>();
         services.AddScoped<AuditService>();
         services.AddScoped<DeploymentService>().AddScoped<HardwareLineService>().AddScoped<MilestoneService>();
+        services.AddScoped<SkuService>();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -64,6 +66,7 @@ public static class PortalApiExtensions
         api.MapApiTokensApi();
         api.MapAuditApi();
         api.MapDeploymentsApi();
+        api.MapSkusApi();
         return app;
     }
 }

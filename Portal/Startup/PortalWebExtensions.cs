@@ -12,6 +12,7 @@ using Portal.Components.Deployments;
 using Portal.Components.Layout;
 using Portal.Components.Organizations;
 using Portal.Components.Shared;
+using Portal.Components.Skus;
 using Portal.Data;
 using Portal.Data.Accounts;
 using Scalar.AspNetCore;
@@ -101,6 +102,7 @@ public static class PortalWebExtensions
         app.MapCultureSelection();
         app.MapOrganizationExport();
         app.MapDeploymentExport();
+        app.MapSkuExport();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
