@@ -10,8 +10,10 @@ using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Common;
 using Portal.Api.Dashboard;
+using Portal.Api.Deployments;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
+using Portal.Api.Skus;
 
 namespace Portal.Api;
 
@@ -29,6 +31,8 @@ public static class PortalApiExtensions
         services.AddScoped<ApiTokenService>();
         services.AddScoped<AuditService>();
         services.AddScoped<DashboardService>();
+        services.AddScoped<DeploymentService>().AddScoped<HardwareLineService>().AddScoped<MilestoneService>();
+        services.AddScoped<SkuService>();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -64,6 +68,8 @@ public static class PortalApiExtensions
         api.MapApiTokensApi();
         api.MapAuditApi();
         api.MapDashboardApi();
+        api.MapDeploymentsApi();
+        api.MapSkusApi();
         return app;
     }
 }

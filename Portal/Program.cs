@@ -22,6 +22,10 @@ if (args.Contains("migrate"))
     return 0;
 }
 
+// `Portal seed --synthetic N`: a large registry for load tests (docs/benchmarks.md).
+if (args is ["seed", ..])
+    return await SeedCommand.RunAsync(args, database.ConnectionString, startupLogs.CreateLogger("Portal.Seed"));
+
 builder.Services.AddPortalData(database.ConnectionString);
 builder.Services.AddPortalApi();
 builder.Services.AddPortalWeb(builder.Configuration);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Portal.Api.Common;
 
 namespace Portal.Api.Accounts;
 
@@ -44,9 +45,9 @@ public sealed class ApiTokenAuthenticationHandler(
         return Response.WriteAsJsonAsync(new
         {
             type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-            title = "Unauthorized",
+            title = Localized<ApiTokenText>.Get("UnauthorizedTitle"),
             status = 401,
-            detail = "Send a valid API token: 'Authorization: Bearer <token>'. Create one under Account → API tokens.",
+            detail = Localized<ApiTokenText>.Get("UnauthorizedDetail"),
         }, options: (JsonSerializerOptions?)null, contentType: "application/problem+json", cancellationToken: Context.RequestAborted);
     }
 }

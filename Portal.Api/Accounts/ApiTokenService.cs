@@ -33,10 +33,10 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
     public async Task<Outcome<CreatedApiTokenDto>> CreateAsync(Caller caller, ApiTokenInput input, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var name = errors.Text("name", input.Name, 100, required: true, "Name");
+        var name = errors.Text("name", input.Name, 100, required: true, Localized<ApiTokenText>.Get("Field.Name"));
         var days = input.ExpiresInDays ?? DefaultDays;
         if (days is < 1 or > MaxDays)
-            errors.Add("expiresInDays", $"A token expires after 1 to {MaxDays} days.");
+            errors.Add("expiresInDays", Localized<ApiTokenText>.Format("ExpiryRange", MaxDays));
         if (errors.Any)
             return errors.ToOutcome<CreatedApiTokenDto>();
 
@@ -60,7 +60,7 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
     {
         var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == id && t.UserId == caller.UserId, cancellationToken);
         if (token is null)
-            return new Outcome<ApiTokenDto>.NotFound($"You have no token with id {id}.");
+            return new Outcome<ApiTokenDto>.NotFound(Localized<ApiTokenText>.Format("NotFound", id));
         var now = time.GetUtcNow();
         token.RevokedAt ??= now;
         await db.SaveAsAsync(caller, cancellationToken);

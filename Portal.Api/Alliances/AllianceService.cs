@@ -9,8 +9,6 @@ namespace Portal.Api.Alliances;
 /// <summary>Alliances are consortium-wide groupings: anyone reads them, consortium admins change them.</summary>
 public sealed class AllianceService(PortalDbContext db)
 {
-    private const string AdminsOnly = "Only consortium admins can change alliances.";
-
     public async Task<Outcome<PagedList<AllianceDto>>> ListAsync(AllianceQuery query, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -32,13 +30,13 @@ public sealed class AllianceService(PortalDbContext db)
     public async Task<Outcome<AllianceDto>> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         var dto = await Project(db.Alliances.Where(a => a.Id == id)).FirstOrDefaultAsync(cancellationToken);
-        return dto is null ? new Outcome<AllianceDto>.NotFound($"There is no alliance with id {id}.") : dto;
+        return dto is null ? new Outcome<AllianceDto>.NotFound(Localized<AllianceText>.Format("NotFound", id)) : dto;
     }
 
     public async Task<Outcome<AllianceDto>> CreateAsync(Caller caller, AllianceInput input, CancellationToken cancellationToken)
     {
         if (!caller.IsConsortiumAdmin)
-            return new Outcome<AllianceDto>.Forbidden(AdminsOnly);
+            return new Outcome<AllianceDto>.Forbidden(Localized<AllianceText>.Get("AdminsOnly"));
         var errors = await ValidateAsync(input, null, cancellationToken);
         if (errors.Any)
             return errors.ToOutcome<AllianceDto>();
@@ -51,12 +49,12 @@ public sealed class AllianceService(PortalDbContext db)
     {
         var alliance = await db.Alliances.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (alliance is null)
-            return new Outcome<AllianceDto>.NotFound($"There is no alliance with id {id}.");
+            return new Outcome<AllianceDto>.NotFound(Localized<AllianceText>.Format("NotFound", id));
         if (!caller.IsConsortiumAdmin)
-            return new Outcome<AllianceDto>.Forbidden(AdminsOnly);
+            return new Outcome<AllianceDto>.Forbidden(Localized<AllianceText>.Get("AdminsOnly"));
         var errors = await ValidateAsync(input, id, cancellationToken);
         if (input.Version is null)
-            errors.Add("version", "Send the version you read (the 'version' field), so that a change made meanwhile is not overwritten.");
+            errors.Add("version", Localized<SharedText>.Get("VersionRequired"));
         if (errors.Any)
             return errors.ToOutcome<AllianceDto>();
         db.Entry(alliance).Property(a => a.Version).OriginalValue = input.Version!.Value;
@@ -68,10 +66,10 @@ public sealed class AllianceService(PortalDbContext db)
     public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         if (!caller.IsConsortiumAdmin)
-            return new Outcome<bool>.Forbidden(AdminsOnly);
+            return new Outcome<bool>.Forbidden(Localized<AllianceText>.Get("AdminsOnly"));
         var alliance = await db.Alliances.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (alliance is null)
-            return new Outcome<bool>.NotFound($"There is no alliance with id {id}.");
+            return new Outcome<bool>.NotFound(Localized<AllianceText>.Format("NotFound", id));
         db.Alliances.Remove(alliance);
         await db.SaveAsAsync(caller, cancellationToken);
         return true;
@@ -80,13 +78,13 @@ public sealed class AllianceService(PortalDbContext db)
     private async Task<ValidationErrors> ValidateAsync(AllianceInput input, Guid? existingId, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var name = errors.Text("name", input.Name, OrganizationValidator.NameLength, required: true, "Name");
-        errors.Text("description", input.Description, OrganizationValidator.DescriptionLength, required: false, "Description");
+        var name = errors.Text("name", input.Name, OrganizationValidator.NameLength, required: true, Localized<AllianceText>.Get("Field.Name"));
+        errors.Text("description", input.Description, OrganizationValidator.DescriptionLength, required: false, Localized<AllianceText>.Get("Field.Description"));
         if (name is not null)
         {
             var lowered = name.ToLowerInvariant();
             if (await db.Alliances.AnyAsync(a => a.Name.ToLower() == lowered && a.Id != existingId, cancellationToken))
-                errors.Add("name", $"An alliance named '{name}' already exists.");
+                errors.Add("name", Localized<AllianceText>.Format("NameTaken", name));
         }
         return errors;
     }
@@ -94,11 +92,10 @@ public sealed class AllianceService(PortalDbContext db)
     private async Task<Outcome<AllianceDto>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
         await db.SaveAsAsync(caller, cancellationToken) switch
         {
-            SaveResult.Conflict => new Outcome<AllianceDto>.Conflict(
-                "Someone else changed this alliance after you opened it. Reload it, then apply your change again."),
+            SaveResult.Conflict => new Outcome<AllianceDto>.Conflict(Localized<AllianceText>.Get("Conflict")),
             SaveResult.Duplicate => new Outcome<AllianceDto>.Invalid(new Dictionary<string, string[]>
             {
-                ["name"] = ["An alliance with this name already exists."],
+                ["name"] = [Localized<AllianceText>.Get("NameDuplicate")],
             }),
             _ => await GetAsync(id, cancellationToken),
         };

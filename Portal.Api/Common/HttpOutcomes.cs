@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Portal.Api.Common;
 
-/// <summary>Maps a service <see cref="Outcome{T}"/> to typed results, problems as RFC 9457 problem details.</summary>
+/// <summary>
+/// Maps a service <see cref="Outcome{T}"/> to typed results, problems as RFC 9457 problem details
+/// whose titles, like the services' messages, follow the request's culture (Accept-Language).
+/// </summary>
 public static class HttpOutcomes
 {
     public static Results<TResult, ValidationProblem, ProblemHttpResult> To<T, TResult>(this Outcome<T> outcome, Func<T, TResult> success)
@@ -13,11 +16,11 @@ public static class HttpOutcomes
             Outcome<T>.Success s => success(s.Value),
             Outcome<T>.Invalid invalid => TypedResults.ValidationProblem(
                 invalid.Errors.ToDictionary(e => e.Key, e => e.Value),
-                title: "The request has invalid fields.",
+                title: Localized<SharedText>.Get("InvalidFieldsTitle"),
                 detail: string.Join(" ", invalid.Errors.SelectMany(e => e.Value))),
-            Outcome<T>.NotFound notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
-            Outcome<T>.Forbidden forbidden => Problem(StatusCodes.Status403Forbidden, "Not allowed", forbidden.Message),
-            Outcome<T>.Conflict conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            Outcome<T>.NotFound notFound => Problem(StatusCodes.Status404NotFound, Localized<SharedText>.Get("NotFoundTitle"), notFound.Message),
+            Outcome<T>.Forbidden forbidden => Problem(StatusCodes.Status403Forbidden, Localized<SharedText>.Get("ForbiddenTitle"), forbidden.Message),
+            Outcome<T>.Conflict conflict => Problem(StatusCodes.Status409Conflict, Localized<SharedText>.Get("ConflictTitle"), conflict.Message),
             _ => throw new InvalidOperationException($"Unknown outcome {outcome.GetType().Name}."),
         };
 

@@ -18,4 +18,7 @@ public static class Localized<TResources>
 
     public static string Format(string key, params object?[] args) =>
         string.Format(CultureInfo.CurrentCulture, Get(key), args);
+
+    /// <summary>The text for a key that may have none (e.g. a label for a value added later); null then.</summary>
+    public static string? Find(string key) => Resources.GetString(key, CultureInfo.CurrentUICulture);
 }

@@ -13,9 +13,9 @@ public static class Paging
         var p = page ?? 1;
         var s = pageSize ?? DefaultPageSize;
         if (p < 1)
-            errors.Add("page", "page starts at 1.");
+            errors.Add("page", Localized<SharedText>.Get("PageStartsAtOne"));
         if (s < 1 || s > MaxPageSize)
-            errors.Add("pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+            errors.Add("pageSize", Localized<SharedText>.Format("PageSizeRange", MaxPageSize));
         return (p, s);
     }
 }

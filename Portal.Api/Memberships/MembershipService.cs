@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
+using Portal.Api.Organizations;
 using Portal.Data;
 using Portal.Data.Organizations;
 
@@ -11,12 +12,10 @@ namespace Portal.Api.Memberships;
 /// </summary>
 public sealed class MembershipService(PortalDbContext db)
 {
-    private const string AdminsOnly = "Only this organisation's admins (or a consortium admin) can manage its members.";
-
     public async Task<Outcome<IReadOnlyList<MemberDto>>> MembersAsync(Guid organizationId, CancellationToken cancellationToken)
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
-            return new Outcome<IReadOnlyList<MemberDto>>.NotFound($"There is no organisation with id {organizationId}.");
+            return new Outcome<IReadOnlyList<MemberDto>>.NotFound(Localized<OrganizationText>.Format("NotFound", organizationId));
         var members = await db.Memberships.AsNoTracking()
             .Where(m => m.OrganizationId == organizationId)
             .OrderByDescending(m => m.Role).ThenBy(m => m.User!.DisplayName)
@@ -28,14 +27,14 @@ public sealed class MembershipService(PortalDbContext db)
     public async Task<Outcome<MemberDto>> SetRoleAsync(Caller caller, Guid organizationId, Guid userId, MemberRoleInput input, CancellationToken cancellationToken)
     {
         if (!caller.IsAdminOf(organizationId))
-            return new Outcome<MemberDto>.Forbidden(AdminsOnly);
+            return new Outcome<MemberDto>.Forbidden(Localized<MembershipText>.Get("AdminsOnly"));
         if (!TryParseRole(input.Role, required: true, out var role, out var errors))
             return errors.ToOutcome<MemberDto>();
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken);
         if (membership is null)
-            return new Outcome<MemberDto>.NotFound("That user is not a member of this organisation.");
+            return new Outcome<MemberDto>.NotFound(Localized<MembershipText>.Get("NotAMember"));
         if (membership.Role == MemberRole.Admin && role != MemberRole.Admin && await IsLastAdminAsync(organizationId, cancellationToken))
-            return new Outcome<MemberDto>.Conflict("This is the organisation's last admin: make another member admin first.");
+            return new Outcome<MemberDto>.Conflict(Localized<MembershipText>.Get("LastAdmin"));
         membership.Role = role;
         await db.SaveAsAsync(caller, cancellationToken);
         return await MemberAsync(organizationId, userId, cancellationToken);
@@ -45,12 +44,12 @@ public sealed class MembershipService(PortalDbContext db)
     {
         // Members may leave on their own; removing someone else takes an admin.
         if (caller.UserId != userId && !caller.IsAdminOf(organizationId))
-            return new Outcome<bool>.Forbidden(AdminsOnly);
+            return new Outcome<bool>.Forbidden(Localized<MembershipText>.Get("AdminsOnly"));
         var membership = await db.Memberships.FirstOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, cancellationToken);
         if (membership is null)
-            return new Outcome<bool>.NotFound("That user is not a member of this organisation.");
+            return new Outcome<bool>.NotFound(Localized<MembershipText>.Get("NotAMember"));
         if (membership.Role == MemberRole.Admin && await IsLastAdminAsync(organizationId, cancellationToken))
-            return new Outcome<bool>.Conflict("This is the organisation's last admin: make another member admin first.");
+            return new Outcome<bool>.Conflict(Localized<MembershipText>.Get("LastAdmin"));
         db.Memberships.Remove(membership);
         await db.SaveAsAsync(caller, cancellationToken);
         return true;
@@ -59,16 +58,16 @@ public sealed class MembershipService(PortalDbContext db)
     public async Task<Outcome<JoinRequestDto>> RequestToJoinAsync(Caller caller, Guid organizationId, JoinRequestInput input, CancellationToken cancellationToken)
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
-            return new Outcome<JoinRequestDto>.NotFound($"There is no organisation with id {organizationId}.");
+            return new Outcome<JoinRequestDto>.NotFound(Localized<OrganizationText>.Format("NotFound", organizationId));
         if (caller.IsMemberOf(organizationId))
-            return new Outcome<JoinRequestDto>.Conflict("You are already a member of this organisation.");
+            return new Outcome<JoinRequestDto>.Conflict(Localized<MembershipText>.Get("AlreadyMember"));
         var errors = new ValidationErrors();
-        var message = errors.Text("message", input.Message, 1000, required: false, "Message");
+        var message = errors.Text("message", input.Message, 1000, required: false, Localized<MembershipText>.Get("Field.Message"));
         TryParseRole(input.Role, required: false, out var role, out var roleErrors);
         if (errors.Any || roleErrors.Any)
             return (errors.Any ? errors : roleErrors).ToOutcome<JoinRequestDto>();
         if (await db.JoinRequests.AnyAsync(r => r.OrganizationId == organizationId && r.UserId == caller.UserId && r.Status == JoinRequestStatus.Pending, cancellationToken))
-            return new Outcome<JoinRequestDto>.Conflict("You already asked to join this organisation; its admins have not decided yet.");
+            return new Outcome<JoinRequestDto>.Conflict(Localized<MembershipText>.Get("AlreadyAsked"));
 
         var request = new JoinRequest
         {
@@ -81,14 +80,14 @@ public sealed class MembershipService(PortalDbContext db)
         };
         db.JoinRequests.Add(request);
         if (await db.SaveAsAsync(caller, cancellationToken) == SaveResult.Duplicate)
-            return new Outcome<JoinRequestDto>.Conflict("You already asked to join this organisation; its admins have not decided yet.");
+            return new Outcome<JoinRequestDto>.Conflict(Localized<MembershipText>.Get("AlreadyAsked"));
         return (await JoinRequestAsync(request.Id, cancellationToken))!;
     }
 
     public async Task<Outcome<IReadOnlyList<JoinRequestDto>>> PendingRequestsAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
     {
         if (!caller.IsAdminOf(organizationId))
-            return new Outcome<IReadOnlyList<JoinRequestDto>>.Forbidden("Only this organisation's admins can see its join requests.");
+            return new Outcome<IReadOnlyList<JoinRequestDto>>.Forbidden(Localized<MembershipText>.Get("RequestsAdminsOnly"));
         var requests = await ProjectRequests(db.JoinRequests.Where(r => r.OrganizationId == organizationId && r.Status == JoinRequestStatus.Pending))
             .ToListAsync(cancellationToken);
         return requests;
@@ -109,11 +108,11 @@ public sealed class MembershipService(PortalDbContext db)
     {
         var request = await db.JoinRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken);
         if (request is null)
-            return new Outcome<JoinRequestDto>.NotFound($"There is no join request with id {requestId}.");
+            return new Outcome<JoinRequestDto>.NotFound(Localized<MembershipText>.Format("RequestNotFound", requestId));
         if (!caller.IsAdminOf(request.OrganizationId))
-            return new Outcome<JoinRequestDto>.Forbidden("Only this organisation's admins can decide on its join requests.");
+            return new Outcome<JoinRequestDto>.Forbidden(Localized<MembershipText>.Get("DecideAdminsOnly"));
         if (request.Status != JoinRequestStatus.Pending)
-            return new Outcome<JoinRequestDto>.Conflict($"This request was already {Naming.ToSnakeCase(request.Status)}.");
+            return new Outcome<JoinRequestDto>.Conflict(Localized<MembershipText>.Get(request.Status == JoinRequestStatus.Approved ? "AlreadyApproved" : "AlreadyDeclined"));
 
         request.Status = approve ? JoinRequestStatus.Approved : JoinRequestStatus.Declined;
         request.DecidedAt = db.Now;
@@ -175,12 +174,12 @@ public sealed class MembershipService(PortalDbContext db)
         if (string.IsNullOrWhiteSpace(text))
         {
             if (required)
-                errors.Add("role", "Role is required: member, developer or admin.");
+                errors.Add("role", Localized<MembershipText>.Get("RoleRequired"));
             return !required;
         }
         if (Naming.TryParseSnakeCase(text.Trim(), out role))
             return true;
-        errors.Add("role", $"Role must be member, developer or admin, not '{text}'.");
+        errors.Add("role", Localized<MembershipText>.Format("RoleInvalid", text));
         return false;
     }
 }

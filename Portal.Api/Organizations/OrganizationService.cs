@@ -44,7 +44,7 @@ public sealed class OrganizationService(PortalDbContext db)
     public async Task<Outcome<OrganizationDto>> CreateAsync(Caller caller, OrganizationInput input, CancellationToken cancellationToken)
     {
         if (!caller.IsConsortiumAdmin)
-            return new Outcome<OrganizationDto>.Forbidden("Only consortium admins can create organisations.");
+            return new Outcome<OrganizationDto>.Forbidden(Localized<OrganizationText>.Get("CreateAdminsOnly"));
 
         var (valid, errors) = await OrganizationValidator.ValidateAsync(db, input, null, cancellationToken);
         if (valid is null)
@@ -72,11 +72,11 @@ public sealed class OrganizationService(PortalDbContext db)
         if (organization is null)
             return NotFound(id);
         if (!caller.IsAdminOf(id))
-            return new Outcome<OrganizationDto>.Forbidden("Only this organisation's admins (or a consortium admin) can edit it.");
+            return new Outcome<OrganizationDto>.Forbidden(Localized<OrganizationText>.Get("EditAdminsOnly"));
 
         var (valid, errors) = await OrganizationValidator.ValidateAsync(db, input, id, cancellationToken);
         if (input.Version is null)
-            errors.Add("version", "Send the version you read (the 'version' field), so that a change made meanwhile is not overwritten.");
+            errors.Add("version", Localized<SharedText>.Get("VersionRequired"));
         if (valid is null || errors.Any)
             return errors.ToOutcome<OrganizationDto>();
 
@@ -96,10 +96,10 @@ public sealed class OrganizationService(PortalDbContext db)
     public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         if (!caller.IsConsortiumAdmin)
-            return new Outcome<bool>.Forbidden("Only consortium admins can delete organisations.");
+            return new Outcome<bool>.Forbidden(Localized<OrganizationText>.Get("DeleteAdminsOnly"));
         var organization = await db.Organizations.Include(o => o.Alliances).FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (organization is null)
-            return new Outcome<bool>.NotFound($"There is no organisation with id {id}.");
+            return new Outcome<bool>.NotFound(Localized<OrganizationText>.Format("NotFound", id));
         db.Organizations.Remove(organization);
         await db.SaveAsAsync(caller, cancellationToken);
         return true;
@@ -108,16 +108,15 @@ public sealed class OrganizationService(PortalDbContext db)
     private async Task<Outcome<OrganizationDto>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
         await db.SaveAsAsync(caller, cancellationToken) switch
         {
-            SaveResult.Conflict => new Outcome<OrganizationDto>.Conflict(
-                "Someone else changed this organisation after you opened it. Reload it to see their change, then apply yours again."),
+            SaveResult.Conflict => new Outcome<OrganizationDto>.Conflict(Localized<OrganizationText>.Get("Conflict")),
             SaveResult.Duplicate => new Outcome<OrganizationDto>.Invalid(new Dictionary<string, string[]>
             {
-                ["name"] = ["An organisation with this name already exists."],
+                ["name"] = [Localized<OrganizationText>.Get("NameDuplicate")],
             }),
             _ => await GetAsync(id, cancellationToken),
         };
 
-    private static Outcome<OrganizationDto>.NotFound NotFound(Guid id) => new($"There is no organisation with id {id}.");
+    private static Outcome<OrganizationDto>.NotFound NotFound(Guid id) => new(Localized<OrganizationText>.Format("NotFound", id));
 
     private IQueryable<Organization>? Filter(OrganizationQuery query, ValidationErrors errors)
     {
@@ -134,7 +133,7 @@ public sealed class OrganizationService(PortalDbContext db)
             if (Naming.TryParseSnakeCase<OrganizationKind>(query.Kind, out var kind))
                 organizations = organizations.Where(o => o.Kind == kind);
             else
-                errors.Add("kind", $"Unknown kind '{query.Kind}'.");
+                errors.Add("kind", Localized<OrganizationText>.Format("UnknownKind", query.Kind));
         }
         if (!string.IsNullOrWhiteSpace(query.Country))
         {
@@ -142,7 +141,7 @@ public sealed class OrganizationService(PortalDbContext db)
             if (Countries.IsValid(country))
                 organizations = organizations.Where(o => o.Country == country);
             else
-                errors.Add("country", $"'{query.Country}' is not an ISO 3166-1 alpha-2 country code.");
+                errors.Add("country", Localized<SharedText>.Format("CountryFilter", query.Country));
         }
         if (query.Alliance is { } allianceId)
             organizations = organizations.Where(o => o.Alliances.Any(a => a.Id == allianceId));
@@ -157,7 +156,7 @@ public sealed class OrganizationService(PortalDbContext db)
             key = key[1..];
         if (!SortKeys.Contains(key))
         {
-            errors.Add("sort", $"sort must be one of {string.Join(", ", SortKeys)}, optionally prefixed with '-'.");
+            errors.Add("sort", Localized<SharedText>.Format("SortOneOf", string.Join(", ", SortKeys)));
             return null;
         }
         IOrderedQueryable<Organization> ordered = (key, descending) switch

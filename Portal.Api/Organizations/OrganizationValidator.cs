@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Api.Alliances;
 using Portal.Api.Common;
 using Portal.Data;
 using Portal.Data.Organizations;
@@ -18,31 +19,31 @@ public static class OrganizationValidator
         PortalDbContext db, OrganizationInput input, Guid? existingId, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var name = errors.Text("name", input.Name, NameLength, required: true, "Name");
-        var kindText = errors.Text("kind", input.Kind, 40, required: true, "Kind");
+        var name = errors.Text("name", input.Name, NameLength, required: true, Localized<OrganizationText>.Get("Field.Name"));
+        var kindText = errors.Text("kind", input.Kind, 40, required: true, Localized<OrganizationText>.Get("Field.Kind"));
         var kind = default(OrganizationKind);
         if (kindText is not null && !Naming.TryParseSnakeCase(kindText, out kind))
-            errors.Add("kind", $"Kind must be one of: {string.Join(", ", Enum.GetValues<OrganizationKind>().Select(Naming.ToSnakeCase))}.");
+            errors.Add("kind", Localized<OrganizationText>.Format("KindOneOf", string.Join(", ", Enum.GetValues<OrganizationKind>().Select(Naming.ToSnakeCase))));
 
-        var country = errors.Text("country", input.Country, 2, required: true, "Country")?.ToUpperInvariant();
+        var country = errors.Text("country", input.Country, 2, required: true, Localized<OrganizationText>.Get("Field.Country"))?.ToUpperInvariant();
         if (country is not null && !Countries.IsValid(country))
-            errors.Add("country", $"'{input.Country!.Trim()}' is not an ISO 3166-1 alpha-2 country code (e.g. KR, US, DE).");
+            errors.Add("country", Localized<SharedText>.Format("CountryCode", input.Country!.Trim()));
 
-        var website = errors.Text("website", input.Website, WebsiteLength, required: false, "Website");
+        var website = errors.Text("website", input.Website, WebsiteLength, required: false, Localized<OrganizationText>.Get("Field.Website"));
         if (website is not null && !IsWebUrl(website))
-            errors.Add("website", "Website must be an absolute http:// or https:// address, e.g. https://example.com.");
+            errors.Add("website", Localized<OrganizationText>.Get("WebsiteUrl"));
 
-        var description = errors.Text("description", input.Description, DescriptionLength, required: false, "Description");
+        var description = errors.Text("description", input.Description, DescriptionLength, required: false, Localized<OrganizationText>.Get("Field.Description"));
 
         var allianceIds = (input.AllianceIds ?? []).Distinct().ToList();
         var alliances = allianceIds.Count == 0
             ? []
             : await db.Alliances.Where(a => allianceIds.Contains(a.Id)).ToListAsync(cancellationToken);
         foreach (var missing in allianceIds.Except(alliances.Select(a => a.Id)))
-            errors.Add("allianceIds", $"There is no alliance with id {missing}.");
+            errors.Add("allianceIds", Localized<AllianceText>.Format("NotFound", missing));
 
         if (name is not null && await NameTakenAsync(db, name, existingId, cancellationToken))
-            errors.Add("name", $"An organisation named '{name}' already exists.");
+            errors.Add("name", Localized<OrganizationText>.Format("NameTaken", name));
 
         return errors.Any
             ? (null, errors)

@@ -14,6 +14,7 @@ public sealed class OrganizationFormTests : BunitContext, IAsyncLifetime
     public OrganizationFormTests()
     {
         Services.AddMudServices();
+        Services.AddLocalization();
         JSInterop.Mode = JSRuntimeMode.Loose;
         Render<MudPopoverProvider>();
     }

@@ -23,6 +23,7 @@ public sealed class OrganizationTableTests : BunitContext, IAsyncLifetime
     {
         _database = await TestPostgres.CreateDatabaseAsync();
         Services.AddMudServices();
+        Services.AddLocalization();
         Services.AddPortalData(_database.ConnectionString);
         Services.AddScoped<CallerResolver>();
         Services.AddScoped<OrganizationService>();
@@ -67,8 +68,9 @@ public sealed class OrganizationTableTests : BunitContext, IAsyncLifetime
 
         table.Find("[data-testid=org-search]").Input("furi");
         table.WaitForAssertion(() => Assert.Equal(new[] { "FuriosaAI" }, Names(table)), TimeSpan.FromSeconds(10));
-        // The export takes the filter the list shows.
-        Assert.Contains("/export/organizations.csv?q=furi", table.Find("a[href*='export']").GetAttribute("href"));
+        // The export takes the filter the list shows (the table can show its new rows a moment before the rest re-renders).
+        table.WaitForAssertion(() => Assert.Contains("/export/organizations.csv?q=furi", table.Find("a[href*='export']").GetAttribute("href")),
+            TimeSpan.FromSeconds(10));
 
         table.Find("[data-testid=org-search]").Input("no such organisation");
         table.WaitForAssertion(() => Assert.Contains("No organisation matches these filters", table.Find("[data-testid=org-empty]").TextContent),

@@ -1,11 +1,18 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
+using MudBlazor;
 using MudBlazor.Services;
 using Portal.Components;
 using Portal.Components.Account;
+using Portal.Components.Deployments;
+using Portal.Components.Layout;
 using Portal.Components.Organizations;
+using Portal.Components.Shared;
+using Portal.Components.Skus;
 using Portal.Data;
 using Portal.Data.Accounts;
 using Scalar.AspNetCore;
@@ -29,10 +36,13 @@ public static class PortalWebExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddLocalization();
+        // Korean pages: write Hangul as text, not as one numeric entity per syllable.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.Configure<RequestLocalizationOptions>(options => PortalCultures.Configure(options));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddTransient<MudLocalizer, PortalMudLocalizer>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<ScopedWork>();
         services.AddScoped<DemoUsers>();
@@ -53,7 +63,8 @@ public static class PortalWebExtensions
             })
             .AddEntityFrameworkStores<PortalDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddErrorDescriber<PortalIdentityErrors>();
         services.ConfigureApplicationCookie(options =>
         {
             options.LoginPath = "/account/login";
@@ -76,6 +87,9 @@ public static class PortalWebExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseStatusCodePages();
         app.UseRequestLocalization();
+        // Explicitly after localisation (the framework would otherwise put them first), so that a 401 speaks the request's language.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
@@ -85,7 +99,10 @@ public static class PortalWebExtensions
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
+        app.MapCultureSelection();
         app.MapOrganizationExport();
+        app.MapDeploymentExport();
+        app.MapSkuExport();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();

@@ -11,6 +11,6 @@ public static class OutcomeText
         Outcome<T>.NotFound notFound => notFound.Message,
         Outcome<T>.Forbidden forbidden => forbidden.Message,
         Outcome<T>.Conflict conflict => conflict.Message,
-        _ => "Done.",
+        _ => Localized<SharedPageText>.Get("Done"),
     };
 }

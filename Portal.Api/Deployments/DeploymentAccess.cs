@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Deployments;
+
+namespace Portal.Api.Deployments;
+
+/// <summary>
+/// Who may change a deployment: any member of its sponsoring ministry, any member of an organisation
+/// taking part as operator, and consortium admins. Everyone signed in reads.
+/// </summary>
+public static class DeploymentAccess
+{
+    public static bool CanEdit(Caller caller, Guid? ministryId, IEnumerable<Guid> operatorIds) =>
+        caller.IsConsortiumAdmin
+        || (ministryId is { } ministry && caller.IsMemberOf(ministry))
+        || operatorIds.Any(caller.IsMemberOf);
+
+    public static bool CanEdit(Caller caller, DeploymentDto deployment) =>
+        CanEdit(caller, deployment.Ministry?.Id, OperatorsOf(deployment.Participants.Select(p => (p.OrganizationId, p.Role))));
+
+    /// <summary>Deleting is for the ministry's members and consortium admins; operators only edit.</summary>
+    public static bool CanDelete(Caller caller, Guid? ministryId) =>
+        caller.IsConsortiumAdmin || (ministryId is { } ministry && caller.IsMemberOf(ministry));
+
+    /// <summary>Whoever creates a deployment must be able to edit what they created.</summary>
+    public static bool CanCreate(Caller caller, DeploymentValidator.Valid valid) =>
+        CanEdit(caller, valid.MinistryId, OperatorsOf(valid.Participants));
+
+    /// <summary>Whether the caller could create any deployment at all: the UI shows "New deployment" only then.</summary>
+    public static bool MayCreateSome(Caller caller) => caller.IsConsortiumAdmin || caller.Roles.Count > 0;
+
+    internal static async Task<(Guid Id, Guid? MinistryId, List<Guid> Operators)?> LoadAsync(
+        PortalDbContext db, Guid deploymentId, CancellationToken cancellationToken)
+    {
+        var row = await db.Deployments.AsNoTracking().Where(d => d.Id == deploymentId)
+            .Select(d => new
+            {
+                d.Id,
+                d.MinistryId,
+                Operators = d.Participants.Where(p => p.Role == ParticipantRole.Operator).Select(p => p.OrganizationId).ToList(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        return row is null ? null : (row.Id, row.MinistryId, row.Operators);
+    }
+
+    private static IEnumerable<Guid> OperatorsOf(IEnumerable<(Guid OrganizationId, ParticipantRole Role)> participants) =>
+        participants.Where(p => p.Role == ParticipantRole.Operator).Select(p => p.OrganizationId);
+}

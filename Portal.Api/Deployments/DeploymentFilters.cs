@@ -1,0 +1,95 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Api.Organizations;
+using Portal.Data;
+using Portal.Data.Deployments;
+
+namespace Portal.Api.Deployments;
+
+/// <summary>The list's filters and orders, shared by the page, the map and the CSV export.</summary>
+internal static class DeploymentFilters
+{
+    public static readonly string[] SortKeys =
+        ["name", "country", "status", "plannedMw", "installedMw", "plannedAccelerators", "installedAccelerators", "peakPflops", "created", "updated"];
+
+    public static IQueryable<SovereignDeployment>? Filter(IQueryable<SovereignDeployment> deployments, DeploymentQuery query, ValidationErrors errors)
+    {
+        if (!string.IsNullOrWhiteSpace(query.Q))
+        {
+            var pattern = "%" + OrganizationService.EscapeLike(query.Q.Trim()) + "%";
+            const string escape = OrganizationService.LikeEscape;
+            deployments = deployments.Where(d =>
+                EF.Functions.ILike(d.Name, pattern, escape) || EF.Functions.ILike(d.Site ?? "", pattern, escape)
+                || EF.Functions.ILike(d.Region ?? "", pattern, escape));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Country))
+        {
+            var country = query.Country.Trim().ToUpperInvariant();
+            if (Countries.IsValid(country))
+                deployments = deployments.Where(d => d.Country == country);
+            else
+                errors.Add("country", Localized<DeploymentText>.Format("CountryInvalid", query.Country));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Status))
+        {
+            if (Naming.TryParseSnakeCase<DeploymentStatus>(query.Status.Trim(), out var status))
+                deployments = deployments.Where(d => d.Status == status);
+            else
+                errors.Add("status", Localized<DeploymentText>.Format("StatusInvalid", DeploymentValidator.OneOf<DeploymentStatus>()));
+        }
+        if (query.Ministry is { } ministry)
+            deployments = deployments.Where(d => d.MinistryId == ministry);
+        if (query.Participant is { } participant)
+            deployments = deployments.Where(d => d.Participants.Any(p => p.OrganizationId == participant));
+        if (!string.IsNullOrWhiteSpace(query.EnergySource))
+        {
+            var source = query.EnergySource.Trim();
+            if (EnergySources.All.Contains(source))
+                deployments = deployments.Where(d => d.EnergySources.Contains(source));
+            else
+                errors.Add("energySource", Localized<DeploymentText>.Format("EnergySourceInvalid", source, string.Join(", ", EnergySources.All)));
+        }
+        return errors.Any ? null : deployments;
+    }
+
+    public static IQueryable<DeploymentRow>? Sort(IQueryable<DeploymentRow> rows, string? sort, ValidationErrors errors)
+    {
+        var key = string.IsNullOrWhiteSpace(sort) ? "name" : sort.Trim();
+        var descending = key.StartsWith('-');
+        if (descending)
+            key = key[1..];
+        if (!SortKeys.Contains(key))
+        {
+            errors.Add("sort", Localized<DeploymentText>.Format("SortInvalid", string.Join(", ", SortKeys)));
+            return null;
+        }
+        var ordered = key switch
+        {
+            "country" => By(rows, r => r.Country, descending),
+            // The life cycle's order, not the alphabet's.
+            "status" => By(rows, r => r.Status == DeploymentStatus.Announced ? 0
+                : r.Status == DeploymentStatus.Planned ? 1
+                : r.Status == DeploymentStatus.UnderConstruction ? 2
+                : r.Status == DeploymentStatus.Operational ? 3
+                : r.Status == DeploymentStatus.Paused ? 4 : 5, descending),
+            // Unknown power sorts last either way.
+            "plannedMw" => Then(rows.OrderBy(r => r.PlannedMw == null), r => r.PlannedMw, descending),
+            "installedMw" => Then(rows.OrderBy(r => r.InstalledMw == null), r => r.InstalledMw, descending),
+            "plannedAccelerators" => By(rows, r => r.PlannedAccelerators, descending),
+            "installedAccelerators" => By(rows, r => r.InstalledAccelerators, descending),
+            "peakPflops" => By(rows, r => r.PlannedTflops, descending),
+            "created" => By(rows, r => r.CreatedAt, descending),
+            "updated" => By(rows, r => r.UpdatedAt, descending),
+            _ => By(rows, r => r.Name, descending),
+        };
+        // A unique tie-breaker keeps pages stable.
+        return key == "name" ? ordered.ThenBy(r => r.Id) : ordered.ThenBy(r => r.Name).ThenBy(r => r.Id);
+    }
+
+    private static IOrderedQueryable<DeploymentRow> By<TKey>(IQueryable<DeploymentRow> rows, Expression<Func<DeploymentRow, TKey>> key, bool descending) =>
+        descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
+
+    private static IOrderedQueryable<DeploymentRow> Then<TKey>(IOrderedQueryable<DeploymentRow> rows, Expression<Func<DeploymentRow, TKey>> key, bool descending) =>
+        descending ? rows.ThenByDescending(key) : rows.ThenBy(key);
+}

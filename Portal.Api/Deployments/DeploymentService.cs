@@ -1,0 +1,176 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Deployments;
+
+namespace Portal.Api.Deployments;
+
+/// <summary>Queries and rules for sovereign deployments, shared by the API and the Blazor pages.</summary>
+public sealed class DeploymentService(PortalDbContext db, TimeProvider time)
+{
+    /// <summary>The map draws at most this many sites; beyond it the list's filters narrow them down.</summary>
+    public const int MaxSites = 5000;
+
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    public async Task<Outcome<PagedList<DeploymentListItem>>> ListAsync(DeploymentQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
+        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking(), query, errors);
+        var sorted = filtered is null ? null : DeploymentFilters.Sort(filtered.Rows(Today), query.Sort, errors);
+        if (errors.Any || sorted is null)
+            return errors.ToOutcome<PagedList<DeploymentListItem>>();
+
+        var total = await filtered!.CountAsync(cancellationToken);
+        var rows = await sorted.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return new PagedList<DeploymentListItem>(rows.Select(r => r.ToListItem()).ToList(), total, page, pageSize);
+    }
+
+    /// <summary>Every deployment matching the filter, in the requested order, for CSV export.</summary>
+    public Outcome<IAsyncEnumerable<DeploymentListItem>> Export(DeploymentQuery query)
+    {
+        var errors = new ValidationErrors();
+        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking(), query, errors);
+        var sorted = filtered is null ? null : DeploymentFilters.Sort(filtered.Rows(Today), query.Sort, errors);
+        if (errors.Any || sorted is null)
+            return errors.ToOutcome<IAsyncEnumerable<DeploymentListItem>>();
+        return new Outcome<IAsyncEnumerable<DeploymentListItem>>.Success(Rows(sorted));
+
+        static async IAsyncEnumerable<DeploymentListItem> Rows(IQueryable<DeploymentRow> rows)
+        {
+            await foreach (var row in rows.AsAsyncEnumerable())
+                yield return row.ToListItem();
+        }
+    }
+
+    /// <summary>The sites of the deployments matching the filter that have coordinates, for the map.</summary>
+    public async Task<Outcome<IReadOnlyList<DeploymentSite>>> SitesAsync(DeploymentQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking(), query, errors);
+        if (filtered is null)
+            return errors.ToOutcome<IReadOnlyList<DeploymentSite>>();
+        return await filtered
+            .Where(d => d.Latitude != null && d.Longitude != null)
+            .OrderBy(d => d.Name)
+            .Take(MaxSites)
+            .Select(d => new DeploymentSite(d.Id, d.Name, d.Country, d.Status, d.Latitude!.Value, d.Longitude!.Value, d.PlannedMw))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<Outcome<DeploymentDto>> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var row = await db.Deployments.AsNoTracking().Where(d => d.Id == id).Rows(Today).FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
+            return NotFound(id);
+        var extras = await db.Deployments.AsNoTracking().Where(d => d.Id == id)
+            .Select(d => new
+            {
+                d.SourceUrls,
+                d.Notes,
+                Participants = d.Participants
+                    .OrderBy(p => p.Role).ThenBy(p => p.Organization.Name)
+                    .Select(p => new ParticipantDto(p.OrganizationId, p.Organization.Name, p.Organization.Country, p.Role))
+                    .ToList(),
+            })
+            .FirstAsync(cancellationToken);
+        var hardware = await HardwareLineService.Lines(db, id).ToListAsync(cancellationToken);
+        var milestones = await MilestoneService.Milestones(db, id).ToListAsync(cancellationToken);
+        return new DeploymentDto(
+            row.Id, row.Name, row.Country, row.Region, row.Site, row.Latitude, row.Longitude, row.Ministry, row.Status, row.PlannedMw,
+            row.InstalledMw, row.EnergySources, row.Budget, extras.Participants, extras.SourceUrls, extras.Notes, hardware, milestones,
+            row.Figures, row.CreatedAt, row.UpdatedAt, row.Version);
+    }
+
+    public async Task<Outcome<DeploymentDto>> CreateAsync(Caller caller, DeploymentInput input, CancellationToken cancellationToken)
+    {
+        var (valid, errors) = await DeploymentValidator.ValidateAsync(db, input, null, cancellationToken);
+        if (valid is null)
+            return errors.ToOutcome<DeploymentDto>();
+        if (!DeploymentAccess.CanCreate(caller, valid))
+            return new Outcome<DeploymentDto>.Forbidden(Localized<DeploymentText>.Get("ForbiddenCreate"));
+
+        var now = db.Now;
+        var deployment = new SovereignDeployment { Name = valid.Name, Country = valid.Country, CreatedAt = now };
+        Apply(deployment, valid, now);
+        db.Deployments.Add(deployment);
+        return await SaveAsync(caller, deployment.Id, cancellationToken);
+    }
+
+    public async Task<Outcome<DeploymentDto>> UpdateAsync(Caller caller, Guid id, DeploymentInput input, CancellationToken cancellationToken)
+    {
+        var deployment = await db.Deployments.Include(d => d.Participants).FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (deployment is null)
+            return NotFound(id);
+        var operators = deployment.Participants.Where(p => p.Role == ParticipantRole.Operator).Select(p => p.OrganizationId);
+        if (!DeploymentAccess.CanEdit(caller, deployment.MinistryId, operators))
+            return new Outcome<DeploymentDto>.Forbidden(Localized<DeploymentText>.Get("ForbiddenEdit"));
+
+        var (valid, errors) = await DeploymentValidator.ValidateAsync(db, input, id, cancellationToken);
+        if (input.Version is null)
+            errors.Add("version", Localized<DeploymentText>.Get("VersionRequired"));
+        if (valid is null || errors.Any)
+            return errors.ToOutcome<DeploymentDto>();
+
+        // Compare against the version the editor read, not the one just loaded.
+        db.Entry(deployment).Property(d => d.Version).OriginalValue = input.Version!.Value;
+        Apply(deployment, valid, db.Now);
+        return await SaveAsync(caller, id, cancellationToken);
+    }
+
+    public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var deployment = await db.Deployments
+            .Include(d => d.Participants).Include(d => d.HardwareLines).Include(d => d.Milestones)
+            .FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+        if (deployment is null)
+            return new Outcome<bool>.NotFound(Localized<DeploymentText>.Format("NotFound", id));
+        if (!DeploymentAccess.CanDelete(caller, deployment.MinistryId))
+            return new Outcome<bool>.Forbidden(Localized<DeploymentText>.Get("ForbiddenDelete"));
+        db.Deployments.Remove(deployment);
+        await db.SaveAsAsync(caller, cancellationToken);
+        return true;
+    }
+
+    private static void Apply(SovereignDeployment deployment, DeploymentValidator.Valid valid, DateTimeOffset now)
+    {
+        deployment.Name = valid.Name;
+        deployment.Country = valid.Country;
+        deployment.Region = valid.Region;
+        deployment.Site = valid.Site;
+        deployment.Latitude = valid.Latitude;
+        deployment.Longitude = valid.Longitude;
+        deployment.MinistryId = valid.MinistryId;
+        deployment.Status = valid.Status;
+        deployment.PlannedMw = valid.PlannedMw;
+        deployment.InstalledMw = valid.InstalledMw;
+        deployment.EnergySources = valid.EnergySources;
+        deployment.BudgetAmount = valid.BudgetAmount;
+        deployment.BudgetCurrency = valid.BudgetCurrency;
+        deployment.SourceUrls = valid.SourceUrls;
+        deployment.Notes = valid.Notes;
+        deployment.UpdatedAt = now;
+
+        // Keep the rows that stay, so that the audit log shows only who joined and who left.
+        deployment.Participants.RemoveAll(p => !valid.Participants.Contains((p.OrganizationId, p.Role)));
+        foreach (var (organizationId, role) in valid.Participants)
+        {
+            if (!deployment.Participants.Any(p => p.OrganizationId == organizationId && p.Role == role))
+                deployment.Participants.Add(new DeploymentParticipant { DeploymentId = deployment.Id, OrganizationId = organizationId, Role = role });
+        }
+    }
+
+    private async Task<Outcome<DeploymentDto>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
+        await db.SaveAsAsync(caller, cancellationToken) switch
+        {
+            SaveResult.Conflict => new Outcome<DeploymentDto>.Conflict(Localized<DeploymentText>.Get("Conflict")),
+            SaveResult.Duplicate => new Outcome<DeploymentDto>.Invalid(new Dictionary<string, string[]>
+            {
+                ["name"] = [Localized<DeploymentText>.Get("NameTakenNow")],
+            }),
+            _ => await GetAsync(id, cancellationToken),
+        };
+
+    private static Outcome<DeploymentDto>.NotFound NotFound(Guid id) => new(Localized<DeploymentText>.Format("NotFound", id));
+}

@@ -1,0 +1,210 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Skus;
+
+namespace Portal.Api.Skus;
+
+/// <summary>Reads, writes and rules for hardware SKUs, shared by the API and the Blazor pages.</summary>
+public sealed class SkuService(PortalDbContext db)
+{
+    public const int MinCompare = 2;
+    public const int MaxCompare = 4;
+
+    /// <summary>A vendor's members (any role) and consortium admins register and edit its SKUs.</summary>
+    public static bool CanEdit(Caller? caller, Guid vendorId) =>
+        caller is not null && (caller.IsConsortiumAdmin || caller.IsMemberOf(vendorId));
+
+    public async Task<Outcome<PagedList<SkuListItem>>> ListAsync(SkuQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
+        var filtered = SkuCatalogue.Filter(db.HardwareSkus.AsNoTracking(), query, errors);
+        var sorted = filtered is null ? null : SkuCatalogue.Sort(filtered, query.Sort, errors);
+        if (errors.Any || sorted is null)
+            return errors.ToOutcome<PagedList<SkuListItem>>();
+
+        var total = await filtered!.CountAsync(cancellationToken);
+        var rows = await SkuCatalogue.Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
+        return new PagedList<SkuListItem>(rows.Select(SkuCatalogue.ToListItem).ToList(), total, page, pageSize);
+    }
+
+    /// <summary>Every SKU matching the filter, in the requested order, for CSV export.</summary>
+    public Outcome<IAsyncEnumerable<SkuListItem>> Export(SkuQuery query)
+    {
+        var errors = new ValidationErrors();
+        var filtered = SkuCatalogue.Filter(db.HardwareSkus.AsNoTracking(), query, errors);
+        var sorted = filtered is null ? null : SkuCatalogue.Sort(filtered, query.Sort, errors);
+        if (errors.Any || sorted is null)
+            return errors.ToOutcome<IAsyncEnumerable<SkuListItem>>();
+        return new Outcome<IAsyncEnumerable<SkuListItem>>.Success(
+            SkuCatalogue.Stream(SkuCatalogue.Project(sorted).AsAsyncEnumerable()));
+    }
+
+    public async Task<Outcome<SkuDetail>> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var detail = await SkuDetails.LoadAsync(db, id, cancellationToken);
+        return detail is null ? NotFound(id) : detail;
+    }
+
+    /// <summary>2–4 SKUs side by side, in the order asked for.</summary>
+    public async Task<Outcome<IReadOnlyList<SkuDetail>>> CompareAsync(string? ids, CancellationToken cancellationToken)
+    {
+        var parts = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parsed = new List<Guid>();
+        var errors = new ValidationErrors();
+        foreach (var part in parts)
+        {
+            if (!Guid.TryParse(part, out var id))
+                errors.Add("ids", Localized<SkuText>.Format("CompareIdInvalid", part));
+            else if (!parsed.Contains(id))
+                parsed.Add(id);
+        }
+        if (!errors.Any && parsed.Count is < MinCompare or > MaxCompare)
+            errors.Add("ids", Localized<SkuText>.Format("CompareCount", MinCompare, MaxCompare));
+        if (errors.Any)
+            return errors.ToOutcome<IReadOnlyList<SkuDetail>>();
+
+        var details = new List<SkuDetail>();
+        foreach (var id in parsed)
+        {
+            var detail = await SkuDetails.LoadAsync(db, id, cancellationToken);
+            if (detail is null)
+                return new Outcome<IReadOnlyList<SkuDetail>>.NotFound(Localized<SkuText>.Format("NotFound", id));
+            details.Add(detail);
+        }
+        return details;
+    }
+
+    /// <summary>Organisations the caller may register SKUs for (all of them for a consortium admin), matching a search.</summary>
+    public async Task<IReadOnlyList<VendorRef>> EditableVendorsAsync(Caller caller, string? search, CancellationToken cancellationToken)
+    {
+        var organizations = db.Organizations.AsNoTracking();
+        if (!caller.IsConsortiumAdmin)
+        {
+            var mine = caller.Roles.Keys.ToList();
+            organizations = organizations.Where(o => mine.Contains(o.Id));
+        }
+        if (!string.IsNullOrWhiteSpace(search))
+            organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + SkuCatalogue.EscapeLike(search.Trim()) + "%", SkuCatalogue.LikeEscape));
+        return await organizations.OrderBy(o => o.Name).Take(50).Select(o => new VendorRef(o.Id, o.Name, o.Country)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Organisations matching a search, for the catalogue's vendor filter.</summary>
+    public async Task<IReadOnlyList<VendorRef>> VendorsAsync(string? search, CancellationToken cancellationToken)
+    {
+        var organizations = db.Organizations.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+            organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + SkuCatalogue.EscapeLike(search.Trim()) + "%", SkuCatalogue.LikeEscape));
+        return await organizations.OrderBy(o => o.Name).Take(50).Select(o => new VendorRef(o.Id, o.Name, o.Country)).ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<VendorRef>> VendorsByIdAsync(IReadOnlyList<Guid> ids, CancellationToken cancellationToken) =>
+        await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).Select(o => new VendorRef(o.Id, o.Name, o.Country)).ToListAsync(cancellationToken);
+
+    public async Task<Outcome<SkuDetail>> CreateAsync(Caller caller, SkuInput input, CancellationToken cancellationToken)
+    {
+        if (await ForbiddenVendorAsync(caller, input.VendorId, cancellationToken))
+            return Forbidden();
+        var (valid, errors) = await SkuValidator.ValidateAsync(db, input, null, cancellationToken);
+        if (valid is null)
+            return errors.ToOutcome<SkuDetail>();
+
+        var now = db.Now;
+        var sku = new HardwareSku { Name = valid.Name, CreatedAt = now };
+        Apply(sku, valid, now);
+        db.HardwareSkus.Add(sku);
+        return await SaveAsync(caller, sku.Id, cancellationToken);
+    }
+
+    public async Task<Outcome<SkuDetail>> UpdateAsync(Caller caller, Guid id, SkuInput input, CancellationToken cancellationToken)
+    {
+        var sku = await db.HardwareSkus.Include(s => s.Components).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (sku is null)
+            return NotFound(id);
+        // Both the current owner and a new one must be the caller's to give a SKU to another vendor.
+        if (!CanEdit(caller, sku.VendorId) || await ForbiddenVendorAsync(caller, input.VendorId, cancellationToken))
+            return Forbidden();
+
+        var (valid, errors) = await SkuValidator.ValidateAsync(db, input, id, cancellationToken);
+        if (input.Version is null)
+            errors.Add("version", Localized<SkuText>.Get("VersionRequired"));
+        if (valid is null || errors.Any)
+            return errors.ToOutcome<SkuDetail>();
+
+        // Compare against the version the editor read, not the one just loaded.
+        db.Entry(sku).Property(s => s.Version).OriginalValue = input.Version!.Value;
+        Apply(sku, valid, db.Now);
+        return await SaveAsync(caller, id, cancellationToken);
+    }
+
+    public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var sku = await db.HardwareSkus.Include(s => s.Components).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (sku is null)
+            return new Outcome<bool>.NotFound(Localized<SkuText>.Format("NotFound", id));
+        if (!CanEdit(caller, sku.VendorId))
+            return new Outcome<bool>.Forbidden(Localized<SkuText>.Get("Forbidden"));
+        var deployments = await db.HardwareLines.CountAsync(l => l.SkuId == id, cancellationToken);
+        var parents = await db.SkuComponents.CountAsync(c => c.ComponentSkuId == id, cancellationToken);
+        if (deployments > 0 || parents > 0)
+            return new Outcome<bool>.Conflict(Localized<SkuText>.Format("DeleteInUse", deployments, parents));
+        db.HardwareSkus.Remove(sku);
+        return await db.SaveAsAsync(caller, cancellationToken) == SaveResult.Saved
+            ? true
+            : new Outcome<bool>.Conflict(Localized<SkuText>.Get("Conflict"));
+    }
+
+    private static void Apply(HardwareSku sku, SkuValidator.Valid valid, DateTimeOffset now)
+    {
+        sku.VendorId = valid.VendorId;
+        sku.Name = valid.Name;
+        sku.Category = valid.Category;
+        sku.Lifecycle = valid.Lifecycle;
+        sku.MemoryGb = valid.MemoryGb;
+        sku.MemoryType = valid.MemoryType;
+        sku.MemoryBandwidthTbs = valid.MemoryBandwidthTbs;
+        sku.Bf16Tflops = valid.Bf16Tflops;
+        sku.Fp8Tflops = valid.Fp8Tflops;
+        sku.Int8Tops = valid.Int8Tops;
+        sku.TdpW = valid.TdpW;
+        sku.Process = valid.Process;
+        sku.FormFactor = valid.FormFactor;
+        sku.SoftwareStack = valid.SoftwareStack;
+        sku.ReleaseMonth = valid.ReleaseMonth;
+        sku.DatasheetUrl = valid.DatasheetUrl;
+        // Replace the lists only when they differ, so that the audit log records real changes only.
+        if (!sku.Languages.SequenceEqual(valid.Languages))
+            sku.Languages = valid.Languages;
+        if (!sku.DeviceNamePatterns.SequenceEqual(valid.DeviceNamePatterns))
+            sku.DeviceNamePatterns = valid.DeviceNamePatterns;
+        sku.Components.RemoveAll(c => valid.Components.All(v => v.ComponentSkuId != c.ComponentSkuId));
+        foreach (var (componentId, count) in valid.Components)
+        {
+            var existing = sku.Components.FirstOrDefault(c => c.ComponentSkuId == componentId);
+            if (existing is null)
+                sku.Components.Add(new SkuComponent { SkuId = sku.Id, ComponentSkuId = componentId, Count = count });
+            else
+                existing.Count = count;
+        }
+        sku.UpdatedAt = now;
+    }
+
+    private async Task<bool> ForbiddenVendorAsync(Caller caller, Guid? vendorId, CancellationToken cancellationToken) =>
+        vendorId is { } id && !CanEdit(caller, id) && await db.Organizations.AnyAsync(o => o.Id == id, cancellationToken);
+
+    private async Task<Outcome<SkuDetail>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
+        await db.SaveAsAsync(caller, cancellationToken) switch
+        {
+            SaveResult.Conflict => new Outcome<SkuDetail>.Conflict(Localized<SkuText>.Get("Conflict")),
+            SaveResult.Duplicate => new Outcome<SkuDetail>.Invalid(new Dictionary<string, string[]>
+            {
+                ["name"] = [Localized<SkuText>.Get("NameTakenRace")],
+            }),
+            _ => await GetAsync(id, cancellationToken),
+        };
+
+    private static Outcome<SkuDetail>.NotFound NotFound(Guid id) => new(Localized<SkuText>.Format("NotFound", id));
+
+    private static Outcome<SkuDetail>.Forbidden Forbidden() => new(Localized<SkuText>.Get("Forbidden"));
+}

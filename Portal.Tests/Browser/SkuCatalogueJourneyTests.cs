@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>A partner registers a SKU through the form and finds it in the catalogue, checked by what they see.</summary>
+public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixture<BrowserPortal>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Partner_member_registers_a_sku_then_finds_it_by_search_and_filter_and_opens_its_detail()
+    {
+        var page = await portal.Browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
+        var name = $"Mach-2 {Guid.NewGuid():N}"[..20];
+
+        await page.GotoAsync(portal.BaseUrl + "/skus");
+        await page.FillAsync("#email", "partner@samsung.demo");
+        await page.FillAsync("#password", DemoPortalFactory.DemoPassword);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("partner@samsung.demo");
+
+        await page.GotoAsync(portal.BaseUrl + "/skus");
+        await WaitForInteractivityAsync(page);
+        await page.GetByTestId("new-sku").ClickAsync();
+        await page.WaitForURLAsync("**/skus/new");
+        await WaitForInteractivityAsync(page);
+        // Samsung is this partner's only organisation, so the form has chosen it.
+        await Assertions.Expect(page.GetByTestId("field-vendor")).ToHaveValueAsync("Samsung Electronics");
+        await page.GetByTestId("field-name").FillAsync(name);
+        await ChooseAsync(page, "field-category", "NPU");
+        await page.GetByTestId("field-memoryGb").FillAsync("64");
+        await page.GetByTestId("field-memoryType").FillAsync("HBM4");
+        await page.GetByTestId("field-memoryBandwidthTbs").FillAsync("2");
+        await page.GetByTestId("field-bf16Tflops").FillAsync("400");
+        await page.GetByTestId("field-releaseMonth").FillAsync("2026-11");
+        await page.GetByTestId("save").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("sku-name")).ToHaveTextAsync(name);
+
+        await page.GotoAsync(portal.BaseUrl + "/skus");
+        await WaitForInteractivityAsync(page);
+        await page.GetByTestId("sku-search").FillAsync(name[..12]);
+        await ChooseAsync(page, "filter-category", "NPU");
+        var table = page.GetByTestId("sku-table");
+        await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(table.Locator("tbody tr").First).ToContainTextAsync("Samsung Electronics");
+
+        // Another category hides it, and the empty state says what to do.
+        await ChooseAsync(page, "filter-category", "CPU");
+        await Assertions.Expect(page.GetByTestId("sku-empty")).ToContainTextAsync("Clear a filter");
+        await ChooseAsync(page, "filter-category", "NPU");
+
+        await table.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("sku-name")).ToHaveTextAsync(name);
+        await Assertions.Expect(page.GetByTestId("sku-vendor")).ToContainTextAsync("Samsung Electronics");
+        // 400 TFLOP/s over 2 TB/s.
+        await Assertions.Expect(page.GetByTestId("derived-Bf16FlopPerByte")).ToHaveTextAsync("200");
+        await Assertions.Expect(page.GetByTestId("sku-no-deployments")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Opens a MudSelect and picks the option with this text.</summary>
+    private static async Task ChooseAsync(IPage page, string testId, string option)
+    {
+        await page.GetByTestId(testId).ClickAsync();
+        await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
+    }
+
+    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
+    private static Task WaitForInteractivityAsync(IPage page) =>
+        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+}
