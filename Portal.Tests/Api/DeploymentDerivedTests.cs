@@ -19,7 +19,7 @@ public sealed class DeploymentDerivedTests(DeploymentPortal portal) : IClassFixt
     private async Task<Guid> AddKnownDeploymentAsync(string name)
     {
         var unpublished = await portal.AddSkuAsync(portal.KoreanVendor, "Secret NPU " + Guid.NewGuid().ToString("N"), SkuCategory.Npu);
-        var memory = await portal.AddSkuAsync(portal.KoreanVendor, "HBM " + Guid.NewGuid().ToString("N"), SkuCategory.Memory, 1_000_000);
+        var memory = await portal.AddSkuAsync(portal.KoreanVendor, "HBM " + Guid.NewGuid().ToString("N"), SkuCategory.Memory, s => s.Bf16Tflops = 1_000_000);
         return await portal.AddDeploymentAsync(name, "KR", portal.Ministry, plannedMw: 50,
             hardware: [(portal.AmericanGpu, 1000, 400), (portal.KoreanNpu, 3000, 0), (unpublished, 500, 100), (memory, 6000, 6000)],
             milestones:

@@ -21,7 +21,7 @@ public sealed class DeploymentJourneyTests(BrowserPortal portal) : IClassFixture
             await db.Organizations.Where(o => o.Name == "Ministry of Science and ICT").Select(o => o.Id).SingleAsync(),
             await db.Organizations.Where(o => o.Name == "FuriosaAI").Select(o => o.Id).SingleAsync()));
         var sku = "RNGD-" + suffix;
-        await portal.AddSkuAsync(vendor, sku, SkuCategory.Npu, 256);
+        await portal.AddSkuAsync(vendor, sku, SkuCategory.Npu, s => s.Bf16Tflops = 256);
         var deployment = await portal.AddDeploymentAsync("Journey campus " + suffix, "KR", ministry, plannedMw: 20, site: "Haenam", at: (34.7, 126.45));
         return (deployment, sku);
     }

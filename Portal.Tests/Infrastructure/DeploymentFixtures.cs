@@ -14,22 +14,6 @@ namespace Portal.Tests.Infrastructure;
 /// </summary>
 public static class DeploymentFixtures
 {
-    public static Task<Guid> AddSkuAsync(
-        this PortalFactory portal, Guid vendorId, string name, SkuCategory category = SkuCategory.Gpu, double? bf16Tflops = null) =>
-        portal.WithDbAsync(async db =>
-        {
-            var now = portal.Time.GetUtcNow();
-            var sku = new HardwareSku
-            {
-                VendorId = vendorId, Name = name, Category = category, Bf16Tflops = bf16Tflops, Lifecycle = SkuLifecycle.Ga,
-                CreatedAt = now, UpdatedAt = now,
-            };
-            db.HardwareSkus.Add(sku);
-            db.Actor = AuditActor.System;
-            await db.SaveChangesAsync();
-            return sku.Id;
-        });
-
     public static Task<Guid> AddDeploymentAsync(
         this PortalFactory portal,
         string name,

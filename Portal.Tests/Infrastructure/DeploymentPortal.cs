@@ -41,8 +41,8 @@ public class DeploymentPortal : PortalFactory
         Outsider = await AddOrganizationAsync("Some Bakery", OrganizationKind.Research, "FR");
         KoreanVendor = await AddOrganizationAsync("FuriosaAI", OrganizationKind.ChipDesigner, "KR");
         AmericanVendor = await AddOrganizationAsync("NVIDIA", OrganizationKind.ChipDesigner, "US");
-        KoreanNpu = await this.AddSkuAsync(KoreanVendor, "RNGD", SkuCategory.Npu, 256);
-        AmericanGpu = await this.AddSkuAsync(AmericanVendor, "B200", SkuCategory.Gpu, 2250);
+        KoreanNpu = await this.AddSkuAsync(KoreanVendor, "RNGD", SkuCategory.Npu, s => s.Bf16Tflops = 256);
+        AmericanGpu = await this.AddSkuAsync(AmericanVendor, "B200", SkuCategory.Gpu, s => s.Bf16Tflops = 2250);
 
         MinistryMember = await ClientAsync("Ministry officer", (Ministry, MemberRole.Member));
         OperatorMember = await ClientAsync("Operator engineer", (Operator, MemberRole.Developer));

@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.Api.Common;
 using Portal.Components.Organizations;
 using Portal.Components.Shared;
 using Portal.Data.Organizations;
@@ -93,13 +94,13 @@ public sealed class KoreanComponentTests : BunitContext, IAsyncLifetime
 
         Assert.Equal("2026. 3. 9.", CultureFormat.Date(at));
         Assert.Equal("1,234,567", CultureFormat.Number(1_234_567));
-        Assert.Equal("₩1,500,000,000", CultureFormat.Money(1_500_000_000m, "KRW"));
-        Assert.Equal("$2,500.50", CultureFormat.Money(2500.5m, "USD"));
+        Assert.Equal("₩1,500,000,000", Money.Format(1_500_000_000m, "KRW"));
+        Assert.Equal("$2,500.50", Money.Format(2500.5m, "USD"));
 
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("en");
         Assert.Equal("3/9/2026", CultureFormat.Date(at));
-        Assert.Equal("₩1,500,000,000", CultureFormat.Money(1_500_000_000m, "KRW"));
-        Assert.Equal("$2,500.50", CultureFormat.Money(2500.5m, "USD"));
+        Assert.Equal("₩1,500,000,000", Money.Format(1_500_000_000m, "KRW"));
+        Assert.Equal("$2,500.50", Money.Format(2500.5m, "USD"));
     }
 
     [Fact]
