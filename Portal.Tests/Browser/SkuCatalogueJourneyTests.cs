@@ -63,8 +63,10 @@ public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixtu
     /// <summary>Opens a MudSelect and picks the option with this text.</summary>
     private static async Task ChooseAsync(IPage page, string testId, string option)
     {
-        await page.GetByTestId(testId).ClickAsync();
+        // The select's own box takes the click: the inner input is read-only and may be covered by the shown value.
+        await page.Locator("div.mud-select").Filter(new() { Has = page.GetByTestId(testId) }).Last.ClickAsync();
         await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
     }
 
     /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>

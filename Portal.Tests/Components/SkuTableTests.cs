@@ -94,14 +94,17 @@ public sealed class SkuTableTests : BunitContext, IAsyncLifetime
         var table = Render<SkuTable>();
         table.WaitForAssertion(() => Assert.Equal(5, Names(table).Count), TimeSpan.FromSeconds(10));
 
+        // Each tick re-renders asynchronously: wait for what it should show rather than reading at once.
+        var wait = TimeSpan.FromSeconds(10);
         Tick(table, ids[0]);
-        Assert.True(Compare(table).HasAttribute("disabled") || Compare(table).ClassList.Contains("mud-button-disabled"));
+        table.WaitForAssertion(() => Assert.True(Compare(table).HasAttribute("disabled") || Compare(table).ClassList.Contains("mud-button-disabled")), wait);
         Tick(table, ids[2]);
-        Assert.EndsWith($"/skus/compare?ids={ids[0]},{ids[2]}", Compare(table).GetAttribute("href"));
+        table.WaitForAssertion(() => Assert.EndsWith($"/skus/compare?ids={ids[0]},{ids[2]}", Compare(table).GetAttribute("href")), wait);
 
         Tick(table, ids[1]);
+        table.WaitForAssertion(() => Assert.EndsWith($"{ids[2]},{ids[1]}", Compare(table).GetAttribute("href")), wait);
         Tick(table, ids[3]);
-        Assert.True(Box(table, ids[4]).HasAttribute("disabled"));
+        table.WaitForAssertion(() => Assert.True(Box(table, ids[4]).HasAttribute("disabled")), wait);
     }
 
     private static AngleSharp.Dom.IElement Compare(IRenderedComponent<SkuTable> table) => table.Find("[data-testid=compare]");
