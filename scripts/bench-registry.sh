@@ -56,11 +56,12 @@ run() {
 }
 
 echo "==> wrk -t2 -c$CONNECTIONS -d$DURATION against $BASE (N=$N)"
-run "skus: gpu, ga, sort -bf16, page 50" "/api/v1/skus?category=gpu&lifecycle=ga&sort=-bf16Tflops&pageSize=50"
-run "skus: search 'nova', sort name" "/api/v1/skus?q=nova&sort=name&pageSize=50"
-run "skus: language triton, country KR" "/api/v1/skus?language=triton&country=KR&sort=name&pageSize=50"
+run "skus: category gpu, by name" "/api/v1/skus?category=gpu&sort=name&pageSize=50"
+run "skus: gpu+ga, by -bf16Tflops" "/api/v1/skus?category=gpu&lifecycle=ga&sort=-bf16Tflops&pageSize=50"
+run "skus: triton+vendor KR, by name" "/api/v1/skus?language=triton&country=KR&sort=name&pageSize=50"
+run "skus: search 'nova', by name" "/api/v1/skus?q=nova&sort=name&pageSize=50"
 run "sku detail" "/api/v1/skus/$SKU_ID"
-run "deployments: KR, sort -plannedMw" "/api/v1/deployments?country=KR&sort=-plannedMw&pageSize=50"
-run "deployments: status, sort name" "/api/v1/deployments?status=under_construction&sort=name&pageSize=50"
+run "deployments: KR, by name" "/api/v1/deployments?country=KR&sort=name&pageSize=50"
+run "deployments: status, by -plannedMw" "/api/v1/deployments?status=under_construction&sort=-plannedMw&pageSize=50"
 run "deployment detail" "/api/v1/deployments/$DEPLOYMENT_ID"
-run "organizations: kind, sort name" "/api/v1/organizations?kind=chip_designer&sort=name&pageSize=50"
+run "organizations: kind, by name" "/api/v1/organizations?kind=chip_designer&sort=name&pageSize=50"

@@ -29,7 +29,13 @@ internal sealed class DeploymentRow
     public double InstalledTflops { get; init; }
     public long UnitsWithoutBf16 { get; init; }
     public long DomesticAccelerators { get; init; }
-    public NextMilestoneDto? NextMilestone { get; init; }
+    public Guid? NextMilestoneId { get; init; }
+    public DateOnly? NextMilestoneDate { get; init; }
+    public string? NextMilestoneTitle { get; init; }
+
+    public NextMilestoneDto? NextMilestone => NextMilestoneId is { } id && NextMilestoneDate is { } date
+        ? new NextMilestoneDto(id, date, NextMilestoneTitle ?? "")
+        : null;
     public int SlippedMilestones { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -84,11 +90,17 @@ internal static class DeploymentRows
                 .Sum(l => (long)l.PlannedUnits),
             DomesticAccelerators = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category) && l.Sku.Vendor.Country == d.Country)
                 .Sum(l => (long)l.PlannedUnits),
-            NextMilestone = d.Milestones
+            // Three scalar subqueries, each a short walk of the (deployment, date) index: projecting the row
+            // as one object makes EF number every milestone in the table with a window function instead.
+            NextMilestoneId = d.Milestones
                 .Where(m => m.Status != MilestoneStatus.Done && m.Date >= today)
-                .OrderBy(m => m.Date).ThenBy(m => m.Title)
-                .Select(m => new NextMilestoneDto(m.Id, m.Date, m.Title))
-                .FirstOrDefault(),
+                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (Guid?)m.Id).FirstOrDefault(),
+            NextMilestoneDate = d.Milestones
+                .Where(m => m.Status != MilestoneStatus.Done && m.Date >= today)
+                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (DateOnly?)m.Date).FirstOrDefault(),
+            NextMilestoneTitle = d.Milestones
+                .Where(m => m.Status != MilestoneStatus.Done && m.Date >= today)
+                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => m.Title).FirstOrDefault(),
             SlippedMilestones = d.Milestones.Count(m => m.Status == MilestoneStatus.Slipped),
             CreatedAt = d.CreatedAt,
             UpdatedAt = d.UpdatedAt,

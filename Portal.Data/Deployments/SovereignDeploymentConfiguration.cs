@@ -30,8 +30,9 @@ internal sealed class SovereignDeploymentConfiguration : IEntityTypeConfiguratio
 
         builder.HasIndex(d => d.Name).IsUnique().UseCollation("case_insensitive");
         builder.HasIndex(d => d.MinistryId);
-        builder.HasIndex(d => d.Country);
-        builder.HasIndex(d => d.Status);
+        // Filter then name order (the list's default) from one index.
+        builder.HasIndex(d => new { d.Country, d.Name });
+        builder.HasIndex(d => new { d.Status, d.Name });
     }
 }
 

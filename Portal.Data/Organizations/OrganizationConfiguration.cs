@@ -20,8 +20,9 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
 
         // Names are unique regardless of case; the list filters by kind and country and sorts by name.
         builder.HasIndex(o => o.Name).IsUnique().UseCollation("case_insensitive");
-        builder.HasIndex(o => o.Kind);
-        builder.HasIndex(o => o.Country);
+        // Filter then name order (the list's default) from one index: the page is read in order, not sorted.
+        builder.HasIndex(o => new { o.Kind, o.Name });
+        builder.HasIndex(o => new { o.Country, o.Name });
 
         builder.HasMany(o => o.Alliances)
             .WithMany(a => a.Organizations)

@@ -27,7 +27,8 @@ internal sealed class HardwareSkuConfiguration : IEntityTypeConfiguration<Hardwa
         // Unique per vendor regardless of case; the catalogue filters by category, lifecycle and language.
         builder.HasIndex(s => new { s.VendorId, s.Name }).IsUnique().UseCollation(null!, "case_insensitive");
         builder.HasIndex(s => s.Name);
-        builder.HasIndex(s => s.Category);
+        // The catalogue filters by category and sorts by name by default: one index answers both.
+        builder.HasIndex(s => new { s.Category, s.Name });
         builder.HasIndex(s => s.Lifecycle);
         builder.HasIndex(s => s.Languages).HasMethod("gin");
     }

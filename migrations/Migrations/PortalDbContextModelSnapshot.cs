@@ -634,9 +634,6 @@ namespace Portal.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sovereign_deployments");
 
-                    b.HasIndex("Country")
-                        .HasDatabaseName("ix_sovereign_deployments_country");
-
                     b.HasIndex("MinistryId")
                         .HasDatabaseName("ix_sovereign_deployments_ministry_id");
 
@@ -646,8 +643,11 @@ namespace Portal.Migrations.Migrations
 
                     NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("Name"), new[] { "case_insensitive" });
 
-                    b.HasIndex("Status")
-                        .HasDatabaseName("ix_sovereign_deployments_status");
+                    b.HasIndex("Country", "Name")
+                        .HasDatabaseName("ix_sovereign_deployments_country_name");
+
+                    b.HasIndex("Status", "Name")
+                        .HasDatabaseName("ix_sovereign_deployments_status_name");
 
                     b.ToTable("sovereign_deployments", null, t =>
                         {
@@ -842,17 +842,17 @@ namespace Portal.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_organizations");
 
-                    b.HasIndex("Country")
-                        .HasDatabaseName("ix_organizations_country");
-
-                    b.HasIndex("Kind")
-                        .HasDatabaseName("ix_organizations_kind");
-
                     b.HasIndex("Name")
                         .IsUnique()
                         .HasDatabaseName("ix_organizations_name");
 
                     NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("Name"), new[] { "case_insensitive" });
+
+                    b.HasIndex("Country", "Name")
+                        .HasDatabaseName("ix_organizations_country_name");
+
+                    b.HasIndex("Kind", "Name")
+                        .HasDatabaseName("ix_organizations_kind_name");
 
                     b.ToTable("organizations", (string)null);
                 });
@@ -983,9 +983,6 @@ namespace Portal.Migrations.Migrations
                     b.HasKey("Id")
                         .HasName("pk_hardware_skus");
 
-                    b.HasIndex("Category")
-                        .HasDatabaseName("ix_hardware_skus_category");
-
                     b.HasIndex("Languages")
                         .HasDatabaseName("ix_hardware_skus_languages");
 
@@ -996,6 +993,9 @@ namespace Portal.Migrations.Migrations
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_hardware_skus_name");
+
+                    b.HasIndex("Category", "Name")
+                        .HasDatabaseName("ix_hardware_skus_category_name");
 
                     b.HasIndex("VendorId", "Name")
                         .IsUnique()
