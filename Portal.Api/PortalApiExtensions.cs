@@ -25,6 +25,7 @@ public static class PortalApiExtensions
     public static IServiceCollection AddPortalApi(this IServiceCollection services)
     {
         services.AddScoped<CallerResolver>();
+        services.AddSingleton<ListTotals>();
         services.AddScoped<OrganizationService>();
         services.AddScoped<AllianceService>();
         services.AddScoped<MembershipService>();

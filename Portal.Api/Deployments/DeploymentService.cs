@@ -6,7 +6,7 @@ using Portal.Data.Deployments;
 namespace Portal.Api.Deployments;
 
 /// <summary>Queries and rules for sovereign deployments, shared by the API and the Blazor pages.</summary>
-public sealed class DeploymentService(PortalDbContext db, TimeProvider time)
+public sealed class DeploymentService(PortalDbContext db, TimeProvider time, ListTotals totals)
 {
     /// <summary>The map draws at most this many sites; beyond it the list's filters narrow them down.</summary>
     public const int MaxSites = 5000;
@@ -22,7 +22,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time)
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<DeploymentListItem>>();
 
-        var total = await filtered!.CountAsync(cancellationToken);
+        var total = await totals.CountAsync(filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
         var rows = await sorted.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return new PagedList<DeploymentListItem>(rows.Select(r => r.ToListItem()).ToList(), total, page, pageSize);
     }

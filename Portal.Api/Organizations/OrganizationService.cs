@@ -6,7 +6,7 @@ using Portal.Data.Organizations;
 namespace Portal.Api.Organizations;
 
 /// <summary>Queries and rules for organisations, shared by the API and the Blazor pages.</summary>
-public sealed class OrganizationService(PortalDbContext db)
+public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
 {
     private static readonly string[] SortKeys = ["name", "kind", "country", "created", "updated"];
 
@@ -19,7 +19,7 @@ public sealed class OrganizationService(PortalDbContext db)
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<OrganizationDto>>();
 
-        var total = await filtered!.CountAsync(cancellationToken);
+        var total = await totals.CountAsync(filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
         var items = await Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return new PagedList<OrganizationDto>(items, total, page, pageSize);
     }

@@ -6,7 +6,7 @@ using Portal.Data.Skus;
 namespace Portal.Api.Skus;
 
 /// <summary>Reads, writes and rules for hardware SKUs, shared by the API and the Blazor pages.</summary>
-public sealed class SkuService(PortalDbContext db)
+public sealed class SkuService(PortalDbContext db, ListTotals totals)
 {
     public const int MinCompare = 2;
     public const int MaxCompare = 4;
@@ -24,7 +24,7 @@ public sealed class SkuService(PortalDbContext db)
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<SkuListItem>>();
 
-        var total = await filtered!.CountAsync(cancellationToken);
+        var total = await totals.CountAsync(filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
         var rows = await SkuCatalogue.Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return new PagedList<SkuListItem>(rows.Select(SkuCatalogue.ToListItem).ToList(), total, page, pageSize);
     }

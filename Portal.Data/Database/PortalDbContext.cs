@@ -47,7 +47,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (!AddAuditEntries())
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            return Counted(await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken));
 
         // The change and its audit entries commit together or not at all.
         var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
@@ -56,7 +56,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             if (ownTransaction is not null)
                 await ownTransaction.CommitAsync(cancellationToken);
-            return written;
+            return Counted(written);
         }
     }
 
@@ -64,10 +64,18 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (!AddAuditEntries())
-            return base.SaveChanges(acceptAllChangesOnSuccess);
+            return Counted(base.SaveChanges(acceptAllChangesOnSuccess));
         using var ownTransaction = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
         var written = base.SaveChanges(acceptAllChangesOnSuccess);
         ownTransaction?.Commit();
+        return Counted(written);
+    }
+
+    // Also moved inside an outer transaction that may yet roll back: a total recounted early is harmless.
+    private static int Counted(int written)
+    {
+        if (written > 0)
+            DataChanges.Saved();
         return written;
     }
 
