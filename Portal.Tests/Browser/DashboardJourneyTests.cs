@@ -6,24 +6,7 @@ namespace Portal.Tests.Browser;
 /// <summary>The home page of the demo portal, on a 1366×768 screen, checked by what a person sees.</summary>
 public sealed class DashboardJourneyTests(BrowserPortal portal) : IClassFixture<BrowserPortal>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
-    private async Task<IPage> SignInAsync(string email, string? locale = null)
-    {
-        var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
-            Locale = locale,
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
-        await page.GotoAsync(portal.BaseUrl + "/");
-        await page.FillAsync("#email", email);
-        await page.FillAsync("#password", DemoPortalFactory.DemoPassword);
-        await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(email);
-        return page;
-    }
+    private Task<IPage> SignInAsync(string email, string? locale = null) => portal.SignedInPageAsync(email, locale);
 
     [Fact]
     public async Task A_ministry_officer_sees_the_demo_registry_at_a_glance()

@@ -10,7 +10,6 @@ namespace Portal.Tests.Browser;
 /// <summary>What a ministry officer does with a deployment in a browser, checked by what they see.</summary>
 public sealed class DeploymentJourneyTests(BrowserPortal portal) : IClassFixture<BrowserPortal>
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private const string Officer = "officer@msit.demo";
 
     /// <summary>A deployment of the demo ministry with no hardware yet, and a Korean NPU to add to it.</summary>
@@ -26,22 +25,7 @@ public sealed class DeploymentJourneyTests(BrowserPortal portal) : IClassFixture
         return (deployment, sku);
     }
 
-    private async Task<IPage> SignInAsync(string? locale = null)
-    {
-        var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
-            Locale = locale,
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
-        await page.GotoAsync(portal.BaseUrl + "/account/login");
-        await page.FillAsync("#email", Officer);
-        await page.FillAsync("#password", DemoPortalFactory.DemoPassword);
-        await page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(Officer);
-        return page;
-    }
+    private Task<IPage> SignInAsync(string? locale = null) => portal.SignedInPageAsync(Officer, locale);
 
     [Fact]
     public async Task A_ministry_officer_adds_a_hardware_line_and_a_milestone_and_sees_the_figures_change()

@@ -26,6 +26,8 @@ public sealed class OrganizationTableTests : BunitContext, IAsyncLifetime
         Services.AddLocalization();
         Services.AddPortalData(_database.ConnectionString);
         Services.AddScoped<CallerResolver>();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<ListTotals>();
         Services.AddScoped<OrganizationService>();
         Services.AddScoped<AllianceService>();
         Services.AddScoped<ScopedWork>();

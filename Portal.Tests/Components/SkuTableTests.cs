@@ -26,6 +26,8 @@ public sealed class SkuTableTests : BunitContext, IAsyncLifetime
         Services.AddLocalization();
         Services.AddPortalData(_database.ConnectionString);
         Services.AddScoped<CallerResolver>();
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<ListTotals>();
         Services.AddScoped<SkuService>();
         Services.AddScoped<ScopedWork>();
         AddAuthorization().SetAuthorized("reader");
