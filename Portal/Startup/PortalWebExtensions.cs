@@ -100,9 +100,7 @@ public static class PortalWebExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapAccountEndpoints();
         app.MapCultureSelection();
-        app.MapOrganizationExport();
-        app.MapDeploymentExport();
-        app.MapSkuExport();
+        app.MapCsvExports();
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();

@@ -1,0 +1,28 @@
+using Portal.Api.Deployments;
+using Portal.Api.Organizations;
+using Portal.Api.Skus;
+
+namespace Portal.Components.Shared;
+
+/// <summary>
+/// The lists' CSV exports for signed-in people (cookie); scripts use the API's …/export.csv with a
+/// token. Each calls the same endpoint handler as its API twin, so the two cannot disagree.
+/// </summary>
+public static class CsvExports
+{
+    public const string OrganizationsPath = "/export/organizations.csv";
+    public const string SkusPath = "/export/skus.csv";
+    public const string DeploymentsPath = "/export/deployments.csv";
+
+    public static IEndpointRouteBuilder MapCsvExports(this IEndpointRouteBuilder app)
+    {
+        var exports = app.MapGroup("").RequireAuthorization().ExcludeFromDescription();
+        exports.MapGet(OrganizationsPath, ([AsParameters] OrganizationQuery query, OrganizationService organizations, CancellationToken cancellationToken) =>
+            OrganizationEndpoints.ExportOrganizations(query, organizations, cancellationToken));
+        exports.MapGet(SkusPath, ([AsParameters] SkuQuery query, SkuService skus, CancellationToken cancellationToken) =>
+            SkuEndpoints.ExportSkus(query, skus, cancellationToken));
+        exports.MapGet(DeploymentsPath, ([AsParameters] DeploymentQuery query, DeploymentService deployments, CancellationToken cancellationToken) =>
+            DeploymentEndpoints.ExportDeployments(query, deployments, cancellationToken));
+        return app;
+    }
+}
