@@ -18,9 +18,9 @@ public sealed class AllianceService(PortalDbContext db)
         var alliances = db.Alliances.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            var pattern = "%" + OrganizationService.EscapeLike(query.Q.Trim()) + "%";
+            var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
             alliances = alliances.Where(a =>
-                EF.Functions.ILike(a.Name, pattern, OrganizationService.LikeEscape) || EF.Functions.ILike(a.Description ?? "", pattern, OrganizationService.LikeEscape));
+                EF.Functions.ILike(a.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(a.Description ?? "", pattern, Like.EscapeCharacter));
         }
         var total = await alliances.CountAsync(cancellationToken);
         var items = await Project(alliances.OrderBy(a => a.Name).Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);

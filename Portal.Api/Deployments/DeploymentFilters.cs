@@ -17,8 +17,8 @@ internal static class DeploymentFilters
     {
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            var pattern = "%" + OrganizationService.EscapeLike(query.Q.Trim()) + "%";
-            const string escape = OrganizationService.LikeEscape;
+            var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
+            const string escape = Like.EscapeCharacter;
             deployments = deployments.Where(d =>
                 EF.Functions.ILike(d.Name, pattern, escape) || EF.Functions.ILike(d.Site ?? "", pattern, escape)
                 || EF.Functions.ILike(d.Region ?? "", pattern, escape));

@@ -22,7 +22,7 @@ public static class DeploymentValidator
         var name = errors.Text("name", input.Name, DeploymentLimits.NameLength, required: true, Label("Name"));
         var country = errors.Text("country", input.Country, 2, required: true, Label("Country"))?.ToUpperInvariant();
         if (country is not null && !Countries.IsValid(country))
-            errors.Add("country", Text.Format("CountryInvalid", input.Country!.Trim()));
+            errors.Add("country", Localized<DeploymentText>.Format("CountryInvalid", input.Country!.Trim()));
         var region = errors.Text("region", input.Region, DeploymentLimits.TextLength, required: false, Label("Region"));
         var site = errors.Text("site", input.Site, DeploymentLimits.TextLength, required: false, Label("Site"));
         var notes = errors.Text("notes", input.Notes, DeploymentLimits.NotesLength, required: false, Label("Notes"));
@@ -30,7 +30,7 @@ public static class DeploymentValidator
         var statusText = errors.Text("status", input.Status, 40, required: true, Label("Status"));
         var status = default(DeploymentStatus);
         if (statusText is not null && !Naming.TryParseSnakeCase(statusText, out status))
-            errors.Add("status", Text.Format("StatusInvalid", OneOf<DeploymentStatus>()));
+            errors.Add("status", Localized<DeploymentText>.Format("StatusInvalid", OneOf<DeploymentStatus>()));
 
         Coordinates(errors, input.Latitude, input.Longitude);
         Megawatts(errors, "plannedMw", input.PlannedMw);
@@ -43,7 +43,7 @@ public static class DeploymentValidator
         var participants = await ParticipantsAsync(db, errors, input.Participants, cancellationToken);
 
         if (name is not null && await NameTakenAsync(db, name, existingId, cancellationToken))
-            errors.Add("name", Text.Format("NameTaken", name));
+            errors.Add("name", Localized<DeploymentText>.Format("NameTaken", name));
 
         return errors.Any
             ? (null, errors)
@@ -56,23 +56,16 @@ public static class DeploymentValidator
     internal static string OneOf<TEnum>() where TEnum : struct, Enum =>
         string.Join(", ", Enum.GetValues<TEnum>().Select(Naming.ToSnakeCase));
 
-    private static class Text
-    {
-        public static string Format(string key, params object?[] args) => Localized<DeploymentText>.Format(key, args);
-
-        public static string Get(string key) => Localized<DeploymentText>.Get(key);
-    }
-
     private static void Coordinates(ValidationErrors errors, double? latitude, double? longitude)
     {
         if (latitude is { } lat && (double.IsNaN(lat) || lat < -90 || lat > 90))
-            errors.Add("latitude", Text.Format("LatitudeRange", lat));
+            errors.Add("latitude", Localized<DeploymentText>.Format("LatitudeRange", lat));
         if (longitude is { } lon && (double.IsNaN(lon) || lon < -180 || lon > 180))
-            errors.Add("longitude", Text.Format("LongitudeRange", lon));
+            errors.Add("longitude", Localized<DeploymentText>.Format("LongitudeRange", lon));
         if (latitude is null && longitude is not null)
-            errors.Add("latitude", Text.Get("CoordinatesTogether"));
+            errors.Add("latitude", Localized<DeploymentText>.Get("CoordinatesTogether"));
         if (longitude is null && latitude is not null)
-            errors.Add("longitude", Text.Get("CoordinatesTogether"));
+            errors.Add("longitude", Localized<DeploymentText>.Get("CoordinatesTogether"));
     }
 
     private static void Megawatts(ValidationErrors errors, string field, double? value)
@@ -81,9 +74,9 @@ public static class DeploymentValidator
             return;
         var label = Label(char.ToUpperInvariant(field[0]) + field[1..]);
         if (double.IsNaN(mw) || mw < 0)
-            errors.Add(field, Text.Format("Negative", label));
+            errors.Add(field, Localized<DeploymentText>.Format("Negative", label));
         else if (mw > DeploymentLimits.MaxMw)
-            errors.Add(field, Text.Format("MwAbsurd", label, DeploymentLimits.MaxMw, mw));
+            errors.Add(field, Localized<DeploymentText>.Format("MwAbsurd", label, DeploymentLimits.MaxMw, mw));
     }
 
     private static List<string> EnergySourcesOf(ValidationErrors errors, IReadOnlyList<string>? sources)
@@ -93,7 +86,7 @@ public static class DeploymentValidator
         {
             var trimmed = source?.Trim().ToLowerInvariant() ?? "";
             if (!EnergySources.All.Contains(trimmed))
-                errors.Add("energySources", Text.Format("EnergySourceInvalid", source, string.Join(", ", EnergySources.All)));
+                errors.Add("energySources", Localized<DeploymentText>.Format("EnergySourceInvalid", source, string.Join(", ", EnergySources.All)));
             else if (!valid.Contains(trimmed))
                 valid.Add(trimmed);
         }
@@ -105,15 +98,15 @@ public static class DeploymentValidator
         var currency = string.IsNullOrWhiteSpace(budget?.Currency) ? null : budget.Currency.Trim().ToUpperInvariant();
         var amount = budget?.Amount;
         if (currency is not null && !Currencies.IsValid(currency))
-            errors.Add("budget.currency", Text.Format("CurrencyInvalid", budget!.Currency!.Trim()));
+            errors.Add("budget.currency", Localized<DeploymentText>.Format("CurrencyInvalid", budget!.Currency!.Trim()));
         if (amount is < 0)
-            errors.Add("budget.amount", Text.Get("BudgetNegative"));
+            errors.Add("budget.amount", Localized<DeploymentText>.Get("BudgetNegative"));
         else if (amount >= DeploymentLimits.MaxBudget)
-            errors.Add("budget.amount", Text.Format("BudgetTooLarge", DeploymentLimits.MaxBudget));
+            errors.Add("budget.amount", Localized<DeploymentText>.Format("BudgetTooLarge", DeploymentLimits.MaxBudget));
         if (amount is null && currency is not null)
-            errors.Add("budget.amount", Text.Get("BudgetAmountMissing"));
+            errors.Add("budget.amount", Localized<DeploymentText>.Get("BudgetAmountMissing"));
         if (amount is not null && currency is null)
-            errors.Add("budget.currency", Text.Get("BudgetCurrencyMissing"));
+            errors.Add("budget.currency", Localized<DeploymentText>.Get("BudgetCurrencyMissing"));
         return (amount, currency);
     }
 
@@ -122,11 +115,11 @@ public static class DeploymentValidator
         var valid = new List<string>();
         var given = (urls ?? []).Where(u => !string.IsNullOrWhiteSpace(u)).Select(u => u.Trim()).ToList();
         if (given.Count > DeploymentLimits.MaxSourceUrls)
-            errors.Add("sourceUrls", Text.Format("TooMany", Label("SourceUrls"), DeploymentLimits.MaxSourceUrls));
+            errors.Add("sourceUrls", Localized<DeploymentText>.Format("TooMany", Label("SourceUrls"), DeploymentLimits.MaxSourceUrls));
         foreach (var url in given)
         {
             if (url.Length > DeploymentLimits.UrlLength || !OrganizationValidator.IsWebUrl(url))
-                errors.Add("sourceUrls", Text.Format("SourceUrlInvalid", url.Length > 80 ? url[..80] + "…" : url));
+                errors.Add("sourceUrls", Localized<DeploymentText>.Format("SourceUrlInvalid", url.Length > 80 ? url[..80] + "…" : url));
             else if (!valid.Contains(url, StringComparer.Ordinal))
                 valid.Add(url);
         }
@@ -140,9 +133,9 @@ public static class DeploymentValidator
         var ministry = await db.Organizations.AsNoTracking().Where(o => o.Id == id)
             .Select(o => new { o.Name, o.Kind }).FirstOrDefaultAsync(cancellationToken);
         if (ministry is null)
-            errors.Add("ministryId", Text.Format("OrganizationUnknown", id));
+            errors.Add("ministryId", Localized<DeploymentText>.Format("OrganizationUnknown", id));
         else if (ministry.Kind != OrganizationKind.Ministry)
-            errors.Add("ministryId", Text.Format("NotAMinistry", ministry.Name, Naming.ToSnakeCase(ministry.Kind)));
+            errors.Add("ministryId", Localized<DeploymentText>.Format("NotAMinistry", ministry.Name, Naming.ToSnakeCase(ministry.Kind)));
     }
 
     private static async Task<List<(Guid, ParticipantRole)>> ParticipantsAsync(
@@ -150,7 +143,7 @@ public static class DeploymentValidator
     {
         var given = participants ?? [];
         if (given.Count > DeploymentLimits.MaxParticipants)
-            errors.Add("participants", Text.Format("TooMany", Label("Participants"), DeploymentLimits.MaxParticipants));
+            errors.Add("participants", Localized<DeploymentText>.Format("TooMany", Label("Participants"), DeploymentLimits.MaxParticipants));
         var ids = given.Where(p => p?.OrganizationId is not null).Select(p => p.OrganizationId!.Value).Distinct().ToList();
         var names = ids.Count == 0
             ? new Dictionary<Guid, string>()
@@ -165,7 +158,7 @@ public static class DeploymentValidator
             var role = default(ParticipantRole);
             if (roleText is not null && !Naming.TryParseSnakeCase(roleText, out role))
             {
-                errors.Add($"{prefix}.role", Text.Format("RoleInvalid", OneOf<ParticipantRole>()));
+                errors.Add($"{prefix}.role", Localized<DeploymentText>.Format("RoleInvalid", OneOf<ParticipantRole>()));
                 roleText = null;
             }
             if (participant?.OrganizationId is not { } organizationId)
@@ -175,13 +168,13 @@ public static class DeploymentValidator
             }
             if (!names.TryGetValue(organizationId, out var name))
             {
-                errors.Add($"{prefix}.organizationId", Text.Format("OrganizationUnknown", organizationId));
+                errors.Add($"{prefix}.organizationId", Localized<DeploymentText>.Format("OrganizationUnknown", organizationId));
                 continue;
             }
             if (roleText is null)
                 continue;
             if (valid.Contains((organizationId, role)))
-                errors.Add($"{prefix}.organizationId", Text.Format("ParticipantTwice", name, Naming.ToSnakeCase(role)));
+                errors.Add($"{prefix}.organizationId", Localized<DeploymentText>.Format("ParticipantTwice", name, Naming.ToSnakeCase(role)));
             else
                 valid.Add((organizationId, role));
         }

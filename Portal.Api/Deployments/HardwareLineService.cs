@@ -74,9 +74,9 @@ public sealed class HardwareLineService(PortalDbContext db)
         var skus = db.HardwareSkus.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var pattern = "%" + OrganizationService.EscapeLike(text.Trim()) + "%";
-            skus = skus.Where(s => EF.Functions.ILike(s.Name, pattern, OrganizationService.LikeEscape)
-                                   || EF.Functions.ILike(s.Vendor.Name, pattern, OrganizationService.LikeEscape));
+            var pattern = "%" + Like.Escape(text.Trim()) + "%";
+            skus = skus.Where(s => EF.Functions.ILike(s.Name, pattern, Like.EscapeCharacter)
+                                   || EF.Functions.ILike(s.Vendor.Name, pattern, Like.EscapeCharacter));
         }
         return await skus.OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).Take(MaxChoices)
             .Select(s => new SkuChoice(s.Id, s.Name, s.Vendor.Name, s.Category, s.Bf16Tflops))

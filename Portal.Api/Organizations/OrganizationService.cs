@@ -123,10 +123,10 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
         IQueryable<Organization> organizations = db.Organizations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
+            var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
             organizations = organizations.Where(o =>
-                EF.Functions.ILike(o.Name, pattern, LikeEscape) || EF.Functions.ILike(o.Description ?? "", pattern, LikeEscape)
-                || EF.Functions.ILike(o.Website ?? "", pattern, LikeEscape));
+                EF.Functions.ILike(o.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(o.Description ?? "", pattern, Like.EscapeCharacter)
+                || EF.Functions.ILike(o.Website ?? "", pattern, Like.EscapeCharacter));
         }
         if (!string.IsNullOrWhiteSpace(query.Kind))
         {
@@ -189,10 +189,4 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
             o.CreatedAt,
             o.UpdatedAt,
             o.Version));
-
-    /// <summary>Npgsql sends ESCAPE '' when no escape character is given, which would make EscapeLike's backslashes literal.</summary>
-    internal const string LikeEscape = "\\";
-
-    internal static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

@@ -13,12 +13,6 @@ internal static class SkuCatalogue
     public static readonly string[] SortKeys =
         ["name", "vendor", "category", "lifecycle", "releaseMonth", "memoryGb", "memoryBandwidthTbs", "bf16Tflops", "fp8Tflops", "int8Tops", "tdpW", "updated"];
 
-    /// <summary>Npgsql sends ESCAPE '' when no escape character is given, which would make EscapeLike's backslashes literal.</summary>
-    public const string LikeEscape = "\\";
-
-    public static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-
     /// <summary>A row as read from the database; the month becomes text afterwards.</summary>
     public sealed record Row(
         Guid Id, Guid VendorId, string VendorName, string VendorCountry, string Name, SkuCategory Category, SkuLifecycle Lifecycle,
@@ -29,10 +23,10 @@ internal static class SkuCatalogue
     {
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
+            var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
             skus = skus.Where(s =>
-                EF.Functions.ILike(s.Name, pattern, LikeEscape) || EF.Functions.ILike(s.Vendor.Name, pattern, LikeEscape)
-                || EF.Functions.ILike(s.MemoryType ?? "", pattern, LikeEscape));
+                EF.Functions.ILike(s.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(s.Vendor.Name, pattern, Like.EscapeCharacter)
+                || EF.Functions.ILike(s.MemoryType ?? "", pattern, Like.EscapeCharacter));
         }
         if (query.Vendor is { } vendorId)
             skus = skus.Where(s => s.VendorId == vendorId);

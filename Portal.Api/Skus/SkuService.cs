@@ -86,7 +86,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
             organizations = organizations.Where(o => mine.Contains(o.Id));
         }
         if (!string.IsNullOrWhiteSpace(search))
-            organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + SkuCatalogue.EscapeLike(search.Trim()) + "%", SkuCatalogue.LikeEscape));
+            organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + Like.Escape(search.Trim()) + "%", Like.EscapeCharacter));
         return await organizations.OrderBy(o => o.Name).Take(50).Select(o => new VendorRef(o.Id, o.Name, o.Country)).ToListAsync(cancellationToken);
     }
 
@@ -95,7 +95,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
     {
         var organizations = db.Organizations.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
-            organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + SkuCatalogue.EscapeLike(search.Trim()) + "%", SkuCatalogue.LikeEscape));
+            organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + Like.Escape(search.Trim()) + "%", Like.EscapeCharacter));
         return await organizations.OrderBy(o => o.Name).Take(50).Select(o => new VendorRef(o.Id, o.Name, o.Country)).ToListAsync(cancellationToken);
     }
 

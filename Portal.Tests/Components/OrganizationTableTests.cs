@@ -15,32 +15,12 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.Components;
 
 /// <summary>The organisations list against a real database: what a person sees for a given filter.</summary>
-public sealed class OrganizationTableTests : BunitContext, IAsyncLifetime
+public sealed class OrganizationTableTests : DatabaseComponentContext
 {
-    private TestDatabaseName _database = null!;
-
-    public async Task InitializeAsync()
+    protected override void AddFeatureServices(IServiceCollection services)
     {
-        _database = await TestPostgres.CreateDatabaseAsync();
-        Services.AddMudServices();
-        Services.AddLocalization();
-        Services.AddPortalData(_database.ConnectionString);
-        Services.AddScoped<CallerResolver>();
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<ListTotals>();
-        Services.AddScoped<OrganizationService>();
-        Services.AddScoped<AllianceService>();
-        Services.AddScoped<ScopedWork>();
-        AddAuthorization().SetAuthorized("reader");
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Render<MudPopoverProvider>();
-    }
-
-    // MudBlazor's services are only asynchronously disposable.
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(_database.Name);
+        services.AddScoped<OrganizationService>();
+        services.AddScoped<AllianceService>();
     }
 
     [Fact]

@@ -15,31 +15,11 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.Components;
 
 /// <summary>The catalogue against a real database: what a person sees for a filter, the export link and the compare selection.</summary>
-public sealed class SkuTableTests : BunitContext, IAsyncLifetime
+public sealed class SkuTableTests : DatabaseComponentContext
 {
-    private TestDatabaseName _database = null!;
-
-    public async Task InitializeAsync()
+    protected override void AddFeatureServices(IServiceCollection services)
     {
-        _database = await TestPostgres.CreateDatabaseAsync();
-        Services.AddMudServices();
-        Services.AddLocalization();
-        Services.AddPortalData(_database.ConnectionString);
-        Services.AddScoped<CallerResolver>();
-        Services.AddSingleton(TimeProvider.System);
-        Services.AddSingleton<ListTotals>();
-        Services.AddScoped<SkuService>();
-        Services.AddScoped<ScopedWork>();
-        AddAuthorization().SetAuthorized("reader");
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Render<MudPopoverProvider>();
-    }
-
-    // MudBlazor's services are only asynchronously disposable.
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        await TestPostgres.DropDatabaseAsync(_database.Name);
+        services.AddScoped<SkuService>();
     }
 
     [Fact]
