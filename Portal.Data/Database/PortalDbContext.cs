@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Accounts;
+using Portal.Data.Agents;
+using Portal.Data.Compatibility;
 using Portal.Data.Audit;
 using Portal.Data.Deployments;
+using Portal.Data.Jobs;
 using Portal.Data.Organizations;
 using Portal.Data.Seed;
 using Portal.Data.Skus;
@@ -30,6 +33,13 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<HardwareLine> HardwareLines => Set<HardwareLine>();
     public DbSet<Milestone> Milestones => Set<Milestone>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<TestSuite> TestSuites => Set<TestSuite>();
+    public DbSet<CompatibilityTest> CompatibilityTests => Set<CompatibilityTest>();
+    public DbSet<TestRun> TestRuns => Set<TestRun>();
+    public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<AgentDevice> AgentDevices => Set<AgentDevice>();
+    public DbSet<AgentRegistrationToken> AgentRegistrationTokens => Set<AgentRegistrationToken>();
 
     /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>
     public AuditActor? Actor { get; set; }

@@ -361,6 +361,239 @@ namespace Portal.Migrations.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Agents.Agent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_version");
+
+                    b.Property<string>("EngineVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("engine_version");
+
+                    b.Property<string>("Hostname")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("hostname");
+
+                    b.Property<DateTimeOffset?>("LastHeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_heartbeat_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<DateTimeOffset>("RegisteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("registered_at");
+
+                    b.Property<Guid?>("RegistrationTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("registration_token_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<string>("TokenPrefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("token_prefix");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agents");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_agents_organization_id");
+
+                    b.HasIndex("RegistrationTokenId")
+                        .HasDatabaseName("ix_agents_registration_token_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agents_token_hash");
+
+                    b.ToTable("agents", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Agents.AgentDevice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<int>("ComputeUnits")
+                        .HasColumnType("integer")
+                        .HasColumnName("compute_units");
+
+                    b.Property<string>("DriverVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("driver_version");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.PrimitiveCollection<List<string>>("Languages")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("languages");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("LocalId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("local_id");
+
+                    b.Property<long>("MemoryBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("memory_bytes");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("Present")
+                        .HasColumnType("boolean")
+                        .HasColumnName("present");
+
+                    b.Property<string>("Runtime")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("runtime");
+
+                    b.Property<string>("RuntimeVersion")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("runtime_version");
+
+                    b.Property<Guid?>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<bool>("SkuSetByHand")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sku_set_by_hand");
+
+                    b.Property<string>("Vendor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("vendor");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agent_devices");
+
+                    b.HasIndex("SkuId")
+                        .HasDatabaseName("ix_agent_devices_sku_id");
+
+                    b.HasIndex("AgentId", "LocalId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agent_devices_agent_id_local_id");
+
+                    b.ToTable("agent_devices", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Agents.AgentRegistrationToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("prefix");
+
+                    b.Property<int>("Registrations")
+                        .HasColumnType("integer")
+                        .HasColumnName("registrations");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("SecretHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("secret_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agent_registration_tokens");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_agent_registration_tokens_organization_id");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agent_registration_tokens_secret_hash");
+
+                    b.ToTable("agent_registration_tokens", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Audit.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -412,6 +645,145 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_audit_entries_entity_type_entity_id_at");
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Compatibility.CompatibilityTest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Op")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("op");
+
+                    b.Property<Guid?>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_user_id");
+
+                    b.Property<string>("Spec")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("spec");
+
+                    b.Property<Guid?>("SuiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("suite_id");
+
+                    b.PrimitiveCollection<List<string>>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("visibility");
+
+                    b.HasKey("Id")
+                        .HasName("pk_compatibility_tests");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_compatibility_tests_name");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_compatibility_tests_organization_id");
+
+                    b.HasIndex("SuiteId")
+                        .HasDatabaseName("ix_compatibility_tests_suite_id");
+
+                    b.HasIndex("Tags")
+                        .HasDatabaseName("ix_compatibility_tests_tags");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Tags"), "gin");
+
+                    b.HasIndex("Language", "Op")
+                        .HasDatabaseName("ix_compatibility_tests_language_op");
+
+                    b.ToTable("compatibility_tests", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Compatibility.TestSuite", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("BuiltIn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("built_in");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("slug");
+
+                    b.HasKey("Id")
+                        .HasName("pk_test_suites");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_test_suites_slug");
+
+                    b.ToTable("test_suites", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Deployments.DeploymentParticipant", b =>
@@ -656,6 +1028,232 @@ namespace Portal.Migrations.Migrations
                             t.HasCheckConstraint("ck_sovereign_deployments_latitude", "latitude BETWEEN -90 AND 90");
 
                             t.HasCheckConstraint("ck_sovereign_deployments_longitude", "longitude BETWEEN -180 AND 180");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.Job", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<Guid?>("AgentOrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_organization_id");
+
+                    b.Property<string>("AgentVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("agent_version");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_requested");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("DeviceName")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("device_name");
+
+                    b.Property<string>("DriverVersion")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("driver_version");
+
+                    b.Property<string>("EngineVersion")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("engine_version");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("language");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.PrimitiveCollection<List<Guid>>("LeaseHolders")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("lease_holders");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lease_id");
+
+                    b.Property<DateTimeOffset?>("LeasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("leased_at");
+
+                    b.Property<int>("MaxAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_attempts");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("result");
+
+                    b.Property<DateTimeOffset?>("RetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retry_at");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<Guid?>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid?>("TargetDeviceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_device_id");
+
+                    b.Property<Guid?>("TargetSkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_sku_id");
+
+                    b.Property<Guid>("TestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("test_id");
+
+                    b.Property<string>("Verdict")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("verdict");
+
+                    b.Property<bool>("Verified")
+                        .HasColumnType("boolean")
+                        .HasColumnName("verified");
+
+                    b.HasKey("Id")
+                        .HasName("pk_jobs");
+
+                    b.HasIndex("AgentId")
+                        .HasDatabaseName("ix_jobs_agent_id");
+
+                    b.HasIndex("DeviceId")
+                        .HasDatabaseName("ix_jobs_device_id");
+
+                    b.HasIndex("LeaseExpiresAt")
+                        .HasDatabaseName("ix_jobs_held")
+                        .HasFilter("status in ('leased', 'running')");
+
+                    b.HasIndex("RetryAt")
+                        .HasDatabaseName("ix_jobs_retrying")
+                        .HasFilter("status = 'retrying'");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_jobs_run_id");
+
+                    b.HasIndex("TargetDeviceId")
+                        .HasDatabaseName("ix_jobs_target_device_id");
+
+                    b.HasIndex("TargetSkuId")
+                        .HasDatabaseName("ix_jobs_target_sku_id");
+
+                    b.HasIndex("TestId")
+                        .HasDatabaseName("ix_jobs_test_id");
+
+                    b.HasIndex("Language", "CreatedAt")
+                        .HasDatabaseName("ix_jobs_queued")
+                        .HasFilter("status = 'queued'");
+
+                    b.HasIndex("SkuId", "TestId", "FinishedAt")
+                        .HasDatabaseName("ix_jobs_verdicts")
+                        .HasFilter("status = 'completed'");
+
+                    b.ToTable("jobs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_jobs_attempts", "attempts >= 0 and max_attempts >= 1");
+
+                            t.HasCheckConstraint("ck_jobs_target", "target_device_id is not null or target_sku_id is not null");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.TestRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("RequestedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_user_id");
+
+                    b.Property<Guid?>("SuiteId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("suite_id");
+
+                    b.Property<Guid?>("TestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("test_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_test_runs");
+
+                    b.HasIndex("RequestedByUserId")
+                        .HasDatabaseName("ix_test_runs_requested_by_user_id");
+
+                    b.HasIndex("SuiteId")
+                        .HasDatabaseName("ix_test_runs_suite_id");
+
+                    b.HasIndex("TestId")
+                        .HasDatabaseName("ix_test_runs_test_id");
+
+                    b.ToTable("test_runs", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_test_runs_subject", "test_id is not null or suite_id is not null");
                         });
                 });
 
@@ -1120,6 +1718,56 @@ namespace Portal.Migrations.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Portal.Data.Agents.Agent", b =>
+                {
+                    b.HasOne("Portal.Data.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_agents_organizations_organization_id");
+
+                    b.HasOne("Portal.Data.Agents.AgentRegistrationToken", null)
+                        .WithMany()
+                        .HasForeignKey("RegistrationTokenId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_agents_agent_registration_tokens_registration_token_id");
+
+                    b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Portal.Data.Agents.AgentDevice", b =>
+                {
+                    b.HasOne("Portal.Data.Agents.Agent", "Agent")
+                        .WithMany("Devices")
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_agent_devices_agents_agent_id");
+
+                    b.HasOne("Portal.Data.Skus.HardwareSku", "Sku")
+                        .WithMany()
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_agent_devices_hardware_skus_sku_id");
+
+                    b.Navigation("Agent");
+
+                    b.Navigation("Sku");
+                });
+
+            modelBuilder.Entity("Portal.Data.Agents.AgentRegistrationToken", b =>
+                {
+                    b.HasOne("Portal.Data.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_agent_registration_tokens_organizations_organization_id");
+
+                    b.Navigation("Organization");
+                });
+
             modelBuilder.Entity("Portal.Data.Audit.AuditEntry", b =>
                 {
                     b.OwnsMany("Portal.Data.Audit.AuditChange", "Changes", b1 =>
@@ -1150,6 +1798,25 @@ namespace Portal.Migrations.Migrations
                         });
 
                     b.Navigation("Changes");
+                });
+
+            modelBuilder.Entity("Portal.Data.Compatibility.CompatibilityTest", b =>
+                {
+                    b.HasOne("Portal.Data.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_compatibility_tests_organizations_organization_id");
+
+                    b.HasOne("Portal.Data.Compatibility.TestSuite", "Suite")
+                        .WithMany("Tests")
+                        .HasForeignKey("SuiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_compatibility_tests_test_suites_suite_id");
+
+                    b.Navigation("Organization");
+
+                    b.Navigation("Suite");
                 });
 
             modelBuilder.Entity("Portal.Data.Deployments.DeploymentParticipant", b =>
@@ -1215,6 +1882,80 @@ namespace Portal.Migrations.Migrations
                         .HasConstraintName("fk_sovereign_deployments_organizations_ministry_id");
 
                     b.Navigation("Ministry");
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.Job", b =>
+                {
+                    b.HasOne("Portal.Data.Agents.Agent", "Agent")
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_jobs_agents_agent_id");
+
+                    b.HasOne("Portal.Data.Agents.AgentDevice", "Device")
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_jobs_agent_devices_device_id");
+
+                    b.HasOne("Portal.Data.Jobs.TestRun", "Run")
+                        .WithMany("Jobs")
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_jobs_test_runs_run_id");
+
+                    b.HasOne("Portal.Data.Skus.HardwareSku", null)
+                        .WithMany()
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_jobs_hardware_skus_sku_id");
+
+                    b.HasOne("Portal.Data.Agents.AgentDevice", null)
+                        .WithMany()
+                        .HasForeignKey("TargetDeviceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_jobs_agent_devices_target_device_id");
+
+                    b.HasOne("Portal.Data.Skus.HardwareSku", null)
+                        .WithMany()
+                        .HasForeignKey("TargetSkuId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_jobs_hardware_skus_target_sku_id");
+
+                    b.HasOne("Portal.Data.Compatibility.CompatibilityTest", "Test")
+                        .WithMany()
+                        .HasForeignKey("TestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_jobs_compatibility_tests_test_id");
+
+                    b.Navigation("Agent");
+
+                    b.Navigation("Device");
+
+                    b.Navigation("Run");
+
+                    b.Navigation("Test");
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.TestRun", b =>
+                {
+                    b.HasOne("Portal.Data.Compatibility.TestSuite", "Suite")
+                        .WithMany()
+                        .HasForeignKey("SuiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_test_runs_test_suites_suite_id");
+
+                    b.HasOne("Portal.Data.Compatibility.CompatibilityTest", "Test")
+                        .WithMany()
+                        .HasForeignKey("TestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_test_runs_compatibility_tests_test_id");
+
+                    b.Navigation("Suite");
+
+                    b.Navigation("Test");
                 });
 
             modelBuilder.Entity("Portal.Data.Organizations.JoinRequest", b =>
@@ -1314,6 +2055,16 @@ namespace Portal.Migrations.Migrations
                     b.Navigation("Memberships");
                 });
 
+            modelBuilder.Entity("Portal.Data.Agents.Agent", b =>
+                {
+                    b.Navigation("Devices");
+                });
+
+            modelBuilder.Entity("Portal.Data.Compatibility.TestSuite", b =>
+                {
+                    b.Navigation("Tests");
+                });
+
             modelBuilder.Entity("Portal.Data.Deployments.SovereignDeployment", b =>
                 {
                     b.Navigation("HardwareLines");
@@ -1321,6 +2072,11 @@ namespace Portal.Migrations.Migrations
                     b.Navigation("Milestones");
 
                     b.Navigation("Participants");
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.TestRun", b =>
+                {
+                    b.Navigation("Jobs");
                 });
 
             modelBuilder.Entity("Portal.Data.Organizations.Organization", b =>

@@ -1,0 +1,76 @@
+using Portal.Data.Audit;
+using Portal.Data.Organizations;
+using Portal.Data.Skus;
+
+namespace Portal.Data.Agents;
+
+/// <summary>
+/// A program on an accelerator host that runs jobs for its organisation. It registered with a registration
+/// token and authenticates with its own agent token (only a SHA-256 hash of it is kept, like API tokens).
+/// </summary>
+public sealed class Agent : IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganizationId { get; set; }
+    public Organization? Organization { get; set; }
+    public required string Name { get; set; }
+    public string? Hostname { get; set; }
+    public string? AgentVersion { get; set; }
+    public string? EngineVersion { get; set; }
+    public required string TokenPrefix { get; set; }
+    public required byte[] TokenHash { get; set; }
+    public Guid? RegistrationTokenId { get; set; }
+    public DateTimeOffset RegisteredAt { get; set; }
+    public DateTimeOffset? LastHeartbeatAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public List<AgentDevice> Devices { get; set; } = [];
+
+    string IAudited.AuditId => Id.ToString();
+}
+
+/// <summary>
+/// A device an agent reported. <see cref="LocalId"/> is the id on its host ("opencl:0:0"); the portal maps the
+/// device to a SKU through the SKUs' device-name patterns, unless a person set the mapping by hand.
+/// </summary>
+public sealed class AgentDevice
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid AgentId { get; set; }
+    public Agent? Agent { get; set; }
+    public required string LocalId { get; set; }
+    public required string Name { get; set; }
+    public string Vendor { get; set; } = "";
+    public string Runtime { get; set; } = "";
+    public string RuntimeVersion { get; set; } = "";
+    public string DriverVersion { get; set; } = "";
+    public List<string> Languages { get; set; } = [];
+    public long MemoryBytes { get; set; }
+    public int ComputeUnits { get; set; }
+    public Guid? SkuId { get; set; }
+    public HardwareSku? Sku { get; set; }
+    public bool SkuSetByHand { get; set; }
+
+    /// <summary>Whether the agent's latest report still listed the device.</summary>
+    public bool Present { get; set; } = true;
+    public DateTimeOffset FirstSeenAt { get; set; }
+    public DateTimeOffset LastSeenAt { get; set; }
+}
+
+/// <summary>A secret a partner's admin hands to an agent host so it can register; it expires and can be revoked.</summary>
+public sealed class AgentRegistrationToken : IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganizationId { get; set; }
+    public Organization? Organization { get; set; }
+    public required string Name { get; set; }
+    public required string Prefix { get; set; }
+    public required byte[] SecretHash { get; set; }
+    public Guid? CreatedByUserId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
+    public int Registrations { get; set; }
+
+    string IAudited.AuditId => Id.ToString();
+}

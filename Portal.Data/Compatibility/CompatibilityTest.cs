@@ -1,0 +1,60 @@
+using Portal.Data.Audit;
+using Portal.Data.Organizations;
+
+namespace Portal.Data.Compatibility;
+
+/// <summary>Who may see a test's source and results: its organisation (and admins), or the whole consortium.</summary>
+public enum TestVisibility
+{
+    Private,
+    Consortium,
+}
+
+/// <summary>
+/// A compatibility test: one kernel job spec (DESIGN.md) with a name, an owner and a visibility. The spec is kept
+/// as the JSON the owner sent, already validated; <see cref="Op"/> and <see cref="Language"/> are copied out of it
+/// so that lists, the matrix and the queue can filter without parsing JSON.
+/// </summary>
+public sealed class CompatibilityTest : IAudited
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+
+    /// <summary>The organisation that owns the test; null for the consortium's built-in suite.</summary>
+    public Guid? OrganizationId { get; set; }
+    public Organization? Organization { get; set; }
+
+    /// <summary>The person who wrote it; null for built-in tests.</summary>
+    public Guid? OwnerUserId { get; set; }
+    public TestVisibility Visibility { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public Guid? SuiteId { get; set; }
+    public TestSuite? Suite { get; set; }
+    public required string Op { get; set; }
+    public required string Language { get; set; }
+    public required string Spec { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public uint Version { get; set; }
+
+    string IAudited.AuditId => Id.ToString();
+}
+
+/// <summary>A named group of tests; the built-in conformance suite is one, loaded at start-up.</summary>
+public sealed class TestSuite : IAudited
+{
+    public const string ConformanceSlug = "conformance-v1";
+
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    /// <summary>A stable short name for URLs and filters, e.g. "conformance-v1".</summary>
+    public required string Slug { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+    public bool BuiltIn { get; set; }
+    public List<CompatibilityTest> Tests { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+
+    string IAudited.AuditId => Id.ToString();
+}

@@ -1,0 +1,109 @@
+using Portal.Data.Agents;
+using Portal.Data.Compatibility;
+
+namespace Portal.Data.Jobs;
+
+/// <summary>
+/// Where a job is in its life. Queued → Leased (an agent holds it) → Running (the agent started the kernel)
+/// → Completed (a verdict). A lease that expires sends it to Retrying (backoff) and back to Queued, or, after
+/// the last attempt, to Failed. Cancelled can happen at any point before an outcome.
+/// </summary>
+public enum JobStatus
+{
+    Queued,
+    Leased,
+    Running,
+    Retrying,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+public static class JobStatuses
+{
+    /// <summary>States that are final: nothing changes a job in one of them.</summary>
+    public static readonly IReadOnlyList<JobStatus> Final = [JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled];
+
+    public static bool IsFinal(this JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled;
+}
+
+/// <summary>Why a run exists: a person (or script) asked, or a device needed its conformance profile.</summary>
+public enum RunReason
+{
+    Submitted,
+    Qualification,
+}
+
+/// <summary>One request to run a test (or the conformance suite) on a set of targets: one job per target.</summary>
+public sealed class TestRun
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    /// <summary>The test run, or null for a suite run (qualification), whose jobs name their tests.</summary>
+    public Guid? TestId { get; set; }
+    public CompatibilityTest? Test { get; set; }
+    public Guid? SuiteId { get; set; }
+    public TestSuite? Suite { get; set; }
+    public Guid? RequestedByUserId { get; set; }
+    public RunReason Reason { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Job> Jobs { get; set; } = [];
+}
+
+/// <summary>
+/// One test on one target. The target is a device (exactly that one runs it) or a SKU (any device mapped to the
+/// SKU may). The lease id is the fencing token: only the agent holding the current lease id may complete it.
+/// </summary>
+public sealed class Job
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid RunId { get; set; }
+    public TestRun? Run { get; set; }
+    public Guid TestId { get; set; }
+    public CompatibilityTest? Test { get; set; }
+    public required string Language { get; set; }
+    public Guid? TargetDeviceId { get; set; }
+    public Guid? TargetSkuId { get; set; }
+    public JobStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public int MaxAttempts { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When a Retrying job goes back to the queue.</summary>
+    public DateTimeOffset? RetryAt { get; set; }
+    public Guid? LeaseId { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+    public DateTimeOffset? LeasedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public bool CancelRequested { get; set; }
+
+    /// <summary>The agent and device that hold (or last held) the job.</summary>
+    public Guid? AgentId { get; set; }
+    public Agent? Agent { get; set; }
+    public Guid? DeviceId { get; set; }
+    public AgentDevice? Device { get; set; }
+
+    /// <summary>Every agent that ever held a lease on the job: a stale lease of one of them is a 409, anyone else a 403.</summary>
+    public List<Guid> LeaseHolders { get; set; } = [];
+
+    /// <summary>The result's status (passed, failed, compile_error, …) once completed.</summary>
+    public string? Verdict { get; set; }
+
+    /// <summary>The result document (DESIGN.md "Result (contract)") as the agent sent it.</summary>
+    public string? Result { get; set; }
+
+    /// <summary>Why the job has no verdict: the attempts ran out, or it was cancelled.</summary>
+    public string? FailureReason { get; set; }
+
+    // Provenance, copied at completion so that later changes to the agent or device do not rewrite history.
+    public Guid? AgentOrganizationId { get; set; }
+    public Guid? SkuId { get; set; }
+    public string? DeviceName { get; set; }
+    public string? DriverVersion { get; set; }
+    public string? AgentVersion { get; set; }
+    public string? EngineVersion { get; set; }
+
+    /// <summary>Run by an agent of the consortium itself (DESIGN.md "Verified"), not partner-reported.</summary>
+    public bool Verified { get; set; }
+}

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.Data.Jobs;
+
+internal sealed class TestRunConfiguration : IEntityTypeConfiguration<TestRun>
+{
+    public void Configure(EntityTypeBuilder<TestRun> builder)
+    {
+        builder.ToTable("test_runs", t => t.HasCheckConstraint("ck_test_runs_subject", "test_id is not null or suite_id is not null"));
+        builder.Property(r => r.Reason).HasConversion<SnakeCaseEnumConverter<RunReason>>().HasMaxLength(20);
+        builder.HasOne(r => r.Test).WithMany().HasForeignKey(r => r.TestId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(r => r.Suite).WithMany().HasForeignKey(r => r.SuiteId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(r => r.TestId);
+        builder.HasIndex(r => r.SuiteId);
+        builder.HasIndex(r => r.RequestedByUserId);
+    }
+}
+
+internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
+{
+    public void Configure(EntityTypeBuilder<Job> builder)
+    {
+        builder.ToTable("jobs", t =>
+        {
+            t.HasCheckConstraint("ck_jobs_target", "target_device_id is not null or target_sku_id is not null");
+            t.HasCheckConstraint("ck_jobs_attempts", "attempts >= 0 and max_attempts >= 1");
+        });
+        // Raw SQL in JobQueueSql compares these strings: the converter keeps them snake_case.
+        builder.Property(j => j.Status).HasConversion<SnakeCaseEnumConverter<JobStatus>>().HasMaxLength(20);
+        builder.Property(j => j.Language).HasMaxLength(20);
+        builder.Property(j => j.Verdict).HasMaxLength(20);
+        builder.Property(j => j.Result).HasColumnType("jsonb");
+        builder.Property(j => j.FailureReason).HasMaxLength(1000);
+        builder.Property(j => j.DeviceName).HasMaxLength(300);
+        builder.Property(j => j.DriverVersion).HasMaxLength(200);
+        builder.Property(j => j.AgentVersion).HasMaxLength(100);
+        builder.Property(j => j.EngineVersion).HasMaxLength(100);
+        builder.HasOne(j => j.Run).WithMany(r => r.Jobs).HasForeignKey(j => j.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(j => j.Test).WithMany().HasForeignKey(j => j.TestId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(j => j.Agent).WithMany().HasForeignKey(j => j.AgentId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(j => j.Device).WithMany().HasForeignKey(j => j.DeviceId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne<Portal.Data.Agents.AgentDevice>().WithMany().HasForeignKey(j => j.TargetDeviceId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Portal.Data.Skus.HardwareSku>().WithMany().HasForeignKey(j => j.TargetSkuId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<Portal.Data.Skus.HardwareSku>().WithMany().HasForeignKey(j => j.SkuId).OnDelete(DeleteBehavior.SetNull);
+
+        // The lease query reads only queued jobs, oldest first: a small partial index, whatever the history holds.
+        builder.HasIndex(j => new { j.Language, j.CreatedAt }).HasFilter("status = 'queued'").HasDatabaseName("ix_jobs_queued");
+        // The reaper reads only held jobs by expiry, and retrying ones by due time.
+        builder.HasIndex(j => j.LeaseExpiresAt).HasFilter("status in ('leased', 'running')").HasDatabaseName("ix_jobs_held");
+        builder.HasIndex(j => j.RetryAt).HasFilter("status = 'retrying'").HasDatabaseName("ix_jobs_retrying");
+        builder.HasIndex(j => j.RunId);
+        builder.HasIndex(j => j.TestId);
+        builder.HasIndex(j => j.AgentId);
+        builder.HasIndex(j => j.DeviceId);
+        builder.HasIndex(j => j.TargetDeviceId);
+        builder.HasIndex(j => j.TargetSkuId);
+        // The matrix and conformance profiles read the latest verdict per test and SKU.
+        builder.HasIndex(j => new { j.SkuId, j.TestId, j.FinishedAt }).HasFilter("status = 'completed'").HasDatabaseName("ix_jobs_verdicts");
+    }
+}

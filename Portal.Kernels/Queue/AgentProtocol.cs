@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Portal.Kernels.Results;
+
+namespace Portal.Kernels.Queue;
+
+// The agent protocol's wire contracts (DESIGN.md "The job queue"), JSON camelCase. They live beside the job spec
+// and result contracts because both sides need them: the portal serves them, Portal.Agent sends them, and a
+// change that breaks one side breaks the build of the other.
+
+/// <summary><c>POST /api/v1/agents/register</c> with <c>Authorization: Bearer &lt;registration token&gt;</c>.</summary>
+public sealed record AgentRegistration(string Name, string? Hostname = null, string? AgentVersion = null, string? EngineVersion = null);
+
+/// <summary>The agent's own token: shown once, kept by the agent, sent as a bearer token on every agent call.</summary>
+public sealed record RegisteredAgent(Guid AgentId, Guid OrganizationId, string OrganizationName, string Token);
+
+/// <summary>One device as the agent found it (see <c>Portal.Agent devices --json</c>).</summary>
+/// <param name="Id">The device's id on its host, e.g. "opencl:0:0".</param>
+public sealed record DeviceReport(
+    string Id,
+    string Name,
+    string Vendor,
+    string Runtime,
+    string RuntimeVersion,
+    string DriverVersion,
+    IReadOnlyList<string> Languages,
+    long MemoryBytes = 0,
+    int ComputeUnits = 0);
+
+/// <summary><c>PUT /api/v1/agent/devices</c>: every device of the host; devices no longer listed are marked absent.</summary>
+public sealed record DevicesReport(IReadOnlyList<DeviceReport> Devices, string? Hostname = null, string? AgentVersion = null, string? EngineVersion = null);
+
+/// <summary>How the portal sees a reported device: its id there and the SKU it maps to (null: unmapped).</summary>
+public sealed record ReportedDevice(string Id, Guid DeviceId, Guid? SkuId, string? SkuName, bool QualificationQueued);
+
+/// <summary><c>POST /api/v1/agent/lease</c>: which of the agent's devices are free; waits up to WaitSeconds (max 30).</summary>
+public sealed record LeaseRequest(IReadOnlyList<string> Devices, int? WaitSeconds = null);
+
+/// <summary>A leased job. <paramref name="LeaseId"/> is the fencing token every later call about the job carries.</summary>
+/// <param name="Device">The host-local id of the device the job is for.</param>
+/// <param name="Spec">The kernel job spec (DESIGN.md), as a JSON object.</param>
+public sealed record JobLease(Guid JobId, Guid LeaseId, DateTimeOffset ExpiresAt, string Device, int Attempt, int MaxAttempts, JsonElement Spec);
+
+/// <summary><c>POST /api/v1/agent/jobs/{id}/extend</c>; <paramref name="Running"/> says the kernel has started.</summary>
+public sealed record LeaseExtension(Guid LeaseId, bool Running = true);
+
+/// <summary>The new expiry, and whether the job was cancelled: then the agent stops it and takes the next.</summary>
+public sealed record LeaseExtended(DateTimeOffset ExpiresAt, bool Cancel);
+
+/// <summary><c>POST /api/v1/agent/jobs/{id}/complete</c>: idempotent for the same lease id.</summary>
+public sealed record JobCompletion(Guid LeaseId, KernelResult Result);
+
+/// <summary>The recorded outcome of a job.</summary>
+public sealed record JobCompleted(Guid JobId, string Status, string? Verdict);
+
+/// <summary><c>POST /api/v1/agent/jobs/{id}/release</c>: hands a job back unrun (the agent is stopping), without using up an attempt.</summary>
+public sealed record LeaseRelease(Guid LeaseId, string? Reason = null);
+
+/// <summary><c>POST /api/v1/agent/heartbeat</c>: the agent is alive; which jobs it is running right now.</summary>
+public sealed record AgentHeartbeat(IReadOnlyList<Guid>? RunningJobs = null);
+
+public static class AgentProtocol
+{
+    /// <summary>The longest a lease call waits for a job before answering 204 No Content.</summary>
+    public const int MaxWaitSeconds = 30;
+
+    /// <summary>Prefixes of the three kinds of secrets, so that a token pasted in the wrong place is named.</summary>
+    public const string AgentTokenPrefix = "cpa_";
+    public const string RegistrationTokenPrefix = "cpr_";
+
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        // A kernel that writes NaN still gets a result, with "NaN" in it (as KernelResultJson writes it).
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+}
