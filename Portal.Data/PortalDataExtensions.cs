@@ -15,6 +15,9 @@ public static class PortalDataExtensions
         services.AddDbContextFactory<PortalDbContext>(options => Configure(options, connectionString), ServiceLifetime.Singleton);
         services.AddDbContext<PortalDbContext>(options => Configure(options, connectionString),
             contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
+        // The job queue's hot path runs its own SQL on a pooled data source (JobQueue).
+        services.AddSingleton(_ => NpgsqlDataSource.Create(WithAutoPrepare(connectionString)));
+        services.AddSingleton<Jobs.JobQueue>();
         return services;
     }
 

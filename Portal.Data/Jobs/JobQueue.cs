@@ -1,0 +1,308 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Portal.Data.Jobs;
+
+/// <summary>A job an agent now holds: what the lease call answers.</summary>
+public sealed record LeasedJob(Guid JobId, Guid LeaseId, DateTimeOffset ExpiresAt, Guid DeviceId, string DeviceLocalId,
+    int Attempt, int MaxAttempts, string Spec);
+
+/// <summary>What an agent's call about a held job came to.</summary>
+public enum LeaseCheck
+{
+    /// <summary>The call was applied (or, for a completion, had already been applied with this lease).</summary>
+    Done,
+    /// <summary>The job was cancelled: the agent stops it.</summary>
+    Cancelled,
+    /// <summary>This agent held the job once, but its lease is no longer the current one (expired, re-leased, finished).</summary>
+    Stale,
+    /// <summary>The job was never leased to this agent.</summary>
+    NotYours,
+    NotFound,
+}
+
+/// <summary>What an agent knows about itself and the device a result came from, recorded with the outcome.</summary>
+public sealed record JobProvenance(string Verdict, string ResultJson, string? AgentVersion, string? EngineVersion);
+
+/// <summary>
+/// The queue's hot path in SQL. EF cannot say "take the oldest matching job nobody else is taking" (FOR UPDATE
+/// SKIP LOCKED) or "change it only if this lease is still current" in one statement; these do, so that two agents
+/// never hold one job and a stale lease never writes an outcome. Times come from the caller's clock (TimeProvider).
+/// </summary>
+public sealed class JobQueue(NpgsqlDataSource dataSource)
+{
+    /// <summary>NOTIFY channel: a job became leasable. Waiting lease calls wake on it.</summary>
+    public const string QueuedChannel = "portal_jobs_queued";
+
+    /// <summary>NOTIFY channel: a job of the run named in the payload changed state. Live pages refresh on it.</summary>
+    public const string EventsChannel = "portal_job_events";
+
+    // The matching rule: a queued job in a language the device accepts, aimed at the device itself or at its SKU.
+    // A private test goes only to agents of its own organisation or of the consortium: its source is not shown to others.
+    // Oldest first; a job another agent is taking right now is skipped rather than waited for.
+    private const string LeaseSql = """
+        with candidate as (
+            select j.id, d.id as device_id, d.local_id
+            from jobs j
+            join agent_devices d
+              on d.agent_id = @agent and d.present and d.local_id = any(@free)
+             and j.language = any(d.languages)
+             and (j.target_device_id = d.id or (j.target_sku_id is not null and j.target_sku_id = d.sku_id))
+            join compatibility_tests t on t.id = j.test_id
+            where j.status = 'queued'
+              and (t.visibility = 'consortium' or t.organization_id = @organization or @consortium)
+            order by j.created_at, j.id
+            limit 1
+            for update of j skip locked
+        )
+        update jobs j
+           set status = 'leased', lease_id = @lease, lease_expires_at = @expires, leased_at = @now, started_at = null,
+               attempts = j.attempts + 1, agent_id = @agent, device_id = c.device_id,
+               lease_holders = case when @agent = any(j.lease_holders) then j.lease_holders else j.lease_holders || @agent end
+          from candidate c
+         where j.id = c.id
+        returning j.id, c.device_id, c.local_id, j.attempts, j.max_attempts, j.run_id,
+                  (select t.spec::text from compatibility_tests t where t.id = j.test_id)
+        """;
+
+    /// <param name="consortium">The agent belongs to the consortium itself, which may run private tests.</param>
+    public async Task<LeasedJob?> TryLeaseAsync(Guid agentId, Guid organizationId, bool consortium, IReadOnlyList<string> freeDevices,
+        DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken)
+    {
+        if (freeDevices.Count == 0)
+            return null;
+        await using var command = dataSource.CreateCommand(LeaseSql);
+        var lease = Guid.NewGuid();
+        var expires = now + leaseFor;
+        command.Parameters.Add(new NpgsqlParameter("agent", agentId));
+        command.Parameters.Add(new NpgsqlParameter("organization", organizationId));
+        command.Parameters.Add(new NpgsqlParameter("consortium", consortium));
+        command.Parameters.Add(new NpgsqlParameter("free", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = freeDevices.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("lease", lease));
+        command.Parameters.Add(new NpgsqlParameter("expires", expires));
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        var job = new LeasedJob(reader.GetGuid(0), lease, expires, reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
+            reader.GetString(6));
+        var runId = reader.GetGuid(5);
+        await reader.DisposeAsync();
+        await NotifyEventAsync(runId, cancellationToken);
+        return job;
+    }
+
+    /// <summary>Moves the lease's expiry on; <paramref name="running"/> also records that the kernel started.</summary>
+    public async Task<(LeaseCheck Check, DateTimeOffset? ExpiresAt)> ExtendAsync(Guid agentId, Guid jobId, Guid leaseId, bool running,
+        DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            update jobs
+               set lease_expires_at = @expires,
+                   status = case when @running then 'running' else status end,
+                   started_at = case when @running and started_at is null then @now else started_at end
+             where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
+            returning run_id
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        var expires = now + leaseFor;
+        AddCall(command, agentId, jobId, leaseId);
+        command.Parameters.Add(new NpgsqlParameter("expires", expires));
+        command.Parameters.Add(new NpgsqlParameter("running", running));
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var runId = reader.GetGuid(0);
+                await reader.DisposeAsync();
+                if (running)
+                    await NotifyEventAsync(runId, cancellationToken);
+                return (LeaseCheck.Done, expires);
+            }
+        }
+        var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken);
+        return (check, null);
+    }
+
+    /// <summary>
+    /// Records the outcome, once: the same lease completing again is answered Done without a second write, a stale or
+    /// foreign lease is refused, and the device's SKU, organisation and versions are copied as provenance.
+    /// </summary>
+    public async Task<LeaseCheck> CompleteAsync(Guid agentId, Guid jobId, Guid leaseId, JobProvenance outcome, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        const string sql = """
+            update jobs j
+               set status = 'completed', verdict = @verdict, result = @result::jsonb, finished_at = @now, lease_expires_at = null,
+                   started_at = coalesce(j.started_at, j.leased_at),
+                   agent_organization_id = a.organization_id, sku_id = d.sku_id, device_name = d.name,
+                   driver_version = d.driver_version, agent_version = coalesce(@agentVersion, a.agent_version),
+                   engine_version = coalesce(@engineVersion, a.engine_version),
+                   verified = (o.kind = 'consortium')
+              from agents a
+              join organizations o on o.id = a.organization_id,
+                   agent_devices d
+             where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
+               and j.status in ('leased', 'running')
+            returning j.run_id
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        AddCall(command, agentId, jobId, leaseId);
+        command.Parameters.Add(new NpgsqlParameter("verdict", outcome.Verdict));
+        command.Parameters.Add(new NpgsqlParameter("result", outcome.ResultJson));
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        command.Parameters.Add(new NpgsqlParameter("agentVersion", (object?)outcome.AgentVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter("engineVersion", (object?)outcome.EngineVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid runId)
+        {
+            await NotifyEventAsync(runId, cancellationToken);
+            return LeaseCheck.Done;
+        }
+        return await ClassifyAsync(agentId, jobId, leaseId, cancellationToken, completed: true);
+    }
+
+    /// <summary>Hands a held job back to the queue without using up the attempt (the agent is shutting down).</summary>
+    public async Task<LeaseCheck> ReleaseAsync(Guid agentId, Guid jobId, Guid leaseId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            update jobs
+               set status = 'queued', lease_id = null, lease_expires_at = null, started_at = null,
+                   attempts = greatest(attempts - 1, 0)
+             where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
+            returning run_id
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        AddCall(command, agentId, jobId, leaseId);
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid runId)
+        {
+            await NotifyQueuedAsync(cancellationToken);
+            await NotifyEventAsync(runId, cancellationToken);
+            return LeaseCheck.Done;
+        }
+        var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken);
+        return check == LeaseCheck.Cancelled ? LeaseCheck.Done : check;
+    }
+
+    /// <summary>Cancels a job that has no outcome yet; an agent holding it learns so at its next lease extension.</summary>
+    /// <returns>The job's run, or null when the job was already final (or does not exist).</returns>
+    public async Task<Guid?> CancelAsync(Guid jobId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            update jobs
+               set status = 'cancelled', cancel_requested = true, finished_at = @now, failure_reason = @reason, retry_at = null
+             where id = @job and status not in ('completed', 'failed', 'cancelled')
+            returning run_id
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("job", jobId));
+        command.Parameters.Add(new NpgsqlParameter("reason", reason));
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        if (await command.ExecuteScalarAsync(cancellationToken) is not Guid runId)
+            return null;
+        await NotifyEventAsync(runId, cancellationToken);
+        return runId;
+    }
+
+    /// <summary>
+    /// The reaper's pass: a held job whose lease expired goes to Retrying with an exponential backoff, or to Failed
+    /// with the reason after its last attempt; a Retrying job whose time came goes back to the queue.
+    /// </summary>
+    public async Task<ReapResult> ReapAsync(DateTimeOffset now, TimeSpan backoff, TimeSpan maxBackoff, CancellationToken cancellationToken)
+    {
+        const string expire = """
+            update jobs
+               set status = case when attempts >= max_attempts then 'failed' else 'retrying' end,
+                   retry_at = case when attempts >= max_attempts then null
+                                   else @now + least(@backoff * power(2, attempts - 1), @maxBackoff) end,
+                   finished_at = case when attempts >= max_attempts then @now else null end,
+                   failure_reason = case when attempts >= max_attempts
+                       then 'the lease expired on each of ' || max_attempts || ' attempt(s): the agent stopped reporting (killed, lost its network or its host went down)'
+                       else failure_reason end,
+                   lease_id = null, lease_expires_at = null
+             where status in ('leased', 'running') and lease_expires_at < @now
+            returning run_id, status
+            """;
+        const string requeue = """
+            update jobs set status = 'queued', retry_at = null
+             where status = 'retrying' and retry_at <= @now
+            returning run_id
+            """;
+        var runs = new HashSet<Guid>();
+        int expired = 0, failed = 0, requeued = 0;
+        await using (var command = dataSource.CreateCommand(expire))
+        {
+            command.Parameters.Add(new NpgsqlParameter("now", now));
+            command.Parameters.Add(new NpgsqlParameter("backoff", backoff));
+            command.Parameters.Add(new NpgsqlParameter("maxBackoff", maxBackoff));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                runs.Add(reader.GetGuid(0));
+                expired++;
+                if (reader.GetString(1) == "failed")
+                    failed++;
+            }
+        }
+        await using (var command = dataSource.CreateCommand(requeue))
+        {
+            command.Parameters.Add(new NpgsqlParameter("now", now));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                runs.Add(reader.GetGuid(0));
+                requeued++;
+            }
+        }
+        if (requeued > 0)
+            await NotifyQueuedAsync(cancellationToken);
+        foreach (var run in runs)
+            await NotifyEventAsync(run, cancellationToken);
+        return new ReapResult(expired, failed, requeued);
+    }
+
+    /// <summary>Wakes every waiting lease call, on every portal replica.</summary>
+    public async Task NotifyQueuedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select pg_notify('{QueuedChannel}', '')");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task NotifyEventAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"select pg_notify('{EventsChannel}', @run)");
+        command.Parameters.Add(new NpgsqlParameter("run", runId.ToString()));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Why a call about a job changed nothing: cancelled, already completed by this lease, stale, or never ours.</summary>
+    private async Task<LeaseCheck> ClassifyAsync(Guid agentId, Guid jobId, Guid leaseId, CancellationToken cancellationToken, bool completed = false)
+    {
+        const string sql = "select status, lease_id, agent_id, @agent = any(lease_holders) from jobs where id = @job";
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("job", jobId));
+        command.Parameters.Add(new NpgsqlParameter("agent", agentId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return LeaseCheck.NotFound;
+        var status = reader.GetString(0);
+        var currentLease = reader.IsDBNull(1) ? (Guid?)null : reader.GetGuid(1);
+        var heldByUs = !reader.IsDBNull(3) && reader.GetBoolean(3);
+        if (!heldByUs)
+            return LeaseCheck.NotYours;
+        if (currentLease == leaseId && status == "cancelled")
+            return LeaseCheck.Cancelled;
+        if (completed && currentLease == leaseId && status == "completed")
+            return LeaseCheck.Done;
+        return LeaseCheck.Stale;
+    }
+
+    private static void AddCall(NpgsqlCommand command, Guid agentId, Guid jobId, Guid leaseId)
+    {
+        command.Parameters.Add(new NpgsqlParameter("agent", agentId));
+        command.Parameters.Add(new NpgsqlParameter("job", jobId));
+        command.Parameters.Add(new NpgsqlParameter("lease", leaseId));
+    }
+}
+
+public sealed record ReapResult(int Expired, int Failed, int Requeued);
