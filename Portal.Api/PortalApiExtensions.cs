@@ -6,11 +6,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Api.Accounts;
+using Portal.Api.Agents;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Common;
 using Portal.Api.Dashboard;
 using Portal.Api.Deployments;
+using Portal.Api.Jobs;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
 using Portal.Api.Skus;
@@ -20,6 +22,7 @@ namespace Portal.Api;
 public static class PortalApiExtensions
 {
     public const string ApiPolicy = "Api";
+    public const string AgentPolicy = "Agent";
 
     /// <summary>Application services (shared with the Blazor pages), JSON conventions, token authentication, OpenAPI.</summary>
     public static IServiceCollection AddPortalApi(this IServiceCollection services)
@@ -34,18 +37,30 @@ public static class PortalApiExtensions
         services.AddScoped<DashboardService>();
         services.AddScoped<DeploymentService>().AddScoped<HardwareLineService>().AddScoped<MilestoneService>();
         services.AddScoped<SkuService>();
+        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AgentTokens>();
+        services.AddSingleton<JobSignals>().AddHostedService(sp => sp.GetRequiredService<JobSignals>());
+        services.AddSingleton<JobReaper>().AddHostedService(sp => sp.GetRequiredService<JobReaper>());
+        services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            // Kernel results may hold NaN or infinities (a kernel that writes NaN still gets a verdict).
+            options.SerializerOptions.NumberHandling |= JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
 
         services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, AgentTokenAuthenticationHandler>(AgentTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiPolicy, policy => policy
                 .AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser())
+            // Agent tokens reach only the agent protocol; people's tokens never do.
+            .AddPolicy(AgentPolicy, policy => policy
+                .AddAuthenticationSchemes(AgentTokenAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
 
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
@@ -71,6 +86,9 @@ public static class PortalApiExtensions
         api.MapDashboardApi();
         api.MapDeploymentsApi();
         api.MapSkusApi();
+        api.MapAgentsApi();
+        app.MapAgentRegistration();
+        app.MapAgentQueueApi(AgentPolicy);
         return app;
     }
 }

@@ -40,7 +40,7 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
         if (errors.Any)
             return errors.ToOutcome<CreatedApiTokenDto>();
 
-        var secret = TokenPrefix + Base32(RandomNumberGenerator.GetBytes(25));
+        var secret = NewSecret(TokenPrefix);
         var now = time.GetUtcNow();
         var token = new ApiToken
         {
@@ -115,6 +115,9 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
     }
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    /// <summary>A new secret: the prefix that names its kind, then 40 random base32 characters (200 bits).</summary>
+    public static string NewSecret(string prefix) => prefix + Base32(RandomNumberGenerator.GetBytes(25));
 
     private static ApiTokenDto ToDto(ApiToken t, DateTimeOffset now) =>
         new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt,

@@ -12,7 +12,7 @@ namespace Portal.Data.Audit;
 internal static class AuditRecorder
 {
     // Secrets and bookkeeping columns never go into the log.
-    private static readonly HashSet<string> Ignored = ["SecretHash", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt"];
+    private static readonly HashSet<string> Ignored = ["SecretHash", "TokenHash", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt", "LastHeartbeatAt"];
 
     public static List<AuditEntry> Collect(DbContext context, AuditActor? actor, DateTimeOffset now)
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Api.Accounts;
+using Portal.Api.Jobs;
 using Portal.Data;
 using Portal.Data.Seed;
 
@@ -25,6 +26,11 @@ internal sealed class DatabaseStartup(
             logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
             await db.Database.MigrateAsync(cancellationToken);
         }
+
+        // The built-in conformance suite is part of every portal, demo or not.
+        var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        if (await ConformanceSuiteLoader.LoadAsync(db, time.GetUtcNow(), cancellationToken) is > 0 and var suiteChanges)
+            logger.LogInformation("Conformance suite v1: {Count} test(s) added or updated", suiteChanges);
 
         var settings = options.Value;
         if (settings.DemoData == true)

@@ -1,0 +1,61 @@
+namespace Portal.Api.Agents;
+
+public sealed record AgentDto(
+    Guid Id,
+    string Name,
+    Guid OrganizationId,
+    string OrganizationName,
+    string? Hostname,
+    string? AgentVersion,
+    string? EngineVersion,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset? LastHeartbeatAt,
+    bool Online,
+    bool Revoked,
+    bool Verified,
+    bool CanManage,
+    IReadOnlyList<AgentDeviceDto> Devices);
+
+public sealed record AgentDeviceDto(
+    Guid Id,
+    string LocalId,
+    string Name,
+    string Vendor,
+    string Runtime,
+    string RuntimeVersion,
+    string DriverVersion,
+    IReadOnlyList<string> Languages,
+    long MemoryBytes,
+    Guid? SkuId,
+    string? SkuName,
+    bool SkuSetByHand,
+    bool Present,
+    DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt,
+    DeviceJobDto? CurrentJob,
+    IReadOnlyList<DeviceJobDto> LastResults);
+
+/// <summary>A job on a device, as the agents page lists it. The test's name is hidden when the reader may not see the test.</summary>
+public sealed record DeviceJobDto(Guid JobId, Guid RunId, Guid TestId, string TestName, string Language, string Status, string? Verdict,
+    DateTimeOffset? At);
+
+/// <summary>`PUT /api/v1/agents/{id}/devices/{deviceId}/sku`: a SKU, or null with Automatic to go back to the patterns.</summary>
+public sealed record DeviceSkuInput(Guid? SkuId, bool Automatic = false);
+
+public sealed record RegistrationTokenInput(Guid? OrganizationId, string? Name, int? ExpiresInDays);
+
+public sealed record RegistrationTokenDto(
+    Guid Id,
+    Guid OrganizationId,
+    string OrganizationName,
+    string Name,
+    string Prefix,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt,
+    int Registrations,
+    bool Active);
+
+/// <summary>The secret is shown once, here; only its hash is kept.</summary>
+public sealed record CreatedRegistrationTokenDto(string Token, RegistrationTokenDto RegistrationToken);

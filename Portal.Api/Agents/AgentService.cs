@@ -1,0 +1,220 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Api.Common;
+using Portal.Api.Jobs;
+using Portal.Data;
+using Portal.Data.Agents;
+using Portal.Data.Audit;
+using Portal.Data.Compatibility;
+using Portal.Data.Jobs;
+using Portal.Kernels.Queue;
+
+namespace Portal.Api.Agents;
+
+/// <summary>
+/// What agents tell the portal about themselves (devices, heartbeats) and what people do with agents: list them,
+/// correct a device's SKU. A device seen for the first time, or with a new driver, is queued for qualification:
+/// the conformance suite in every language it accepts.
+/// </summary>
+public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOptions<JobQueueOptions> options, TimeProvider time)
+{
+    public const int MaxDevices = 64;
+    private const int RecentResults = 5;
+
+    public async Task<Outcome<IReadOnlyList<ReportedDevice>>> ReportDevicesAsync(AgentIdentity identity, DevicesReport report,
+        CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var devices = report.Devices ?? [];
+        if (devices.Count > MaxDevices)
+            errors.Add("devices", Localized<AgentText>.Format("TooManyDevices", MaxDevices));
+        for (var i = 0; i < devices.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(devices[i]?.Id) || string.IsNullOrWhiteSpace(devices[i].Name))
+                errors.Add($"devices[{i}]", Localized<AgentText>.Get("DeviceIdAndName"));
+        }
+        if (devices.Select(d => d?.Id).Distinct().Count() != devices.Count)
+            errors.Add("devices", Localized<AgentText>.Get("DeviceIdsRepeat"));
+        if (errors.Any)
+            return errors.ToOutcome<IReadOnlyList<ReportedDevice>>();
+
+        var now = time.GetUtcNow();
+        var agent = await db.Agents.Include(a => a.Devices).FirstAsync(a => a.Id == identity.AgentId, cancellationToken);
+        agent.Hostname = Clip(report.Hostname, 200) ?? agent.Hostname;
+        agent.AgentVersion = Clip(report.AgentVersion, 100) ?? agent.AgentVersion;
+        agent.EngineVersion = Clip(report.EngineVersion, 100) ?? agent.EngineVersion;
+        agent.LastHeartbeatAt = now;
+
+        var toQualify = new List<AgentDevice>();
+        foreach (var reported in devices)
+        {
+            var device = agent.Devices.FirstOrDefault(d => d.LocalId == reported.Id);
+            var fresh = device is null;
+            if (device is null)
+            {
+                // Added explicitly: its key is set already, so through the collection EF would take it for an existing row.
+                device = new AgentDevice { AgentId = agent.Id, LocalId = Clip(reported.Id, 100)!, Name = "", FirstSeenAt = now };
+                db.AgentDevices.Add(device);
+            }
+            var driverChanged = !fresh && device.DriverVersion != (Clip(reported.DriverVersion, 200) ?? "");
+            device.Name = Clip(reported.Name, 300)!;
+            device.Vendor = Clip(reported.Vendor, 200) ?? "";
+            device.Runtime = Clip(reported.Runtime, 50) ?? "";
+            device.RuntimeVersion = Clip(reported.RuntimeVersion, 200) ?? "";
+            device.DriverVersion = Clip(reported.DriverVersion, 200) ?? "";
+            device.Languages = [.. (reported.Languages ?? []).Where(l => KernelLanguagesKnown.Contains(l)).Distinct()];
+            device.MemoryBytes = reported.MemoryBytes;
+            device.ComputeUnits = reported.ComputeUnits;
+            device.Present = true;
+            device.LastSeenAt = now;
+            if (!device.SkuSetByHand)
+                device.SkuId = await MatchSkuAsync(device.Name, cancellationToken);
+            if ((fresh || driverChanged) && device.Languages.Count > 0)
+                toQualify.Add(device);
+        }
+        foreach (var gone in agent.Devices.Where(d => devices.All(r => r.Id != d.LocalId)))
+            gone.Present = false;
+        db.Actor = new AuditActor(null, $"agent {agent.Name}");
+        await db.SaveChangesAsync(cancellationToken);
+
+        var queued = new HashSet<Guid>();
+        var suite = await db.TestSuites.AsNoTracking().Where(s => s.Slug == TestSuite.ConformanceSlug).Select(s => (Guid?)s.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (suite is { } suiteId)
+        {
+            foreach (var device in toQualify)
+            {
+                if (await submitter.SubmitSuiteRunAsync(suiteId, device.Id, device.Languages, cancellationToken) is not null)
+                    queued.Add(device.Id);
+            }
+        }
+        var skuNames = await SkuNamesAsync(agent.Devices.Select(d => d.SkuId), cancellationToken);
+        return agent.Devices.Where(d => d.Present)
+            .Select(d => new ReportedDevice(d.LocalId, d.Id, d.SkuId, d.SkuId is { } s ? skuNames.GetValueOrDefault(s) : null, queued.Contains(d.Id)))
+            .ToList();
+    }
+
+    public Task HeartbeatAsync(AgentIdentity identity, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return db.Agents.Where(a => a.Id == identity.AgentId).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastHeartbeatAt, now), cancellationToken);
+    }
+
+    /// <summary>Every agent with its devices, current jobs and latest results; newest heartbeat first.</summary>
+    public async Task<IReadOnlyList<AgentDto>> ListAsync(Caller caller, Guid? organizationId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var online = now - options.Value.Online;
+        var agents = await db.Agents.AsNoTracking()
+            .Where(a => organizationId == null || a.OrganizationId == organizationId)
+            .OrderByDescending(a => a.RevokedAt == null).ThenByDescending(a => a.LastHeartbeatAt)
+            .Select(a => new
+            {
+                a.Id, a.Name, a.OrganizationId, OrganizationName = a.Organization!.Name, a.Hostname, a.AgentVersion, a.EngineVersion,
+                a.RegisteredAt, a.LastHeartbeatAt, a.RevokedAt, Consortium = a.Organization.Kind == Portal.Data.Organizations.OrganizationKind.Consortium,
+                Devices = a.Devices.OrderBy(d => d.LocalId).Select(d => new
+                {
+                    d.Id, d.LocalId, d.Name, d.Vendor, d.Runtime, d.RuntimeVersion, d.DriverVersion, d.Languages, d.MemoryBytes, d.SkuId,
+                    SkuName = d.Sku == null ? null : d.Sku.Name, d.SkuSetByHand, d.Present, d.FirstSeenAt, d.LastSeenAt,
+                }).ToList(),
+            })
+            .ToListAsync(cancellationToken);
+        var deviceIds = agents.SelectMany(a => a.Devices.Select(d => d.Id)).ToList();
+        var jobs = await DeviceJobsAsync(caller, deviceIds, cancellationToken);
+        return agents.Select(a => new AgentDto(a.Id, a.Name, a.OrganizationId, a.OrganizationName, a.Hostname, a.AgentVersion, a.EngineVersion,
+                a.RegisteredAt, a.LastHeartbeatAt, a.RevokedAt == null && a.LastHeartbeatAt >= online, a.RevokedAt != null, a.Consortium,
+                caller.IsAdminOf(a.OrganizationId),
+                a.Devices.Select(d => new AgentDeviceDto(d.Id, d.LocalId, d.Name, d.Vendor, d.Runtime, d.RuntimeVersion, d.DriverVersion, d.Languages,
+                    d.MemoryBytes, d.SkuId, d.SkuName, d.SkuSetByHand, d.Present, d.FirstSeenAt, d.LastSeenAt,
+                    jobs.Current.GetValueOrDefault(d.Id), jobs.Recent.GetValueOrDefault(d.Id) ?? [])).ToList()))
+            .ToList();
+    }
+
+    /// <summary>
+    /// A person corrects the SKU of a device (or hands it back to the patterns). The device's earlier results move
+    /// with it: they were measured on that hardware whatever the mapping said then.
+    /// </summary>
+    public async Task<Outcome<AgentDeviceDto>> SetDeviceSkuAsync(Caller caller, Guid agentId, Guid deviceId, DeviceSkuInput input,
+        CancellationToken cancellationToken)
+    {
+        var device = await db.AgentDevices.Include(d => d.Agent).FirstOrDefaultAsync(d => d.Id == deviceId && d.AgentId == agentId, cancellationToken);
+        if (device is null)
+            return new Outcome<AgentDeviceDto>.NotFound(Localized<AgentText>.Format("DeviceNotFound", deviceId));
+        if (!caller.IsAdminOf(device.Agent!.OrganizationId))
+            return new Outcome<AgentDeviceDto>.Forbidden(Localized<AgentText>.Get("AgentForbidden"));
+        if (input.SkuId is { } skuId && !await db.HardwareSkus.AnyAsync(s => s.Id == skuId, cancellationToken))
+            return new Outcome<AgentDeviceDto>.Invalid(new Dictionary<string, string[]> { ["skuId"] = [Localized<AgentText>.Format("SkuNotFound", skuId)] });
+
+        device.SkuSetByHand = !input.Automatic;
+        device.SkuId = input.Automatic ? await MatchSkuAsync(device.Name, cancellationToken) : input.SkuId;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.Actor = caller.Actor;
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Jobs.Where(j => j.DeviceId == device.Id && j.Status == JobStatus.Completed)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.SkuId, device.SkuId), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        var skuName = device.SkuId is { } id ? await db.HardwareSkus.Where(s => s.Id == id).Select(s => s.Name).FirstAsync(cancellationToken) : null;
+        return new AgentDeviceDto(device.Id, device.LocalId, device.Name, device.Vendor, device.Runtime, device.RuntimeVersion, device.DriverVersion,
+            device.Languages, device.MemoryBytes, device.SkuId, skuName, device.SkuSetByHand, device.Present, device.FirstSeenAt, device.LastSeenAt,
+            null, []);
+    }
+
+    /// <summary>The SKU whose longest device-name pattern the name contains (case-insensitive); null when none does.</summary>
+    private async Task<Guid?> MatchSkuAsync(string deviceName, CancellationToken cancellationToken)
+    {
+        var matches = await db.Database.SqlQuery<Guid>($"""
+            select s.id as "Value"
+              from hardware_skus s cross join lateral unnest(s.device_name_patterns) as p(pattern)
+             where length(p.pattern) > 0 and strpos(lower({deviceName}), lower(p.pattern)) > 0
+             order by length(p.pattern) desc, s.name
+             limit 1
+            """).ToListAsync(cancellationToken);
+        return matches.Count == 0 ? null : matches[0];
+    }
+
+    private async Task<Dictionary<Guid, string>> SkuNamesAsync(IEnumerable<Guid?> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Where(i => i is not null).Select(i => i!.Value).Distinct().ToList();
+        return wanted.Count == 0
+            ? []
+            : await db.HardwareSkus.AsNoTracking().Where(s => wanted.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+    }
+
+    private async Task<(Dictionary<Guid, DeviceJobDto> Current, Dictionary<Guid, List<DeviceJobDto>> Recent)> DeviceJobsAsync(
+        Caller caller, List<Guid> deviceIds, CancellationToken cancellationToken)
+    {
+        var memberOf = caller.Roles.Keys.ToList();
+        var admin = caller.IsConsortiumAdmin;
+        var hidden = Localized<AgentText>.Get("PrivateTest");
+        var current = await db.Jobs.AsNoTracking()
+            .Where(j => j.DeviceId != null && deviceIds.Contains(j.DeviceId.Value) && (j.Status == JobStatus.Leased || j.Status == JobStatus.Running))
+            .Select(j => new DeviceJobRow(j.DeviceId!.Value, j.Id, j.RunId, j.TestId, j.Test!.Name,
+                admin || j.Test.Visibility == TestVisibility.Consortium || (j.Test.OrganizationId != null && memberOf.Contains(j.Test.OrganizationId.Value)),
+                j.Language, j.Status, j.Verdict, j.LeasedAt))
+            .ToListAsync(cancellationToken);
+        // The latest few outcomes per device, in one query (a lateral join).
+        var recent = await db.AgentDevices.AsNoTracking()
+            .Where(d => deviceIds.Contains(d.Id))
+            .SelectMany(d => db.Jobs.Where(j => j.DeviceId == d.Id && j.Status == JobStatus.Completed)
+                .OrderByDescending(j => j.FinishedAt).Take(RecentResults)
+                .Select(j => new DeviceJobRow(d.Id, j.Id, j.RunId, j.TestId, j.Test!.Name,
+                    admin || j.Test.Visibility == TestVisibility.Consortium || (j.Test.OrganizationId != null && memberOf.Contains(j.Test.OrganizationId.Value)),
+                    j.Language, j.Status, j.Verdict, j.FinishedAt)))
+            .ToListAsync(cancellationToken);
+        return (current.GroupBy(c => c.Device).ToDictionary(g => g.Key, g => g.First().ToDto(hidden)),
+            recent.GroupBy(r => r.Device).ToDictionary(g => g.Key, g => g.Select(r => r.ToDto(hidden)).ToList()));
+    }
+
+    private sealed record DeviceJobRow(Guid Device, Guid JobId, Guid RunId, Guid TestId, string TestName, bool Visible, string Language,
+        JobStatus Status, string? Verdict, DateTimeOffset? At)
+    {
+        public DeviceJobDto ToDto(string hidden) =>
+            new(JobId, RunId, TestId, Visible ? TestName : hidden, Language, Status.ToString().ToLowerInvariant(), Verdict, At);
+    }
+
+    private static readonly HashSet<string> KernelLanguagesKnown = [.. Portal.Data.Skus.KernelLanguages.All];
+
+    private static string? Clip(string? value, int length) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Trim() is var t && t.Length > length ? t[..length] : value.Trim();
+}

@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Accounts;
+using Portal.Api.Common;
+using Portal.Data;
+using Portal.Data.Agents;
+using Portal.Data.Audit;
+using Portal.Kernels.Queue;
+
+namespace Portal.Api.Agents;
+
+/// <summary>
+/// Registration tokens (created by a partner's admins, expiring, revocable) and what they are for: an agent
+/// presents one once and receives its own agent token, bound to the token's organisation.
+/// </summary>
+public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens agentTokens, TimeProvider time)
+{
+    public const int DefaultDays = 30;
+    public const int MaxDays = 365;
+    private const int PrefixLength = 12;
+
+    public async Task<IReadOnlyList<RegistrationTokenDto>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var organizations = AdministeredOrganizations(caller);
+        return await db.AgentRegistrationTokens.AsNoTracking()
+            .Where(t => caller.IsConsortiumAdmin || organizations.Contains(t.OrganizationId))
+            .OrderByDescending(t => t.CreatedAt)
+            .Select(t => new RegistrationTokenDto(t.Id, t.OrganizationId, t.Organization!.Name, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt,
+                t.RevokedAt, t.LastUsedAt, t.Registrations, t.RevokedAt == null && t.ExpiresAt > now))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<Outcome<CreatedRegistrationTokenDto>> CreateAsync(Caller caller, RegistrationTokenInput input, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var name = errors.Text("name", input.Name, 100, required: true, Localized<AgentText>.Get("Field.TokenName"));
+        var days = input.ExpiresInDays ?? DefaultDays;
+        if (days is < 1 or > MaxDays)
+            errors.Add("expiresInDays", Localized<AgentText>.Format("TokenExpiryRange", MaxDays));
+        var organizationId = input.OrganizationId ?? (AdministeredOrganizations(caller) is [var only] ? only : (Guid?)null);
+        if (organizationId is null)
+            errors.Add("organizationId", Localized<AgentText>.Get("TokenOrganizationRequired"));
+        if (errors.Any)
+            return errors.ToOutcome<CreatedRegistrationTokenDto>();
+        var organization = await db.Organizations.AsNoTracking()
+            .Where(o => o.Id == organizationId).Select(o => new { o.Id, o.Name }).FirstOrDefaultAsync(cancellationToken);
+        if (organization is null)
+            return new Outcome<CreatedRegistrationTokenDto>.NotFound(Localized<AgentText>.Format("OrganizationNotFound", organizationId!));
+        if (!caller.IsAdminOf(organization.Id))
+            return new Outcome<CreatedRegistrationTokenDto>.Forbidden(Localized<AgentText>.Format("TokenForbidden", organization.Name));
+
+        var secret = ApiTokenService.NewSecret(AgentProtocol.RegistrationTokenPrefix);
+        var now = time.GetUtcNow();
+        var token = new AgentRegistrationToken
+        {
+            OrganizationId = organization.Id,
+            Name = name!,
+            Prefix = secret[..PrefixLength],
+            SecretHash = ApiTokenService.Hash(secret),
+            CreatedByUserId = caller.UserId,
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(days),
+        };
+        db.AgentRegistrationTokens.Add(token);
+        await db.SaveAsAsync(caller, cancellationToken);
+        return new CreatedRegistrationTokenDto(secret, new RegistrationTokenDto(token.Id, token.OrganizationId, organization.Name, token.Name,
+            token.Prefix, token.CreatedAt, token.ExpiresAt, null, null, 0, true));
+    }
+
+    public async Task<Outcome<RegistrationTokenDto>> RevokeAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var token = await db.AgentRegistrationTokens.Include(t => t.Organization).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (token is null || !caller.IsAdminOf(token.OrganizationId))
+            return new Outcome<RegistrationTokenDto>.NotFound(Localized<AgentText>.Format("TokenNotFound", id));
+        var now = time.GetUtcNow();
+        token.RevokedAt ??= now;
+        await db.SaveAsAsync(caller, cancellationToken);
+        return new RegistrationTokenDto(token.Id, token.OrganizationId, token.Organization!.Name, token.Name, token.Prefix, token.CreatedAt,
+            token.ExpiresAt, token.RevokedAt, token.LastUsedAt, token.Registrations, false);
+    }
+
+    /// <summary>
+    /// An agent presents a registration token: a new agent of the token's organisation, with its own secret.
+    /// Null when the token is unknown, expired or revoked.
+    /// </summary>
+    public async Task<Outcome<RegisteredAgent>> RegisterAsync(string presented, AgentRegistration registration, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var name = errors.Text("name", registration.Name, 200, required: true, Localized<AgentText>.Get("Field.AgentName"));
+        var hostname = errors.Text("hostname", registration.Hostname, 200, required: false, Localized<AgentText>.Get("Field.Hostname"));
+        var agentVersion = errors.Text("agentVersion", registration.AgentVersion, 100, required: false, "agentVersion");
+        var engineVersion = errors.Text("engineVersion", registration.EngineVersion, 100, required: false, "engineVersion");
+        if (errors.Any)
+            return errors.ToOutcome<RegisteredAgent>();
+
+        var now = time.GetUtcNow();
+        var hash = ApiTokenService.Hash(presented);
+        var token = await db.AgentRegistrationTokens.Include(t => t.Organization)
+            .FirstOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null && t.ExpiresAt > now, cancellationToken);
+        if (token is null)
+            return new Outcome<RegisteredAgent>.Forbidden(Localized<AgentText>.Get("RegistrationTokenInvalid"));
+
+        var secret = ApiTokenService.NewSecret(AgentProtocol.AgentTokenPrefix);
+        var agent = new Agent
+        {
+            OrganizationId = token.OrganizationId,
+            Name = name!,
+            Hostname = hostname,
+            AgentVersion = agentVersion,
+            EngineVersion = engineVersion,
+            TokenPrefix = secret[..PrefixLength],
+            TokenHash = ApiTokenService.Hash(secret),
+            RegistrationTokenId = token.Id,
+            RegisteredAt = now,
+            LastHeartbeatAt = now,
+        };
+        db.Agents.Add(agent);
+        token.Registrations++;
+        token.LastUsedAt = now;
+        db.Actor = new AuditActor(token.CreatedByUserId, $"agent registration ({token.Name})");
+        await db.SaveChangesAsync(cancellationToken);
+        return new RegisteredAgent(agent.Id, token.OrganizationId, token.Organization!.Name, secret);
+    }
+
+    /// <summary>Revokes an agent: its token stops working at once on this replica, within seconds on others.</summary>
+    public async Task<Outcome<bool>> RevokeAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)
+    {
+        var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken);
+        if (agent is null)
+            return new Outcome<bool>.NotFound(Localized<AgentText>.Format("AgentNotFound", agentId));
+        if (!caller.IsAdminOf(agent.OrganizationId))
+            return new Outcome<bool>.Forbidden(Localized<AgentText>.Get("AgentForbidden"));
+        agent.RevokedAt ??= time.GetUtcNow();
+        await db.SaveAsAsync(caller, cancellationToken);
+        agentTokens.Forget(agent.Id);
+        return true;
+    }
+
+    private static List<Guid> AdministeredOrganizations(Caller caller) =>
+        [.. caller.Roles.Where(r => r.Value == Portal.Data.Organizations.MemberRole.Admin).Select(r => r.Key)];
+}

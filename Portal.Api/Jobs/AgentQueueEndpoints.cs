@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Portal.Api.Agents;
+using Portal.Api.Common;
+using Portal.Data.Jobs;
+using Portal.Kernels.Queue;
+using Portal.Kernels.Results;
+
+namespace Portal.Api.Jobs;
+
+/// <summary>
+/// The agent protocol (DESIGN.md "The job queue") under /api/v1/agent, for agent tokens only: a person's API token
+/// gets 401 here, and an agent token gets 401 everywhere else.
+/// </summary>
+public static class AgentQueueEndpoints
+{
+    public static IEndpointRouteBuilder MapAgentQueueApi(this IEndpointRouteBuilder app, string agentPolicy)
+    {
+        var group = app.MapGroup("/api/v1/agent").WithTags("Agent protocol").RequireAuthorization(agentPolicy).DisableAntiforgery();
+        group.MapPut("/devices", ReportDevices).WithName(nameof(ReportDevices)).ProducesProblems(400);
+        group.MapPost("/heartbeat", Heartbeat).WithName(nameof(Heartbeat));
+        group.MapPost("/lease", LeaseJob).WithName(nameof(LeaseJob)).ProducesProblems(400);
+        group.MapPost("/jobs/{id:guid}/extend", ExtendLease).WithName(nameof(ExtendLease)).ProducesProblems(403, 404, 409);
+        group.MapPost("/jobs/{id:guid}/complete", CompleteJob).WithName(nameof(CompleteJob)).ProducesProblems(400, 403, 404, 409);
+        group.MapPost("/jobs/{id:guid}/release", ReleaseJob).WithName(nameof(ReleaseJob)).ProducesProblems(403, 404, 409);
+        return app;
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<ReportedDevice>>, ValidationProblem, ProblemHttpResult>> ReportDevices(
+        DevicesReport report, AgentIdentity agent, AgentService agents, CancellationToken cancellationToken) =>
+        (await agents.ReportDevicesAsync(agent, report, cancellationToken)).ToOk();
+
+    public static async Task<NoContent> Heartbeat(AgentHeartbeat? heartbeat, AgentIdentity agent, AgentService agents, CancellationToken cancellationToken)
+    {
+        await agents.HeartbeatAsync(agent, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Long poll: looks for a job, and if there is none waits for the "job queued" notification (or the end of the
+    /// wait) and looks again. The signal is taken before each look, so a job queued in between is not missed.
+    /// </summary>
+    public static async Task<Results<Ok<JobLease>, NoContent, ValidationProblem>> LeaseJob(LeaseRequest request, AgentIdentity agent,
+        JobQueue queue, JobSignals signals, IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var wait = request.WaitSeconds ?? AgentProtocol.MaxWaitSeconds;
+        var errors = new ValidationErrors();
+        if (request.Devices is not { Count: > 0 and <= AgentService.MaxDevices })
+            errors.Add("devices", Localized<JobText>.Format("LeaseDevices", AgentService.MaxDevices));
+        if (wait is < 0 or > AgentProtocol.MaxWaitSeconds)
+            errors.Add("waitSeconds", Localized<JobText>.Format("LeaseWait", AgentProtocol.MaxWaitSeconds));
+        if (errors.Any)
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: Localized<SharedText>.Get("InvalidFieldsTitle"));
+
+        var clock = Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(wait);
+        while (true)
+        {
+            var signal = signals.NextQueued;
+            var job = await queue.TryLeaseAsync(agent.AgentId, agent.OrganizationId, agent.Consortium, request.Devices!, time.GetUtcNow(),
+                options.Value.Lease, cancellationToken);
+            if (job is not null)
+            {
+                using var spec = JsonDocument.Parse(job.Spec);
+                return TypedResults.Ok(new JobLease(job.JobId, job.LeaseId, job.ExpiresAt, job.DeviceLocalId, job.Attempt, job.MaxAttempts,
+                    spec.RootElement.Clone()));
+            }
+            var left = limit - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
+                return TypedResults.NoContent();
+            // Without a listening connection (it is being re-opened), look again every second rather than sleep the whole wait.
+            var nap = signals.Listening ? left : TimeSpan.FromSeconds(Math.Min(1, left.TotalSeconds));
+            try
+            {
+                await signal.WaitAsync(nap, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                if (signals.Listening)
+                    return TypedResults.NoContent();
+            }
+        }
+    }
+
+    public static async Task<Results<Ok<LeaseExtended>, ProblemHttpResult>> ExtendLease(Guid id, LeaseExtension extension, AgentIdentity agent,
+        JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (check, expires) = await queue.ExtendAsync(agent.AgentId, id, extension.LeaseId, extension.Running, time.GetUtcNow(),
+            options.Value.Lease, cancellationToken);
+        return check switch
+        {
+            LeaseCheck.Done => TypedResults.Ok(new LeaseExtended(expires!.Value, Cancel: false)),
+            LeaseCheck.Cancelled => TypedResults.Ok(new LeaseExtended(time.GetUtcNow(), Cancel: true)),
+            _ => Refused(check, id),
+        };
+    }
+
+    public static async Task<Results<Ok<JobCompleted>, ValidationProblem, ProblemHttpResult>> CompleteJob(Guid id, JobCompletion completion,
+        AgentIdentity agent, JobQueue queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (completion.Result is null || !Enum.IsDefined(completion.Result.Status))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["result"] = [Localized<JobText>.Get("ResultRequired")] },
+                title: Localized<SharedText>.Get("InvalidFieldsTitle"));
+        var result = KernelResultJson.Serialize(completion.Result);
+        var verdict = JsonSerializer.Serialize(completion.Result.Status).Trim('"');
+        var check = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null),
+            time.GetUtcNow(), cancellationToken);
+        return check == LeaseCheck.Done
+            ? TypedResults.Ok(new JobCompleted(id, "completed", verdict))
+            : Refused(check, id);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> ReleaseJob(Guid id, LeaseRelease release, AgentIdentity agent, JobQueue queue,
+        CancellationToken cancellationToken)
+    {
+        var check = await queue.ReleaseAsync(agent.AgentId, id, release.LeaseId, cancellationToken);
+        return check == LeaseCheck.Done ? TypedResults.NoContent() : Refused(check, id);
+    }
+
+    private static ProblemHttpResult Refused(LeaseCheck check, Guid jobId) => check switch
+    {
+        LeaseCheck.NotFound => TypedResults.Problem(statusCode: 404, title: Localized<SharedText>.Get("NotFoundTitle"),
+            detail: Localized<JobText>.Format("JobNotFound", jobId)),
+        LeaseCheck.NotYours => TypedResults.Problem(statusCode: 403, title: Localized<SharedText>.Get("ForbiddenTitle"),
+            detail: Localized<JobText>.Format("JobNotYours", jobId)),
+        LeaseCheck.Cancelled => TypedResults.Problem(statusCode: 409, title: Localized<SharedText>.Get("ConflictTitle"),
+            detail: Localized<JobText>.Format("JobCancelled", jobId)),
+        _ => TypedResults.Problem(statusCode: 409, title: Localized<SharedText>.Get("ConflictTitle"),
+            detail: Localized<JobText>.Format("LeaseStale", jobId)),
+    };
+}

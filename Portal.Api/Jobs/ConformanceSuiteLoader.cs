@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Compatibility;
+using Portal.Kernels.Spec;
+using Portal.Kernels.Suite;
+
+namespace Portal.Api.Jobs;
+
+/// <summary>
+/// Keeps the built-in conformance suite v1 in the database as a consortium-wide suite: one test per op and
+/// language, as shipped in Portal.Kernels. Runs at every start; a kernel changed in a new engine version
+/// updates its test, a new one is added, nothing else is touched.
+/// </summary>
+public static class ConformanceSuiteLoader
+{
+    public static async Task<int> LoadAsync(PortalDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var suite = await db.TestSuites.Include(s => s.Tests).FirstOrDefaultAsync(s => s.Slug == TestSuite.ConformanceSlug, cancellationToken);
+        if (suite is null)
+        {
+            suite = new TestSuite
+            {
+                Slug = TestSuite.ConformanceSlug,
+                Name = "Conformance suite v1",
+                Description = "One kernel per op of the catalog in each language, checked against the CPU reference. " +
+                    "Queued automatically for every new device and driver version.",
+                BuiltIn = true,
+                CreatedAt = now,
+            };
+            db.TestSuites.Add(suite);
+        }
+        var changed = 0;
+        foreach (var entry in ConformanceSuite.All)
+        {
+            var name = NameOf(entry);
+            var spec = KernelSpecJson.Serialize(entry.Spec);
+            var test = suite.Tests.FirstOrDefault(t => t.Name == name);
+            if (test is null)
+            {
+                // Added explicitly: its key is set already, so through the collection EF would take it for an existing row.
+                db.CompatibilityTests.Add(new CompatibilityTest
+                {
+                    Suite = suite,
+                    Name = name,
+                    Description = $"Built-in conformance kernel: {entry.Op} in {entry.Language.Name()}.",
+                    Visibility = TestVisibility.Consortium,
+                    Tags = ["conformance", entry.Op],
+                    Op = entry.Op,
+                    Language = entry.Language.Name(),
+                    Spec = spec,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                });
+                changed++;
+            }
+            else if (!SameJson(test.Spec, spec))
+            {
+                test.Spec = spec;
+                test.UpdatedAt = now;
+                changed++;
+            }
+        }
+        if (changed > 0 || db.Entry(suite).State == EntityState.Added)
+        {
+            db.Actor = AuditActor.System;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        db.ChangeTracker.Clear();
+        return changed;
+    }
+
+    public static string NameOf(SuiteEntry entry) => $"{entry.Op} · {entry.Language.Name()}";
+
+    // jsonb normalises key order and spacing: compare documents, not text.
+    private static bool SameJson(string stored, string shipped) =>
+        System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(stored), System.Text.Json.Nodes.JsonNode.Parse(shipped));
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Api.Jobs;
+
+/// <summary>The queue's timing (section "Portal:Jobs"), validated at start-up; tests shorten it.</summary>
+public sealed class JobQueueOptions
+{
+    public const string Section = "Portal:Jobs";
+
+    /// <summary>How long a lease lasts without an extension; an agent extends every third of it.</summary>
+    [Range(2, 3600)]
+    public int LeaseSeconds { get; set; } = 60;
+
+    /// <summary>Attempts before a job whose leases keep expiring is marked failed.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>The first wait before a re-queued job is offered again; doubled on each further attempt.</summary>
+    [Range(0, 3600)]
+    public int RetryBackoffSeconds { get; set; } = 10;
+
+    [Range(0, 86400)]
+    public int MaxRetryBackoffSeconds { get; set; } = 600;
+
+    /// <summary>How often the reaper looks for expired leases and due retries.</summary>
+    [Range(0.05, 60)]
+    public double ReaperIntervalSeconds { get; set; } = 1;
+
+    /// <summary>An agent is online while its last heartbeat is at most this old.</summary>
+    [Range(5, 3600)]
+    public int OnlineSeconds { get; set; } = 60;
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+    public TimeSpan Online => TimeSpan.FromSeconds(OnlineSeconds);
+}
