@@ -25,7 +25,15 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string BootstrapToken = "test-bootstrap-token-0123456789";
 
+    private readonly TestDatabaseName? _existing;
     private int _disposed;
+
+    public PortalFactory()
+    {
+    }
+
+    /// <summary>A portal on a database that another portal used before (a restart); the database is left to its owner.</summary>
+    public PortalFactory(TestDatabaseName existing) => _existing = existing;
 
     /// <summary>
     /// The portal's clock: it starts at the real time (so that cookies and keys a browser sees are
@@ -46,7 +54,7 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await TestPostgres.CreateDatabaseAsync();
+        Database = _existing ?? await TestPostgres.CreateDatabaseAsync();
         // Start now, so that a portal that cannot start fails the fixture rather than the first test.
         StartServer();
         await StartedAsync();
@@ -63,7 +71,8 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
         if (Interlocked.Exchange(ref _disposed, 1) == 1 || Database is null)
             return;
         NpgsqlConnection.ClearPool(new NpgsqlConnection(Database.ConnectionString));
-        await TestPostgres.DropDatabaseAsync(Database.Name);
+        if (_existing is null)
+            await TestPostgres.DropDatabaseAsync(Database.Name);
         GC.SuppressFinalize(this);
     }
 

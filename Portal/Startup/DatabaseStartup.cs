@@ -47,6 +47,12 @@ internal sealed class DatabaseStartup(
             await users.EnsureAsync(settings.DemoPassword!, cancellationToken);
         }
 
+        if (!string.IsNullOrEmpty(settings.LocalAgentToken))
+        {
+            await LocalAgentBootstrap.EnsureAsync(db, settings.LocalAgentToken, time.GetUtcNow(), cancellationToken);
+            logger.LogInformation("Local agent registration token is active for the organisation '{Organization}'", LocalAgentBootstrap.OrganizationName);
+        }
+
         if (!string.IsNullOrEmpty(settings.BootstrapToken))
         {
             var admin = await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureBootstrapAdminAsync(cancellationToken);

@@ -19,10 +19,18 @@ public sealed class PortalOptions : IValidatableObject
     /// <summary>PORTAL_BOOTSTRAP_TOKEN: a consortium-admin API token with exactly this value is kept.</summary>
     public string? BootstrapToken { get; set; }
 
+    /// <summary>
+    /// PORTAL_LOCAL_AGENT_TOKEN: a registration token with exactly this value is kept for the organisation
+    /// "Local agents", so that ./run.sh can attach an agent on this machine to this portal.
+    /// </summary>
+    public string? LocalAgentToken { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (BootstrapToken is { Length: > 0 and < 16 })
             yield return new ValidationResult("PORTAL_BOOTSTRAP_TOKEN must be at least 16 characters long.", [nameof(BootstrapToken)]);
+        if (LocalAgentToken is { Length: > 0 } local && (!local.StartsWith("cpr_", StringComparison.Ordinal) || local.Length < 24))
+            yield return new ValidationResult("PORTAL_LOCAL_AGENT_TOKEN must start with 'cpr_' and be at least 24 characters long.", [nameof(LocalAgentToken)]);
         if (DemoData == true && string.IsNullOrWhiteSpace(DemoPassword))
             yield return new ValidationResult("Portal:DemoPassword is required when demo data is loaded.", [nameof(DemoPassword)]);
     }

@@ -29,6 +29,7 @@ public static class PortalWebExtensions
             .PostConfigure<IHostEnvironment>((o, environment) =>
             {
                 o.BootstrapToken ??= configuration["PORTAL_BOOTSTRAP_TOKEN"];
+                o.LocalAgentToken ??= configuration["PORTAL_LOCAL_AGENT_TOKEN"];
                 o.DemoData ??= environment.IsDevelopment();
             })
             .ValidateOnStart();
