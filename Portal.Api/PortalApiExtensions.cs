@@ -5,15 +5,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Api.Accounts;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Common;
 using Portal.Api.Dashboard;
 using Portal.Api.Deployments;
+using Portal.Api.Jobs;
+using Portal.Api.Matrix;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
+using Portal.Api.Runs;
 using Portal.Api.Skus;
+using Portal.Api.Tests;
 
 namespace Portal.Api;
 
@@ -34,6 +39,8 @@ public static class PortalApiExtensions
         services.AddScoped<DashboardService>();
         services.AddScoped<DeploymentService>().AddScoped<HardwareLineService>().AddScoped<MilestoneService>();
         services.AddScoped<SkuService>();
+        services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
+        services.TryAddScoped<JobSubmitter>(); // tests-api placeholder; the Jobs feature's registration makes this a no-op
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -71,6 +78,9 @@ public static class PortalApiExtensions
         api.MapDashboardApi();
         api.MapDeploymentsApi();
         api.MapSkusApi();
+        api.MapTestsApi();
+        api.MapRunsApi();
+        api.MapMatrixApi();
         return app;
     }
 }
