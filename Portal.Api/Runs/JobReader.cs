@@ -59,8 +59,8 @@ internal static class JobReader
     {
         // The SKU recorded at completion wins: the device may have been mapped differently since.
         var sku = (r.SkuId ?? r.DeviceSkuId) is { } skuId ? skus.GetValueOrDefault(skuId) : null;
-        var device = r.DeviceId is { } deviceId
-            ? new JobDeviceDto(deviceId, r.DeviceName ?? "", sku is null ? null : new SkuRef(sku.Id, sku.Name, sku.VendorName))
+        var device = r.DeviceId is not null || r.DeviceName is not null
+            ? new JobDeviceDto(r.DeviceId, r.DeviceName ?? "", sku is null ? null : new SkuRef(sku.Id, sku.Name, sku.VendorName))
             : null;
         var provenance = r.AgentId is null && r.AgentOrganizationId is null
             ? null

@@ -73,7 +73,8 @@ public sealed record JobDto(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt);
 
-public sealed record JobDeviceDto(Guid Id, string Name, SkuRef? Sku);
+/// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
+public sealed record JobDeviceDto(Guid? Id, string Name, SkuRef? Sku);
 
 public sealed record ProvenanceAgent(Guid Id, string Name);
 
