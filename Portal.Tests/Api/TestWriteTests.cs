@@ -124,6 +124,14 @@ public sealed class TestWriteTests(TestWriteTests.Fixture portal) : IClassFixtur
     }
 
     [Fact]
+    public async Task Someone_without_an_organisation_cannot_create_a_test()
+    {
+        var loner = await portal.CreateClientForAsync(await portal.CreateUserAsync("Loner"));
+        var problem = await loner.PostJsonAsync("/api/v1/tests", CompatibilityFixtures.TestBody("orphan")).ExpectValidationProblemAsync();
+        Assert.Equal("organizationId", Assert.Single(problem.Errors).Key);
+    }
+
+    [Fact]
     public async Task A_consortium_admin_creates_a_test_for_any_organisation_but_must_name_it()
     {
         var unnamed = await portal.Admin.PostJsonAsync("/api/v1/tests", CompatibilityFixtures.TestBody("admin's")).ExpectValidationProblemAsync();
