@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Api.Accounts;
 using Portal.Api.Agents;
 using Portal.Api.Alliances;
@@ -13,9 +14,12 @@ using Portal.Api.Common;
 using Portal.Api.Dashboard;
 using Portal.Api.Deployments;
 using Portal.Api.Jobs;
+using Portal.Api.Matrix;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
+using Portal.Api.Runs;
 using Portal.Api.Skus;
+using Portal.Api.Tests;
 
 namespace Portal.Api;
 
@@ -42,6 +46,7 @@ public static class PortalApiExtensions
         services.AddSingleton<JobSignals>().AddHostedService(sp => sp.GetRequiredService<JobSignals>());
         services.AddSingleton<JobReaper>().AddHostedService(sp => sp.GetRequiredService<JobReaper>());
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
+        services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -89,6 +94,9 @@ public static class PortalApiExtensions
         api.MapAgentsApi();
         app.MapAgentRegistration();
         app.MapAgentQueueApi(AgentPolicy);
+        api.MapTestsApi();
+        api.MapRunsApi();
+        api.MapMatrixApi();
         return app;
     }
 }

@@ -1,0 +1,59 @@
+using Portal.Api.Deployments;
+using Portal.Api.Tests;
+using Portal.Data.Compatibility;
+
+namespace Portal.Api.Matrix;
+
+/// <summary>Which tests make the rows; the same filters as the test list.</summary>
+public sealed record MatrixQuery
+{
+    /// <summary>A suite's slug, e.g. conformance-v1.</summary>
+    public string? Suite { get; init; }
+
+    /// <summary>opencl-c, cuda-c or triton.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>An op of the catalog, e.g. vector_add.</summary>
+    public string? Op { get; init; }
+    public string? Tag { get; init; }
+
+    /// <summary>Searches the tests' names and descriptions.</summary>
+    public string? Q { get; init; }
+
+    /// <summary>The owner organisation's id.</summary>
+    public Guid? OrganizationId { get; init; }
+
+    internal TestQuery ToTestQuery() => new() { Suite = Suite, Language = Language, Op = Op, Tag = Tag, Q = Q, OrganizationId = OrganizationId };
+}
+
+/// <summary>
+/// Tests × hardware SKUs. Rows are the visible tests that match; columns the SKUs with at least one completed job of
+/// those tests (jobs whose device maps to no SKU are left out); a cell is the latest completed verdict.
+/// </summary>
+/// <param name="Truncated">More tests matched than <see cref="MatrixService.MaxTests"/>: narrow the filter.</param>
+public sealed record MatrixDto(IReadOnlyList<MatrixRow> Tests, IReadOnlyList<MatrixSku> Skus, bool Truncated);
+
+/// <param name="Cells">By SKU id; a SKU without a result for this test has no entry.</param>
+public sealed record MatrixRow(
+    Guid Id,
+    string Name,
+    string Op,
+    string Language,
+    TestVisibility Visibility,
+    OrganizationRef? Organization,
+    SuiteRef? Suite,
+    IReadOnlyDictionary<Guid, MatrixCell> Cells);
+
+public sealed record MatrixSku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
+
+/// <param name="JobId">The job whose result this is.</param>
+/// <param name="BandwidthShare">Achieved GB/s over the SKU's peak memory bandwidth.</param>
+/// <param name="Verified">Run by a consortium agent; otherwise partner-reported.</param>
+public sealed record MatrixCell(
+    Guid JobId,
+    string Verdict,
+    DateTimeOffset FinishedAt,
+    double? MedianMs,
+    double? GbPerSecond,
+    double? BandwidthShare,
+    bool Verified);

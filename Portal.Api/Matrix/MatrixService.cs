@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Portal.Api.Common;
+using Portal.Api.Deployments;
+using Portal.Api.Runs;
+using Portal.Api.Tests;
+using Portal.Data;
+
+namespace Portal.Api.Matrix;
+
+/// <summary>The compatibility matrix, for the API, its CSV export and the UI.</summary>
+public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSource)
+{
+    /// <summary>Rows at most; a wider view is a filter away (suite, language, op).</summary>
+    public const int MaxTests = 1000;
+
+    // The latest completed job per (SKU, test), for the tests in view. EF cannot say DISTINCT ON, nor read into the
+    // result document (a jsonb column mapped as text); this can, in one pass over ix_jobs_verdicts read backwards
+    // (sku_id, test_id, finished_at all descending), which is why the order is written that way.
+    private const string LatestVerdictsSql = """
+        select distinct on (j.sku_id, j.test_id)
+               j.sku_id, j.test_id, j.id, coalesce(j.verdict, 'error'), j.finished_at, j.verified,
+               j.result -> 'timing' ->> 'medianMs', j.result -> 'timing' ->> 'gbPerSecond'
+          from jobs j
+         where j.status = 'completed' and j.sku_id is not null and j.finished_at is not null and j.test_id = any(@tests)
+         order by j.sku_id desc, j.test_id desc, j.finished_at desc, j.id desc
+        """;
+
+    private sealed record Latest(Guid SkuId, Guid TestId, Guid JobId, string Verdict, DateTimeOffset FinishedAt, bool Verified,
+        double? MedianMs, double? GbPerSecond);
+
+    public async Task<Outcome<MatrixDto>> GetAsync(Caller caller, MatrixQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var filtered = TestCatalogue.Filter(db.CompatibilityTests.AsNoTracking().VisibleTo(caller), query.ToTestQuery(), errors);
+        if (errors.Any || filtered is null)
+            return errors.ToOutcome<MatrixDto>();
+
+        var tests = await filtered
+            .OrderBy(t => t.Suite == null).ThenBy(t => t.Op).ThenBy(t => t.Language).ThenBy(t => t.Name).ThenBy(t => t.Id)
+            .Take(MaxTests + 1)
+            .Select(t => new
+            {
+                t.Id, t.Name, t.Op, t.Language, t.Visibility,
+                Organization = t.Organization == null ? null : new OrganizationRef(t.Organization.Id, t.Organization.Name, t.Organization.Country),
+                Suite = t.Suite == null ? null : new SuiteRef(t.Suite.Id, t.Suite.Slug, t.Suite.Name),
+            })
+            .ToListAsync(cancellationToken);
+        var truncated = tests.Count > MaxTests;
+        if (truncated)
+            tests.RemoveAt(tests.Count - 1);
+
+        var latest = await LatestAsync(tests.Select(t => t.Id).ToArray(), cancellationToken);
+        var skuIds = latest.Select(l => l.SkuId).Distinct().ToList();
+        var skus = await db.HardwareSkus.AsNoTracking()
+            .Where(s => skuIds.Contains(s.Id))
+            .OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).ThenBy(s => s.Id)
+            .Select(s => new MatrixSku(s.Id, s.Name, s.Vendor.Name, s.MemoryBandwidthTbs))
+            .ToListAsync(cancellationToken);
+        var peaks = skus.ToDictionary(s => s.Id, s => s.MemoryBandwidthTbs);
+        var cells = latest.ToLookup(l => l.TestId);
+
+        var rows = tests.Select(t => new MatrixRow(t.Id, t.Name, t.Op, t.Language, t.Visibility, t.Organization, t.Suite,
+            cells[t.Id].ToDictionary(l => l.SkuId, l => new MatrixCell(l.JobId, l.Verdict, l.FinishedAt, l.MedianMs, l.GbPerSecond,
+                JobReader.BandwidthShare(l.GbPerSecond, peaks.GetValueOrDefault(l.SkuId)), l.Verified)))).ToList();
+        return new MatrixDto(rows, skus, truncated);
+    }
+
+    private async Task<List<Latest>> LatestAsync(Guid[] testIds, CancellationToken cancellationToken)
+    {
+        var latest = new List<Latest>();
+        if (testIds.Length == 0)
+            return latest;
+        await using var command = dataSource.CreateCommand(LatestVerdictsSql);
+        command.Parameters.Add(new NpgsqlParameter("tests", testIds));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            latest.Add(new Latest(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5),
+                Number(reader.IsDBNull(6) ? null : reader.GetString(6)), Number(reader.IsDBNull(7) ? null : reader.GetString(7))));
+        }
+        return latest;
+    }
+
+    /// <summary>A figure from the result document; a kernel's NaN or ∞ (written as strings) is no figure.</summary>
+    private static double? Number(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
+}

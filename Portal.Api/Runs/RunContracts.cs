@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
+using Portal.Api.Tests;
+using Portal.Data.Jobs;
+
+namespace Portal.Api.Runs;
+
+/// <summary><c>POST /api/v1/tests/{id}/runs</c>.</summary>
+public sealed record RunInput
+{
+    /// <summary>"sku:&lt;id&gt;" or "device:&lt;id&gt;"; none means every online device that accepts the test's language.</summary>
+    public IReadOnlyList<string>? Targets { get; init; }
+}
+
+/// <summary>Where a run is: derived from its jobs.</summary>
+public enum RunStatus
+{
+    /// <summary>Every job waits for an agent (queued, or retrying after a lost lease).</summary>
+    Queued,
+
+    /// <summary>An agent holds a job, or some jobs are done and others not yet.</summary>
+    Running,
+
+    /// <summary>Every job is final: completed, failed or cancelled.</summary>
+    Completed,
+}
+
+/// <param name="TestId">Null for a suite run (qualification), whose jobs name their tests.</param>
+/// <param name="Verdict">Once completed: passed when every job passed, else the worst outcome (see <see cref="RunSummary"/>).</param>
+/// <param name="Outcomes">How many final jobs came to each outcome.</param>
+public sealed record RunDto(
+    Guid Id,
+    Guid? TestId,
+    string? TestName,
+    SuiteRef? Suite,
+    RunReason Reason,
+    Guid? RequestedByUserId,
+    RunStatus Status,
+    string? Verdict,
+    IReadOnlyDictionary<string, int> Outcomes,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<JobDto> Jobs);
+
+public sealed record RunListItem(
+    Guid Id,
+    RunReason Reason,
+    Guid? RequestedByUserId,
+    RunStatus Status,
+    string? Verdict,
+    int Jobs,
+    DateTimeOffset CreatedAt);
+
+/// <param name="Device">The device that runs (or ran) the job, or the device it is aimed at; null while a SKU job waits.</param>
+/// <param name="Target">"device:&lt;id&gt;" or "sku:&lt;id&gt;", as submitted.</param>
+/// <param name="Verdict">The result's status once completed: passed, failed, compile_error, …</param>
+/// <param name="Result">The result document (DESIGN.md "Result (contract)") as the agent sent it.</param>
+/// <param name="BandwidthShare">Achieved over peak memory bandwidth: the result's GB/s over the SKU's TB/s × 1000.</param>
+public sealed record JobDto(
+    Guid Id,
+    Guid TestId,
+    JobDeviceDto? Device,
+    string Target,
+    JobStatus Status,
+    int Attempts,
+    int MaxAttempts,
+    string? Verdict,
+    JsonElement? Result,
+    string? FailureReason,
+    JobProvenanceDto? Provenance,
+    double? BandwidthShare,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt);
+
+/// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
+public sealed record JobDeviceDto(Guid? Id, string Name, SkuRef? Sku);
+
+public sealed record ProvenanceAgent(Guid Id, string Name);
+
+/// <summary>Who measured a result and with what, as recorded when the job completed.</summary>
+/// <param name="Verified">Run by an agent of the consortium itself; otherwise partner-reported.</param>
+public sealed record JobProvenanceDto(
+    ProvenanceAgent? Agent,
+    OrganizationRef? Organization,
+    string? Driver,
+    string? EngineVersion,
+    string? AgentVersion,
+    bool Verified);

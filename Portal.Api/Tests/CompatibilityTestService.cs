@@ -1,0 +1,174 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
+using Portal.Api.Deployments;
+using Portal.Data;
+using Portal.Data.Compatibility;
+
+namespace Portal.Api.Tests;
+
+/// <summary>Reads, writes and rules for compatibility tests and suites, shared by the API and the Blazor pages.</summary>
+public sealed class CompatibilityTestService(PortalDbContext db, ListTotals totals)
+{
+    public async Task<Outcome<PagedList<TestListItem>>> ListAsync(Caller caller, TestQuery query, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
+        var filtered = TestCatalogue.Filter(db.CompatibilityTests.AsNoTracking().VisibleTo(caller), query, errors);
+        if (errors.Any || filtered is null)
+            return errors.ToOutcome<PagedList<TestListItem>>();
+
+        var total = await totals.CountAsync(filtered, TestCatalogue.TotalKey(query, caller), cancellationToken);
+        var items = await TestCatalogue.Project(filtered.OrderBy(t => t.Name).ThenBy(t => t.Id).Skip((page - 1) * pageSize).Take(pageSize))
+            .ToListAsync(cancellationToken);
+        return new PagedList<TestListItem>(items, total, page, pageSize);
+    }
+
+    public async Task<Outcome<TestDto>> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var row = await db.CompatibilityTests.AsNoTracking().VisibleTo(caller)
+            .Where(t => t.Id == id)
+            .Select(t => new
+            {
+                Item = new TestListItem(
+                    t.Id, t.Name, t.Description, t.Visibility, t.Tags, t.Op, t.Language,
+                    t.Organization == null ? null : new OrganizationRef(t.Organization.Id, t.Organization.Name, t.Organization.Country),
+                    t.Suite == null ? null : new SuiteRef(t.Suite.Id, t.Suite.Slug, t.Suite.Name),
+                    t.CreatedAt, t.UpdatedAt),
+                t.OwnerUserId,
+                t.Spec,
+                t.Version,
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
+            return NotFound(id);
+        var i = row.Item;
+        using var spec = JsonDocument.Parse(row.Spec);
+        return new TestDto(i.Id, i.Name, i.Description, i.Visibility, i.Tags, i.Op, i.Language, i.Organization, row.OwnerUserId, i.Suite,
+            spec.RootElement.Clone(), i.CreatedAt, i.UpdatedAt, row.Version);
+    }
+
+    /// <summary>Every suite, with how many of its tests the caller can see.</summary>
+    public async Task<IReadOnlyList<SuiteDto>> SuitesAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var visible = db.CompatibilityTests.VisibleTo(caller);
+        return await db.TestSuites.AsNoTracking()
+            .OrderByDescending(s => s.BuiltIn).ThenBy(s => s.Name)
+            .Select(s => new SuiteDto(s.Id, s.Slug, s.Name, s.Description, s.BuiltIn, visible.Count(t => t.SuiteId == s.Id)))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<Outcome<TestDto>> CreateAsync(Caller caller, TestInput input, CancellationToken cancellationToken)
+    {
+        var (valid, errors) = TestValidator.Validate(input);
+        var owner = await OwnerAsync(caller, input.OrganizationId, errors, cancellationToken);
+        if (valid is null || errors.Any)
+            return errors.ToOutcome<TestDto>();
+
+        var now = db.Now;
+        var test = new CompatibilityTest
+        {
+            Name = valid.Name, Op = valid.Op, Language = valid.Language, Spec = valid.Spec,
+            OrganizationId = owner, OwnerUserId = caller.UserId, CreatedAt = now,
+        };
+        Apply(test, valid, now);
+        db.CompatibilityTests.Add(test);
+        return await SaveAsync(caller, test.Id, cancellationToken);
+    }
+
+    public async Task<Outcome<TestDto>> UpdateAsync(Caller caller, Guid id, TestInput input, CancellationToken cancellationToken)
+    {
+        var test = await db.CompatibilityTests.VisibleTo(caller).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (test is null)
+            return NotFound(id);
+        if (!TestAccess.CanEdit(caller, test.OrganizationId))
+            return new Outcome<TestDto>.Forbidden(Localized<TestText>.Get("EditForbidden"));
+
+        var (valid, errors) = TestValidator.Validate(input);
+        if (input.OrganizationId is { } organizationId && organizationId != test.OrganizationId)
+            errors.Add("organizationId", Localized<TestText>.Get("OrganizationFixed"));
+        if (input.Version is null)
+            errors.Add("version", Localized<SharedText>.Get("VersionRequired"));
+        if (valid is null || errors.Any)
+            return errors.ToOutcome<TestDto>();
+
+        // Compare against the version the editor read, not the one just loaded.
+        db.Entry(test).Property(t => t.Version).OriginalValue = input.Version!.Value;
+        Apply(test, valid, db.Now);
+        return await SaveAsync(caller, id, cancellationToken);
+    }
+
+    public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    {
+        var test = await db.CompatibilityTests.VisibleTo(caller).Include(t => t.Suite).FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (test is null)
+            return new Outcome<bool>.NotFound(Localized<TestText>.Format("NotFound", id));
+        var builtIn = test.OrganizationId is null || test.Suite is { BuiltIn: true };
+        if (!TestAccess.CanDelete(caller, test.OrganizationId, test.OwnerUserId, builtIn))
+            return new Outcome<bool>.Forbidden(Localized<TestText>.Get(builtIn ? "DeleteBuiltInForbidden" : "DeleteForbidden"));
+        // Its runs and jobs go with it (foreign keys cascade): results without their test would name nothing.
+        db.CompatibilityTests.Remove(test);
+        return await db.SaveAsAsync(caller, cancellationToken) == SaveResult.Saved
+            ? true
+            : new Outcome<bool>.Conflict(Localized<TestText>.Get("Conflict"));
+    }
+
+    /// <summary>
+    /// The organisation that will own a new test: the one named (the caller's own, or any for a consortium admin),
+    /// else the caller's only membership.
+    /// </summary>
+    private async Task<Guid?> OwnerAsync(Caller caller, Guid? requested, ValidationErrors errors, CancellationToken cancellationToken)
+    {
+        if (requested is { } id)
+        {
+            if (caller.IsMemberOf(id))
+                return id;
+            if (!caller.IsConsortiumAdmin)
+                errors.Add("organizationId", Localized<TestText>.Get("OrganizationNotMember"));
+            else if (!await db.Organizations.AnyAsync(o => o.Id == id, cancellationToken))
+                errors.Add("organizationId", Localized<TestText>.Format("OrganizationUnknown", id));
+            else
+                return id;
+            return null;
+        }
+        if (caller.Roles.Count == 1)
+            return caller.Roles.Keys.Single();
+        errors.Add("organizationId", Localized<TestText>.Get(
+            caller.Roles.Count > 1 || caller.IsConsortiumAdmin ? "OrganizationRequired" : "OrganizationNone"));
+        return null;
+    }
+
+    private static void Apply(CompatibilityTest test, TestValidator.Valid valid, DateTimeOffset now)
+    {
+        test.Name = valid.Name;
+        test.Description = valid.Description;
+        test.Visibility = valid.Visibility;
+        test.Op = valid.Op;
+        test.Language = valid.Language;
+        // Replace the list and the spec only when they differ, so that the audit log records real changes only;
+        // the spec is compared as JSON because PostgreSQL gives jsonb back with its own spacing and key order.
+        if (!test.Tags.SequenceEqual(valid.Tags))
+            test.Tags = valid.Tags;
+        if (!SameJson(test.Spec, valid.Spec))
+            test.Spec = valid.Spec;
+        test.UpdatedAt = now;
+    }
+
+    private static bool SameJson(string? stored, string given)
+    {
+        if (stored is null)
+            return false;
+        using var a = JsonDocument.Parse(stored);
+        using var b = JsonDocument.Parse(given);
+        return JsonElement.DeepEquals(a.RootElement, b.RootElement);
+    }
+
+    private async Task<Outcome<TestDto>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
+        await db.SaveAsAsync(caller, cancellationToken) switch
+        {
+            SaveResult.Saved => await GetAsync(caller, id, cancellationToken),
+            _ => new Outcome<TestDto>.Conflict(Localized<TestText>.Get("Conflict")),
+        };
+
+    private static Outcome<TestDto>.NotFound NotFound(Guid id) => new(Localized<TestText>.Format("NotFound", id));
+}

@@ -1,0 +1,36 @@
+using Portal.Api.Common;
+using Portal.Data.Compatibility;
+
+namespace Portal.Api.Tests;
+
+/// <summary>
+/// Who sees and changes a compatibility test. A private test (with its runs, jobs, results and source) is seen
+/// only by its organisation's members and consortium admins; to anyone else it does not exist (404, not 403).
+/// Consortium tests and the built-in suite (no organisation) are seen by everyone signed in.
+/// </summary>
+public static class TestAccess
+{
+    public static IQueryable<CompatibilityTest> VisibleTo(this IQueryable<CompatibilityTest> tests, Caller caller)
+    {
+        if (caller.IsConsortiumAdmin)
+            return tests;
+        var mine = caller.Roles.Keys.ToList();
+        return tests.Where(t => t.Visibility == TestVisibility.Consortium || t.OrganizationId == null || mine.Contains(t.OrganizationId.Value));
+    }
+
+    public static bool CanSee(Caller caller, Guid? organizationId, TestVisibility visibility) =>
+        caller.IsConsortiumAdmin || visibility == TestVisibility.Consortium || organizationId is null || caller.IsMemberOf(organizationId.Value);
+
+    /// <summary>Any member of the owner organisation edits; built-in tests only consortium admins.</summary>
+    public static bool CanEdit(Caller caller, Guid? organizationId) =>
+        caller.IsConsortiumAdmin || (organizationId is { } owner && caller.IsMemberOf(owner));
+
+    /// <summary>The owner organisation's admins and the author delete; a built-in test only a consortium admin.</summary>
+    public static bool CanDelete(Caller caller, Guid? organizationId, Guid? authorId, bool builtIn) =>
+        caller.IsConsortiumAdmin
+        || (!builtIn && ((organizationId is { } owner && caller.IsAdminOf(owner)) || (authorId is { } author && author == caller.UserId)));
+
+    /// <summary>A job is cancelled by whoever asked for its run, the test organisation's admins and consortium admins.</summary>
+    public static bool CanCancel(Caller caller, Guid? organizationId, Guid? requestedBy) =>
+        caller.IsConsortiumAdmin || requestedBy == caller.UserId || (organizationId is { } owner && caller.IsAdminOf(owner));
+}
