@@ -44,8 +44,10 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasOne<Portal.Data.Skus.HardwareSku>().WithMany().HasForeignKey(j => j.TargetSkuId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Portal.Data.Skus.HardwareSku>().WithMany().HasForeignKey(j => j.SkuId).OnDelete(DeleteBehavior.SetNull);
 
-        // The lease query reads only queued jobs, oldest first: a small partial index, whatever the history holds.
-        builder.HasIndex(j => new { j.Language, j.CreatedAt }).HasFilter("status = 'queued'").HasDatabaseName("ix_jobs_queued");
+        // The lease query reads only queued jobs of one target, oldest first: small partial indexes, whatever the history
+        // holds, that a finished job leaves (a partial index gets no entry for a row version outside its filter).
+        builder.HasIndex(j => new { j.TargetDeviceId, j.CreatedAt, j.Id }).HasFilter("status = 'queued'").HasDatabaseName("ix_jobs_queued_device");
+        builder.HasIndex(j => new { j.TargetSkuId, j.CreatedAt, j.Id }).HasFilter("status = 'queued'").HasDatabaseName("ix_jobs_queued_sku");
         // The reaper reads only held jobs by expiry, and retrying ones by due time.
         builder.HasIndex(j => j.LeaseExpiresAt).HasFilter("status in ('leased', 'running')").HasDatabaseName("ix_jobs_held");
         builder.HasIndex(j => j.RetryAt).HasFilter("status = 'retrying'").HasDatabaseName("ix_jobs_retrying");

@@ -39,21 +39,43 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
 
     // The matching rule: a queued job in a language the device accepts, aimed at the device itself or at its SKU.
     // A private test goes only to agents of its own organisation or of the consortium: its source is not shown to others.
-    // Oldest first; a job another agent is taking right now is skipped rather than waited for.
+    // Oldest first; a job another agent is taking right now is skipped rather than waited for. Each target kind has
+    // its own branch that reads its partial index (ix_jobs_queued_device / _sku) in order and stops at the first
+    // lockable row, so the cost does not grow with the queue; the older of the candidates wins. The other candidates
+    // stay locked only until this statement commits.
     private const string LeaseSql = """
-        with candidate as (
-            select j.id, d.id as device_id, d.local_id
-            from jobs j
-            join agent_devices d
-              on d.agent_id = @agent and d.present and d.local_id = any(@free)
-             and j.language = any(d.languages)
-             and (j.target_device_id = d.id or (j.target_sku_id is not null and j.target_sku_id = d.sku_id))
-            join compatibility_tests t on t.id = j.test_id
-            where j.status = 'queued'
-              and (t.visibility = 'consortium' or t.organization_id = @organization or @consortium)
-            order by j.created_at, j.id
-            limit 1
-            for update of j skip locked
+        with device as (
+            select d.id, d.local_id, d.sku_id, d.languages
+              from agent_devices d
+             where d.agent_id = @agent and d.present and d.local_id = any(@free)
+        ),
+        candidate as (
+            select c.id, c.device_id, c.local_id
+              from (
+                select q.id, q.created_at, dv.id as device_id, dv.local_id
+                  from device dv
+                 cross join lateral (
+                    select j.id, j.created_at
+                      from jobs j join compatibility_tests t on t.id = j.test_id
+                     where j.status = 'queued' and j.target_device_id = dv.id and j.language = any(dv.languages)
+                       and (t.visibility = 'consortium' or t.organization_id = @organization or @consortium)
+                     order by j.created_at, j.id
+                     limit 1
+                       for update of j skip locked) q
+                union all
+                select q.id, q.created_at, dv.id, dv.local_id
+                  from device dv
+                 cross join lateral (
+                    select j.id, j.created_at
+                      from jobs j join compatibility_tests t on t.id = j.test_id
+                     where j.status = 'queued' and dv.sku_id is not null and j.target_sku_id = dv.sku_id and j.language = any(dv.languages)
+                       and (t.visibility = 'consortium' or t.organization_id = @organization or @consortium)
+                     order by j.created_at, j.id
+                     limit 1
+                       for update of j skip locked) q
+              ) c
+             order by c.created_at, c.id
+             limit 1
         )
         update jobs j
            set status = 'leased', lease_id = @lease, lease_expires_at = @expires, leased_at = @now, started_at = null,
@@ -61,8 +83,9 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                lease_holders = case when @agent = any(j.lease_holders) then j.lease_holders else j.lease_holders || @agent end
           from candidate c
          where j.id = c.id
-        returning j.id, c.device_id, c.local_id, j.attempts, j.max_attempts, j.run_id,
-                  (select t.spec::text from compatibility_tests t where t.id = j.test_id)
+        returning j.id, c.device_id, c.local_id, j.attempts, j.max_attempts,
+                  (select t.spec::text from compatibility_tests t where t.id = j.test_id),
+                  pg_notify('portal_job_events', j.run_id::text)
         """;
 
     /// <param name="consortium">The agent belongs to the consortium itself, which may run private tests.</param>
@@ -84,12 +107,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
-        var job = new LeasedJob(reader.GetGuid(0), lease, expires, reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
-            reader.GetString(6));
-        var runId = reader.GetGuid(5);
-        await reader.DisposeAsync();
-        await NotifyEventAsync(runId, cancellationToken);
-        return job;
+        return new LeasedJob(reader.GetGuid(0), lease, expires, reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
+            reader.GetString(5));
     }
 
     /// <summary>Moves the lease's expiry on; <paramref name="running"/> also records that the kernel started.</summary>
@@ -102,7 +121,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                    status = case when @running then 'running' else status end,
                    started_at = case when @running and started_at is null then @now else started_at end
              where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
-            returning run_id
+            returning case when @running then pg_notify('portal_job_events', run_id::text) end
             """;
         await using var command = dataSource.CreateCommand(sql);
         var expires = now + leaseFor;
@@ -110,17 +129,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("expires", expires));
         command.Parameters.Add(new NpgsqlParameter("running", running));
         command.Parameters.Add(new NpgsqlParameter("now", now));
+        // One row back means the lease was current and is now extended.
+        var extended = false;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                var runId = reader.GetGuid(0);
-                await reader.DisposeAsync();
-                if (running)
-                    await NotifyEventAsync(runId, cancellationToken);
-                return (LeaseCheck.Done, expires);
-            }
-        }
+            extended = await reader.ReadAsync(cancellationToken);
+        if (extended)
+            return (LeaseCheck.Done, expires);
         var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken);
         return (check, null);
     }
@@ -145,7 +159,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                    agent_devices d
              where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
                and j.status in ('leased', 'running')
-            returning j.run_id
+            returning j.run_id, pg_notify('portal_job_events', j.run_id::text)
             """;
         await using var command = dataSource.CreateCommand(sql);
         AddCall(command, agentId, jobId, leaseId);
@@ -154,11 +168,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("now", now));
         command.Parameters.Add(new NpgsqlParameter("agentVersion", (object?)outcome.AgentVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("engineVersion", (object?)outcome.EngineVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
-        if (await command.ExecuteScalarAsync(cancellationToken) is Guid runId)
-        {
-            await NotifyEventAsync(runId, cancellationToken);
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid)
             return LeaseCheck.Done;
-        }
         return await ClassifyAsync(agentId, jobId, leaseId, cancellationToken, completed: true);
     }
 
@@ -170,16 +181,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                set status = 'queued', lease_id = null, lease_expires_at = null, started_at = null,
                    attempts = greatest(attempts - 1, 0)
              where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
-            returning run_id
+            returning run_id, pg_notify('portal_jobs_queued', ''), pg_notify('portal_job_events', run_id::text)
             """;
         await using var command = dataSource.CreateCommand(sql);
         AddCall(command, agentId, jobId, leaseId);
-        if (await command.ExecuteScalarAsync(cancellationToken) is Guid runId)
-        {
-            await NotifyQueuedAsync(cancellationToken);
-            await NotifyEventAsync(runId, cancellationToken);
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid)
             return LeaseCheck.Done;
-        }
         var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken);
         return check == LeaseCheck.Cancelled ? LeaseCheck.Done : check;
     }
@@ -192,16 +199,13 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             update jobs
                set status = 'cancelled', cancel_requested = true, finished_at = @now, failure_reason = @reason, retry_at = null
              where id = @job and status not in ('completed', 'failed', 'cancelled')
-            returning run_id
+            returning run_id, pg_notify('portal_job_events', run_id::text)
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter("job", jobId));
         command.Parameters.Add(new NpgsqlParameter("reason", reason));
         command.Parameters.Add(new NpgsqlParameter("now", now));
-        if (await command.ExecuteScalarAsync(cancellationToken) is not Guid runId)
-            return null;
-        await NotifyEventAsync(runId, cancellationToken);
-        return runId;
+        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
     /// <summary>

@@ -1194,13 +1194,17 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("TestId")
                         .HasDatabaseName("ix_jobs_test_id");
 
-                    b.HasIndex("Language", "CreatedAt")
-                        .HasDatabaseName("ix_jobs_queued")
-                        .HasFilter("status = 'queued'");
-
                     b.HasIndex("SkuId", "TestId", "FinishedAt")
                         .HasDatabaseName("ix_jobs_verdicts")
                         .HasFilter("status = 'completed'");
+
+                    b.HasIndex("TargetDeviceId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_jobs_queued_device")
+                        .HasFilter("status = 'queued'");
+
+                    b.HasIndex("TargetSkuId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_jobs_queued_sku")
+                        .HasFilter("status = 'queued'");
 
                     b.ToTable("jobs", null, t =>
                         {
