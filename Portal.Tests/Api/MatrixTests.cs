@@ -25,12 +25,13 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
 
         protected override async Task StartedAsync()
         {
+            await this.RemoveBuiltInSuiteAsync();
             var vendor = await AddOrganizationAsync("Matrix Vendor", OrganizationKind.ChipDesigner);
             var lab = await AddOrganizationAsync("Matrix Lab");
             H200 = await this.AddSkuAsync(vendor, "H200", configure: SkuFixtures.H200);
             Npu = await this.AddSkuAsync(vendor, "Atom NPU", SkuCategory.Npu);
             Idle = await this.AddSkuAsync(vendor, "Idle GPU");
-            var suite = await this.AddSuiteAsync("conformance-v1", "Conformance v1", builtIn: true);
+            var suite = await this.AddSuiteAsync("partner-suite-v1", "Conformance v1", builtIn: true);
             OpenCl = await this.AddTestAsync("vector_add opencl", null, TestVisibility.Consortium, "opencl-c", suiteId: suite);
             Cuda = await this.AddTestAsync("saxpy cuda", lab, TestVisibility.Consortium, "cuda-c", op: "saxpy");
             Client = await CreateClientForAsync(await CreateUserAsync("Matrix Reader", false, (lab, MemberRole.Member)));
@@ -71,7 +72,7 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
     [Theory]
     [InlineData("?language=cuda-c", "saxpy cuda")]
     [InlineData("?op=vector_add", "vector_add opencl")]
-    [InlineData("?suite=conformance-v1", "vector_add opencl")]
+    [InlineData("?suite=partner-suite-v1", "vector_add opencl")]
     public async Task Filters_choose_the_rows_and_the_columns_follow(string query, string test)
     {
         var matrix = await portal.Client.GetJsonAsync<MatrixDto>("/api/v1/matrix" + query);
@@ -97,7 +98,7 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
             "bandwidth_share", "verified", "finished_at", "job_id"], rows[0]);
         Assert.Equal(3, rows.Count);
         var h200 = Assert.Single(rows, r => r[6] == "H200");
-        Assert.Equal(("vector_add opencl", "conformance-v1", "Matrix Vendor", "passed", "0.5", "1200", "0.25", "true", portal.Latest.ToString()),
+        Assert.Equal(("vector_add opencl", "partner-suite-v1", "Matrix Vendor", "passed", "0.5", "1200", "0.25", "true", portal.Latest.ToString()),
             (h200[1], h200[4], h200[7], h200[8], h200[9], h200[10], h200[11], h200[12], h200[14]));
         Assert.Equal("compile_error", Assert.Single(rows, r => r[6] == "Atom NPU")[8]);
     }

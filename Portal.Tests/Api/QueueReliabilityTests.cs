@@ -13,6 +13,8 @@ namespace Portal.Tests.Api;
 /// <summary>No job leased twice under a race, none lost or duplicated when the portal restarts mid-run.</summary>
 public sealed class QueueReliabilityTests
 {
+    private sealed class PortalOnDatabase(TestDatabaseName database) : PortalFactory(database);
+
     private static readonly KernelResult Passed = new(KernelStatus.Passed, "all cases passed");
 
     [Fact]
@@ -55,7 +57,7 @@ public sealed class QueueReliabilityTests
             JobLease held;
             var completedBefore = new List<Guid>();
             string agentToken;
-            await using (var first = new PortalFactory(database))
+            await using (var first = new PortalOnDatabase(database))
             {
                 await first.InitializeAsync();
                 var (sku, token) = await SkuAndTokenAsync(first);
@@ -73,7 +75,7 @@ public sealed class QueueReliabilityTests
             }
 
             // The portal is gone while the agent runs a job; a new portal process serves the same database.
-            await using var second = new PortalFactory(database);
+            await using var second = new PortalOnDatabase(database);
             await second.InitializeAsync();
             agent = second.CreateClientWithToken(agentToken);
             await agent.PostJsonAsync($"/api/v1/agent/jobs/{held.JobId}/complete", new JobCompletion(held.LeaseId, Passed)).ExpectAsync(HttpStatusCode.OK);

@@ -21,9 +21,10 @@ public sealed class TestListTests(TestListTests.Fixture portal) : IClassFixture<
 
         protected override async Task StartedAsync()
         {
+            await this.RemoveBuiltInSuiteAsync();
             Lab = await AddOrganizationAsync("List Lab");
             Fab = await AddOrganizationAsync("List Fab", OrganizationKind.ChipDesigner);
-            Suite = await this.AddSuiteAsync("conformance-v1", "Conformance v1", builtIn: true);
+            Suite = await this.AddSuiteAsync("partner-suite-v1", "Conformance v1", builtIn: true);
             await this.AddTestAsync("Suite vector_add OpenCL", null, TestVisibility.Consortium, "opencl-c", suiteId: Suite, tags: ["elementwise"]);
             await this.AddTestAsync("Suite vector_add CUDA", null, TestVisibility.Consortium, "cuda-c", suiteId: Suite, tags: ["elementwise"]);
             await this.AddTestAsync("Lab saxpy 50% faster", Lab, TestVisibility.Consortium, "triton", op: "saxpy", tags: ["blas"]);
@@ -51,7 +52,7 @@ public sealed class TestListTests(TestListTests.Fixture portal) : IClassFixture<
     [Theory]
     [InlineData("?language=cuda-c", "Suite vector_add CUDA")]
     [InlineData("?op=saxpy", "Lab saxpy 50% faster")]
-    [InlineData("?suite=conformance-v1&language=opencl-c", "Suite vector_add OpenCL")]
+    [InlineData("?suite=partner-suite-v1&language=opencl-c", "Suite vector_add OpenCL")]
     [InlineData("?tag=BLAS", "Lab saxpy 50% faster")]
     [InlineData("?q=50%25", "Lab saxpy 50% faster")]
     public async Task Each_filter_narrows_the_list(string query, string expected)
@@ -87,8 +88,8 @@ public sealed class TestListTests(TestListTests.Fixture portal) : IClassFixture<
     [Fact]
     public async Task Suites_count_only_the_tests_the_caller_can_see()
     {
-        var mine = Assert.Single(await portal.LabMember.GetJsonAsync<List<SuiteDto>>("/api/v1/suites"), s => s.Slug == "conformance-v1");
-        var admins = Assert.Single(await portal.Admin.GetJsonAsync<List<SuiteDto>>("/api/v1/suites"), s => s.Slug == "conformance-v1");
+        var mine = Assert.Single(await portal.LabMember.GetJsonAsync<List<SuiteDto>>("/api/v1/suites"), s => s.Slug == "partner-suite-v1");
+        var admins = Assert.Single(await portal.Admin.GetJsonAsync<List<SuiteDto>>("/api/v1/suites"), s => s.Slug == "partner-suite-v1");
         Assert.Equal((2, true), (mine.Tests, mine.BuiltIn));
         Assert.Equal(3, admins.Tests);
     }

@@ -23,6 +23,16 @@ public class CompatibilityPortal : PortalFactory
 /// </summary>
 public static class CompatibilityFixtures
 {
+    /// <summary>
+    /// Removes the built-in conformance suite loaded at start-up, for classes that count exactly the tests they add.
+    /// </summary>
+    public static Task RemoveBuiltInSuiteAsync(this PortalFactory portal) =>
+        portal.WithDbAsync(async db =>
+        {
+            await db.CompatibilityTests.Where(t => t.Suite != null && t.Suite.BuiltIn).ExecuteDeleteAsync();
+            return await db.TestSuites.Where(s => s.BuiltIn).ExecuteDeleteAsync();
+        });
+
     public const string OpenClSource =
         "__kernel void vector_add(__global const float* x, __global const float* y, __global float* z, const int n) " +
         "{ int i = get_global_id(0); if (i < n) z[i] = x[i] + y[i]; }";

@@ -33,7 +33,7 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A portal on a database that another portal used before (a restart); the database is left to its owner.</summary>
-    public PortalFactory(TestDatabaseName existing) => _existing = existing;
+    protected PortalFactory(TestDatabaseName existing) => _existing = existing;
 
     /// <summary>
     /// The portal's clock: it starts at the real time (so that cookies and keys a browser sees are
