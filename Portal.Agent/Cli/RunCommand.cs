@@ -107,9 +107,9 @@ internal static class RunCommand
     {
         // Handled here: the process ends when the loop has drained, not when the signal arrives.
         signal.Cancel = true;
-        log.Write(shutdown.RequestStop() == StopRequest.Drain
+        shutdown.RequestStop(request => log.Write(request == StopRequest.Drain
             ? $"{signal.Signal}: no new jobs; running jobs have {options.DrainGrace.TotalSeconds:0} s to finish, then they are handed back"
-            : $"{signal.Signal} again: stopping running jobs now and handing them back");
+            : $"{signal.Signal} again: stopping running jobs now and handing them back"));
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -43,7 +43,11 @@ public sealed class PortalConnection(HttpClient http, string token, TimeProvider
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (body is not null)
-                request.Content = JsonContent.Create(body, body.GetType(), options: AgentProtocol.Json);
+            {
+                // Sent with a Content-Length rather than chunked: some proxies in front of a portal refuse chunked requests.
+                request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), AgentProtocol.Json));
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            }
             using var response = await http.SendAsync(request, linked.Token);
             if (!response.IsSuccessStatusCode)
                 throw new PortalProblemException(await PortalProblem.ReadAsync(response, time, linked.Token));
@@ -82,7 +86,10 @@ public sealed class PortalConnection(HttpClient http, string token, TimeProvider
     public static string Describe(Exception exception) => exception switch
     {
         PortalProblemException refused => refused.Problem.Describe(),
-        HttpRequestException network => $"cannot reach the portal: {network.Message}",
+        HttpRequestException network => "cannot reach the portal: " +
+            (network.InnerException is { } inner && !network.Message.Contains(inner.Message, StringComparison.Ordinal)
+                ? $"{network.Message} ({inner.Message})"
+                : network.Message),
         JsonException json => $"the portal's answer is not what this agent expects: {json.Message}",
         _ => exception.Message,
     };

@@ -29,18 +29,22 @@ public sealed class AgentShutdown : IDisposable
     public string? Failure { get; private set; }
 
     /// <summary>A stop signal came; answers what it did.</summary>
-    public StopRequest RequestStop()
+    /// <param name="announce">Told what is about to happen before it does: once the tokens are cancelled the agent may
+    /// finish and the process end before a line written afterwards reaches the log.</param>
+    public StopRequest RequestStop(Action<StopRequest>? announce = null)
     {
         lock (_gate)
         {
-            if (_stopping.IsCancellationRequested)
+            var request = _stopping.IsCancellationRequested ? StopRequest.Abort : StopRequest.Drain;
+            announce?.Invoke(request);
+            if (request == StopRequest.Abort)
             {
                 _abort.Cancel();
-                return StopRequest.Abort;
+                return request;
             }
             _stopping.Cancel();
             _abort.CancelAfter(_grace);
-            return StopRequest.Drain;
+            return request;
         }
     }
 

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Portal.Tests.Agent;
+
+/// <summary>
+/// A real <c>Portal.Agent</c> process that keeps running (<c>run</c>, <c>submit --wait</c>): its output is collected line
+/// by line so a test can wait for an event, and it can be stopped the ways an operator or a host failure stops it.
+/// </summary>
+internal sealed class RunningAgent : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _error = new();
+
+    private RunningAgent(Process process) => _process = process;
+
+    public static RunningAgent Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    public static RunningAgent Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the agent.");
+        var agent = new RunningAgent(process);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) agent._output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) agent._error.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return agent;
+    }
+
+    public int Id => _process.Id;
+
+    public IReadOnlyList<string> Lines => _output.ToArray();
+
+    public string Output => string.Join('\n', _output);
+
+    public string Error => string.Join('\n', _error);
+
+    /// <summary>Waits until a line of output matches; fails with everything the agent said when none does in time.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (_output.FirstOrDefault(match) is { } line)
+                return line;
+            if (_process.HasExited && _output.FirstOrDefault(match) is null)
+                break;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The agent printed no such line within {timeout.TotalSeconds:0} s (exited: {_process.HasExited}).\n" +
+                                   $"stdout:\n{Output}\nstderr:\n{Error}");
+    }
+
+    /// <summary>What `docker stop` or systemd sends: the agent drains and exits on its own.</summary>
+    public void Terminate()
+    {
+        if (Kill(_process.Id, SigTerm) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>A host that goes down: SIGKILL to the agent and its kernel process, no chance to say goodbye.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: true);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The agent did not exit within {timeout.TotalSeconds:0} s.\nstdout:\n{Output}\nstderr:\n{Error}");
+        }
+        // WaitForExitAsync returns once the streams are drained too, so the output is complete here.
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    // Process has no way to send SIGTERM; libc's kill(2) does.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
