@@ -69,8 +69,10 @@ public sealed class AgentIdentity(HttpClient http, AgentRunOptions options, Agen
             }
             catch (Exception e) when (PortalConnection.IsPortalFailure(e))
             {
-                shutdown.Fail($"the portal refused to register this agent ({PortalConnection.Describe(e)}); " +
-                              "ask your organisation's admin for a new registration token");
+                shutdown.Fail($"the portal refused to register this agent ({PortalConnection.Describe(e)}); " + (e is PortalProblemException
+                    { Status: 401 or 403 }
+                    ? "ask your organisation's admin for a new registration token"
+                    : $"is {options.Portal} the portal's address?"));
                 return null;
             }
         }

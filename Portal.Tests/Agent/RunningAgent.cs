@@ -52,11 +52,19 @@ internal sealed class RunningAgent : IAsyncDisposable
         {
             if (_output.FirstOrDefault(match) is { } line)
                 return line;
-            if (_process.HasExited && _output.FirstOrDefault(match) is null)
+            if (_process.HasExited)
+            {
+                // Lines may still be on their way from the pipe: WaitForExitAsync returns once the streams are drained.
+                await _process.WaitForExitAsync();
+                if (_output.FirstOrDefault(match) is { } last)
+                    return last;
                 break;
+            }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"The agent printed no such line within {timeout.TotalSeconds:0} s (exited: {_process.HasExited}).\n" +
+        throw new TimeoutException((_process.HasExited
+                                       ? $"The agent exited ({_process.ExitCode}) without printing such a line.\n"
+                                       : $"The agent printed no such line within {timeout.TotalSeconds:0} s.\n") +
                                    $"stdout:\n{Output}\nstderr:\n{Error}");
     }
 
