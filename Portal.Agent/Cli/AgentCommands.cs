@@ -62,6 +62,10 @@ public static class AgentCommands
             // submit talks to the portal only: no device discovery (which may start Python to probe Triton).
             if (args[0] == "submit")
                 return await new SubmitCommand(output, error, environment, time).RunAsync(CommandLine.Parse(args[1..]), cancellationToken);
+            // run discovers the devices itself, once it handles the stop signals.
+            if (args[0] == "run")
+                return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), HostBackends.DiscoverAsync, ThisProcess(), output, error, environment, time,
+                    cancellationToken);
         }
         catch (CommandLineException e)
         {
@@ -72,7 +76,7 @@ public static class AgentCommands
         var catalog = childDevice is null
             ? await HostBackends.DiscoverAsync(cancellationToken)
             : await HostBackends.DiscoverForAsync(childDevice, cancellationToken);
-        var command = ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
+        var command = ThisProcess();
         var parsed = CommandLine.Parse(args.Skip(1).ToArray());
         try
         {
@@ -81,7 +85,6 @@ public static class AgentCommands
                 "devices" => await DevicesAsync(catalog, parsed, output),
                 "exec" => await ExecAsync(catalog, command, parsed, output, error, cancellationToken),
                 "suite" => await new SuiteCommand(catalog, command, output).RunAsync(parsed, cancellationToken),
-                "run" => await RunCommand.RunAsync(parsed, catalog, command, output, error, environment, time, cancellationToken),
                 KernelChild.Verb => await KernelChild.RunAsync(args, catalog, KernelLimits.Default, cancellationToken),
                 _ => await UsageErrorAsync(error, $"unknown command '{args[0]}'"),
             };
@@ -158,6 +161,8 @@ public static class AgentCommands
                 $"{device.Name} ({device.Id}) accepts {string.Join(", ", device.LanguageNames)}, not {spec.Language.Name()}", Device: device.ToDeviceInfo());
         return await new IsolatedKernelRunner(command).RunAsync(specJson, device, cancellationToken);
     }
+
+    private static ChildCommand ThisProcess() => ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
 
     private static async Task<int> UsageErrorAsync(TextWriter error, string message)
     {

@@ -17,11 +17,11 @@ internal static class RunCommand
     public static readonly string[] Options =
         ["--portal", "--registration-token", "--token", "--state", "--name", "--devices", "--lease-seconds", "--drain-seconds"];
 
-    public static async Task<int> RunAsync(CommandLine line, DeviceCatalog catalog, ChildCommand command, TextWriter output, TextWriter error,
-        Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="discover">Finds the host's devices; called once the stop signals are handled (see below).</param>
+    public static async Task<int> RunAsync(CommandLine line, Func<CancellationToken, Task<DeviceCatalog>> discover, ChildCommand command,
+        TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
     {
         var options = Parse(line, environment);
-        var devices = ChooseDevices(catalog, options.Devices);
         AgentState? saved;
         try
         {
@@ -36,18 +36,22 @@ internal static class RunCommand
             throw new CommandLineException(saved is null
                 ? $"this agent has not registered yet (no {options.StatePath}): give --registration-token (or PORTAL_REGISTRATION_TOKEN)"
                 : $"{options.StatePath} belongs to the portal at {saved.Portal}: give --registration-token to register with {options.Portal}");
-        if (devices.Count == 0)
-        {
-            await error.WriteLineAsync("error: this host has no device to serve; see 'Portal.Agent devices'");
-            return AgentCommands.NoResult;
-        }
 
         var log = new AgentLog(output, time);
         using var shutdown = new AgentShutdown(options.DrainGrace, time);
         using var http = PortalConnection.CreateHttpClient(options.Portal);
         using var stopOnCancel = cancellationToken.Register(() => shutdown.RequestStop());
+        // Before discovery: an OpenCL driver built on LLVM (PoCL) installs its own SIGINT/SIGTERM handlers when it loads,
+        // and passes a signal on only to the handler that was there before it. Registered first, ours is that handler.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => OnSignal(signal, shutdown, options, log));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => OnSignal(signal, shutdown, options, log));
+        var catalog = await discover(cancellationToken);
+        var devices = ChooseDevices(catalog, options.Devices);
+        if (devices.Count == 0)
+        {
+            await error.WriteLineAsync("error: this host has no device to serve; see 'Portal.Agent devices'");
+            return AgentCommands.NoResult;
+        }
         log.Write($"agent {AgentIdentity.AgentVersion} for {options.Portal}: serving {string.Join(", ", devices.Select(d => $"{d.Id} ({d.Name})"))}");
 
         var failure = await new AgentLoop(options, http, catalog, devices, command, shutdown, log, time).RunAsync(saved, cancellationToken);

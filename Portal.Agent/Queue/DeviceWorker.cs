@@ -86,6 +86,14 @@ public sealed class DeviceWorker(
                 return;
             }
             log.Write($"job {lease.JobId} on device {lease.Device}: {Verdict(result.Status)} — {result.Message}");
+            if (result.Status == KernelStatus.Crashed && shutdown.Stopping.IsCancellationRequested && keeper.Standing == LeaseStanding.Held)
+            {
+                // Ctrl-C reaches the whole process group, and systemd signals every process of a unit: the kernel most
+                // likely died of the agent's own stop signal, which says nothing about the kernel. Another agent runs it.
+                await keeper.StopAsync();
+                await ReleaseAsync(lease, "its kernel process died as the agent was stopping");
+                return;
+            }
             if (keeper.Standing != LeaseStanding.Held)
             {
                 // The run ended just as the portal cancelled the job or gave it away: its outcome is no longer ours to report.
@@ -133,12 +141,17 @@ public sealed class DeviceWorker(
                 log.Write($"stopped job {lease.JobId} on device {lease.Device}: its lease is no longer ours ({keeper.LostBecause})");
                 return;
         }
-        if (shutdown.Failure is not null)
-            return;
+        if (shutdown.Failure is null)
+            await ReleaseAsync(lease, "still running when the drain grace ended");
+    }
+
+    /// <summary>Hands the job back unrun, so another agent takes it; a release that fails is settled by the lease's expiry.</summary>
+    private async Task ReleaseAsync(JobLease lease, string why)
+    {
         try
         {
-            await client.ReleaseAsync(lease.JobId, new LeaseRelease(lease.LeaseId, "the agent is stopping"), CancellationToken.None);
-            log.Write($"released job {lease.JobId} on device {lease.Device}: still running when the drain grace ended; it goes back to the queue");
+            await client.ReleaseAsync(lease.JobId, new LeaseRelease(lease.LeaseId, $"the agent is stopping: {why}"), CancellationToken.None);
+            log.Write($"released job {lease.JobId} on device {lease.Device}: {why}; it goes back to the queue");
         }
         catch (Exception e) when (PortalConnection.IsPortalFailure(e))
         {

@@ -106,4 +106,36 @@ public sealed class AgentRunCommandLineTests
         Assert.EndsWith("stopped", agent.Lines[^1]);
         Assert.False(File.Exists(state), "nothing was registered, so nothing was saved");
     }
+
+    [Fact]
+    public async Task Ctrl_C_stops_the_agent_as_cleanly_as_SIGTERM()
+    {
+        await using var agent = RunningAgent.StartAsFromATerminal("run", "--portal", "http://127.0.0.1:1", "--token", "cpa_unused");
+
+        await agent.WaitForLineAsync(l => l.Contains("could not report devices", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        agent.Interrupt();
+        var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exit);
+        Assert.Contains(agent.Lines, l => l.Contains("SIGINT: no new jobs", StringComparison.Ordinal));
+        Assert.EndsWith("stopped", agent.Lines[^1]);
+    }
+
+    [Fact]
+    public async Task An_agent_started_with_SIGINT_ignored_stays_up_on_SIGINT_and_still_drains_on_SIGTERM()
+    {
+        // PoCL loads LLVM into the agent, and LLVM's signal handlers, at their first signal, put back what was there
+        // before them: unless the agent's handlers were registered first, that SIGINT leaves SIGTERM at its default (death).
+        await using var agent = RunningAgent.StartIgnoringInterrupts("run", "--portal", "http://127.0.0.1:1", "--token", "cpa_unused");
+
+        await agent.WaitForLineAsync(l => l.Contains("could not report devices", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        agent.Interrupt();
+        await agent.WaitForLineAsync(l => l.Contains("trying again in 4 s", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        agent.Terminate();
+        var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain(agent.Lines, l => l.Contains("SIGINT", StringComparison.Ordinal));
+        Assert.Contains(agent.Lines, l => l.Contains("SIGTERM: no new jobs", StringComparison.Ordinal));
+    }
 }

@@ -10,6 +10,7 @@ namespace Portal.Tests.Agent;
 /// </summary>
 internal sealed class RunningAgent : IAsyncDisposable
 {
+    private const int SigInt = 2;
     private const int SigTerm = 15;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
@@ -19,9 +20,30 @@ internal sealed class RunningAgent : IAsyncDisposable
 
     public static RunningAgent Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
-    public static RunningAgent Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static RunningAgent Start(IReadOnlyDictionary<string, string> environment, params string[] args) => Start(environment, null, args);
+
+    /// <summary>
+    /// Started with SIGINT at its default disposition, as from a terminal, whatever the test host inherited: a process
+    /// started in the background by a non-interactive shell ignores SIGINT, and its children would too.
+    /// </summary>
+    public static RunningAgent StartAsFromATerminal(params string[] args) => Start(new Dictionary<string, string>(), "--default-signal=INT", args);
+
+    /// <summary>Started with SIGINT ignored, as <c>nohup</c> or a script's background job starts it.</summary>
+    public static RunningAgent StartIgnoringInterrupts(params string[] args) => Start(new Dictionary<string, string>(), "--ignore-signal=INT", args);
+
+    /// <param name="signalDisposition">An option of coreutils' env, which sets the disposition and then execs dotnet (so the
+    /// process id stays the agent's); null: as the test host has it.</param>
+    private static RunningAgent Start(IReadOnlyDictionary<string, string> environment, string? signalDisposition, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(signalDisposition is null ? "dotnet" : "env")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        if (signalDisposition is not null)
+        {
+            start.ArgumentList.Add(signalDisposition);
+            start.ArgumentList.Add("dotnet");
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
@@ -73,6 +95,13 @@ internal sealed class RunningAgent : IAsyncDisposable
     {
         if (Kill(_process.Id, SigTerm) != 0)
             throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>What Ctrl-C in the agent's terminal sends.</summary>
+    public void Interrupt()
+    {
+        if (Kill(_process.Id, SigInt) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
     /// <summary>A host that goes down: SIGKILL to the agent and its kernel process, no chance to say goodbye.</summary>
