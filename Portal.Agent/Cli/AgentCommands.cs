@@ -6,18 +6,36 @@ using Portal.Kernels.Spec;
 
 namespace Portal.Agent.Cli;
 
-/// <summary>The agent's command line. Exit codes: 0 a result was produced, 1 it could not be, 2 bad usage.</summary>
+/// <summary>
+/// The agent's command line. Exit codes: 0 a result was produced (submit: every job passed), 1 it could not be (the
+/// portal refused or was unreachable), 2 bad usage, 3 (submit) a job did not pass.
+/// </summary>
 public static class AgentCommands
 {
     public const int Ok = 0;
     public const int NoResult = 1;
     public const int Usage = 2;
+    public const int NotAllPassed = Submit.RunReport.NotAllPassed;
 
     public const string UsageText = """
         usage: Portal.Agent <command>
           devices [--json]                               list the devices of this host and the languages they accept
           exec SPEC.json [--device ID] [--out FILE]      run one kernel job spec and print its result (DESIGN.md contract)
           suite [--device ID] [--language L] [--json]    run the built-in conformance suite
+          run --portal URL (--registration-token cpr_… | --token cpa_…) [--state FILE] [--name NAME]
+              [--devices ID,ID] [--lease-seconds N] [--drain-seconds N]
+                                                         serve the portal's job queue with this host's devices until
+                                                         SIGTERM/SIGINT (running jobs get --drain-seconds, default 60,
+                                                         to finish; the rest are handed back). Registers on first start
+                                                         and keeps its token in FILE (default
+                                                         $XDG_STATE_HOME/portal-agent/agent.json). Environment:
+                                                         PORTAL_URL, PORTAL_REGISTRATION_TOKEN, PORTAL_AGENT_TOKEN,
+                                                         PORTAL_AGENT_STATE
+          submit (SPEC.json | --test ID) --portal URL --token cpt_… [--name N] [--visibility private|consortium]
+              [--target sku:ID|device:ID …] [--wait] [--json]
+                                                         run a kernel on the portal's devices; --wait follows the jobs
+                                                         and prints the results (exit 0 all passed, 3 one did not).
+                                                         Environment: PORTAL_URL, PORTAL_TOKEN
         """;
 
     // Indented, and without escaping '+' or quotes: people read this output.
@@ -27,19 +45,38 @@ public static class AgentCommands
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(args, output, error, Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken);
+
+    /// <param name="environment">Where PORTAL_URL and the other settings are read (the process's environment, or a test's).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             await output.WriteLineAsync(UsageText);
             return args.Length == 0 ? Usage : Ok;
         }
+        try
+        {
+            // submit talks to the portal only: no device discovery (which may start Python to probe Triton).
+            if (args[0] == "submit")
+                return await new SubmitCommand(output, error, environment, time).RunAsync(CommandLine.Parse(args[1..]), cancellationToken);
+            // run discovers the devices itself, once it handles the stop signals.
+            if (args[0] == "run")
+                return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), HostBackends.DiscoverAsync, ThisProcess(), output, error, environment, time,
+                    cancellationToken);
+        }
+        catch (CommandLineException e)
+        {
+            return await UsageErrorAsync(error, e.Message);
+        }
 
         var childDevice = args[0] == KernelChild.Verb ? args.SkipWhile(a => a != "--device").Skip(1).FirstOrDefault() : null;
         var catalog = childDevice is null
             ? await HostBackends.DiscoverAsync(cancellationToken)
             : await HostBackends.DiscoverForAsync(childDevice, cancellationToken);
-        var command = ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
+        var command = ThisProcess();
         var parsed = CommandLine.Parse(args.Skip(1).ToArray());
         try
         {
@@ -124,6 +161,8 @@ public static class AgentCommands
                 $"{device.Name} ({device.Id}) accepts {string.Join(", ", device.LanguageNames)}, not {spec.Language.Name()}", Device: device.ToDeviceInfo());
         return await new IsolatedKernelRunner(command).RunAsync(specJson, device, cancellationToken);
     }
+
+    private static ChildCommand ThisProcess() => ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
 
     private static async Task<int> UsageErrorAsync(TextWriter error, string message)
     {

@@ -1,12 +1,14 @@
+using System.Globalization;
+
 namespace Portal.Agent.Cli;
 
 public sealed class CommandLineException(string message) : Exception(message);
 
-/// <summary>Options (--name value, --flag) and positional arguments of one command.</summary>
+/// <summary>Options (--name value, --flag; an option given twice keeps both values) and positional arguments of one command.</summary>
 public sealed class CommandLine
 {
-    private static readonly HashSet<string> Flags = ["--json"];
-    private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> Flags = ["--json", "--wait"];
+    private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly List<string> _positional = [];
 
     public static CommandLine Parse(string[] args)
@@ -20,14 +22,12 @@ public sealed class CommandLine
                 line._positional.Add(arg);
                 continue;
             }
+            var values = line._options.TryGetValue(arg, out var known) ? known : line._options[arg] = [];
             if (Flags.Contains(arg))
-            {
-                line._options[arg] = null;
                 continue;
-            }
             if (i + 1 >= args.Length)
                 throw new CommandLineException($"{arg} needs a value");
-            line._options[arg] = args[++i];
+            values.Add(args[++i]);
         }
         return line;
     }
@@ -41,7 +41,21 @@ public sealed class CommandLine
 
     public bool Flag(string name) => _options.ContainsKey(name);
 
-    public string? Value(string name) => _options.GetValueOrDefault(name);
+    /// <summary>The option's value; given more than once, the last one (as most tools do).</summary>
+    public string? Value(string name) => _options.TryGetValue(name, out var values) ? values.LastOrDefault() : null;
+
+    /// <summary>Every value of a repeatable option, in order.</summary>
+    public IReadOnlyList<string> Values(string name) => _options.TryGetValue(name, out var values) ? values : [];
+
+    /// <summary>A whole number option within [min, max], or <paramref name="fallback"/> when it is absent.</summary>
+    public int Integer(string name, int fallback, int min, int max)
+    {
+        if (Value(name) is not { } text)
+            return fallback;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new CommandLineException($"{name} must be a whole number from {min} to {max}, not '{text}'");
+        return value;
+    }
 
     public string SinglePositional(string what) => _positional.Count switch
     {
@@ -49,6 +63,9 @@ public sealed class CommandLine
         0 => throw new CommandLineException($"{what} is missing"),
         _ => throw new CommandLineException($"expected one {what}, got {_positional.Count} arguments"),
     };
+
+    /// <summary>The one positional argument, or null when there is none.</summary>
+    public string? OptionalPositional(string what) => _positional.Count == 0 ? null : SinglePositional(what);
 
     public void NoPositional()
     {

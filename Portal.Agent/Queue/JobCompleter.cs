@@ -1,0 +1,52 @@
+using Portal.Agent.Http;
+using Portal.Kernels.Queue;
+using Portal.Kernels.Results;
+
+namespace Portal.Agent.Queue;
+
+/// <summary>
+/// Reports a verdict. Completion is idempotent for one lease, so a call that failed on the way (network, 5xx, 429) is
+/// simply sent again after a pause; a refusal (409 stale or cancelled, 403, 404) is final. The agent gives up after
+/// <see cref="AgentRunOptions.CompletionPatience"/>, when the lease is found lost, or when the agent must stop: the
+/// job then runs again elsewhere once its lease expires, which is what at-least-once delivery promises.
+/// </summary>
+public sealed class JobCompleter(PortalClient client, AgentRunOptions options, AgentShutdown shutdown, AgentLog log, TimeProvider time)
+{
+    public async Task<bool> CompleteAsync(JobLease lease, KernelResult result, LeaseKeeper keeper)
+    {
+        var backoff = new Backoff(options.MaxBackoff);
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                // Not cancelled by a stop: a result that is on its way is worth the call's own time limit.
+                var completed = await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, result), CancellationToken.None);
+                log.Write($"completed job {lease.JobId}: {completed.Verdict ?? completed.Status}");
+                return true;
+            }
+            catch (Exception e) when (PortalConnection.IsTokenRefused(e))
+            {
+                shutdown.RefuseToken(PortalConnection.Describe(e));
+                return false;
+            }
+            catch (Exception e) when (PortalConnection.IsPortalFailure(e) && !PortalConnection.IsTransient(e))
+            {
+                log.Write($"the portal refused the result of job {lease.JobId} ({PortalConnection.Describe(e)}); dropping it");
+                return false;
+            }
+            catch (Exception e) when (PortalConnection.IsTransient(e))
+            {
+                var wait = backoff.Next(PortalConnection.RetryAfter(e));
+                if (keeper.Standing != LeaseStanding.Held || time.GetElapsedTime(started) + wait > options.CompletionPatience
+                    || shutdown.Abort.IsCancellationRequested)
+                {
+                    log.Write($"gave up reporting job {lease.JobId} ({PortalConnection.Describe(e)}); the portal re-runs it when its lease expires");
+                    return false;
+                }
+                log.Write($"could not report job {lease.JobId} ({PortalConnection.Describe(e)}); trying again in {wait.TotalSeconds:0} s");
+                await Backoff.WaitAsync(wait, time, shutdown.Abort);
+            }
+        }
+    }
+}
