@@ -64,6 +64,12 @@ public static class AgentQueueEndpoints
             var signal = signals.NextQueued;
             var job = await queue.TryLeaseAsync(agent.AgentId, agent.OrganizationId, agent.Consortium, request.Devices!, time.GetUtcNow(),
                 options.Value.Lease, cancellationToken);
+            if (job is not null && cancellationToken.IsCancellationRequested)
+            {
+                // The agent hung up while the job was being leased: hand it straight back, no attempt used.
+                await queue.ReleaseAsync(agent.AgentId, job.JobId, job.LeaseId, CancellationToken.None);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
             if (job is not null)
             {
                 using var spec = JsonDocument.Parse(job.Spec);
