@@ -48,7 +48,7 @@ public sealed class TestAuthoringJourneyTests(BrowserPortal portal) : IClassFixt
         await Assertions.Expect(page.GetByTestId("runs-empty")).ToBeVisibleAsync();
 
         await page.GetByTestId("run-on").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("run-all")).ToContainTextAsync("(1 now)");
+        await Assertions.Expect(page.Locator(".mud-dialog")).ToContainTextAsync("(1 now)");
         await page.GetByTestId("run-submit").ClickAsync();
         await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
         await WaitForInteractivityAsync(page);
