@@ -76,6 +76,11 @@ public sealed class TestAuthoringJourneyTests(BrowserPortal portal) : IClassFixt
         await Assertions.Expect(page.GetByTestId("job-message")).ToHaveTextAsync("all 5 cases match");
         await Assertions.Expect(page.GetByTestId("job-gbps")).ToHaveTextAsync("33.5");
         await Assertions.Expect(page.GetByTestId("job-provenance")).ToContainTextAsync("journey agent");
+
+        // The matrix's CSV export answers the signed-in browser (its cookie), not only API tokens.
+        var export = await page.Context.APIRequest.GetAsync(portal.BaseUrl + "/export/matrix.csv?language=opencl-c");
+        Assert.Equal(200, export.Status);
+        Assert.Contains("test_id,test,op,language", await export.TextAsync());
     }
 
     /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
