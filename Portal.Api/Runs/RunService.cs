@@ -81,6 +81,18 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
         return new PagedList<RunListItem>(items, total, p, size);
     }
 
+    /// <summary>The run a job belongs to, for links to one job (the matrix's cells); a job the caller cannot see does not exist.</summary>
+    public async Task<Outcome<Guid>> RunOfJobAsync(Caller caller, Guid jobId, CancellationToken cancellationToken)
+    {
+        var job = await db.Jobs.AsNoTracking()
+            .Where(j => j.Id == jobId)
+            .Select(j => new { j.RunId, j.Test!.OrganizationId, j.Test.Visibility })
+            .FirstOrDefaultAsync(cancellationToken);
+        return job is not null && TestAccess.CanSee(caller, job.OrganizationId, job.Visibility)
+            ? job.RunId
+            : new Outcome<Guid>.NotFound(Localized<RunText>.Format("JobNotFound", jobId));
+    }
+
     /// <summary>
     /// Cancels a job without an outcome: the run's requester, the test organisation's admins and consortium admins may.
     /// An agent holding the job learns of it when it next extends its lease.

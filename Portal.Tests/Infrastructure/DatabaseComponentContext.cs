@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
@@ -18,6 +19,9 @@ public abstract class DatabaseComponentContext : BunitContext, IAsyncLifetime
 
     protected abstract void AddFeatureServices(IServiceCollection services);
 
+    /// <summary>The signed-in reader; a test that needs a real caller adds its user id as a claim.</summary>
+    protected BunitAuthorizationContext Authorization { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync();
@@ -29,7 +33,8 @@ public abstract class DatabaseComponentContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ListTotals>();
         Services.AddScoped<ScopedWork>();
         AddFeatureServices(Services);
-        AddAuthorization().SetAuthorized("reader");
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("reader");
         JSInterop.Mode = JSRuntimeMode.Loose;
         Render<MudPopoverProvider>();
     }

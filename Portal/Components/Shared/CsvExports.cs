@@ -1,4 +1,6 @@
+using Portal.Api.Common;
 using Portal.Api.Deployments;
+using Portal.Api.Matrix;
 using Portal.Api.Organizations;
 using Portal.Api.Skus;
 
@@ -13,6 +15,7 @@ public static class CsvExports
     public const string OrganizationsPath = "/export/organizations.csv";
     public const string SkusPath = "/export/skus.csv";
     public const string DeploymentsPath = "/export/deployments.csv";
+    public const string MatrixPath = "/export/matrix.csv";
 
     public static IEndpointRouteBuilder MapCsvExports(this IEndpointRouteBuilder app)
     {
@@ -23,6 +26,8 @@ public static class CsvExports
             SkuEndpoints.ExportSkus(query, skus, cancellationToken));
         exports.MapGet(DeploymentsPath, ([AsParameters] DeploymentQuery query, DeploymentService deployments, CancellationToken cancellationToken) =>
             DeploymentEndpoints.ExportDeployments(query, deployments, cancellationToken));
+        exports.MapGet(MatrixPath, ([AsParameters] MatrixQuery query, Caller caller, MatrixService matrix, CancellationToken cancellationToken) =>
+            MatrixEndpoints.ExportMatrix(query, caller, matrix, cancellationToken));
         return app;
     }
 }

@@ -1,0 +1,82 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Components.Pages.Runs;
+using Portal.Data.Jobs;
+using Portal.Data.Organizations;
+using Portal.Kernels.Comparison;
+using Portal.Kernels.Results;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Components;
+
+/// <summary>The run page against a real database: it follows a job through the queue as PostgreSQL notifies changes, without reloading.</summary>
+public sealed class RunPageTests : CompatibilityComponentContext
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private static readonly KernelResult Failed = new(KernelStatus.Failed, "case n=1000: 1 mismatch",
+        Cases: [new CaseResult(new Dictionary<string, double> { ["n"] = 1000 }, KernelStatus.Failed, 1000, 1, 0.73, 1.0, new Mismatch("z", 999, 0.73, 0))],
+        Timing: new TimingResult(new Dictionary<string, double> { ["n"] = 1000 }, 20, 0.5, 0.4, 0.6, 0.5, 0.01, 0.7, 2400, 1.2));
+
+    [Fact]
+    public async Task The_page_follows_a_job_from_queued_to_its_verdict_as_the_queue_notifies_each_change()
+    {
+        var partner = await AddOrganizationAsync("Samsung Electronics");
+        var user = await SignInAsync(partner);
+        var sku = await AddSkuAsync(partner, "Mach-1", bandwidthTbs: 3.0);
+        var (agent, device) = await AddAgentAsync(partner, "Mach-1 rev A", sku);
+        var test = await AddTestAsync("vector_add on Mach", partner);
+        var (run, job) = await AddRunAsync(test, device, user);
+        var signals = await StartSignalsAsync();
+        var queue = Services.GetRequiredService<JobQueue>();
+
+        var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
+        page.WaitForAssertion(() => Assert.Equal("current", Step(page, "queued")), Wait);
+        Assert.Equal("", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict"));
+        Assert.Contains("Mach-1 rev A", page.Find("[data-testid=job-device]").TextContent);
+
+        // An agent leases the job: the row moves on as soon as the notification arrives.
+        await UpdateJobAsync(job, j => (j.Status, j.Attempts, j.AgentId, j.DeviceId) = (JobStatus.Leased, 1, agent, device));
+        await queue.NotifyEventAsync(run, CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("current", Step(page, "leased")), Wait);
+        Assert.Equal("done", Step(page, "queued"));
+        Assert.Contains("1", page.Find("[data-testid=job-attempts]").TextContent);
+
+        await UpdateJobAsync(job, j => j.Status = JobStatus.Running);
+        await queue.NotifyEventAsync(run, CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("current", Step(page, "running")), Wait);
+
+        await UpdateJobAsync(job, j => Complete(j, Failed, sku, agent, partner, device));
+        await queue.NotifyEventAsync(run, CancellationToken.None);
+        page.WaitForAssertion(() => Assert.Equal("failed", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict")), Wait);
+        Assert.Equal("failed", page.Find("[data-testid=job-verdict]").GetAttribute("data-verdict"));
+        Assert.Empty(page.FindAll("[data-testid=job-cancel]"));
+
+        // The only job is final, so its result is open: the wrong element, the timing and the share of the SKU's 3 TB/s.
+        Assert.Contains("z[999]", page.Find("[data-testid=first-mismatch]").TextContent);
+        Assert.Equal("80.0%", page.Find("[data-testid=job-bandwidth-share]").TextContent.Trim().Replace(" ", ""));
+        Assert.Contains("Partner-reported", page.Find("[data-testid=job-verified]").TextContent);
+        Assert.Contains("bench-01", page.Find("[data-testid=job-provenance]").TextContent);
+        GC.KeepAlive(signals);
+    }
+
+    [Fact]
+    public async Task The_requester_cancels_a_waiting_job_from_the_page()
+    {
+        var partner = await AddOrganizationAsync("FuriosaAI");
+        var user = await SignInAsync(partner);
+        var (_, device) = await AddAgentAsync(partner, "RNGD", null);
+        var test = await AddTestAsync("vector_add on RNGD", partner);
+        var (run, job) = await AddRunAsync(test, device, user);
+        var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=job-cancel]")), Wait);
+
+        page.Find("[data-testid=job-cancel]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("cancelled", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict")), Wait);
+        Assert.Equal(JobStatus.Cancelled, await InDbAsync(async db => (await db.Jobs.FindAsync(job))!.Status));
+    }
+
+    private static string? Step(IRenderedComponent<RunDetail> page, string step) =>
+        page.Find($"[data-testid=step-{step}]").GetAttribute("data-state");
+}
