@@ -80,7 +80,7 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         var queued = new HashSet<Guid>();
         var suite = await db.TestSuites.AsNoTracking().Where(s => s.Slug == TestSuite.ConformanceSlug).Select(s => (Guid?)s.Id)
             .FirstOrDefaultAsync(cancellationToken);
-        if (suite is { } suiteId)
+        if (suite is { } suiteId && options.Value.QualifyNewDevices)
         {
             foreach (var device in toQualify)
             {

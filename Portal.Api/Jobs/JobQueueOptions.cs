@@ -30,6 +30,9 @@ public sealed class JobQueueOptions
     [Range(5, 3600)]
     public int OnlineSeconds { get; set; } = 60;
 
+    /// <summary>Queue the conformance suite for a device seen for the first time or with a new driver (auto-qualification).</summary>
+    public bool QualifyNewDevices { get; set; } = true;
+
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
     public TimeSpan Online => TimeSpan.FromSeconds(OnlineSeconds);
 }

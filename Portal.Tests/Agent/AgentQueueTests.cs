@@ -33,6 +33,8 @@ public sealed class AgentQueuePortal : PortalFactory
     [
         new("Portal:Jobs:LeaseSeconds", LeaseSeconds.ToString()),
         new("Portal:Jobs:ReaperIntervalSeconds", "1"),
+        // These tests watch their own jobs; the suite queued for a new device would run first (qualification has its own tests).
+        new("Portal:Jobs:QualifyNewDevices", "false"),
         new("Portal:Jobs:RetryBackoffSeconds", "1"),
     ]);
 

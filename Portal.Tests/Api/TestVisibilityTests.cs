@@ -32,6 +32,7 @@ public sealed class TestVisibilityTests(TestVisibilityTests.Fixture portal) : IC
 
         protected override async Task StartedAsync()
         {
+            await this.RemoveBuiltInSuiteAsync();
             Lab = await AddOrganizationAsync("Secret Lab");
             var fab = await AddOrganizationAsync("Curious Fab", OrganizationKind.ChipDesigner);
             Gpu = await this.AddSkuAsync(fab, "Visibility GPU", configure: SkuFixtures.H200);
