@@ -38,16 +38,6 @@ public sealed class ApiTokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = 401;
-        Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        return Response.WriteAsJsonAsync(new
-        {
-            type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-            title = Localized<ApiTokenText>.Get("UnauthorizedTitle"),
-            status = 401,
-            detail = Localized<ApiTokenText>.Get("UnauthorizedDetail"),
-        }, options: (JsonSerializerOptions?)null, contentType: "application/problem+json", cancellationToken: Context.RequestAborted);
-    }
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        BearerChallenge.WriteAsync(Context, Localized<ApiTokenText>.Get("UnauthorizedTitle"), Localized<ApiTokenText>.Get("UnauthorizedDetail"));
 }

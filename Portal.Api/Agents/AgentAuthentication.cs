@@ -103,16 +103,6 @@ public sealed class AgentTokenAuthenticationHandler(
             : AuthenticateResult.Success(new AuthenticationTicket(agent.ToPrincipal(SchemeName), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = 401;
-        Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer";
-        return Response.WriteAsJsonAsync(new
-        {
-            type = "https://tools.ietf.org/html/rfc9110#section-15.5.2",
-            title = Localized<AgentText>.Get("AgentUnauthorizedTitle"),
-            status = 401,
-            detail = Localized<AgentText>.Get("AgentUnauthorizedDetail"),
-        }, options: (JsonSerializerOptions?)null, contentType: "application/problem+json", cancellationToken: Context.RequestAborted);
-    }
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        BearerChallenge.WriteAsync(Context, Localized<AgentText>.Get("AgentUnauthorizedTitle"), Localized<AgentText>.Get("AgentUnauthorizedDetail"));
 }

@@ -81,7 +81,7 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
 
     /// <summary>
     /// An agent presents a registration token: a new agent of the token's organisation, with its own secret.
-    /// Null when the token is unknown, expired or revoked.
+    /// Forbidden when the token is unknown, expired or revoked (the endpoint answers 401).
     /// </summary>
     public async Task<Outcome<RegisteredAgent>> RegisterAsync(string presented, AgentRegistration registration, CancellationToken cancellationToken)
     {
