@@ -10,6 +10,7 @@ using Portal.Api.Agents;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Common;
+using Portal.Api.Conformance;
 using Portal.Api.Dashboard;
 using Portal.Api.Deployments;
 using Portal.Api.Jobs;
@@ -42,6 +43,7 @@ public static class PortalApiExtensions
         services.AddSingleton<JobSignals>().AddHostedService(sp => sp.GetRequiredService<JobSignals>());
         services.AddSingleton<JobReaper>().AddHostedService(sp => sp.GetRequiredService<JobReaper>());
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
+        services.AddScoped<ConformanceService>();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -87,6 +89,7 @@ public static class PortalApiExtensions
         api.MapDeploymentsApi();
         api.MapSkusApi();
         api.MapAgentsApi();
+        api.MapConformanceApi();
         app.MapAgentRegistration();
         app.MapAgentQueueApi(AgentPolicy);
         return app;
