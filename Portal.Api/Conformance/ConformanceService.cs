@@ -115,7 +115,8 @@ public sealed class ConformanceService(PortalDbContext db)
     /// <remarks>
     /// Raw SQL because EF Core cannot say DISTINCT ON: it takes the newest row of each group in one ordered pass over
     /// ix_jobs_verdicts (SKUs) or the device index, where EF's GroupBy-First numbers every row with ROW_NUMBER first; and the
-    /// timing figures are read out of the result's jsonb in the same pass. The column comes from <see cref="Subject"/>, never from input.
+    /// timing figures are read out of the result's jsonb in the same pass. The column comes from <see cref="Subject"/>, never from input;
+    /// the aliases are snake_case because the model's naming convention maps <see cref="LatestVerdict"/>'s properties so.
     /// </remarks>
     private async Task<List<LatestVerdict>> LatestAsync(Subject subject, Guid[] subjects, Suite suite, bool perDriver,
         CancellationToken cancellationToken)
@@ -126,9 +127,8 @@ public sealed class ConformanceService(PortalDbContext db)
         var driver = perDriver ? "coalesce(j.driver_version, ''), " : "";
         var sql = $"""
             select distinct on (j.{column}, {driver}j.test_id)
-                   j.{column} as "Subject", coalesce(j.driver_version, '') as "DriverVersion", j.test_id as "TestId", j.run_id as "RunId",
-                   j.verdict as "Verdict", j.verified as "Verified", j.finished_at as "FinishedAt",
-                   {Timing("medianMs")} as "MedianMs", {Timing("gbPerSecond")} as "GbPerSecond"
+                   j.{column} as subject, coalesce(j.driver_version, '') as driver_version, j.test_id, j.run_id, j.verdict, j.verified,
+                   j.finished_at, {Timing("medianMs")} as median_ms, {Timing("gbPerSecond")} as gb_per_second
               from jobs j
              where j.status = 'completed' and j.{column} = any(@subjects) and j.test_id = any(@tests)
              order by j.{column}, {driver}j.test_id, j.finished_at desc, j.id desc

@@ -18,6 +18,9 @@ public abstract class DatabaseComponentContext : BunitContext, IAsyncLifetime
 
     protected abstract void AddFeatureServices(IServiceCollection services);
 
+    /// <summary>Who is signed in: a test that needs a real user sets its id claim here.</summary>
+    protected Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         _database = await TestPostgres.CreateDatabaseAsync();
@@ -29,7 +32,8 @@ public abstract class DatabaseComponentContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<ListTotals>();
         Services.AddScoped<ScopedWork>();
         AddFeatureServices(Services);
-        AddAuthorization().SetAuthorized("reader");
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("reader");
         JSInterop.Mode = JSRuntimeMode.Loose;
         Render<MudPopoverProvider>();
     }
