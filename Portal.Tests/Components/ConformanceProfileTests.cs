@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +60,29 @@ public sealed class ConformanceProfileTests : DatabaseComponentContext
         Assert.Contains("No results yet: attach an agent with this hardware; new devices are qualified automatically.",
             view.Find("[data-testid=conformance-empty]").TextContent);
         Assert.Empty(view.FindAll("[data-testid=op-table]"));
+    }
+
+    [Fact]
+    public void In_korean_the_profile_reads_in_korean()
+    {
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo("ko");
+        try
+        {
+            var profile = new ConformanceProfileDto("Conformance suite v1", [new("opencl-c", 2, 2, 1, 0.5, false), new("cuda-c", 2, 0, 0, 0, false)],
+                [new("vector_add", [Cell("opencl-c", "failed"), Cell("cuda-c", null)])], [], Verified: true, LastResultAt: Finished);
+
+            var view = Render<ConformanceProfile>(p => p.Add(x => x.Profile, profile));
+
+            Assert.Equal("1/2 통과", view.Find("[data-testid=language-opencl-c] [data-testid=pass-count]").TextContent.Trim());
+            Assert.Contains("실패", view.Find("[data-testid=op-vector_add]").TextContent);
+            Assert.Contains("미실행", view.Find("[data-testid=op-vector_add]").TextContent);
+            Assert.Equal("검증됨", view.Find("[data-testid=profile-verified]").TextContent.Trim());
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
     }
 
     [Fact]
