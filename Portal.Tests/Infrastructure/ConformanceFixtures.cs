@@ -8,6 +8,9 @@ namespace Portal.Tests.Infrastructure;
 /// <summary>Devices of SKUs of their own, and agents that work off their queue with chosen verdicts, for conformance tests.</summary>
 public static class ConformanceFixtures
 {
+    /// <summary>More than a device's qualification (the whole suite, every language) ever holds.</summary>
+    private const int MaxJobs = 200;
+
     /// <summary>
     /// A SKU whose one device-name pattern is a fresh unique name, and a report of a device with that name: no other
     /// test's device maps to the SKU, so its profile holds only what the test ran.
@@ -34,8 +37,8 @@ public static class ConformanceFixtures
     /// </summary>
     public static async Task<int> CompleteQueuedAsync(this HttpClient agent, string device, Func<string, string, KernelResult> result)
     {
-        var completed = 0;
-        while (true)
+        // Bounded, so that a queue that kept offering work could not keep a test running forever.
+        for (var completed = 0; completed <= MaxJobs; completed++)
         {
             var response = await agent.PostJsonAsync("/api/v1/agent/lease", new LeaseRequest([device], 0));
             if (response.StatusCode == HttpStatusCode.NoContent)
@@ -45,7 +48,7 @@ public static class ConformanceFixtures
             var language = lease.Spec.GetProperty("language").GetString()!;
             await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/complete", new JobCompletion(lease.LeaseId, result(op, language)))
                 .ExpectAsync(HttpStatusCode.OK);
-            completed++;
         }
+        throw new InvalidOperationException($"The queue still offered {device} work after {MaxJobs} jobs.");
     }
 }
