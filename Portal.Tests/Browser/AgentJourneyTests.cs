@@ -12,8 +12,9 @@ public sealed class AgentJourneyTests(BrowserPortal portal) : IClassFixture<Brow
         var page = await portal.SignedInPageAsync("partner@samsung.demo");
         var agentName = $"journey-rack-{Guid.NewGuid():N}"[..20];
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Agents", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/agents");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Agents", Exact = true })).ToHaveAttributeAsync("href", "/agents");
+        // A full load, then the circuit: a link clicked while the sign-in page's circuit is still starting can race it.
+        await page.GotoAsync(portal.BaseUrl + "/agents");
         await WaitForInteractivityAsync(page);
         await page.GetByTestId("token-name").FillAsync("journey rack");
         await page.GetByTestId("create-token").ClickAsync();
