@@ -11,6 +11,7 @@ using Portal.Api.Agents;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Common;
+using Portal.Api.Conformance;
 using Portal.Api.Dashboard;
 using Portal.Api.Deployments;
 using Portal.Api.Jobs;
@@ -47,6 +48,7 @@ public static class PortalApiExtensions
         services.AddSingleton<JobReaper>().AddHostedService(sp => sp.GetRequiredService<JobReaper>());
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
+        services.AddScoped<ConformanceService>();
         services.AddProblemDetails();
 
         services.ConfigureHttpJsonOptions(options =>
@@ -92,6 +94,7 @@ public static class PortalApiExtensions
         api.MapDeploymentsApi();
         api.MapSkusApi();
         api.MapAgentsApi();
+        api.MapConformanceApi();
         app.MapAgentRegistration();
         app.MapAgentQueueApi(AgentPolicy);
         api.MapTestsApi();

@@ -42,6 +42,9 @@ public sealed record DeviceJobDto(Guid JobId, Guid RunId, Guid TestId, string Te
 /// <summary>`PUT /api/v1/agents/{id}/devices/{deviceId}/sku`: a SKU, or null with Automatic to go back to the patterns.</summary>
 public sealed record DeviceSkuInput(Guid? SkuId, bool Automatic = false);
 
+/// <summary>An organisation a person may create registration tokens for.</summary>
+public sealed record TokenOrganization(Guid Id, string Name);
+
 public sealed record RegistrationTokenInput(Guid? OrganizationId, string? Name, int? ExpiresInDays);
 
 public sealed record RegistrationTokenDto(

@@ -17,6 +17,7 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
     public const int DefaultDays = 30;
     public const int MaxDays = 365;
     private const int PrefixLength = 12;
+    private const int MaxOrganizationChoices = 50;
 
     public async Task<IReadOnlyList<RegistrationTokenDto>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -134,6 +135,24 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
         await db.SaveAsAsync(caller, cancellationToken);
         agentTokens.Forget(agent.Id);
         return true;
+    }
+
+    /// <summary>Whether the caller may create registration tokens at all: an admin of some organisation, or a consortium admin.</summary>
+    public static bool CanCreate(Caller? caller) => caller is not null && (caller.IsConsortiumAdmin || AdministeredOrganizations(caller).Count > 0);
+
+    /// <summary>Organisations the caller may create registration tokens for (any, for a consortium admin), matching a search.</summary>
+    public async Task<IReadOnlyList<TokenOrganization>> TokenOrganizationsAsync(Caller caller, string? search, CancellationToken cancellationToken)
+    {
+        var organizations = db.Organizations.AsNoTracking();
+        if (!caller.IsConsortiumAdmin)
+        {
+            var administered = AdministeredOrganizations(caller);
+            organizations = organizations.Where(o => administered.Contains(o.Id));
+        }
+        if (!string.IsNullOrWhiteSpace(search))
+            organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + Like.Escape(search.Trim()) + "%", Like.EscapeCharacter));
+        return await organizations.OrderBy(o => o.Name).Take(MaxOrganizationChoices).Select(o => new TokenOrganization(o.Id, o.Name))
+            .ToListAsync(cancellationToken);
     }
 
     private static List<Guid> AdministeredOrganizations(Caller caller) =>

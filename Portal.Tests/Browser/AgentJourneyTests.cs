@@ -1,0 +1,53 @@
+using Microsoft.Playwright;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>A partner admin attaches an agent: a registration token and its command on the agents page, then the agent as it shows up.</summary>
+public sealed class AgentJourneyTests(BrowserPortal portal) : IClassFixture<BrowserPortal>
+{
+    [Fact]
+    public async Task Partner_admin_creates_a_registration_token_sees_the_command_and_then_the_agent_online_with_its_mapped_device()
+    {
+        var page = await portal.SignedInPageAsync("partner@samsung.demo");
+        var agentName = $"journey-rack-{Guid.NewGuid():N}"[..20];
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Agents", Exact = true })).ToHaveAttributeAsync("href", "/agents");
+        // A full load, then the circuit: a link clicked while the sign-in page's circuit is still starting can race it.
+        await page.GotoAsync(portal.BaseUrl + "/agents");
+        await WaitForInteractivityAsync(page);
+        await page.GetByTestId("token-name").FillAsync("journey rack");
+        await page.GetByTestId("create-token").ClickAsync();
+
+        var secret = page.GetByTestId("registration-token-secret");
+        await Assertions.Expect(secret).ToContainTextAsync("cpr_");
+        var token = (await secret.TextContentAsync())!.Trim();
+        await Assertions.Expect(page.GetByTestId("agent-command"))
+            .ToHaveTextAsync($"Portal.Agent run --portal {portal.BaseUrl} --registration-token {token}");
+        await Assertions.Expect(page.GetByTestId("new-registration-token")).ToContainTextAsync("Samsung Electronics");
+
+        // What `Portal.Agent run` does first: register with the token and report the host's devices.
+        await portal.RegisterAgentAsync(token, agentName, devices: AgentFixtures.Gpu("cuda:0"));
+
+        await page.GetByTestId("agents-refresh").ClickAsync();
+        var agent = page.Locator($"[data-testid=agent][data-agent-name='{agentName}']");
+        await Assertions.Expect(agent.GetByTestId("agent-status")).ToHaveTextAsync("Online");
+        await Assertions.Expect(agent.GetByTestId("agent-organization")).ToHaveTextAsync("Samsung Electronics");
+        var device = agent.GetByTestId("device");
+        await Assertions.Expect(device.GetByTestId("device-link")).ToHaveTextAsync("NVIDIA H200");
+        await Assertions.Expect(device.GetByTestId("device-sku")).ToHaveTextAsync("H200 SXM");
+        await Assertions.Expect(device).ToContainTextAsync("(automatic)");
+        // The admin may correct the mapping.
+        await Assertions.Expect(device.GetByTestId("device-sku-edit")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("registration-token-list")).ToContainTextAsync("journey rack");
+
+        await device.GetByTestId("device-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("device-name")).ToHaveTextAsync("NVIDIA H200");
+        await Assertions.Expect(page.GetByTestId("device-sku")).ToHaveTextAsync("H200 SXM");
+        await Assertions.Expect(page.GetByTestId("conformance-empty")).ToContainTextAsync("No results yet");
+    }
+
+    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
+    private static Task WaitForInteractivityAsync(IPage page) =>
+        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+}

@@ -1,0 +1,177 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using Portal.Api.Agents;
+using Portal.Api.Common;
+using Portal.Api.Deployments;
+using Portal.Api.Jobs;
+using Portal.Components.Agents;
+using Portal.Components.Pages.Agents;
+using Portal.Data;
+using Portal.Data.Organizations;
+using Portal.Data.Skus;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Components;
+
+/// <summary>The agents page against a real database: agents and devices as a reader sees them, what an admin changes, registration tokens.</summary>
+public sealed class AgentPageTests : DatabaseComponentContext
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    protected override void AddFeatureServices(IServiceCollection services)
+    {
+        services.AddOptions<JobQueueOptions>();
+        services.AddSingleton<AgentTokens>();
+        services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>().AddScoped<HardwareLineService>();
+    }
+
+    [Fact]
+    public async Task With_no_agents_it_says_what_an_agent_is_and_shows_the_command_that_attaches_one()
+    {
+        await SignInAsync("Reader");
+        var table = Render<AgentTable>();
+        table.WaitForAssertion(() => Assert.Equal("Portal.Agent run --portal http://localhost --registration-token <registration-token>",
+            table.Find("[data-testid=agents-empty-command]").TextContent.Trim()), Patience);
+        Assert.Contains("./run.sh", table.Find("[data-testid=agents-empty]").TextContent);
+    }
+
+    [Fact]
+    public async Task A_reader_sees_each_agents_state_devices_sku_mapping_current_job_and_last_results_but_no_controls()
+    {
+        var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
+        var consortium = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "The Consortium", OrganizationKind.Consortium, "KR"));
+        var h200 = await WithDbAsync(db => DashboardRows.SkuAsync(db, partner, "H200 SXM", SkuCategory.Gpu));
+        var mapped = AgentRows.Device("cuda:0", "NVIDIA H200", h200);
+        var unmapped = AgentRows.Device("opencl:0:0", "Mystery NPU");
+        var seoul = await WithDbAsync(db => AgentRows.AgentAsync(db, partner, "seoul-rack-1", TimeSpan.FromSeconds(5), mapped, unmapped));
+        await WithDbAsync(db => AgentRows.AgentAsync(db, partner, "busan-rack-2", TimeSpan.FromMinutes(10)));
+        await WithDbAsync(db => AgentRows.AgentAsync(db, consortium, "consortium-ci", TimeSpan.Zero));
+        var (test, run) = await WithDbAsync(db => AgentRows.TestRunAsync(db, "vector_add check"));
+        await WithDbAsync(db => AgentRows.JobAsync(db, run, test, "opencl-c", mapped.Id, "failed", h200));
+        await WithDbAsync(db => AgentRows.JobAsync(db, run, test, "cuda-c", mapped.Id, verdict: null));
+        await SignInAsync("Reader");
+
+        var table = Render<AgentTable>();
+
+        table.WaitForAssertion(() => Assert.Equal(3, table.FindAll("[data-testid=agent]").Count), Patience);
+        Assert.Equal("Online", Agent(table, "seoul-rack-1").QuerySelector("[data-testid=agent-status]")!.TextContent.Trim());
+        Assert.Equal("Offline", Agent(table, "busan-rack-2").QuerySelector("[data-testid=agent-status]")!.TextContent.Trim());
+        Assert.NotNull(Agent(table, "consortium-ci").QuerySelector("[data-testid=agent-verified]"));
+        Assert.Null(Agent(table, "seoul-rack-1").QuerySelector("[data-testid=agent-verified]"));
+        Assert.Contains("seoul-rack-1.host", Agent(table, "seoul-rack-1").QuerySelector("[data-testid=agent-facts]")!.TextContent);
+
+        var gpu = Device(table, mapped.Id);
+        Assert.Equal($"/agents/{seoul}/devices/{mapped.Id}", gpu.QuerySelector("[data-testid=device-link]")!.GetAttribute("href"));
+        Assert.Equal("H200 SXM", gpu.QuerySelector("[data-testid=device-sku]")!.TextContent.Trim());
+        Assert.Equal($"/runs/{run}", gpu.QuerySelector("[data-testid=device-current-job]")!.GetAttribute("href"));
+        Assert.Equal(["failed"], gpu.QuerySelectorAll("[data-testid=verdict]").Select(v => v.GetAttribute("data-verdict")));
+        Assert.Equal("Unmapped", Device(table, unmapped.Id).QuerySelector("[data-testid=device-unmapped]")!.TextContent.Trim());
+        Assert.Empty(table.FindAll("[data-testid=device-sku-edit]"));
+        Assert.Empty(table.FindAll("[data-testid=agent-revoke]"));
+    }
+
+    [Fact]
+    public async Task An_admin_of_the_agents_organisation_resets_a_hand_set_sku_to_automatic_and_revokes_the_agent()
+    {
+        var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
+        var h200 = await WithDbAsync(db => DashboardRows.SkuAsync(db, partner, "H200 SXM", SkuCategory.Gpu));
+        await WithDbAsync(async db =>
+        {
+            await db.HardwareSkus.Where(s => s.Id == h200).ExecuteUpdateAsync(u => u.SetProperty(s => s.DeviceNamePatterns, ["H200"]));
+            return 0;
+        });
+        var wrong = await WithDbAsync(db => DashboardRows.SkuAsync(db, partner, "Wrong SKU", SkuCategory.Gpu));
+        var device = AgentRows.Device("cuda:0", "NVIDIA H200", wrong, setByHand: true);
+        var agent = await WithDbAsync(db => AgentRows.AgentAsync(db, partner, "seoul-rack-1", TimeSpan.Zero, device));
+        await SignInAsync("Partner admin", (partner, MemberRole.Admin));
+        var dialogs = Render<MudDialogProvider>();
+
+        var table = Render<AgentTable>();
+        table.WaitForAssertion(() => Assert.Contains("(set by hand)", Device(table, device.Id).TextContent), Patience);
+        Assert.Equal("Wrong SKU", Device(table, device.Id).QuerySelector("[data-testid=device-sku]")!.TextContent.Trim());
+
+        Click(table, "[data-testid=device-sku-edit]");
+        table.WaitForAssertion(() => Assert.True(table.Find("[data-testid=device-sku-save]").HasAttribute("disabled")), Patience);
+        Click(table, "[data-testid=device-sku-automatic]");
+        table.WaitForAssertion(() => Assert.Equal("H200 SXM", Device(table, device.Id).QuerySelector("[data-testid=device-sku]")!.TextContent.Trim()), Patience);
+        Assert.Contains("(automatic)", Device(table, device.Id).TextContent);
+        var stored = await WithDbAsync(db => db.AgentDevices.AsNoTracking().SingleAsync(d => d.Id == device.Id));
+        Assert.Equal((h200, false), (stored.SkuId, stored.SkuSetByHand));
+
+        Click(table, "[data-testid=agent-revoke]");
+        dialogs.WaitForAssertion(() => Assert.Contains("Revoke seoul-rack-1?", dialogs.Markup), Patience);
+        dialogs.WaitForAssertion(() => dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Revoke").Click(), Patience);
+        table.WaitForAssertion(() => Assert.Equal("Revoked", table.Find("[data-testid=agent-status]").TextContent.Trim()), Patience);
+        Assert.Empty(table.FindAll("[data-testid=agent-revoke]"));
+        Assert.NotNull(await WithDbAsync(db => db.Agents.Where(a => a.Id == agent).Select(a => a.RevokedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task An_admin_creates_a_registration_token_sees_it_once_with_the_agent_command_and_revokes_it()
+    {
+        var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
+        var caller = await SignInAsync("Partner admin", (partner, MemberRole.Admin));
+
+        var panel = Render<RegistrationTokensPanel>(p => p.Add(x => x.Caller, caller));
+        panel.WaitForAssertion(() => Assert.NotNull(panel.Find("[data-testid=token-name]")), Patience);
+        // The admin's only organisation is chosen for them.
+        Assert.Empty(panel.FindAll("[data-testid=token-organization]"));
+        Input(panel, "token-name").Change("seoul-rack");
+        Click(panel, "[data-testid=create-token]");
+
+        panel.WaitForAssertion(() => Assert.StartsWith("cpr_", panel.Find("[data-testid=registration-token-secret]").TextContent.Trim()), Patience);
+        var secret = panel.Find("[data-testid=registration-token-secret]").TextContent.Trim();
+        Assert.Equal($"Portal.Agent run --portal http://localhost --registration-token {secret}", panel.Find("[data-testid=agent-command]").TextContent.Trim());
+        Assert.Contains("Rack Partner", panel.Find("[data-testid=new-registration-token]").TextContent);
+        Assert.Equal("Active", panel.Find("[data-testid=token-state]").TextContent.Trim());
+        // Only the secret's prefix is listed.
+        Assert.DoesNotContain(secret, panel.Find("[data-testid=registration-token-list]").TextContent);
+
+        Click(panel, "[data-testid=revoke-token]");
+        panel.WaitForAssertion(() => Assert.Equal("Revoked", panel.Find("[data-testid=token-state]").TextContent.Trim()), Patience);
+        Assert.Empty(panel.FindAll("[data-testid=registration-token-secret]"));
+    }
+
+    [Fact]
+    public async Task A_member_who_administers_no_organisation_sees_the_agents_but_no_registration_tokens()
+    {
+        var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
+        await WithDbAsync(db => AgentRows.AgentAsync(db, partner, "seoul-rack-1", TimeSpan.Zero));
+        await SignInAsync("Partner member", (partner, MemberRole.Member));
+
+        var page = Render<AgentList>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=agent]")), Patience);
+        Assert.Empty(page.FindAll("[data-testid=registration-tokens]"));
+    }
+
+    private async Task<Caller> SignInAsync(string name, params (Guid Organization, MemberRole Role)[] memberships)
+    {
+        var user = await WithDbAsync(db => AgentRows.UserAsync(db, name, memberships));
+        Authorization.SetAuthorized(name).SetClaims(new Claim(ClaimTypes.NameIdentifier, user.ToString()));
+        await using var scope = Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<CallerResolver>().ResolveAsync(user, CancellationToken.None))!;
+    }
+
+    private async Task<T> WithDbAsync<T>(Func<PortalDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<PortalDbContext>());
+    }
+
+    private static AngleSharp.Dom.IElement Agent(IRenderedComponent<AgentTable> table, string name) => table.Find($"[data-testid=agent][data-agent-name='{name}']");
+
+    private static AngleSharp.Dom.IElement Device(IRenderedComponent<AgentTable> table, Guid id) => table.Find($"[data-testid=device][data-device-id='{id}']");
+
+    // A component that loads asynchronously may render again between finding an element and clicking it: find it afresh until the click lands.
+    private static void Click<T>(IRenderedComponent<T> component, string selector) where T : Microsoft.AspNetCore.Components.IComponent =>
+        component.WaitForAssertion(() => component.Find(selector).Click(), Patience);
+
+    private static AngleSharp.Dom.IElement Input<T>(IRenderedComponent<T> component, string testId) where T : Microsoft.AspNetCore.Components.IComponent
+    {
+        var element = component.Find($"[data-testid={testId}]");
+        return element.TagName == "INPUT" ? element : element.QuerySelector("input")!;
+    }
+}
