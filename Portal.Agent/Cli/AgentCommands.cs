@@ -31,7 +31,7 @@ public static class AgentCommands
                                                          $XDG_STATE_HOME/portal-agent/agent.json). Environment:
                                                          PORTAL_URL, PORTAL_REGISTRATION_TOKEN, PORTAL_AGENT_TOKEN,
                                                          PORTAL_AGENT_STATE
-          submit (SPEC.json | --test ID) --portal URL --token cpt_… [--name N] [--visibility private|consortium]
+          submit (SPEC.json | --test ID) --portal URL --token cpt_… [--name N] [--visibility private|consortium] [--organization ID]
               [--target sku:ID|device:ID …] [--wait] [--json]
                                                          run a kernel on the portal's devices; --wait follows the jobs
                                                          and prints the results (exit 0 all passed, 3 one did not).

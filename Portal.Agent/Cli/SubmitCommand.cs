@@ -13,14 +13,14 @@ namespace Portal.Agent.Cli;
 /// </summary>
 internal sealed class SubmitCommand(TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time)
 {
-    public static readonly string[] Options = ["--portal", "--token", "--test", "--name", "--visibility", "--target", "--wait", "--json"];
+    public static readonly string[] Options = ["--portal", "--token", "--test", "--name", "--visibility", "--organization", "--target", "--wait", "--json"];
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
     private const int PatienceForFailedPolls = 10;
 
     private static readonly JsonSerializerOptions Indented = new(AgentCommands.Json);
 
     public sealed record Request(Uri Portal, string Token, string? SpecFile, Guid? TestId, string? Name, string Visibility,
-        IReadOnlyList<string> Targets, bool Wait, bool Json)
+        IReadOnlyList<string> Targets, bool Wait, bool Json, Guid? Organization = null)
     {
         public override string ToString() => $"submit to {Portal}"; // never print the token
     }
@@ -51,8 +51,11 @@ internal sealed class SubmitCommand(TextWriter output, TextWriter error, Func<st
             if (colon <= 0 || colon == target.Length - 1 || target[..colon] is not ("sku" or "device"))
                 throw new CommandLineException($"--target is sku:ID or device:ID, not '{target}'");
         }
+        Guid? organization = null;
+        if (line.Value("--organization") is { } owner)
+            organization = Guid.TryParse(owner, out var ownerId) ? ownerId : throw new CommandLineException($"--organization takes an organisation id, not '{owner}'");
         return new Request(portal, token.Trim(), spec, testId, line.Value("--name"), visibility, line.Values("--target"), line.Flag("--wait"),
-            line.Flag("--json"));
+            line.Flag("--json"), organization);
     }
 
     public async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
@@ -70,7 +73,7 @@ internal sealed class SubmitCommand(TextWriter output, TextWriter error, Func<st
                 if (await ReadSpecAsync(request.SpecFile!, cancellationToken) is not { } spec)
                     return AgentCommands.NoResult;
                 var name = request.Name ?? Path.GetFileNameWithoutExtension(request.SpecFile!);
-                testId = await client.CreateTestAsync(name, request.Visibility, spec, cancellationToken);
+                testId = await client.CreateTestAsync(name, request.Visibility, request.Organization, spec, cancellationToken);
                 await progressOut.WriteLineAsync($"test {testId} ({name})");
             }
             var runId = await client.StartRunAsync(testId.Value, request.Targets, cancellationToken);

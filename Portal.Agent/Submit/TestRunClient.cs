@@ -11,9 +11,10 @@ public sealed record RunDocument(RunSnapshot Run, JsonElement Json);
 public sealed class TestRunClient(PortalConnection connection)
 {
     /// <summary><c>POST /api/v1/tests</c>: stores the spec as a new compatibility test; answers its id.</summary>
-    public async Task<Guid> CreateTestAsync(string name, string visibility, JsonElement spec, CancellationToken cancellationToken)
+    /// <param name="organizationId">The owner, needed when the token's user belongs to several organisations (or none, as an admin).</param>
+    public async Task<Guid> CreateTestAsync(string name, string visibility, Guid? organizationId, JsonElement spec, CancellationToken cancellationToken)
     {
-        var body = new { name, description = "", visibility, tags = Array.Empty<string>(), spec };
+        var body = new { name, description = "", visibility, tags = Array.Empty<string>(), spec, organizationId };
         using var test = await Required(connection.SendAsync<JsonDocument>(HttpMethod.Post, "api/v1/tests", body, PortalConnection.CallTimeout,
             cancellationToken));
         return IdOf(test.RootElement, "test");

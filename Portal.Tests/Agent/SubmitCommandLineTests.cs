@@ -40,6 +40,16 @@ public sealed class SubmitCommandLineTests
         Assert.True(request.Json);
     }
 
+    [Fact]
+    public void The_owner_organisation_can_be_named_for_users_in_several_or_none()
+    {
+        var owner = Guid.CreateVersion7();
+        Assert.Equal(owner, Parse(NoEnvironment, "a.json", "--portal", "http://p", "--token", "cpt_x", "--organization", owner.ToString()).Organization);
+        Assert.Null(Parse(NoEnvironment, "a.json", "--portal", "http://p", "--token", "cpt_x").Organization);
+        var refused = Assert.Throws<CommandLineException>(() => Parse(NoEnvironment, "a.json", "--portal", "http://p", "--token", "cpt_x", "--organization", "acme"));
+        Assert.Contains("organisation id", refused.Message);
+    }
+
     [Theory]
     [InlineData("SPEC.json (or --test ID) is missing", "--portal", "http://p", "--token", "cpt_x")]
     [InlineData("not both", "a.json", "--test", "0193c1a2-0000-7000-8000-000000000000", "--portal", "http://p", "--token", "cpt_x")]
