@@ -31,13 +31,14 @@ public sealed class ConformanceService(PortalDbContext db)
             .Where(d => d.Id == deviceId && d.AgentId == agentId)
             .Select(d => new
             {
-                AgentName = d.Agent!.Name, OrganizationName = d.Agent.Organization!.Name, d.Name, d.Runtime, d.DriverVersion, d.SkuId,
+                AgentName = d.Agent!.Name, OrganizationName = d.Agent.Organization!.Name, d.Name, d.Runtime, d.DriverVersion, d.SkuId, d.Languages,
                 SkuName = d.Sku == null ? null : d.Sku.Name,
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (device is null)
             return new Outcome<DeviceConformanceDto>.NotFound(Localized<ConformanceText>.Format("DeviceNotFound", agentId, deviceId));
-        var profile = await ProfileAsync(Subject.Device, deviceId, cancellationToken);
+        // A device is profiled in the languages it accepts: a CPU is not "0 of 11" in CUDA C, it is not a CUDA device.
+        var profile = await ProfileAsync(Subject.Device, deviceId, cancellationToken, device.Languages);
         return new DeviceConformanceDto(agentId, device.AgentName, device.OrganizationName, deviceId, device.Name, device.Runtime,
             device.DriverVersion, device.SkuId, device.SkuName, profile);
     }
@@ -68,13 +69,15 @@ public sealed class ConformanceService(PortalDbContext db)
         return new DeploymentCoverageDto(deploymentId, total, languages, skus);
     }
 
-    private async Task<ConformanceProfileDto> ProfileAsync(Subject subject, Guid id, CancellationToken cancellationToken)
+    private async Task<ConformanceProfileDto> ProfileAsync(Subject subject, Guid id, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? onlyLanguages = null)
     {
         var suite = await SuiteAsync(cancellationToken);
+        bool Shown(string language) => onlyLanguages is null || onlyLanguages.Contains(language);
         var latest = (await LatestAsync(subject, [id], suite, perDriver: false, cancellationToken)).ToDictionary(r => r.TestId);
         var perDriver = await LatestAsync(subject, [id], suite, perDriver: true, cancellationToken);
 
-        var languages = suite.Languages.Select(language =>
+        var languages = suite.Languages.Where(Shown).Select(language =>
         {
             var tests = suite.In(language);
             var results = tests.Select(t => latest.GetValueOrDefault(t.Id)).OfType<LatestVerdict>().ToList();
@@ -82,7 +85,7 @@ public sealed class ConformanceService(PortalDbContext db)
             return new LanguageConformanceDto(language, tests.Count, results.Count, passed, Rate(passed, tests.Count), results.Any(r => r.Verified));
         }).ToList();
 
-        var ops = suite.Tests.GroupBy(t => t.Op)
+        var ops = suite.Tests.Where(t => Shown(t.Language)).GroupBy(t => t.Op)
             .OrderBy(g => OpOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new OpConformanceDto(g.Key, [.. g.OrderBy(t => LanguageOrder(t.Language)).Select(t => Cell(t, latest.GetValueOrDefault(t.Id)))]))
             .ToList();

@@ -120,6 +120,9 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
         Assert.Equal(opencl - 1, partners.Profile.Languages.Single(l => l.Language == "opencl-c").Passed);
         Assert.Equal("failed", Cell(partners.Profile, "matmul", "opencl-c").Verdict);
         Assert.False(partners.Profile.Verified);
+        // A device is profiled in the languages it accepts; a SKU in every language of the suite.
+        Assert.Equal(device.Languages, partners.Profile.Languages.Select(l => l.Language));
+        Assert.All(partners.Profile.Ops.SelectMany(o => o.Cells), c => Assert.Contains(c.Language, device.Languages));
 
         var consortiums = await portal.Reader.GetJsonAsync<DeviceConformanceDto>($"/api/v1/agents/{consortium.AgentId}/devices/{consortiumDevice}/conformance");
         Assert.Equal(opencl, consortiums.Profile.Languages.Single(l => l.Language == "opencl-c").Passed);
@@ -128,6 +131,7 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
         var skuProfile = await SkuProfileAsync(sku);
         Assert.Equal("passed", Cell(skuProfile, "matmul", "opencl-c").Verdict);
         Assert.True(skuProfile.Verified);
+        Assert.Equal(["opencl-c", "cuda-c", "triton"], skuProfile.Languages.Select(l => l.Language));
 
         // A device is addressed under its own agent only.
         await portal.Reader.GetAsync($"/api/v1/agents/{consortium.AgentId}/devices/{partnerDevice}/conformance").ExpectAsync(HttpStatusCode.NotFound);
