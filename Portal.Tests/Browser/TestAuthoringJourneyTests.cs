@@ -50,7 +50,8 @@ public sealed class TestAuthoringJourneyTests(BrowserPortal portal) : IClassFixt
         await page.GetByTestId("run-on").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-dialog")).ToContainTextAsync("(1 now)");
         await page.GetByTestId("run-submit").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/runs/[0-9a-f-]{36}$"));
+        // The dialog navigates in the circuit (no page load to wait for): watch the address itself, with room for a slow submit.
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/runs/[0-9a-f-]{36}$"), new() { Timeout = 60_000 });
         await WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByTestId("job-verdict")).ToHaveAttributeAsync("data-verdict", "");
         await Assertions.Expect(page.GetByTestId("step-queued")).ToHaveAttributeAsync("data-state", "current");
