@@ -64,8 +64,7 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
         };
         db.AgentRegistrationTokens.Add(token);
         await db.SaveAsAsync(caller, cancellationToken);
-        return new CreatedRegistrationTokenDto(secret, new RegistrationTokenDto(token.Id, token.OrganizationId, organization.Name, token.Name,
-            token.Prefix, token.CreatedAt, token.ExpiresAt, null, null, 0, true));
+        return new CreatedRegistrationTokenDto(secret, ToDto(token, organization.Name, now));
     }
 
     public async Task<Outcome<RegistrationTokenDto>> RevokeAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -76,8 +75,7 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
         var now = time.GetUtcNow();
         token.RevokedAt ??= now;
         await db.SaveAsAsync(caller, cancellationToken);
-        return new RegistrationTokenDto(token.Id, token.OrganizationId, token.Organization!.Name, token.Name, token.Prefix, token.CreatedAt,
-            token.ExpiresAt, token.RevokedAt, token.LastUsedAt, token.Registrations, false);
+        return ToDto(token, token.Organization!.Name, now);
     }
 
     /// <summary>
@@ -154,6 +152,10 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
         return await organizations.OrderBy(o => o.Name).Take(MaxOrganizationChoices).Select(o => new TokenOrganization(o.Id, o.Name))
             .ToListAsync(cancellationToken);
     }
+
+    private static RegistrationTokenDto ToDto(AgentRegistrationToken t, string organizationName, DateTimeOffset now) =>
+        new(t.Id, t.OrganizationId, organizationName, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt, t.Registrations,
+            t.RevokedAt == null && t.ExpiresAt > now);
 
     private static List<Guid> AdministeredOrganizations(Caller caller) =>
         [.. caller.Roles.Where(r => r.Value == Portal.Data.Organizations.MemberRole.Admin).Select(r => r.Key)];

@@ -113,7 +113,7 @@ public static class AgentQueueEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["result"] = [Localized<JobText>.Get("ResultRequired")] },
                 title: Localized<SharedText>.Get("InvalidFieldsTitle"));
         var result = KernelResultJson.Serialize(completion.Result);
-        var verdict = JsonSerializer.Serialize(completion.Result.Status).Trim('"');
+        var verdict = completion.Result.Status.Name();
         var check = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null),
             time.GetUtcNow(), cancellationToken);
         return check == LeaseCheck.Done

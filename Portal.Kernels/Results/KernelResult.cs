@@ -17,6 +17,13 @@ public enum KernelStatus
     [JsonStringEnumMemberName("invalid_spec")] InvalidSpec,
 }
 
+public static class KernelStatuses
+{
+    /// <summary>The status as the result contract writes it ("passed", "compile_error", …): what the portal stores as a verdict.</summary>
+    public static string Name(this KernelStatus status) =>
+        System.Text.Json.JsonSerializer.Serialize(status, KernelResultJson.Options).Trim('"');
+}
+
 /// <summary>The device a result was measured on, as discovered by the agent.</summary>
 /// <param name="Id">Stable on its host, e.g. "opencl:0:0" (platform 0, device 0) or "cuda:0".</param>
 public sealed record DeviceInfo(string Id, string Name, string Vendor, string Runtime, string Driver);
