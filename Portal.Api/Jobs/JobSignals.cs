@@ -62,8 +62,11 @@ public sealed class JobSignals(NpgsqlDataSource dataSource, ILogger<JobSignals> 
     {
         if (e.Channel == JobQueue.QueuedChannel)
             WakeQueued();
-        else if (e.Channel == JobQueue.EventsChannel && Guid.TryParse(e.Payload, out var run))
-            RunChanged?.Invoke(run);
+        else if (e.Channel == JobQueue.EventsChannel)
+        {
+            foreach (var run in RunEventBatch.Parse(e.Payload))
+                RunChanged?.Invoke(run);
+        }
     }
 
     private void WakeQueued() => Interlocked.Exchange(ref _queued, NewSignal()).TrySetResult();

@@ -12,7 +12,7 @@ namespace Portal.Api.Jobs;
 /// wakes the agents waiting for work. Targets are "sku:&lt;id&gt;" (any device of that SKU may run it),
 /// "device:&lt;id&gt;" (exactly that device), or none: every online device that accepts the language.
 /// </summary>
-public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time)
+public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBatch events, IOptions<JobQueueOptions> options, TimeProvider time)
 {
     public const int MaxTargets = 200;
 
@@ -64,7 +64,7 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, IOptions<Jo
         db.TestRuns.Add(run);
         await db.SaveChangesAsync(cancellationToken);
         await queue.NotifyQueuedAsync(cancellationToken);
-        await queue.NotifyEventAsync(run.Id, cancellationToken);
+        events.Add(run.Id);
         return run.Id;
     }
 

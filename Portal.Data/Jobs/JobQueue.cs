@@ -28,13 +28,15 @@ public sealed record JobProvenance(string Verdict, string ResultJson, string? Ag
 /// The queue's hot path in SQL. EF cannot say "take the oldest matching job nobody else is taking" (FOR UPDATE
 /// SKIP LOCKED) or "change it only if this lease is still current" in one statement; these do, so that two agents
 /// never hold one job and a stale lease never writes an outcome. Times come from the caller's clock (TimeProvider).
+/// Changes of a job's state are announced to live pages through <see cref="RunEventBatch"/>, never from inside these
+/// statements: a NOTIFY in a transaction serialises its commit with every other notifying commit.
 /// </summary>
-public sealed class JobQueue(NpgsqlDataSource dataSource)
+public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
 {
     /// <summary>NOTIFY channel: a job became leasable. Waiting lease calls wake on it.</summary>
     public const string QueuedChannel = "portal_jobs_queued";
 
-    /// <summary>NOTIFY channel: a job of the run named in the payload changed state. Live pages refresh on it.</summary>
+    /// <summary>NOTIFY channel: a job of each run named in the payload (ids separated by commas) changed state. Live pages refresh on it.</summary>
     public const string EventsChannel = "portal_job_events";
 
     // The matching rule: a queued job in a language the device accepts, aimed at the device itself or at its SKU.
@@ -84,8 +86,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
           from candidate c
          where j.id = c.id
         returning j.id, c.device_id, c.local_id, j.attempts, j.max_attempts,
-                  (select t.spec::text from compatibility_tests t where t.id = j.test_id),
-                  pg_notify('portal_job_events', j.run_id::text)
+                  (select t.spec::text from compatibility_tests t where t.id = j.test_id), j.run_id
         """;
 
     /// <param name="consortium">The agent belongs to the consortium itself, which may run private tests.</param>
@@ -107,6 +108,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
+        events.Add(reader.GetGuid(6));
         return new LeasedJob(reader.GetGuid(0), lease, expires, reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
             reader.GetString(5));
     }
@@ -121,7 +123,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                    status = case when @running then 'running' else status end,
                    started_at = case when @running and started_at is null then @now else started_at end
              where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
-            returning case when @running then pg_notify('portal_job_events', run_id::text) end
+            returning run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
         var expires = now + leaseFor;
@@ -129,12 +131,13 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("expires", expires));
         command.Parameters.Add(new NpgsqlParameter("running", running));
         command.Parameters.Add(new NpgsqlParameter("now", now));
-        // One row back means the lease was current and is now extended.
-        var extended = false;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            extended = await reader.ReadAsync(cancellationToken);
-        if (extended)
+        // A row back means the lease was current and is now extended.
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
+        {
+            if (running)
+                events.Add(run);
             return (LeaseCheck.Done, expires);
+        }
         var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken);
         return (check, null);
     }
@@ -159,7 +162,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                    agent_devices d
              where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
                and j.status in ('leased', 'running')
-            returning j.run_id, pg_notify('portal_job_events', j.run_id::text)
+            returning j.run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
         AddCall(command, agentId, jobId, leaseId);
@@ -168,8 +171,11 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter("now", now));
         command.Parameters.Add(new NpgsqlParameter("agentVersion", (object?)outcome.AgentVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("engineVersion", (object?)outcome.EngineVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
-        if (await command.ExecuteScalarAsync(cancellationToken) is Guid)
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
+        {
+            events.Add(run);
             return LeaseCheck.Done;
+        }
         return await ClassifyAsync(agentId, jobId, leaseId, cancellationToken, completed: true);
     }
 
@@ -181,12 +187,16 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                set status = 'queued', lease_id = null, lease_expires_at = null, started_at = null,
                    attempts = greatest(attempts - 1, 0)
              where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
-            returning run_id, pg_notify('portal_jobs_queued', ''), pg_notify('portal_job_events', run_id::text)
+            returning run_id, pg_notify('portal_jobs_queued', '')
             """;
+        // The "queued" wake-up stays in the statement: rare (an agent shutting down), and a waiting agent must not miss it.
         await using var command = dataSource.CreateCommand(sql);
         AddCall(command, agentId, jobId, leaseId);
-        if (await command.ExecuteScalarAsync(cancellationToken) is Guid)
+        if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
+        {
+            events.Add(run);
             return LeaseCheck.Done;
+        }
         var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken);
         return check == LeaseCheck.Cancelled ? LeaseCheck.Done : check;
     }
@@ -199,13 +209,16 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             update jobs
                set status = 'cancelled', cancel_requested = true, finished_at = @now, failure_reason = @reason, retry_at = null
              where id = @job and status not in ('completed', 'failed', 'cancelled')
-            returning run_id, pg_notify('portal_job_events', run_id::text)
+            returning run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter("job", jobId));
         command.Parameters.Add(new NpgsqlParameter("reason", reason));
         command.Parameters.Add(new NpgsqlParameter("now", now));
-        return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
+        if (await command.ExecuteScalarAsync(cancellationToken) is not Guid run)
+            return null;
+        events.Add(run);
+        return run;
     }
 
     /// <summary>
@@ -261,7 +274,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         if (requeued > 0)
             await NotifyQueuedAsync(cancellationToken);
         foreach (var run in runs)
-            await NotifyEventAsync(run, cancellationToken);
+            events.Add(run);
         return new ReapResult(expired, failed, requeued);
     }
 
@@ -272,6 +285,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Announces a change to the run's live pages at once, on every replica (see <see cref="RunEventBatch"/> for the usual way).</summary>
     public async Task NotifyEventAsync(Guid runId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"select pg_notify('{EventsChannel}', @run)");

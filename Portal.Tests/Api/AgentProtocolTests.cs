@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Portal.Api.Jobs;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
@@ -245,6 +247,56 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
         await agent.PostJsonAsync("/api/v1/agent/heartbeat", new AgentHeartbeat()).ExpectAsync(HttpStatusCode.NoContent);
         await portal.CreateBootstrapClient().DeleteAsync($"/api/v1/agents/{registered.AgentId}").ExpectAsync(HttpStatusCode.NoContent);
         await agent.PostJsonAsync("/api/v1/agent/heartbeat", new AgentHeartbeat()).ExpectAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_lease_and_a_completion_each_reach_the_runs_live_pages()
+    {
+        var signals = portal.Services.GetRequiredService<JobSignals>();
+        await PollAsync(() => Task.FromResult(signals.Listening));
+        var heard = new ConcurrentQueue<Guid>();
+        void Hear(Guid run) => heard.Enqueue(run);
+        signals.RunChanged += Hear;
+        try
+        {
+            var (agent, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.PoclCpu);
+            var run = await portal.SubmitAsync(await portal.AddVectorAddTestAsync(), $"device:{await DeviceIdAsync(agent)}");
+            await PollAsync(() => Task.FromResult(heard.Contains(run)));
+
+            heard.Clear();
+            var lease = await LeaseAsync(agent);
+            await PollAsync(() => Task.FromResult(heard.Contains(run)));
+            heard.Clear();
+            await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/complete", new JobCompletion(lease.LeaseId, Passed))
+                .ExpectAsync(HttpStatusCode.OK);
+            await PollAsync(() => Task.FromResult(heard.Contains(run)));
+        }
+        finally
+        {
+            signals.RunChanged -= Hear;
+        }
+    }
+
+    [Fact]
+    public async Task Changes_to_several_runs_in_one_moment_go_out_as_one_notification()
+    {
+        var payloads = new ConcurrentQueue<string>();
+        await using var listener = await portal.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
+        listener.Notification += (_, e) => payloads.Enqueue(e.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN {JobQueue.EventsChannel}", listener))
+            await listen.ExecuteNonQueryAsync();
+        Guid[] runs = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
+
+        var batch = portal.Services.GetRequiredService<RunEventBatch>();
+        foreach (var run in runs)
+            batch.Add(run);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        // Other tests of this class may announce their own runs meanwhile: look for ours.
+        while (!payloads.Any(p => runs.All(r => p.Contains(r.ToString(), StringComparison.Ordinal))))
+            await listener.WaitAsync(TimeSpan.FromMilliseconds(100), limit.Token);
+
+        var ours = payloads.Single(p => runs.Any(r => p.Contains(r.ToString(), StringComparison.Ordinal)));
+        Assert.Equal(runs.Order(), RunEventBatch.Parse(ours).Where(runs.Contains).Order());
     }
 
     private async Task<Guid> DeviceIdAsync(HttpClient agent)
