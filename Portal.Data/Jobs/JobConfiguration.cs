@@ -44,10 +44,15 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasOne<Portal.Data.Skus.HardwareSku>().WithMany().HasForeignKey(j => j.TargetSkuId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Portal.Data.Skus.HardwareSku>().WithMany().HasForeignKey(j => j.SkuId).OnDelete(DeleteBehavior.SetNull);
 
-        // The lease query reads only queued jobs of one target, oldest first: small partial indexes, whatever the history
-        // holds, that a finished job leaves (a partial index gets no entry for a row version outside its filter).
-        builder.HasIndex(j => new { j.TargetDeviceId, j.CreatedAt, j.Id }).HasFilter("status = 'queued'").HasDatabaseName("ix_jobs_queued_device");
-        builder.HasIndex(j => new { j.TargetSkuId, j.CreatedAt, j.Id }).HasFilter("status = 'queued'").HasDatabaseName("ix_jobs_queued_sku");
+        // The lease query reads the queued jobs of one target, oldest first: (target, status, created_at, id) leads it
+        // straight to them in order, whatever the history holds, and serves the cascade when a device or SKU goes. Each
+        // index holds only the jobs aimed at its kind of target, so a job update writes one of the two. Earlier
+        // partial indexes on status = 'queued' alone let the planner, with statistics taken before a burst of
+        // submissions, read one kind's index to find the other's jobs: the whole queue on every lease.
+        builder.HasIndex(j => new { j.TargetDeviceId, j.Status, j.CreatedAt, j.Id }).HasFilter("target_device_id is not null")
+            .HasDatabaseName("ix_jobs_device_queue");
+        builder.HasIndex(j => new { j.TargetSkuId, j.Status, j.CreatedAt, j.Id }).HasFilter("target_sku_id is not null")
+            .HasDatabaseName("ix_jobs_sku_queue");
         // The reaper reads only held jobs by expiry, and retrying ones by due time.
         builder.HasIndex(j => j.LeaseExpiresAt).HasFilter("status in ('leased', 'running')").HasDatabaseName("ix_jobs_held");
         builder.HasIndex(j => j.RetryAt).HasFilter("status = 'retrying'").HasDatabaseName("ix_jobs_retrying");
@@ -55,8 +60,6 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => j.TestId);
         builder.HasIndex(j => j.AgentId);
         builder.HasIndex(j => j.DeviceId);
-        builder.HasIndex(j => j.TargetDeviceId);
-        builder.HasIndex(j => j.TargetSkuId);
         // The matrix and conformance profiles read the latest verdict per test and SKU.
         builder.HasIndex(j => new { j.SkuId, j.TestId, j.FinishedAt }).HasFilter("status = 'completed'").HasDatabaseName("ix_jobs_verdicts");
     }

@@ -42,7 +42,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     // The matching rule: a queued job in a language the device accepts, aimed at the device itself or at its SKU.
     // A private test goes only to agents of its own organisation or of the consortium: its source is not shown to others.
     // Oldest first; a job another agent is taking right now is skipped rather than waited for. Each target kind has
-    // its own branch that reads its partial index (ix_jobs_queued_device / _sku) in order and stops at the first
+    // its own branch that reads its index (ix_jobs_device_queue / ix_jobs_sku_queue) in order and stops at the first
     // lockable row, so the cost does not grow with the queue; the older of the candidates wins. The other candidates
     // stay locked only until this statement commits.
     private const string LeaseSql = """

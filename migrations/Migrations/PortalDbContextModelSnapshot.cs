@@ -1185,12 +1185,6 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("RunId")
                         .HasDatabaseName("ix_jobs_run_id");
 
-                    b.HasIndex("TargetDeviceId")
-                        .HasDatabaseName("ix_jobs_target_device_id");
-
-                    b.HasIndex("TargetSkuId")
-                        .HasDatabaseName("ix_jobs_target_sku_id");
-
                     b.HasIndex("TestId")
                         .HasDatabaseName("ix_jobs_test_id");
 
@@ -1198,13 +1192,13 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_jobs_verdicts")
                         .HasFilter("status = 'completed'");
 
-                    b.HasIndex("TargetDeviceId", "CreatedAt", "Id")
-                        .HasDatabaseName("ix_jobs_queued_device")
-                        .HasFilter("status = 'queued'");
+                    b.HasIndex("TargetDeviceId", "Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_jobs_device_queue")
+                        .HasFilter("target_device_id is not null");
 
-                    b.HasIndex("TargetSkuId", "CreatedAt", "Id")
-                        .HasDatabaseName("ix_jobs_queued_sku")
-                        .HasFilter("status = 'queued'");
+                    b.HasIndex("TargetSkuId", "Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_jobs_sku_queue")
+                        .HasFilter("target_sku_id is not null");
 
                     b.ToTable("jobs", null, t =>
                         {
