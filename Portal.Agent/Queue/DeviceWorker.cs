@@ -35,8 +35,15 @@ public sealed class DeviceWorker(
 
     public async Task RunAsync()
     {
+        // The job the portal handed over with the last completion, to run without asking again.
+        JobLease? next = null;
         while (!shutdown.Stopping.IsCancellationRequested)
         {
+            if (next is not null)
+            {
+                next = await RunJobAsync(next, handedOver: true);
+                continue;
+            }
             var asked = time.GetTimestamp();
             JobLease? lease;
             try
@@ -62,20 +69,26 @@ public sealed class DeviceWorker(
                 continue;
             }
             if (lease is not null)
-                await RunJobAsync(lease);
+                next = await RunJobAsync(lease);
             else if (time.GetElapsedTime(asked) < ShortestPoll)
                 // A portal that answers "nothing" at once (it is shutting down) must not be polled in a tight loop.
                 await Backoff.WaitAsync(ShortestPoll, time, shutdown.Stopping);
         }
+        if (next is not null)
+            // Handed over with the last completion just as the agent began to stop: another agent runs it.
+            await ReleaseAsync(next, "it arrived with the last result as the agent was stopping");
     }
 
-    private async Task RunJobAsync(JobLease lease)
+    /// <returns>The next job, when the portal leased one together with this job's completion.</returns>
+    /// <param name="handedOver">The job came with the last completion's answer rather than from a lease call.</param>
+    private async Task<JobLease?> RunJobAsync(JobLease lease, bool handedOver = false)
     {
         Volatile.Write(ref _current, lease);
         try
         {
             var every = LeaseKeeper.Pace(lease.ExpiresAt, time.GetUtcNow(), options.LeaseLength);
-            log.Write($"leased job {lease.JobId} on device {lease.Device} (attempt {lease.Attempt} of {lease.MaxAttempts})");
+            log.Write($"leased job {lease.JobId} on device {lease.Device} (attempt {lease.Attempt} of {lease.MaxAttempts})"
+                      + (handedOver ? ", handed over with the last result" : ""));
             using var run = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Abort);
             await using var keeper = LeaseKeeper.Start(client, lease, every, run, log, shutdown, time);
             var result = await ExecuteAsync(lease, run.Token);
@@ -83,7 +96,7 @@ public sealed class DeviceWorker(
             {
                 await keeper.StopAsync();
                 await SettleStoppedAsync(lease, keeper);
-                return;
+                return null;
             }
             log.Write($"job {lease.JobId} on device {lease.Device}: {Verdict(result.Status)} — {result.Message}");
             if (result.Status == KernelStatus.Crashed && shutdown.Stopping.IsCancellationRequested && keeper.Standing == LeaseStanding.Held)
@@ -92,17 +105,18 @@ public sealed class DeviceWorker(
                 // likely died of the agent's own stop signal, which says nothing about the kernel. Another agent runs it.
                 await keeper.StopAsync();
                 await ReleaseAsync(lease, "its kernel process died as the agent was stopping");
-                return;
+                return null;
             }
             if (keeper.Standing != LeaseStanding.Held)
             {
                 // The run ended just as the portal cancelled the job or gave it away: its outcome is no longer ours to report.
                 await keeper.StopAsync();
                 await SettleStoppedAsync(lease, keeper);
-                return;
+                return null;
             }
             // The keeper goes on extending while the result is offered, so a slow portal does not cost the lease.
-            await new JobCompleter(client, options, shutdown, log, time).CompleteAsync(lease, result, keeper);
+            var next = shutdown.Stopping.IsCancellationRequested ? null : new LeaseRequest([device.Id], WaitSeconds: 0);
+            return await new JobCompleter(client, options, shutdown, log, time).CompleteAsync(lease, result, keeper, next);
         }
         finally
         {

@@ -9,10 +9,14 @@ namespace Portal.Agent.Queue;
 /// simply sent again after a pause; a refusal (409 stale or cancelled, 403, 404) is final. The agent gives up after
 /// <see cref="AgentRunOptions.CompletionPatience"/>, when the lease is found lost, or when the agent must stop: the
 /// job then runs again elsewhere once its lease expires, which is what at-least-once delivery promises.
+/// The first call also asks for the device's next job, so that a busy queue costs one request per job; a repeat does
+/// not (the first may have leased one whose answer was lost: that job comes back when its lease expires).
 /// </summary>
 public sealed class JobCompleter(PortalClient client, AgentRunOptions options, AgentShutdown shutdown, AgentLog log, TimeProvider time)
 {
-    public async Task<bool> CompleteAsync(JobLease lease, KernelResult result, LeaseKeeper keeper)
+    /// <param name="next">The lease request for the device's next job, or null to ask for none (the agent is stopping).</param>
+    /// <returns>The next job the portal leased with the completion, if any.</returns>
+    public async Task<JobLease?> CompleteAsync(JobLease lease, KernelResult result, LeaseKeeper keeper, LeaseRequest? next)
     {
         var backoff = new Backoff(options.MaxBackoff);
         var started = time.GetTimestamp();
@@ -21,19 +25,19 @@ public sealed class JobCompleter(PortalClient client, AgentRunOptions options, A
             try
             {
                 // Not cancelled by a stop: a result that is on its way is worth the call's own time limit.
-                var completed = await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, result), CancellationToken.None);
+                var completed = await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, result, next), CancellationToken.None);
                 log.Write($"completed job {lease.JobId}: {completed.Verdict ?? completed.Status}");
-                return true;
+                return completed.Next;
             }
             catch (Exception e) when (PortalConnection.IsTokenRefused(e))
             {
                 shutdown.RefuseToken(PortalConnection.Describe(e));
-                return false;
+                return null;
             }
             catch (Exception e) when (PortalConnection.IsPortalFailure(e) && !PortalConnection.IsTransient(e))
             {
                 log.Write($"the portal refused the result of job {lease.JobId} ({PortalConnection.Describe(e)}); dropping it");
-                return false;
+                return null;
             }
             catch (Exception e) when (PortalConnection.IsTransient(e))
             {
@@ -42,8 +46,9 @@ public sealed class JobCompleter(PortalClient client, AgentRunOptions options, A
                     || shutdown.Abort.IsCancellationRequested)
                 {
                     log.Write($"gave up reporting job {lease.JobId} ({PortalConnection.Describe(e)}); the portal re-runs it when its lease expires");
-                    return false;
+                    return null;
                 }
+                next = null;
                 log.Write($"could not report job {lease.JobId} ({PortalConnection.Describe(e)}); trying again in {wait.TotalSeconds:0} s");
                 await Backoff.WaitAsync(wait, time, shutdown.Abort);
             }

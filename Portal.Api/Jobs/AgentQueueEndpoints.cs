@@ -50,32 +50,19 @@ public static class AgentQueueEndpoints
     {
         var wait = request.WaitSeconds ?? AgentProtocol.MaxWaitSeconds;
         var errors = new ValidationErrors();
-        if (request.Devices is not { Count: > 0 and <= AgentService.MaxDevices })
-            errors.Add("devices", Localized<JobText>.Format("LeaseDevices", AgentService.MaxDevices));
+        ValidateDevices(request, "devices", errors);
         if (wait is < 0 or > AgentProtocol.MaxWaitSeconds)
             errors.Add("waitSeconds", Localized<JobText>.Format("LeaseWait", AgentProtocol.MaxWaitSeconds));
         if (errors.Any)
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: Localized<SharedText>.Get("InvalidFieldsTitle"));
+            return Invalid(errors);
 
         var clock = Stopwatch.StartNew();
         var limit = TimeSpan.FromSeconds(wait);
         while (true)
         {
             var signal = signals.NextQueued;
-            var job = await queue.TryLeaseAsync(agent.AgentId, agent.OrganizationId, agent.Consortium, request.Devices!, time.GetUtcNow(),
-                options.Value.Lease, cancellationToken);
-            if (job is not null && cancellationToken.IsCancellationRequested)
-            {
-                // The agent hung up while the job was being leased: hand it straight back, no attempt used.
-                await queue.ReleaseAsync(agent.AgentId, job.JobId, job.LeaseId, CancellationToken.None);
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-            if (job is not null)
-            {
-                using var spec = JsonDocument.Parse(job.Spec);
-                return TypedResults.Ok(new JobLease(job.JobId, job.LeaseId, job.ExpiresAt, job.DeviceLocalId, job.Attempt, job.MaxAttempts,
-                    spec.RootElement.Clone()));
-            }
+            if (await LeaseOnceAsync(request, agent, queue, options, time, cancellationToken) is { } lease)
+                return TypedResults.Ok(lease);
             var left = limit - clock.Elapsed;
             if (left <= TimeSpan.Zero)
                 return TypedResults.NoContent();
@@ -93,6 +80,33 @@ public static class AgentQueueEndpoints
         }
     }
 
+    /// <summary>One look for a job for the request's devices, without waiting.</summary>
+    private static async Task<JobLease?> LeaseOnceAsync(LeaseRequest request, AgentIdentity agent, JobQueue queue,
+        IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var job = await queue.TryLeaseAsync(agent.AgentId, agent.OrganizationId, agent.Consortium, request.Devices!, time.GetUtcNow(),
+            options.Value.Lease, cancellationToken);
+        if (job is null)
+            return null;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // The agent hung up while the job was being leased: hand it straight back, no attempt used.
+            await queue.ReleaseAsync(agent.AgentId, job.JobId, job.LeaseId, CancellationToken.None);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        using var spec = JsonDocument.Parse(job.Spec);
+        return new JobLease(job.JobId, job.LeaseId, job.ExpiresAt, job.DeviceLocalId, job.Attempt, job.MaxAttempts, spec.RootElement.Clone());
+    }
+
+    private static void ValidateDevices(LeaseRequest request, string field, ValidationErrors errors)
+    {
+        if (request.Devices is not { Count: > 0 and <= AgentService.MaxDevices })
+            errors.Add(field, Localized<JobText>.Format("LeaseDevices", AgentService.MaxDevices));
+    }
+
+    private static ValidationProblem Invalid(ValidationErrors errors) =>
+        TypedResults.ValidationProblem(errors.ToDictionary(), title: Localized<SharedText>.Get("InvalidFieldsTitle"));
+
     public static async Task<Results<Ok<LeaseExtended>, ProblemHttpResult>> ExtendLease(Guid id, LeaseExtension extension, AgentIdentity agent,
         JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -106,19 +120,32 @@ public static class AgentQueueEndpoints
         };
     }
 
+    /// <summary>
+    /// Records the outcome; with <see cref="JobCompletion.Next"/> also leases the agent's next job in the same call, once
+    /// the outcome is recorded (a refused completion leases nothing).
+    /// </summary>
     public static async Task<Results<Ok<JobCompleted>, ValidationProblem, ProblemHttpResult>> CompleteJob(Guid id, JobCompletion completion,
-        AgentIdentity agent, JobQueue queue, TimeProvider time, CancellationToken cancellationToken)
+        AgentIdentity agent, JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
         if (completion.Result is null || !Enum.IsDefined(completion.Result.Status))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["result"] = [Localized<JobText>.Get("ResultRequired")] },
-                title: Localized<SharedText>.Get("InvalidFieldsTitle"));
-        var result = KernelResultJson.Serialize(completion.Result);
-        var verdict = completion.Result.Status.Name();
+            errors.Add("result", Localized<JobText>.Get("ResultRequired"));
+        if (completion.Next is { } next)
+        {
+            ValidateDevices(next, "next.devices", errors);
+            if (next.WaitSeconds is not (null or 0))
+                errors.Add("next.waitSeconds", Localized<JobText>.Get("NextWait"));
+        }
+        if (errors.Any)
+            return Invalid(errors);
+        var result = KernelResultJson.Serialize(completion.Result!);
+        var verdict = completion.Result!.Status.Name();
         var check = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null),
             time.GetUtcNow(), cancellationToken);
-        return check == LeaseCheck.Done
-            ? TypedResults.Ok(new JobCompleted(id, "completed", verdict))
-            : Refused(check, id);
+        if (check != LeaseCheck.Done)
+            return Refused(check, id);
+        var nextLease = completion.Next is null ? null : await LeaseOnceAsync(completion.Next, agent, queue, options, time, cancellationToken);
+        return TypedResults.Ok(new JobCompleted(id, "completed", verdict, nextLease));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> ReleaseJob(Guid id, LeaseRelease release, AgentIdentity agent, JobQueue queue,

@@ -47,10 +47,14 @@ public sealed record LeaseExtension(Guid LeaseId, bool Running = true);
 public sealed record LeaseExtended(DateTimeOffset ExpiresAt, bool Cancel);
 
 /// <summary><c>POST /api/v1/agent/jobs/{id}/complete</c>: idempotent for the same lease id.</summary>
-public sealed record JobCompletion(Guid LeaseId, KernelResult Result);
+/// <param name="Next">
+/// Also asks, in the same call, for the next job for these (now free) devices, as a lease call that does not wait
+/// would: one request per job instead of two while work is queued. Null: only the outcome is recorded.
+/// </param>
+public sealed record JobCompletion(Guid LeaseId, KernelResult Result, LeaseRequest? Next = null);
 
-/// <summary>The recorded outcome of a job.</summary>
-public sealed record JobCompleted(Guid JobId, string Status, string? Verdict);
+/// <summary>The recorded outcome of a job, and the next job when the completion asked for one and one was queued.</summary>
+public sealed record JobCompleted(Guid JobId, string Status, string? Verdict, JobLease? Next = null);
 
 /// <summary><c>POST /api/v1/agent/jobs/{id}/release</c>: hands a job back unrun (the agent is stopping), without using up an attempt.</summary>
 public sealed record LeaseRelease(Guid LeaseId, string? Reason = null);

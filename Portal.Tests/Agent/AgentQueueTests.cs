@@ -93,6 +93,26 @@ public sealed class AgentQueueTests(AgentQueuePortal portal) : IClassFixture<Age
     }
 
     [Fact]
+    public async Task A_busy_agent_gets_its_next_job_with_the_last_result_and_runs_it()
+    {
+        var partner = await PartnerAsync();
+        var name = AgentName();
+        await using var agent = StartAgent(partner, name);
+        var device = await DeviceOfAsync(agent, name);
+
+        // The second is queued while the first compiles and runs (seconds on PoCL): the first one's completion brings it.
+        var first = await SubmitAsync(partner, AgentProcess.VectorAddSpec(Correct), $"device:{device}");
+        var second = await SubmitAsync(partner, AgentProcess.VectorAddSpec(Correct), $"device:{device}");
+        var done = await WaitForJobAsync(second, j => j.Status.IsFinal(), agent);
+
+        Assert.Equal("passed", done.Verdict);
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal("passed", (await WaitForJobAsync(first, j => j.Status.IsFinal(), agent)).Verdict);
+        await agent.WaitForLineAsync(l => l.Contains($"leased job {second} on device {Pocl} (attempt 1 of", StringComparison.Ordinal)
+                                          && l.EndsWith("handed over with the last result", StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
     public async Task Restarting_an_agent_reuses_the_identity_in_its_state_file()
     {
         var partner = await PartnerAsync();

@@ -250,6 +250,58 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
     }
 
     [Fact]
+    public async Task A_completion_that_asks_for_the_next_job_gets_it_in_the_same_answer()
+    {
+        var (agent, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.PoclCpu);
+        var device = await DeviceIdAsync(agent);
+        var test = await portal.AddVectorAddTestAsync();
+        var first = await OnlyJobOfRunAsync(await portal.SubmitAsync(test, $"device:{device}"));
+        var second = await OnlyJobOfRunAsync(await portal.SubmitAsync(test, $"device:{device}"));
+        var lease = await LeaseAsync(agent);
+        Assert.Equal(first, lease.JobId);
+
+        var completed = await agent.PostJsonAsync($"/api/v1/agent/jobs/{first}/complete",
+            new JobCompletion(lease.LeaseId, Passed, new LeaseRequest(["opencl:0:0"]))).ExpectAsync<JobCompleted>(HttpStatusCode.OK);
+
+        Assert.Equal("passed", completed.Verdict);
+        Assert.Equal(JobStatus.Completed, (await JobAsync(first)).Status);
+        var next = Assert.IsType<JobLease>(completed.Next);
+        Assert.Equal(second, next.JobId);
+        Assert.Equal("vector_add", next.Spec.GetProperty("op").GetString());
+        var leased = await JobAsync(second);
+        Assert.Equal((JobStatus.Leased, next.LeaseId, 1), (leased.Status, leased.LeaseId, leased.Attempts));
+
+        // Nothing left: the answer says so, and the agent goes back to long-polling.
+        var last = await agent.PostJsonAsync($"/api/v1/agent/jobs/{second}/complete",
+            new JobCompletion(next.LeaseId, Passed, new LeaseRequest(["opencl:0:0"], 0))).ExpectAsync<JobCompleted>(HttpStatusCode.OK);
+        Assert.Null(last.Next);
+        Assert.Equal(JobStatus.Completed, (await JobAsync(second)).Status);
+    }
+
+    [Fact]
+    public async Task A_refused_or_invalid_completion_leases_nothing()
+    {
+        var (agent, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.PoclCpu);
+        var device = await DeviceIdAsync(agent);
+        var test = await portal.AddVectorAddTestAsync();
+        var first = await OnlyJobOfRunAsync(await portal.SubmitAsync(test, $"device:{device}"));
+        var waiting = await OnlyJobOfRunAsync(await portal.SubmitAsync(test, $"device:{device}"));
+        var lease = await LeaseAsync(agent);
+        var next = new LeaseRequest(["opencl:0:0"]);
+
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{first}/complete", new JobCompletion(Guid.NewGuid(), Passed, next))
+            .ExpectAsync(HttpStatusCode.Conflict);
+        var invalid = await agent.PostJsonAsync($"/api/v1/agent/jobs/{first}/complete",
+            new JobCompletion(lease.LeaseId, Passed, next with { WaitSeconds = 10 })).ExpectAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("next.waitSeconds", await invalid.Content.ReadAsStringAsync());
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{first}/complete", new JobCompletion(lease.LeaseId, Passed, new LeaseRequest([])))
+            .ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(JobStatus.Leased, (await JobAsync(first)).Status);
+        Assert.Equal(JobStatus.Queued, (await JobAsync(waiting)).Status);
+    }
+
+    [Fact]
     public async Task A_lease_and_a_completion_each_reach_the_runs_live_pages()
     {
         var signals = portal.Services.GetRequiredService<JobSignals>();
