@@ -22,6 +22,9 @@ public static class BenchmarkCommands
           --samples N          idle pick-up samples (default 50)
           --spacing-ms N       pause between idle pick-up samples (default 200)
           --fill-parallel N    run submissions in flight during the fill (default 4)
+          --warmup N           jobs queued and drained before the fill, not timed: the portal's JIT settles (default 2000)
+          --separate-calls     agents lease with a lease call after each completion, instead of asking for the next
+                               job in the completion (as Portal.Agent does); for comparison
           --portal-pid PID     the portal's process: its CPU time is reported per phase (Linux)
           --postgres-pid PID   the postmaster: its CPU time and its backends' is reported per phase (Linux)
           --json FILE          also write the report as JSON
@@ -67,8 +70,14 @@ public static class BenchmarkCommands
     private static QueueBenchmarkOptions ParseQueue(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var separateCalls = false;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--separate-calls")
+            {
+                separateCalls = true;
+                continue;
+            }
             if (!args[i].StartsWith("--", StringComparison.Ordinal))
                 throw new CommandLineException($"unexpected argument '{args[i]}'");
             if (i + 1 >= args.Length)
@@ -101,6 +110,8 @@ public static class BenchmarkCommands
             Samples = Number("--samples", 50, 0, 100_000),
             SpacingMs = Number("--spacing-ms", 200, 0, 60_000),
             FillParallel = Number("--fill-parallel", 4, 1, 64),
+            Warmup = Number("--warmup", 2_000, 0, 1_000_000),
+            SeparateCalls = separateCalls,
             PortalPid = Pid("--portal-pid"),
             PostgresPid = Pid("--postgres-pid"),
             JsonFile = Text("--json"),

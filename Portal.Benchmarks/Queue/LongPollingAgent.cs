@@ -36,7 +36,7 @@ public sealed class LongPollingAgent(SyntheticAgent agent)
                     continue; // the wait ran out: ask again, as an agent does
                 Volatile.Write(ref _waiting, NewSignal());
                 Interlocked.Exchange(ref _nextLease, NewSignal<(JobLease, long)>()).TrySetResult((lease, receivedAt));
-                await agent.CompleteAsync(lease, cancellationToken);
+                await agent.CompleteAsync(lease, askNext: false, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Portal.Kernels.Queue;
 
 namespace Portal.Benchmarks.Queue;
 
@@ -36,11 +37,12 @@ public sealed class QueueBenchmark(QueueBenchmarkOptions options, TextWriter pro
         progress.WriteLine($"    {agents.Count} agents in {registered:F1} s; {drained} qualification jobs drained in {setup.DrainSeconds:F1} s");
 
         var test = await user.CreateTestAsync(organization, $"queue bench {stamp}", cancellationToken);
-        var fill = await FillAsync(user, test, agents, cancellationToken);
+        var warmup = await WarmUpAsync(user, test, agents, cancellationToken);
+        var fill = await FillAsync(user, test, agents, options.Jobs, cancellationToken);
         var throughput = await ThroughputAsync(agents, cpu, fill.Jobs, cancellationToken);
         var pickUp = options.Samples > 0 ? await PickUpAsync(user, test, agents, cpu, cancellationToken) : null;
 
-        return new QueueReport(DateTimeOffset.UtcNow, options.Url.ToString(), options.Agents, Environment.ProcessorCount, setup, fill,
+        return new QueueReport(DateTimeOffset.UtcNow, options.Url.ToString(), options.Agents, Environment.ProcessorCount, setup, warmup, fill,
             throughput, pickUp, QueueAims.Judge(throughput, pickUp));
     }
 
@@ -59,40 +61,67 @@ public sealed class QueueBenchmark(QueueBenchmarkOptions options, TextWriter pro
         return [.. agents.Select(a => a!)];
     }
 
-    /// <summary>Leases and completes until the portal has nothing more for the agent; answers how many it completed.</summary>
-    private static async Task<int> DrainAsync(SyntheticAgent agent, LatencyRecorder? leases, LatencyRecorder? completions,
+    /// <summary>
+    /// Leases and completes until the portal has nothing more for the agent; answers how many it completed. Unless the
+    /// calls are separate, each completion asks for the next job and a lease call is made only when none came with it.
+    /// </summary>
+    private async Task<int> DrainAsync(SyntheticAgent agent, LatencyRecorder? leases, LatencyRecorder? completions,
         CancellationToken cancellationToken)
     {
         var completed = 0;
+        JobLease? lease = null;
         while (true)
         {
-            var start = Stopwatch.GetTimestamp();
-            var lease = await agent.LeaseAsync(NoWait, cancellationToken);
-            leases?.Since(start);
+            long start;
             if (lease is null)
-                return completed;
+            {
+                start = Stopwatch.GetTimestamp();
+                lease = await agent.LeaseAsync(NoWait, cancellationToken);
+                leases?.Since(start);
+                if (lease is null)
+                    return completed;
+            }
             start = Stopwatch.GetTimestamp();
-            await agent.CompleteAsync(lease, cancellationToken);
+            lease = await agent.CompleteAsync(lease, askNext: !options.SeparateCalls, cancellationToken);
             completions?.Since(start);
             completed++;
         }
     }
 
     /// <summary>
+    /// Jobs through the same calls as the timed phase, untimed: a portal just started runs its hot paths as unoptimised
+    /// and instrumented code for a while (tiered compilation), and compiles on the same cores the benchmark measures.
+    /// </summary>
+    private async Task<WarmupFigures> WarmUpAsync(PortalUser user, Guid test, IReadOnlyList<SyntheticAgent> agents,
+        CancellationToken cancellationToken)
+    {
+        if (options.Warmup == 0)
+            return new WarmupFigures(0, 0);
+        progress.WriteLine($"==> warm-up (not timed): {options.Warmup} jobs queued and drained");
+        var clock = Stopwatch.StartNew();
+        var queued = await FillAsync(user, test, agents, options.Warmup, cancellationToken);
+        var drained = (await Task.WhenAll(agents.Select(a => Task.Run(() => DrainAsync(a, null, null, cancellationToken), cancellationToken)))).Sum();
+        if (drained != queued.Jobs)
+            throw new BenchmarkException($"the agents drained {drained} warm-up jobs, not the {queued.Jobs} queued: something else is leasing them");
+        return new WarmupFigures(drained, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
     /// Runs of up to one job per agent (a run takes each target once), so every agent gets the same share and the
     /// agents finish together; several runs are submitted at a time.
     /// </summary>
-    private async Task<FillFigures> FillAsync(PortalUser user, Guid test, IReadOnlyList<SyntheticAgent> agents, CancellationToken cancellationToken)
+    private async Task<FillFigures> FillAsync(PortalUser user, Guid test, IReadOnlyList<SyntheticAgent> agents, int jobs,
+        CancellationToken cancellationToken)
     {
         var targets = agents.Select(a => $"device:{a.DeviceId}").ToArray();
-        var runs = (options.Jobs + targets.Length - 1) / targets.Length;
-        progress.WriteLine($"==> fill (not timed): {options.Jobs} jobs in {runs} runs through POST /api/v1/tests/{{id}}/runs");
+        var runs = (jobs + targets.Length - 1) / targets.Length;
+        progress.WriteLine($"==> fill (not timed): {jobs} jobs in {runs} runs through POST /api/v1/tests/{{id}}/runs");
         var clock = Stopwatch.StartNew();
         var queued = 0;
         await Parallel.ForAsync(0, runs, new ParallelOptions { MaxDegreeOfParallelism = options.FillParallel, CancellationToken = cancellationToken },
             async (run, token) =>
             {
-                var size = Math.Min(targets.Length, options.Jobs - run * targets.Length);
+                var size = Math.Min(targets.Length, jobs - run * targets.Length);
                 var created = await user.SubmitRunAsync(test, targets[..size], token);
                 if (created.Jobs.Count != size)
                     throw new BenchmarkException($"run {created.Id} holds {created.Jobs.Count} jobs, not the {size} submitted");
@@ -106,7 +135,9 @@ public sealed class QueueBenchmark(QueueBenchmarkOptions options, TextWriter pro
     private async Task<ThroughputFigures> ThroughputAsync(IReadOnlyList<SyntheticAgent> agents, CpuUsage cpu, int expected,
         CancellationToken cancellationToken)
     {
-        progress.WriteLine($"==> throughput: {agents.Count} agents lease (waitSeconds {NoWait}) → complete until the queue is empty");
+        progress.WriteLine(options.SeparateCalls
+            ? $"==> throughput: {agents.Count} agents lease (waitSeconds {NoWait}) → complete until the queue is empty"
+            : $"==> throughput: {agents.Count} agents complete each job asking for the next (a lease call only when none came) until the queue is empty");
         var leases = agents.Select(_ => new LatencyRecorder()).ToArray();
         var completions = agents.Select(_ => new LatencyRecorder()).ToArray();
         var before = cpu.Take();
@@ -115,7 +146,7 @@ public sealed class QueueBenchmark(QueueBenchmarkOptions options, TextWriter pro
         var completed = counts.Sum();
         if (completed != expected)
             throw new BenchmarkException($"the agents completed {completed} jobs, not the {expected} queued: something else is leasing them");
-        return new ThroughputFigures(completed, usage.WallSeconds, completed / usage.WallSeconds, LatencyRecorder.Summarise(leases),
+        return new ThroughputFigures(completed, usage.WallSeconds, completed / usage.WallSeconds, options.SeparateCalls, LatencyRecorder.Summarise(leases),
             LatencyRecorder.Summarise(completions), usage);
     }
 

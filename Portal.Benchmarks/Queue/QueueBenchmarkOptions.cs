@@ -10,6 +10,8 @@ public sealed record QueueBenchmarkOptions
     public int Samples { get; init; } = 50;
     public int SpacingMs { get; init; } = 200;
     public int FillParallel { get; init; } = 4;
+    public int Warmup { get; init; } = 2_000;
+    public bool SeparateCalls { get; init; }
     public int? PortalPid { get; init; }
     public int? PostgresPid { get; init; }
     public string? JsonFile { get; init; }

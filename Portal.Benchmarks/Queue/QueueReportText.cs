@@ -17,11 +17,14 @@ public static class QueueReportText
         output.WriteLine(string.Create(invariant,
             $"  set-up      {report.Setup.Agents} agents registered in {report.Setup.RegisterSeconds:F1} s; {report.Setup.QualificationJobsDrained} qualification jobs drained in {report.Setup.DrainSeconds:F1} s"));
         output.WriteLine(string.Create(invariant,
+            $"  warm-up     {report.Warmup.Jobs} jobs queued and drained in {report.Warmup.Seconds:F1} s (not timed)"));
+        output.WriteLine(string.Create(invariant,
             $"  fill        {report.Fill.Jobs} jobs in {report.Fill.Runs} runs in {report.Fill.Seconds:F1} s (not timed)"));
-        output.WriteLine(string.Create(invariant, $"  throughput  {t.Completed} jobs in {t.Seconds:F2} s = {t.JobsPerSecond:F0} jobs/s"));
+        var calls = t.SeparateCalls ? "a lease call and a completion call per job" : "one completion call per job, which brings the next";
+        output.WriteLine(string.Create(invariant, $"  throughput  {t.Completed} jobs in {t.Seconds:F2} s = {t.JobsPerSecond:F0} jobs/s, {calls}"));
         output.WriteLine("                            n     mean      p50      p90      p99      max   (ms)");
         Latency(output, "lease", t.Lease);
-        Latency(output, "complete", t.Complete);
+        Latency(output, t.SeparateCalls ? "complete" : "complete + next", t.Complete);
         Cpu(output, t.Cpu);
         if (report.PickUp is { } p)
         {

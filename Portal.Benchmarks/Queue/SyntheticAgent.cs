@@ -44,12 +44,14 @@ public sealed class SyntheticAgent(HttpClient client, RegisteredAgent registered
         };
     }
 
-    public async Task CompleteAsync(JobLease lease, CancellationToken cancellationToken)
+    /// <summary>Reports the job passed; with <paramref name="askNext"/> the answer also brings the next job, as Portal.Agent asks for it.</summary>
+    public async Task<JobLease?> CompleteAsync(JobLease lease, bool askNext, CancellationToken cancellationToken)
     {
         var path = $"/api/v1/agent/jobs/{lease.JobId}/complete";
-        using var response = await PortalHttp.SendAsync(client, HttpMethod.Post, path, new JobCompletion(lease.LeaseId, Passed),
-            AgentProtocol.Json, cancellationToken);
+        using var response = await PortalHttp.SendAsync(client, HttpMethod.Post, path,
+            new JobCompletion(lease.LeaseId, Passed, askNext ? Requests[0] : null), AgentProtocol.Json, cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)
             throw await PortalHttp.RefusedAsync(response, HttpMethod.Post, path, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<JobCompleted>(AgentProtocol.Json, cancellationToken))?.Next;
     }
 }
