@@ -4,7 +4,8 @@
 # fill, lease → complete throughput, idle pick-up), then pgbench -N on the same PostgreSQL server, so the
 # queue's jobs/s can be read against what this machine's PostgreSQL does with small write transactions.
 # Figures go to docs/benchmarks.md by hand, with this command line.
-#   usage: scripts/bench-queue.sh   (env: AGENTS=16 JOBS=20000 SAMPLES=50 PORT=5198 PGBENCH_SECONDS=20)
+#   usage: scripts/bench-queue.sh   (env: AGENTS=16 JOBS=20000 SAMPLES=50 PORT=5198 PGBENCH_SECONDS=20,
+#          BENCH_ARGS="--separate-calls" or other Portal.Benchmarks queue options)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -53,7 +54,7 @@ POSTMASTER_PID=$(head -1 "$DATA/postmaster.pid")
 PGPASSWORD=$(cat "$DATA/portal-credentials")
 export PGHOST=127.0.0.1 PGPORT PGUSER=portal PGPASSWORD
 
-$BENCH queue --url "$BASE" --token "$TOKEN" --agents "$AGENTS" --jobs "$JOBS" --samples "$SAMPLES" \
+$BENCH queue --url "$BASE" --token "$TOKEN" --agents "$AGENTS" --jobs "$JOBS" --samples "$SAMPLES" ${BENCH_ARGS:-} \
   --portal-pid "$PORTAL_PID" --postgres-pid "$POSTMASTER_PID" --json "$REPORT"
 JOBS_PER_S=$(sed -n 's/.*"jobsPerSecond": *\([0-9.]*\).*/\1/p' "$REPORT" | head -1)
 
