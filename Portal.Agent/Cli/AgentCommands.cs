@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Portal.Agent.Queue;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;
 using Portal.Kernels.Results;
@@ -62,10 +63,13 @@ public static class AgentCommands
             // submit talks to the portal only: no device discovery (which may start Python to probe Triton).
             if (args[0] == "submit")
                 return await new SubmitCommand(output, error, environment, time).RunAsync(CommandLine.Parse(args[1..]), cancellationToken);
-            // run discovers the devices itself, once it handles the stop signals.
+            // run has its devices listed by a child (ChildDiscovery), once it handles the stop signals.
             if (args[0] == "run")
-                return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), HostBackends.DiscoverAsync, ThisProcess(), output, error, environment, time,
-                    cancellationToken);
+            {
+                var self = ThisProcess();
+                return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), token => ChildDiscovery.DiscoverAsync(self, token), self, output, error,
+                    environment, time, cancellationToken);
+            }
         }
         catch (CommandLineException e)
         {

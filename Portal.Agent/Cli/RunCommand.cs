@@ -41,11 +41,20 @@ internal static class RunCommand
         using var shutdown = new AgentShutdown(options.DrainGrace, time);
         using var http = PortalConnection.CreateHttpClient(options.Portal);
         using var stopOnCancel = cancellationToken.Register(() => shutdown.RequestStop());
-        // Before discovery: an OpenCL driver built on LLVM (PoCL) installs its own SIGINT/SIGTERM handlers when it loads,
-        // and passes a signal on only to the handler that was there before it. Registered first, ours is that handler.
+        // Before discovery, so that a stop signal during it is handled too. Discovery runs in a child (ChildDiscovery): a
+        // driver loaded into this process could install signal handlers of its own.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => OnSignal(signal, shutdown, options, log));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => OnSignal(signal, shutdown, options, log));
-        var catalog = await discover(cancellationToken);
+        DeviceCatalog catalog;
+        try
+        {
+            catalog = await discover(cancellationToken);
+        }
+        catch (DeviceDiscoveryException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return AgentCommands.NoResult;
+        }
         var devices = ChooseDevices(catalog, options.Devices);
         if (devices.Count == 0)
         {
