@@ -23,8 +23,8 @@ public static class BenchmarkCommands
           --spacing-ms N       pause between idle pick-up samples (default 200)
           --fill-parallel N    run submissions in flight during the fill (default 4)
           --warmup N           jobs queued and drained before the fill, not timed: the portal's JIT settles (default 2000)
-          --separate-calls     agents lease with a lease call after each completion, instead of asking for the next
-                               job in the completion (as Portal.Agent does); for comparison
+          --ask-next           agents ask for their next job in each completion, as Portal.Agent does, and make a lease
+                               call only when none came with it (default: a lease call and a completion call per job)
           --portal-pid PID     the portal's process: its CPU time is reported per phase (Linux)
           --postgres-pid PID   the postmaster: its CPU time and its backends' is reported per phase (Linux)
           --json FILE          also write the report as JSON
@@ -70,12 +70,12 @@ public static class BenchmarkCommands
     private static QueueBenchmarkOptions ParseQueue(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var separateCalls = false;
+        var askNext = false;
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--separate-calls")
+            if (args[i] == "--ask-next")
             {
-                separateCalls = true;
+                askNext = true;
                 continue;
             }
             if (!args[i].StartsWith("--", StringComparison.Ordinal))
@@ -111,7 +111,7 @@ public static class BenchmarkCommands
             SpacingMs = Number("--spacing-ms", 200, 0, 60_000),
             FillParallel = Number("--fill-parallel", 4, 1, 64),
             Warmup = Number("--warmup", 2_000, 0, 1_000_000),
-            SeparateCalls = separateCalls,
+            SeparateCalls = !askNext,
             PortalPid = Pid("--portal-pid"),
             PostgresPid = Pid("--postgres-pid"),
             JsonFile = Text("--json"),

@@ -5,7 +5,7 @@
 # queue's jobs/s can be read against what this machine's PostgreSQL does with small write transactions.
 # Figures go to docs/benchmarks.md by hand, with this command line.
 #   usage: scripts/bench-queue.sh   (env: AGENTS=16 JOBS=20000 SAMPLES=50 PORT=5198 PGBENCH_SECONDS=20,
-#          BENCH_ARGS="--separate-calls" or other Portal.Benchmarks queue options)
+#          BENCH_ARGS="--ask-next" or other Portal.Benchmarks queue options)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh

@@ -11,7 +11,7 @@ public sealed record QueueBenchmarkOptions
     public int SpacingMs { get; init; } = 200;
     public int FillParallel { get; init; } = 4;
     public int Warmup { get; init; } = 2_000;
-    public bool SeparateCalls { get; init; }
+    public bool SeparateCalls { get; init; } = true;
     public int? PortalPid { get; init; }
     public int? PostgresPid { get; init; }
     public string? JsonFile { get; init; }
