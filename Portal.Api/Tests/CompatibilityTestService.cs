@@ -4,6 +4,8 @@ using Portal.Api.Common;
 using Portal.Api.Deployments;
 using Portal.Data;
 using Portal.Data.Compatibility;
+using Portal.Data.Jobs;
+using Portal.Kernels.Results;
 
 namespace Portal.Api.Tests;
 
@@ -21,7 +23,24 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
         var total = await totals.CountAsync(filtered, TestCatalogue.TotalKey(query, caller), cancellationToken);
         var items = await TestCatalogue.Project(filtered.OrderBy(t => t.Name).ThenBy(t => t.Id).Skip((page - 1) * pageSize).Take(pageSize))
             .ToListAsync(cancellationToken);
-        return new PagedList<TestListItem>(items, total, page, pageSize);
+        var results = await ResultsAsync(items.Select(i => i.Id).ToList(), cancellationToken);
+        return new PagedList<TestListItem>([.. items.Select(i => i with { Results = results.GetValueOrDefault(i.Id, TestResults.None) })], total, page,
+            pageSize);
+    }
+
+    /// <summary>The latest verdict of each test on each device it completed on (the tests are the caller's to see).</summary>
+    private async Task<Dictionary<Guid, TestResults>> ResultsAsync(IReadOnlyList<Guid> testIds, CancellationToken cancellationToken)
+    {
+        var latest = await db.Jobs.AsNoTracking()
+            .Where(j => testIds.Contains(j.TestId) && j.Status == JobStatus.Completed && j.DeviceId != null)
+            .GroupBy(j => new { j.TestId, j.DeviceId })
+            .Select(g => g.OrderByDescending(j => j.FinishedAt).ThenByDescending(j => j.Id)
+                .Select(j => new { j.TestId, j.Verdict, j.FinishedAt })
+                .First())
+            .ToListAsync(cancellationToken);
+        var passed = KernelStatus.Passed.Name();
+        return latest.GroupBy(r => r.TestId)
+            .ToDictionary(g => g.Key, g => new TestResults(g.Count(), g.Count(r => r.Verdict == passed), g.Max(r => r.FinishedAt)));
     }
 
     public async Task<Outcome<TestDto>> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)

@@ -6,7 +6,8 @@ namespace Portal.Api.Tests;
 
 public sealed record SuiteRef(Guid Id, string Slug, string Name);
 
-/// <summary>A row of the test list: everything but the spec.</summary>
+/// <summary>A row of the test list: everything but the spec, and how the test fares where it ran.</summary>
+/// <param name="Results">The latest verdicts per device (null in the answer of a single test, whose runs say more).</param>
 public sealed record TestListItem(
     Guid Id,
     string Name,
@@ -18,7 +19,17 @@ public sealed record TestListItem(
     OrganizationRef? Organization,
     SuiteRef? Suite,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    TestResults? Results = null);
+
+/// <summary>
+/// A test's latest verdict on each device it completed on: on how many devices it ran, on how many its latest verdict
+/// is "passed", and when it last finished. Zero devices: it has not run yet.
+/// </summary>
+public sealed record TestResults(int Devices, int Passed, DateTimeOffset? LastFinishedAt)
+{
+    public static readonly TestResults None = new(0, 0, null);
+}
 
 /// <summary>One test with its spec (DESIGN.md "The kernel job spec"), as the owner sent it.</summary>
 /// <param name="Organization">The owner; null for the consortium's built-in tests.</param>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Kernels.Results;
 using Portal.Api.Common;
 using Portal.Api.Tests;
 using Portal.Data.Compatibility;
@@ -92,6 +94,27 @@ public sealed class TestListTests(TestListTests.Fixture portal) : IClassFixture<
         var admins = Assert.Single(await portal.Admin.GetJsonAsync<List<SuiteDto>>("/api/v1/suites"), s => s.Slug == "partner-suite-v1");
         Assert.Equal((2, true), (mine.Tests, mine.BuiltIn));
         Assert.Equal(3, admins.Tests);
+    }
+
+    [Fact]
+    public async Task Each_item_carries_its_latest_verdict_per_device_as_a_script_reads_it()
+    {
+        var gelu = await portal.WithDbAsync(db => db.CompatibilityTests.Where(t => t.Name == "Fab secret gelu").Select(t => t.Id).SingleAsync());
+        var agent = await portal.AddAgentAsync(portal.Fab, "results agent");
+        var first = await portal.AddDeviceAsync(agent, "Device one", null, "opencl-c");
+        var second = await portal.AddDeviceAsync(agent, "Device two", null, "opencl-c");
+        var jobs = await portal.AddRunAsync(gelu, null, (first, null), (second, null));
+        var finished = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        await portal.CompleteJobAsync(jobs[0], KernelStatus.Passed, finished.AddMinutes(-10), null, agentId: agent, deviceId: first);
+        await portal.CompleteJobAsync(jobs[1], KernelStatus.Failed, finished, null, agentId: agent, deviceId: second);
+
+        var response = await portal.Admin.GetAsync($"/api/v1/tests?organizationId={portal.Fab}&q=gelu").ExpectAsync(HttpStatusCode.OK);
+        using var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var results = Assert.Single(page.RootElement.GetProperty("items").EnumerateArray()).GetProperty("results");
+        Assert.Equal((2, 1), (results.GetProperty("devices").GetInt32(), results.GetProperty("passed").GetInt32()));
+        Assert.Equal(finished, results.GetProperty("lastFinishedAt").GetDateTimeOffset());
+        var untouched = await portal.LabMember.GetJsonAsync<PagedList<TestListItem>>("/api/v1/tests?op=saxpy");
+        Assert.Equal(TestResults.None, Assert.Single(untouched.Items).Results);
     }
 
     [Fact]
