@@ -60,9 +60,10 @@ public sealed class RunEventBatch(NpgsqlDataSource dataSource, ILogger<RunEventB
             command.Parameters.Add(new NpgsqlParameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = payloads });
             await command.ExecuteNonQueryAsync();
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e)
         {
-            // Only live pages miss the news; the jobs themselves are already recorded.
+            // Nobody awaits this send: whatever went wrong (the database, or the portal stopping under it), only live
+            // pages miss the news; the jobs themselves are already recorded.
             logger.LogWarning("Could not announce changes to {Runs} run(s) ({Message}); live pages show them at their next update", runs.Count,
                 e.Message);
         }
