@@ -20,11 +20,12 @@ public sealed class ListTotals(TimeProvider time)
 
     private sealed record Entry(int Total, long Generation, DateTimeOffset CountedAt);
 
+    /// <param name="db">The context <paramref name="filtered"/> reads from: its database's saves make the total stale.</param>
     /// <param name="filter">Identifies the filter (not the page or the order), e.g. the query record without them.</param>
-    public async Task<int> CountAsync<T>(IQueryable<T> filtered, object filter, CancellationToken cancellationToken)
+    public async Task<int> CountAsync<T>(DbContext db, IQueryable<T> filtered, object filter, CancellationToken cancellationToken)
     {
         var key = typeof(T).FullName + "|" + filter;
-        var generation = DataChanges.Generation;
+        var generation = DataChanges.GenerationOf(db);
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(key, out var entry) && entry.Generation == generation && now - entry.CountedAt < MaxAge)
             return entry.Total;

@@ -22,7 +22,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<DeploymentListItem>>();
 
-        var total = await totals.CountAsync(filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
+        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
         var rows = await sorted.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return new PagedList<DeploymentListItem>(rows.Select(r => r.ToListItem()).ToList(), total, page, pageSize);
     }

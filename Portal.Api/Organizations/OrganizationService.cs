@@ -19,7 +19,7 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<OrganizationDto>>();
 
-        var total = await totals.CountAsync(filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
+        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
         var items = await Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return new PagedList<OrganizationDto>(items, total, page, pageSize);
     }

@@ -24,7 +24,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<SkuListItem>>();
 
-        var total = await totals.CountAsync(filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
+        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
         var rows = await SkuCatalogue.Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return new PagedList<SkuListItem>(rows.Select(SkuCatalogue.ToListItem).ToList(), total, page, pageSize);
     }

@@ -82,10 +82,10 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     }
 
     // Also moved inside an outer transaction that may yet roll back: a total recounted early is harmless.
-    private static int Counted(int written)
+    private int Counted(int written)
     {
         if (written > 0)
-            DataChanges.Saved();
+            DataChanges.Saved(this);
         return written;
     }
 

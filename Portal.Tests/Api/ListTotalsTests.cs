@@ -7,13 +7,8 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.Api;
 
 /// <summary>List totals are remembered per filter, recounted after a save and at the latest after their maximum age.</summary>
-// DataChanges.Generation is process-wide: a save by any other test class running at the same time counts as "a change
-// through the portal" and makes the tests of changes made elsewhere recount early. These run alone, after the others.
-[Collection(ListTotalsTests.Alone)]
 public sealed class ListTotalsTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
-    public const string Alone = "list totals, alone";
-
     private async Task AddThroughContextAsync(string country)
     {
         await using var db = database.CreateContext();
@@ -36,7 +31,7 @@ public sealed class ListTotalsTests(TestDatabase database) : IClassFixture<TestD
     private async Task<int> TotalAsync(ListTotals totals, string country)
     {
         await using var db = database.CreateContext();
-        return await totals.CountAsync(db.Organizations.Where(o => o.Country == country), new OrganizationQueryKey(country), CancellationToken.None);
+        return await totals.CountAsync(db, db.Organizations.Where(o => o.Country == country), new OrganizationQueryKey(country), CancellationToken.None);
     }
 
     private sealed record OrganizationQueryKey(string Country);
@@ -65,6 +60,35 @@ public sealed class ListTotalsTests(TestDatabase database) : IClassFixture<TestD
     }
 
     [Fact]
+    public async Task A_save_to_another_database_of_the_same_process_does_not_count_as_a_change_here()
+    {
+        var totals = new ListTotals(database.Time);
+        await AddThroughContextAsync("IS");
+        Assert.Equal(1, await TotalAsync(totals, "IS"));
+        await AddBehindTheContextsBackAsync("IS");
+
+        // Another portal in this process (the tests hold many) saves to its own database.
+        var other = new TestDatabase();
+        await other.InitializeAsync();
+        try
+        {
+            await using var elsewhere = other.CreateContext();
+            elsewhere.Organizations.Add(new Organization
+            {
+                Name = "Elsewhere", Kind = OrganizationKind.Research, Country = "IS", CreatedAt = other.Time.GetUtcNow(), UpdatedAt = other.Time.GetUtcNow(),
+            });
+            elsewhere.Actor = new AuditActor(null, "tester");
+            await elsewhere.SaveChangesAsync();
+        }
+        finally
+        {
+            await other.DisposeAsync();
+        }
+
+        Assert.Equal(1, await TotalAsync(totals, "IS"));
+    }
+
+    [Fact]
     public async Task Each_filter_has_its_own_total()
     {
         var totals = new ListTotals(database.Time);
@@ -74,9 +98,4 @@ public sealed class ListTotalsTests(TestDatabase database) : IClassFixture<TestD
         Assert.Equal(1, await TotalAsync(totals, "LV"));
         Assert.Equal(2, await TotalAsync(totals, "LT"));
     }
-}
-
-[CollectionDefinition(ListTotalsTests.Alone, DisableParallelization = true)]
-public sealed class ListTotalsAlone
-{
 }
