@@ -10,6 +10,9 @@ namespace Portal.Api.Common;
 /// </summary>
 public static class HttpOutcomes
 {
+    /// <summary>The problem extension of a 429 that says how many seconds to wait (also sent as Retry-After).</summary>
+    public const string RetryAfterSeconds = "retryAfterSeconds";
+
     public static Results<TResult, ValidationProblem, ProblemHttpResult> To<T, TResult>(this Outcome<T> outcome, Func<T, TResult> success)
         where TResult : IResult => outcome switch
         {
@@ -21,6 +24,9 @@ public static class HttpOutcomes
             Outcome<T>.NotFound notFound => Problem(StatusCodes.Status404NotFound, Localized<SharedText>.Get("NotFoundTitle"), notFound.Message),
             Outcome<T>.Forbidden forbidden => Problem(StatusCodes.Status403Forbidden, Localized<SharedText>.Get("ForbiddenTitle"), forbidden.Message),
             Outcome<T>.Conflict conflict => Problem(StatusCodes.Status409Conflict, Localized<SharedText>.Get("ConflictTitle"), conflict.Message),
+            Outcome<T>.TooMany tooMany => TypedResults.Problem(detail: tooMany.Message, statusCode: StatusCodes.Status429TooManyRequests,
+                title: Localized<Tests.TestText>.Get("RateLimitedTitle"),
+                extensions: new Dictionary<string, object?> { [RetryAfterSeconds] = tooMany.RetryAfterSeconds }),
             _ => throw new InvalidOperationException($"Unknown outcome {outcome.GetType().Name}."),
         };
 

@@ -14,5 +14,8 @@ public abstract record Outcome<T>
 
     public sealed record Conflict(string Message) : Outcome<T>;
 
+    /// <summary>The caller's budget for this kind of request is spent for now (HTTP 429).</summary>
+    public sealed record TooMany(string Message, int RetryAfterSeconds) : Outcome<T>;
+
     public static implicit operator Outcome<T>(T value) => new Success(value);
 }

@@ -12,7 +12,7 @@ public static class RunEndpoints
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var tests = app.MapGroup("/tests/{testId:guid}/runs").WithTags("Runs");
-        tests.MapPost("/", SubmitRun).WithName(nameof(SubmitRun)).ProducesProblems(400, 404, 429).RequireRateLimiting(SubmissionRateLimit.Policy);
+        tests.MapPost("/", SubmitRun).WithName(nameof(SubmitRun)).ProducesProblems(400, 404, 429).WithRetryAfter();
         tests.MapGet("/", ListTestRuns).WithName(nameof(ListTestRuns)).ProducesProblems(400, 404);
         app.MapGet("/runs/{id:guid}", GetRun).WithName(nameof(GetRun)).WithTags("Runs").ProducesProblems(404);
         app.MapDelete("/jobs/{id:guid}", CancelJob).WithName(nameof(CancelJob)).WithTags("Runs").ProducesProblems(403, 404, 409);

@@ -9,7 +9,7 @@ using Portal.Data.Jobs;
 namespace Portal.Api.Runs;
 
 /// <summary>Submitting, reading and cancelling runs of compatibility tests; what a caller cannot see does not exist for them.</summary>
-public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQueue queue)
+public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQueue queue, SubmissionLimiter limiter)
 {
     /// <summary>Anyone who can see the test may run it.</summary>
     public async Task<Outcome<RunDto>> SubmitAsync(Caller caller, Guid testId, RunInput input, CancellationToken cancellationToken)
@@ -18,6 +18,8 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
         var test = await db.CompatibilityTests.VisibleTo(caller).FirstOrDefaultAsync(t => t.Id == testId, cancellationToken);
         if (test is null)
             return new Outcome<RunDto>.NotFound(Localized<TestText>.Format("NotFound", testId));
+        if (limiter.Refuse<RunDto>(caller) is { } refused)
+            return refused;
         return await submitter.SubmitTestRunAsync(caller, test, input.Targets ?? [], cancellationToken) switch
         {
             Outcome<Guid>.Success run => await GetAsync(caller, run.Value, cancellationToken),

@@ -10,7 +10,7 @@ using Portal.Kernels.Results;
 namespace Portal.Api.Tests;
 
 /// <summary>Reads, writes and rules for compatibility tests and suites, shared by the API and the Blazor pages.</summary>
-public sealed class CompatibilityTestService(PortalDbContext db, ListTotals totals)
+public sealed class CompatibilityTestService(PortalDbContext db, ListTotals totals, SubmissionLimiter limiter)
 {
     public async Task<Outcome<PagedList<TestListItem>>> ListAsync(Caller caller, TestQuery query, CancellationToken cancellationToken)
     {
@@ -83,6 +83,8 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
         var owner = await OwnerAsync(caller, input.OrganizationId, errors, cancellationToken);
         if (valid is null || errors.Any)
             return errors.ToOutcome<TestDto>();
+        if (limiter.Refuse<TestDto>(caller) is { } refused)
+            return refused;
 
         var now = db.Now;
         var test = new CompatibilityTest

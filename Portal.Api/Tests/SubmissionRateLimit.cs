@@ -1,10 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Api.Common;
@@ -24,49 +23,58 @@ public sealed class SubmissionOptions
 }
 
 /// <summary>
-/// Submissions queue work on partners' hardware, so each user gets a fixed budget per window. The partition is the
-/// user id, not the token: minting more tokens buys no more submissions. Needs <c>app.UseRateLimiter()</c> after
-/// authorisation, which is where the API token's user becomes <see cref="HttpContext.User"/>.
+/// Submissions queue work on partners' hardware, so each person gets a fixed budget of new tests and runs per window.
+/// The services draw on it, so the pages and the API share one budget (a limit on the HTTP endpoints alone let the
+/// pages submit without one); the partition is the user, not the token: minting more tokens buys no more submissions.
+/// Only a submission that passed validation is counted: fixing a form costs nothing.
 /// </summary>
+public sealed class SubmissionLimiter : IDisposable
+{
+    private readonly SubmissionOptions _limits;
+    private readonly PartitionedRateLimiter<Guid> _limiter;
+
+    public SubmissionLimiter(IOptions<SubmissionOptions> options)
+    {
+        _limits = options.Value;
+        _limiter = PartitionedRateLimiter.Create<Guid, Guid>(user => RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = _limits.PermitLimit,
+            Window = TimeSpan.FromSeconds(_limits.WindowSeconds),
+            QueueLimit = 0,
+        }));
+    }
+
+    /// <summary>Takes one submission from the caller's budget; answers the refusal when it is spent, else null.</summary>
+    public Outcome<T>? Refuse<T>(Caller caller)
+    {
+        using var lease = _limiter.AttemptAcquire(caller.UserId);
+        if (lease.IsAcquired)
+            return null;
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(_limits.WindowSeconds);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        return new Outcome<T>.TooMany(Localized<TestText>.Format("RateLimitedDetail", _limits.PermitLimit, _limits.WindowSeconds, seconds), seconds);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
+
 public static class SubmissionRateLimit
 {
-    public const string Policy = "submissions";
-
     public static IServiceCollection AddSubmissionRateLimit(this IServiceCollection services)
     {
         services.AddOptions<SubmissionOptions>().BindConfiguration(SubmissionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(Policy, context =>
-            {
-                var user = context.User.FindFirstValue(ClaimTypes.NameIdentifier);
-                // Anonymous requests never reach a submission: authorisation has answered 401 already.
-                if (user is null)
-                    return RateLimitPartition.GetNoLimiter("");
-                var limits = context.RequestServices.GetRequiredService<IOptions<SubmissionOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = limits.PermitLimit,
-                    Window = TimeSpan.FromSeconds(limits.WindowSeconds),
-                    QueueLimit = 0,
-                });
-            });
-            options.OnRejected = RejectAsync;
-        });
-        return services;
+        return services.AddSingleton<SubmissionLimiter>();
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
-    {
-        var limits = context.HttpContext.RequestServices.GetRequiredService<IOptions<SubmissionOptions>>().Value;
-        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(limits.WindowSeconds);
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problem = TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: Localized<TestText>.Get("RateLimitedTitle"),
-            detail: Localized<TestText>.Format("RateLimitedDetail", limits.PermitLimit, limits.WindowSeconds, seconds));
-        await problem.ExecuteAsync(context.HttpContext);
-    }
+    /// <summary>A 429 answer also says in <c>Retry-After</c> how many seconds to wait, for scripts that read headers.</summary>
+    public static RouteHandlerBuilder WithRetryAfter(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            var inner = result is INestedHttpResult nested ? nested.Result : result;
+            if (inner is ProblemHttpResult { StatusCode: StatusCodes.Status429TooManyRequests } problem
+                && problem.ProblemDetails.Extensions.TryGetValue(HttpOutcomes.RetryAfterSeconds, out var seconds) && seconds is int wait)
+                context.HttpContext.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            return result;
+        });
 }

@@ -13,7 +13,7 @@ public static class TestEndpoints
         var group = app.MapGroup("/tests").WithTags("Compatibility tests");
         group.MapGet("/", ListTests).WithName(nameof(ListTests)).ProducesProblems(400);
         group.MapGet("/{id:guid}", GetTest).WithName(nameof(GetTest)).ProducesProblems(404);
-        group.MapPost("/", CreateTest).WithName(nameof(CreateTest)).ProducesProblems(400, 429).RequireRateLimiting(SubmissionRateLimit.Policy);
+        group.MapPost("/", CreateTest).WithName(nameof(CreateTest)).ProducesProblems(400, 429).WithRetryAfter();
         group.MapPut("/{id:guid}", UpdateTest).WithName(nameof(UpdateTest)).ProducesProblems(400, 403, 404, 409);
         group.MapDelete("/{id:guid}", DeleteTest).WithName(nameof(DeleteTest)).ProducesProblems(403, 404, 409);
         app.MapGet("/suites", ListSuites).WithName(nameof(ListSuites)).WithTags("Compatibility tests");

@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Common;
+using Portal.Api.Runs;
 using Portal.Data.Compatibility;
 using Portal.Data.Organizations;
 using Portal.Tests.Infrastructure;
@@ -83,6 +86,41 @@ public sealed class SubmissionRateLimitTests(SubmissionRateLimitTests.Fixture po
         await fresh.PostJsonAsync("/api/v1/tests", CompatibilityFixtures.TestBody("fresh")).ExpectAsync(HttpStatusCode.Created);
         for (var i = 0; i < Limit + 2; i++)
             await busy.GetAsync($"/api/v1/tests/{portal.Test}").ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task The_pages_draw_on_the_same_budget_as_the_api()
+    {
+        var person = await portal.CreateUserAsync("Clicker", false, (portal.Lab, MemberRole.Developer));
+        var api = await portal.CreateClientForAsync(person);
+        for (var i = 0; i < Limit - 1; i++)
+            await api.PostJsonAsync("/api/v1/tests", CompatibilityFixtures.TestBody($"api {i}")).ExpectAsync(HttpStatusCode.Created);
+
+        // What the "Run on…" dialog calls, as this person: the last submission of the budget, then one too many.
+        var caller = new Caller(person.Id, person.DisplayName, false, new Dictionary<Guid, MemberRole> { [portal.Lab] = MemberRole.Developer });
+        var input = new RunInput { Targets = [$"sku:{portal.Gpu}"] };
+        var (last, tooMany) = await portal.InScopeAsync(async services =>
+        {
+            var runs = services.GetRequiredService<RunService>();
+            return (await runs.SubmitAsync(caller, portal.Test, input, CancellationToken.None),
+                await runs.SubmitAsync(caller, portal.Test, input, CancellationToken.None));
+        });
+
+        Assert.IsType<Outcome<RunDto>.Success>(last);
+        var refused = Assert.IsType<Outcome<RunDto>.TooMany>(tooMany);
+        Assert.InRange(refused.RetryAfterSeconds, 1, 3600);
+        Assert.Contains($"Try again in {refused.RetryAfterSeconds} seconds", refused.Message);
+        await api.PostJsonAsync("/api/v1/tests", CompatibilityFixtures.TestBody("api again")).ExpectAsync(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task An_invalid_submission_costs_nothing()
+    {
+        var client = await portal.NewSubmitterAsync();
+        for (var i = 0; i < Limit + 2; i++)
+            await client.PostJsonAsync("/api/v1/tests", new { name = "", spec = new { } }).ExpectAsync(HttpStatusCode.BadRequest);
+        for (var i = 0; i < Limit; i++)
+            await client.PostJsonAsync("/api/v1/tests", CompatibilityFixtures.TestBody($"valid {i}")).ExpectAsync(HttpStatusCode.Created);
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public abstract class CompatibilityComponentContext : DatabaseComponentContext
         services.AddOptions<JobQueueOptions>();
         services.AddSingleton<JobSignals>();
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<CompatibilityTestService>().AddScoped<RunService>()
-            .AddScoped<MatrixService>().AddScoped<SkuService>();
+            .AddScoped<MatrixService>().AddScoped<SkuService>().AddSingleton<SubmissionLimiter>();
+        services.AddOptions<SubmissionOptions>();
         // The editor's module is JavaScript; here only its calls are recorded.
         JSInterop.SetupModule("./" + CodeEditor.ModulePath);
     }

@@ -91,7 +91,6 @@ public static class PortalWebExtensions
         // Explicitly after localisation (the framework would otherwise put them first), so that a 401 speaks the request's language.
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter(); // after authorisation, which puts the API token's user in HttpContext.User: submissions are limited per user
         app.UseAntiforgery();
         return app;
     }

@@ -11,6 +11,7 @@ public static class OutcomeText
         Outcome<T>.NotFound notFound => notFound.Message,
         Outcome<T>.Forbidden forbidden => forbidden.Message,
         Outcome<T>.Conflict conflict => conflict.Message,
+        Outcome<T>.TooMany tooMany => tooMany.Message,
         _ => Localized<SharedPageText>.Get("Done"),
     };
 }
