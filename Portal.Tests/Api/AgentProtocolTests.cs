@@ -340,6 +340,8 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
         Guid[] runs = [Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid()];
 
         var batch = portal.Services.GetRequiredService<RunEventBatch>();
+        // A send of the previous test's changes may still be gathering: let it go first, so that ours start a batch.
+        await Task.Delay(RunEventBatch.Gather * 5);
         foreach (var run in runs)
             batch.Add(run);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
