@@ -6,6 +6,7 @@ using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
 using Portal.Data.Skus;
 using Portal.Kernels.Ops;
+using Portal.Kernels.Results;
 
 namespace Portal.Api.Conformance;
 
@@ -16,7 +17,7 @@ namespace Portal.Api.Conformance;
 /// </summary>
 public sealed class ConformanceService(PortalDbContext db)
 {
-    private const string Passed = "passed";
+    private const string Passed = KernelStatuses.PassedName;
 
     public async Task<Outcome<ConformanceProfileDto>> SkuProfileAsync(Guid skuId, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Portal.Data.Jobs;
+using Portal.Kernels.Results;
 
 namespace Portal.Api.Runs;
 
@@ -8,7 +9,7 @@ public static class RunSummary
     /// <summary>A job whose attempts ran out without a result (every lease expired).</summary>
     public const string Error = "error";
     public const string Cancelled = "cancelled";
-    public const string Passed = "passed";
+    public const string Passed = KernelStatuses.PassedName;
 
     // Worst first. A wrong answer is the one finding that matters most for compatibility, then the ways a kernel can
     // break the device's software, then specs and jobs that never produced a measurement; "unsupported" and

@@ -38,7 +38,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
                 .Select(j => new { j.TestId, j.Verdict, j.FinishedAt })
                 .First())
             .ToListAsync(cancellationToken);
-        var passed = KernelStatus.Passed.Name();
+        const string passed = KernelStatuses.PassedName;
         return latest.GroupBy(r => r.TestId)
             .ToDictionary(g => g.Key, g => new TestResults(g.Count(), g.Count(r => r.Verdict == passed), g.Max(r => r.FinishedAt)));
     }

@@ -19,6 +19,9 @@ public enum KernelStatus
 
 public static class KernelStatuses
 {
+    /// <summary><see cref="KernelStatus.Passed"/>'s name, as a constant for queries and switches (a test holds it to <see cref="Name"/>).</summary>
+    public const string PassedName = "passed";
+
     /// <summary>The status as the result contract writes it ("passed", "compile_error", …): what the portal stores as a verdict.</summary>
     public static string Name(this KernelStatus status) =>
         System.Text.Json.JsonSerializer.Serialize(status, KernelResultJson.Options).Trim('"');

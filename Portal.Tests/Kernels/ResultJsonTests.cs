@@ -21,6 +21,10 @@ public class ResultJsonTests
         Assert.Equal(json, JsonNode.Parse(KernelResultJson.Serialize(new KernelResult(status, "m")))!["status"]!.GetValue<string>());
 
     [Fact]
+    public void The_passed_constant_is_the_name_the_contract_writes() =>
+        Assert.Equal(KernelStatuses.PassedName, KernelStatus.Passed.Name());
+
+    [Fact]
     public void A_failed_result_has_the_contracts_shape()
     {
         var result = new KernelResult(KernelStatus.Failed, "1 wrong", null, Device,
