@@ -16,7 +16,6 @@ public static class AgentCommands
     public const int Ok = 0;
     public const int NoResult = 1;
     public const int Usage = 2;
-    public const int NotAllPassed = Submit.RunReport.NotAllPassed;
 
     public const string UsageText = """
         usage: Portal.Agent <command>

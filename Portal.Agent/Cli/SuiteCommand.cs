@@ -52,13 +52,10 @@ internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, 
     private static string FormatRow(SuiteRow row)
     {
         var timing = row.Result.Timing;
-        return $"{row.Op,-12} {row.Language,-9} {row.Device ?? "-",-14} {Naming(row.Result.Status),-14} " +
+        return $"{row.Op,-12} {row.Language,-9} {row.Device ?? "-",-14} {row.Result.Status.Name(),-14} " +
                $"{(timing is null ? "-" : timing.MedianMs.ToString("0.000")),10} {(timing is null ? "-" : timing.GbPerSecond.ToString("0.0")),9}" +
                (row.Result.Status == KernelStatus.Passed ? "" : $"  {row.Result.Message}");
     }
-
-    private static string Naming(KernelStatus status) =>
-        JsonSerializer.Serialize(status, KernelResultJson.Options).Trim('"');
 
     private static KernelLanguage ParseLanguage(string name) =>
         KernelLanguages.Parse(name) ?? throw new CommandLineException($"unknown language '{name}': {string.Join(", ", KernelLanguages.Names)}");

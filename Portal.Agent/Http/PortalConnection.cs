@@ -17,7 +17,6 @@ public sealed class PortalConnection(HttpClient http, string token, TimeProvider
     /// <summary>How long an ordinary call may take before the caller treats the portal as unreachable.</summary>
     public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
-    public TimeProvider Time => time;
 
     /// <summary>One client per process, pointed at the portal's root (a portal behind a path prefix works too).</summary>
     public static HttpClient CreateHttpClient(Uri portal) => new(new SocketsHttpHandler

@@ -28,8 +28,6 @@ public sealed class DeviceWorker(
     private readonly Backoff _backoff = new(options.MaxBackoff);
     private JobLease? _current;
 
-    public string DeviceId => device.Id;
-
     /// <summary>The job running on the device now, if any (for heartbeats).</summary>
     public Guid? CurrentJob => Volatile.Read(ref _current)?.JobId;
 
@@ -98,7 +96,7 @@ public sealed class DeviceWorker(
                 await SettleStoppedAsync(lease, keeper);
                 return null;
             }
-            log.Write($"job {lease.JobId} on device {lease.Device}: {Verdict(result.Status)} — {result.Message}");
+            log.Write($"job {lease.JobId} on device {lease.Device}: {result.Status.Name()} — {result.Message}");
             if (result.Status == KernelStatus.Crashed && shutdown.Stopping.IsCancellationRequested && keeper.Standing == LeaseStanding.Held)
             {
                 // Ctrl-C reaches the whole process group, and systemd signals every process of a unit: the kernel most
@@ -172,6 +170,4 @@ public sealed class DeviceWorker(
             log.Write($"could not release job {lease.JobId} ({PortalConnection.Describe(e)}); the portal re-queues it when its lease expires");
         }
     }
-
-    internal static string Verdict(KernelStatus status) => JsonSerializer.Serialize(status, KernelResultJson.Options).Trim('"');
 }

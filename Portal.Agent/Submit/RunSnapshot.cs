@@ -21,7 +21,7 @@ public sealed record JobSnapshot(Guid Id, RunDevice? Device, string Status, stri
     public bool IsFinal => FinalStatuses.Contains(Status, StringComparer.OrdinalIgnoreCase);
 
     public bool Passed => string.Equals(Status, "completed", StringComparison.OrdinalIgnoreCase)
-                          && string.Equals(Verdict, "passed", StringComparison.OrdinalIgnoreCase);
+                          && string.Equals(Verdict, KernelStatuses.PassedName, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <param name="Sku">The SKU the device maps to: a name, or an object with one (whichever the portal sends).</param>

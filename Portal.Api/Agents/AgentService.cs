@@ -78,9 +78,12 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         await db.SaveChangesAsync(cancellationToken);
 
         var queued = new HashSet<Guid>();
-        var suite = await db.TestSuites.AsNoTracking().Where(s => s.Slug == TestSuite.ConformanceSlug).Select(s => (Guid?)s.Id)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (suite is { } suiteId && options.Value.QualifyNewDevices)
+        // Most reports bring no new device or driver: they need no suite lookup.
+        var suite = options.Value.QualifyNewDevices && toQualify.Count > 0
+            ? await db.TestSuites.AsNoTracking().Where(s => s.Slug == TestSuite.ConformanceSlug).Select(s => (Guid?)s.Id)
+                .FirstOrDefaultAsync(cancellationToken)
+            : null;
+        if (suite is { } suiteId)
         {
             foreach (var device in toQualify)
             {

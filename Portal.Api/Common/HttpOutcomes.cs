@@ -25,7 +25,7 @@ public static class HttpOutcomes
             Outcome<T>.Forbidden forbidden => Problem(StatusCodes.Status403Forbidden, Localized<SharedText>.Get("ForbiddenTitle"), forbidden.Message),
             Outcome<T>.Conflict conflict => Problem(StatusCodes.Status409Conflict, Localized<SharedText>.Get("ConflictTitle"), conflict.Message),
             Outcome<T>.TooMany tooMany => TypedResults.Problem(detail: tooMany.Message, statusCode: StatusCodes.Status429TooManyRequests,
-                title: Localized<Tests.TestText>.Get("RateLimitedTitle"),
+                title: Localized<SharedText>.Get("RateLimitedTitle"),
                 extensions: new Dictionary<string, object?> { [RetryAfterSeconds] = tooMany.RetryAfterSeconds }),
             _ => throw new InvalidOperationException($"Unknown outcome {outcome.GetType().Name}."),
         };

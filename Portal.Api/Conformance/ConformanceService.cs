@@ -188,7 +188,9 @@ public sealed class ConformanceService(PortalDbContext db)
         public IReadOnlyList<string> Languages { get; } =
             [.. tests.Select(t => t.Language).Distinct().OrderBy(LanguageOrder).ThenBy(l => l, StringComparer.Ordinal)];
 
-        public IReadOnlyList<SuiteTest> In(string language) => [.. Tests.Where(t => t.Language == language)];
+        private readonly ILookup<string, SuiteTest> _byLanguage = tests.ToLookup(t => t.Language, StringComparer.Ordinal);
+
+        public IReadOnlyList<SuiteTest> In(string language) => [.. _byLanguage[language]];
     }
 
     private sealed record LatestVerdict(Guid Subject, string DriverVersion, Guid TestId, Guid RunId, string Verdict, bool Verified,

@@ -29,6 +29,7 @@ public enum RunStatus
 /// <param name="TestId">Null for a suite run (qualification), whose jobs name their tests.</param>
 /// <param name="Verdict">Once completed: passed when every job passed, else the worst outcome (see <see cref="RunSummary"/>).</param>
 /// <param name="Outcomes">How many final jobs came to each outcome.</param>
+/// <param name="CanCancel">Whether the caller may cancel the run's unfinished jobs (the requester, the test's organisation's admins).</param>
 public sealed record RunDto(
     Guid Id,
     Guid? TestId,
@@ -40,7 +41,8 @@ public sealed record RunDto(
     string? Verdict,
     IReadOnlyDictionary<string, int> Outcomes,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<JobDto> Jobs);
+    IReadOnlyList<JobDto> Jobs,
+    bool CanCancel);
 
 public sealed record RunListItem(
     Guid Id,

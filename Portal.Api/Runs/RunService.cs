@@ -53,7 +53,8 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
             db.Jobs.AsNoTracking().Where(j => j.RunId == runId && visibleTests.Any(t => t.Id == j.TestId)), cancellationToken);
         var states = jobs.Select(j => (j.Status, j.Verdict)).ToList();
         return new RunDto(run.Id, run.TestId, run.TestName, run.Suite, run.Reason, run.RequestedByUserId,
-            RunSummary.Status(jobs.Select(j => j.Status).ToList()), RunSummary.Verdict(states), RunSummary.Outcomes(states), run.CreatedAt, jobs);
+            RunSummary.Status(jobs.Select(j => j.Status).ToList()), RunSummary.Verdict(states), RunSummary.Outcomes(states), run.CreatedAt, jobs,
+            TestAccess.CanCancel(caller, run.TestOrganizationId, run.RequestedByUserId));
     }
 
     /// <summary>A test's runs, newest first.</summary>

@@ -285,14 +285,6 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Announces a change to the run's live pages at once, on every replica (see <see cref="RunEventBatch"/> for the usual way).</summary>
-    public async Task NotifyEventAsync(Guid runId, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand($"select pg_notify('{EventsChannel}', @run)");
-        command.Parameters.Add(new NpgsqlParameter("run", runId.ToString()));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>Why a call about a job changed nothing: cancelled, already completed by this lease, stale, or never ours.</summary>
     private async Task<LeaseCheck> ClassifyAsync(Guid agentId, Guid jobId, Guid leaseId, CancellationToken cancellationToken, bool completed = false)
     {

@@ -88,6 +88,11 @@ public sealed class JobCancelTests(JobCancelTests.Fixture portal) : IClassFixtur
     {
         var jobId = await QueuedJobAsync();
 
+        // The run says so beforehand, so that a page shows the cancel button only to whom it would work for.
+        var runId = (await StoredAsync(jobId)).RunId;
+        Assert.False((await portal.Colleague.GetJsonAsync<RunDto>($"/api/v1/runs/{runId}")).CanCancel);
+        Assert.True((await portal.RequesterClient.GetJsonAsync<RunDto>($"/api/v1/runs/{runId}")).CanCancel);
+        Assert.True((await portal.LabAdmin.GetJsonAsync<RunDto>($"/api/v1/runs/{runId}")).CanCancel);
         await portal.Colleague.DeleteAsync($"/api/v1/jobs/{jobId}").ExpectAsync(HttpStatusCode.Forbidden);
         await portal.Stranger.DeleteAsync($"/api/v1/jobs/{jobId}").ExpectAsync(HttpStatusCode.Forbidden);
 

@@ -28,7 +28,7 @@ public sealed class RunPageTests : CompatibilityComponentContext
         var test = await AddTestAsync("vector_add on Mach", partner);
         var (run, job) = await AddRunAsync(test, device, user);
         var signals = await StartSignalsAsync();
-        var queue = Services.GetRequiredService<JobQueue>();
+        var events = Services.GetRequiredService<RunEventBatch>();
 
         var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
         page.WaitForAssertion(() => Assert.Equal("current", Step(page, "queued")), Wait);
@@ -37,17 +37,17 @@ public sealed class RunPageTests : CompatibilityComponentContext
 
         // An agent leases the job: the row moves on as soon as the notification arrives.
         await UpdateJobAsync(job, j => (j.Status, j.Attempts, j.AgentId, j.DeviceId) = (JobStatus.Leased, 1, agent, device));
-        await queue.NotifyEventAsync(run, CancellationToken.None);
+        events.Add(run);
         page.WaitForAssertion(() => Assert.Equal("current", Step(page, "leased")), Wait);
         Assert.Equal("done", Step(page, "queued"));
         Assert.Contains("1", page.Find("[data-testid=job-attempts]").TextContent);
 
         await UpdateJobAsync(job, j => j.Status = JobStatus.Running);
-        await queue.NotifyEventAsync(run, CancellationToken.None);
+        events.Add(run);
         page.WaitForAssertion(() => Assert.Equal("current", Step(page, "running")), Wait);
 
         await UpdateJobAsync(job, j => Complete(j, Failed, sku, agent, partner, device));
-        await queue.NotifyEventAsync(run, CancellationToken.None);
+        events.Add(run);
         page.WaitForAssertion(() => Assert.Equal("failed", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict")), Wait);
         Assert.Equal("failed", page.Find("[data-testid=job-verdict]").GetAttribute("data-verdict"));
         Assert.Empty(page.FindAll("[data-testid=job-cancel]"));

@@ -148,7 +148,7 @@ public abstract class CompatibilityComponentContext : DatabaseComponentContext
     protected static void Complete(Job job, KernelResult result, Guid? skuId, Guid agentId, Guid organizationId, Guid deviceId, bool verified = false)
     {
         job.Status = JobStatus.Completed;
-        job.Verdict = JsonSerializer.Serialize(result.Status).Trim('"');
+        job.Verdict = result.Status.Name();
         job.Result = KernelResultJson.Serialize(result);
         job.Attempts = Math.Max(job.Attempts, 1);
         job.StartedAt ??= DateTimeOffset.UtcNow;

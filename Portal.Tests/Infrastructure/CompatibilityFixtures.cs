@@ -174,7 +174,7 @@ public static class CompatibilityFixtures
                 Timing: new TimingResult(new Dictionary<string, double> { ["n"] = 1000 }, 20, medianMs, medianMs, medianMs, medianMs, 0, medianMs,
                     gbPerSecond, 1.0));
             job.Status = JobStatus.Completed;
-            job.Verdict = JsonSerializer.Serialize(verdict).Trim('"');
+            job.Verdict = verdict.Name();
             job.Result = KernelResultJson.Serialize(result);
             job.Attempts = Math.Max(job.Attempts, 1);
             job.StartedAt = finishedAt - TimeSpan.FromSeconds(5);
