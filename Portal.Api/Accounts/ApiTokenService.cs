@@ -22,13 +22,16 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
     public async Task<IReadOnlyList<ApiTokenDto>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return await db.ApiTokens.AsNoTracking()
-            .Where(t => t.UserId == caller.UserId)
+        return await OwnedBy(db.ApiTokens.AsNoTracking(), caller)
             .OrderByDescending(t => t.CreatedAt)
             .Select(t => new ApiTokenDto(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.RevokedAt, t.LastUsedAt,
                 t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now)))
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>Who sees a personal token: its owner only, consortium admins included (a token is a person's own secret).</summary>
+    public static IQueryable<ApiToken> OwnedBy(IQueryable<ApiToken> tokens, Caller caller) =>
+        tokens.Where(t => t.UserId == caller.UserId);
 
     public async Task<Outcome<CreatedApiTokenDto>> CreateAsync(Caller caller, ApiTokenInput input, CancellationToken cancellationToken)
     {

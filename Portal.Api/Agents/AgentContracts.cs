@@ -35,9 +35,12 @@ public sealed record AgentDeviceDto(
     DeviceJobDto? CurrentJob,
     IReadOnlyList<DeviceJobDto> LastResults);
 
-/// <summary>A job on a device, as the agents page lists it. The test's name is hidden when the reader may not see the test.</summary>
-public sealed record DeviceJobDto(Guid JobId, Guid RunId, Guid TestId, string TestName, string Language, string Status, string? Verdict,
-    DateTimeOffset? At);
+/// <summary>
+/// A job on a device, as the agents page lists it. When the reader may not see the job's test it is <see cref="Private"/>:
+/// ids, language and verdict are null and the name says only "(private test)".
+/// </summary>
+public sealed record DeviceJobDto(Guid? JobId, Guid? RunId, Guid? TestId, string TestName, string? Language, string Status, string? Verdict,
+    DateTimeOffset? At, bool Private);
 
 /// <summary>`PUT /api/v1/agents/{id}/devices/{deviceId}/sku`: a SKU, or null with Automatic to go back to the patterns.</summary>
 public sealed record DeviceSkuInput(Guid? SkuId, bool Automatic = false);

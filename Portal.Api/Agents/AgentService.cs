@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Api.Common;
 using Portal.Api.Jobs;
+using Portal.Api.Tests;
 using Portal.Data;
 using Portal.Data.Agents;
 using Portal.Data.Audit;
@@ -187,23 +188,21 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
     private async Task<(Dictionary<Guid, DeviceJobDto> Current, Dictionary<Guid, List<DeviceJobDto>> Recent)> DeviceJobsAsync(
         Caller caller, List<Guid> deviceIds, CancellationToken cancellationToken)
     {
-        var memberOf = caller.Roles.Keys.ToList();
-        var admin = caller.IsConsortiumAdmin;
+        // The tests' own rule decides: a job of a test the reader may not open is only "a private test" to them.
+        var visibleTests = db.CompatibilityTests.VisibleTo(caller).Select(t => t.Id);
         var hidden = Localized<AgentText>.Get("PrivateTest");
         var current = await db.Jobs.AsNoTracking()
             .Where(j => j.DeviceId != null && deviceIds.Contains(j.DeviceId.Value) && (j.Status == JobStatus.Leased || j.Status == JobStatus.Running))
-            .Select(j => new DeviceJobRow(j.DeviceId!.Value, j.Id, j.RunId, j.TestId, j.Test!.Name,
-                admin || j.Test.Visibility == TestVisibility.Consortium || (j.Test.OrganizationId != null && memberOf.Contains(j.Test.OrganizationId.Value)),
+            .Select(j => new DeviceJobRow(j.DeviceId!.Value, j.Id, j.RunId, j.TestId, j.Test!.Name, visibleTests.Contains(j.TestId),
                 j.Language, j.Status, j.Verdict, j.LeasedAt))
             .ToListAsync(cancellationToken);
-        // The latest few outcomes per device, in one query (a lateral join).
+        // The latest few outcomes per device that the reader may see, in one query (a lateral join); others' private
+        // results are left out rather than shown without a verdict.
         var recent = await db.AgentDevices.AsNoTracking()
             .Where(d => deviceIds.Contains(d.Id))
-            .SelectMany(d => db.Jobs.Where(j => j.DeviceId == d.Id && j.Status == JobStatus.Completed)
+            .SelectMany(d => db.Jobs.Where(j => j.DeviceId == d.Id && j.Status == JobStatus.Completed && visibleTests.Contains(j.TestId))
                 .OrderByDescending(j => j.FinishedAt).Take(RecentResults)
-                .Select(j => new DeviceJobRow(d.Id, j.Id, j.RunId, j.TestId, j.Test!.Name,
-                    admin || j.Test.Visibility == TestVisibility.Consortium || (j.Test.OrganizationId != null && memberOf.Contains(j.Test.OrganizationId.Value)),
-                    j.Language, j.Status, j.Verdict, j.FinishedAt)))
+                .Select(j => new DeviceJobRow(d.Id, j.Id, j.RunId, j.TestId, j.Test!.Name, true, j.Language, j.Status, j.Verdict, j.FinishedAt)))
             .ToListAsync(cancellationToken);
         return (current.GroupBy(c => c.Device).ToDictionary(g => g.Key, g => g.First().ToDto(hidden)),
             recent.GroupBy(r => r.Device).ToDictionary(g => g.Key, g => g.Select(r => r.ToDto(hidden)).ToList()));
@@ -212,8 +211,10 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
     private sealed record DeviceJobRow(Guid Device, Guid JobId, Guid RunId, Guid TestId, string TestName, bool Visible, string Language,
         JobStatus Status, string? Verdict, DateTimeOffset? At)
     {
-        public DeviceJobDto ToDto(string hidden) =>
-            new(JobId, RunId, TestId, Visible ? TestName : hidden, Language, Status.ToString().ToLowerInvariant(), Verdict, At);
+        // A job the reader may not see says only that the device is busy: no ids, language or verdict to follow.
+        public DeviceJobDto ToDto(string hidden) => Visible
+            ? new(JobId, RunId, TestId, TestName, Language, Status.ToString().ToLowerInvariant(), Verdict, At, Private: false)
+            : new(null, null, null, hidden, null, Status.ToString().ToLowerInvariant(), null, At, Private: true);
     }
 
     private static readonly HashSet<string> KernelLanguagesKnown = [.. Portal.Data.Skus.KernelLanguages.All];

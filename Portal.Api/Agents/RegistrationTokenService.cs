@@ -22,9 +22,7 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
     public async Task<IReadOnlyList<RegistrationTokenDto>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var organizations = AdministeredOrganizations(caller);
-        return await db.AgentRegistrationTokens.AsNoTracking()
-            .Where(t => caller.IsConsortiumAdmin || organizations.Contains(t.OrganizationId))
+        return await VisibleTo(db.AgentRegistrationTokens.AsNoTracking(), caller)
             .OrderByDescending(t => t.CreatedAt)
             .Select(t => new RegistrationTokenDto(t.Id, t.OrganizationId, t.Organization!.Name, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt,
                 t.RevokedAt, t.LastUsedAt, t.Registrations, t.RevokedAt == null && t.ExpiresAt > now))
@@ -151,6 +149,15 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
             organizations = organizations.Where(o => EF.Functions.ILike(o.Name, "%" + Like.Escape(search.Trim()) + "%", Like.EscapeCharacter));
         return await organizations.OrderBy(o => o.Name).Take(MaxOrganizationChoices).Select(o => new TokenOrganization(o.Id, o.Name))
             .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Who sees a registration token (its name, prefix, use): its organisation's admins and consortium admins.</summary>
+    public static IQueryable<AgentRegistrationToken> VisibleTo(IQueryable<AgentRegistrationToken> tokens, Caller caller)
+    {
+        if (caller.IsConsortiumAdmin)
+            return tokens;
+        var organizations = AdministeredOrganizations(caller);
+        return tokens.Where(t => organizations.Contains(t.OrganizationId));
     }
 
     private static RegistrationTokenDto ToDto(AgentRegistrationToken t, string organizationName, DateTimeOffset now) =>

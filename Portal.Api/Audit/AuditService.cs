@@ -9,14 +9,14 @@ public sealed record AuditEntryDto(long Id, DateTimeOffset At, Guid? ActorUserId
 
 public sealed record AuditQuery
 {
-    /// <summary>Organization, Alliance, Membership, JoinRequest, ApiToken.</summary>
+    /// <summary>The audited type's name: Organization, CompatibilityTest, HardwareSku, SovereignDeployment, JoinRequest, ApiToken…</summary>
     public string? EntityType { get; init; }
     public string? EntityId { get; init; }
     public int? Page { get; init; }
     public int? PageSize { get; init; }
 }
 
-/// <summary>Reads the audit log, newest first. Token changes are visible only to their owner and consortium admins.</summary>
+/// <summary>Reads the audit log, newest first: only entries of records the caller may open (<see cref="AuditVisibility"/>).</summary>
 public sealed class AuditService(PortalDbContext db)
 {
     public async Task<Outcome<PagedList<AuditEntryDto>>> ListAsync(Caller caller, AuditQuery query, CancellationToken cancellationToken)
@@ -26,9 +26,7 @@ public sealed class AuditService(PortalDbContext db)
         if (errors.Any)
             return errors.ToOutcome<PagedList<AuditEntryDto>>();
 
-        var entries = db.AuditEntries.AsNoTracking();
-        if (!caller.IsConsortiumAdmin)
-            entries = entries.Where(e => e.EntityType != "ApiToken" || e.ActorUserId == caller.UserId);
+        var entries = db.AuditEntries.AsNoTracking().VisibleTo(db, caller);
         if (!string.IsNullOrWhiteSpace(query.EntityType))
             entries = entries.Where(e => e.EntityType == query.EntityType);
         if (!string.IsNullOrWhiteSpace(query.EntityId))
@@ -40,6 +38,6 @@ public sealed class AuditService(PortalDbContext db)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .Select(e => new AuditEntryDto(e.Id, e.At, e.ActorUserId, e.ActorName, e.EntityType, e.EntityId, e.Action, e.Changes))
             .ToListAsync(cancellationToken);
-        return new PagedList<AuditEntryDto>(items, total, page, pageSize);
+        return new PagedList<AuditEntryDto>([.. items.Select(AuditVisibility.WithoutSecrets)], total, page, pageSize);
     }
 }

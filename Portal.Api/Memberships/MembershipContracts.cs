@@ -2,7 +2,8 @@ using Portal.Data.Organizations;
 
 namespace Portal.Api.Memberships;
 
-public sealed record MemberDto(Guid UserId, string DisplayName, string Email, MemberRole Role, DateTimeOffset JoinedAt);
+/// <summary>A member of an organisation; <see cref="Email"/> is null for readers who are neither co-members nor consortium admins.</summary>
+public sealed record MemberDto(Guid UserId, string DisplayName, string? Email, MemberRole Role, DateTimeOffset JoinedAt);
 
 public sealed record MemberRoleInput(string? Role);
 

@@ -26,8 +26,8 @@ public static class MembershipEndpoints
     }
 
     public static async Task<Results<Ok<IReadOnlyList<MemberDto>>, ValidationProblem, ProblemHttpResult>> ListMembers(
-        Guid organizationId, MembershipService memberships, CancellationToken cancellationToken) =>
-        (await memberships.MembersAsync(organizationId, cancellationToken)).ToOk();
+        Guid organizationId, Caller caller, MembershipService memberships, CancellationToken cancellationToken) =>
+        (await memberships.MembersAsync(caller, organizationId, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<MemberDto>, ValidationProblem, ProblemHttpResult>> SetMemberRole(
         Guid organizationId, Guid userId, MemberRoleInput input, Caller caller, MembershipService memberships, CancellationToken cancellationToken) =>

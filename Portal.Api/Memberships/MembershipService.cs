@@ -12,17 +12,21 @@ namespace Portal.Api.Memberships;
 /// </summary>
 public sealed class MembershipService(PortalDbContext db)
 {
-    public async Task<Outcome<IReadOnlyList<MemberDto>>> MembersAsync(Guid organizationId, CancellationToken cancellationToken)
+    /// <summary>An organisation's members; their e-mail addresses only for co-members and consortium admins.</summary>
+    public async Task<Outcome<IReadOnlyList<MemberDto>>> MembersAsync(Caller caller, Guid organizationId, CancellationToken cancellationToken)
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
             return new Outcome<IReadOnlyList<MemberDto>>.NotFound(Localized<OrganizationText>.Format("NotFound", organizationId));
-        var members = await db.Memberships.AsNoTracking()
-            .Where(m => m.OrganizationId == organizationId)
-            .OrderByDescending(m => m.Role).ThenBy(m => m.User!.DisplayName)
-            .Select(m => new MemberDto(m.UserId, m.User!.DisplayName, m.User.Email ?? "", m.Role, m.JoinedAt))
+        var members = await ProjectMembers(
+                db.Memberships.Where(m => m.OrganizationId == organizationId).OrderByDescending(m => m.Role).ThenBy(m => m.User!.DisplayName),
+                MaySeeEmails(caller, organizationId))
             .ToListAsync(cancellationToken);
         return members;
     }
+
+    /// <summary>Who reads the e-mail addresses of an organisation's members: its own members and consortium admins; others see names.</summary>
+    public static bool MaySeeEmails(Caller? caller, Guid organizationId) =>
+        caller is not null && (caller.IsConsortiumAdmin || caller.IsMemberOf(organizationId));
 
     public async Task<Outcome<MemberDto>> SetRoleAsync(Caller caller, Guid organizationId, Guid userId, MemberRoleInput input, CancellationToken cancellationToken)
     {
@@ -37,7 +41,7 @@ public sealed class MembershipService(PortalDbContext db)
             return new Outcome<MemberDto>.Conflict(Localized<MembershipText>.Get("LastAdmin"));
         membership.Role = role;
         await db.SaveAsAsync(caller, cancellationToken);
-        return await MemberAsync(organizationId, userId, cancellationToken);
+        return await MemberAsync(caller, organizationId, userId, cancellationToken);
     }
 
     public async Task<Outcome<bool>> RemoveAsync(Caller caller, Guid organizationId, Guid userId, CancellationToken cancellationToken)
@@ -150,11 +154,12 @@ public sealed class MembershipService(PortalDbContext db)
         return new MeDto(user.Id, user.DisplayName, user.Email, user.IsConsortiumAdmin, user.Memberships, requests);
     }
 
-    private async Task<Outcome<MemberDto>> MemberAsync(Guid organizationId, Guid userId, CancellationToken cancellationToken) =>
-        (await db.Memberships.AsNoTracking()
-            .Where(m => m.OrganizationId == organizationId && m.UserId == userId)
-            .Select(m => new MemberDto(m.UserId, m.User!.DisplayName, m.User.Email ?? "", m.Role, m.JoinedAt))
-            .FirstAsync(cancellationToken));
+    private async Task<Outcome<MemberDto>> MemberAsync(Caller caller, Guid organizationId, Guid userId, CancellationToken cancellationToken) =>
+        await ProjectMembers(db.Memberships.Where(m => m.OrganizationId == organizationId && m.UserId == userId), MaySeeEmails(caller, organizationId))
+            .FirstAsync(cancellationToken);
+
+    private static IQueryable<MemberDto> ProjectMembers(IQueryable<Membership> memberships, bool withEmails) =>
+        memberships.AsNoTracking().Select(m => new MemberDto(m.UserId, m.User!.DisplayName, withEmails ? m.User.Email ?? "" : null, m.Role, m.JoinedAt));
 
     private Task<JoinRequestDto?> JoinRequestAsync(Guid id, CancellationToken cancellationToken) =>
         ProjectRequests(db.JoinRequests.Where(r => r.Id == id)).FirstOrDefaultAsync(cancellationToken);

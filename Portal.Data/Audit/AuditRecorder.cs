@@ -11,8 +11,8 @@ namespace Portal.Data.Audit;
 /// </summary>
 internal static class AuditRecorder
 {
-    // Secrets and bookkeeping columns never go into the log.
-    private static readonly HashSet<string> Ignored = ["SecretHash", "TokenHash", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt", "LastHeartbeatAt"];
+    // Secrets, parts of secrets (an agent token's prefix, shown nowhere else) and bookkeeping columns never go into the log.
+    private static readonly HashSet<string> Ignored = ["SecretHash", "TokenHash", "TokenPrefix", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt", "LastHeartbeatAt"];
 
     public static List<AuditEntry> Collect(DbContext context, AuditActor? actor, DateTimeOffset now)
     {

@@ -103,7 +103,7 @@ public sealed class AuditTrailTests(PortalFactory portal) : IClassFixture<Portal
     }
 
     [Fact]
-    public async Task Token_changes_are_visible_to_their_owner_but_not_to_other_users()
+    public async Task Token_changes_are_visible_to_their_owner_only_not_even_to_consortium_admins()
     {
         var owner = await portal.CreateUserAsync("Token owner");
         var stranger = await portal.CreateUserAsync("Stranger");
@@ -118,7 +118,7 @@ public sealed class AuditTrailTests(PortalFactory portal) : IClassFixture<Portal
         Assert.Contains(ownerSees.Items, e => e.ActorUserId == owner.Id);
         Assert.All(ownerSees.Items, e => Assert.Equal(owner.Id, e.ActorUserId));
         Assert.DoesNotContain(strangerSees.Items, e => e.ActorUserId == owner.Id);
-        Assert.Contains(adminSees.Items, e => e.ActorUserId == owner.Id);
-        Assert.Contains(adminSees.Items, e => e.ActorUserId == stranger.Id);
+        Assert.DoesNotContain(adminSees.Items, e => e.ActorUserId == owner.Id || e.ActorUserId == stranger.Id);
+        Assert.NotEmpty(adminSees.Items);
     }
 }

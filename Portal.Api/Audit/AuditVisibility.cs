@@ -1,0 +1,62 @@
+using Portal.Api.Accounts;
+using Portal.Api.Agents;
+using Portal.Api.Common;
+using Portal.Api.Memberships;
+using Portal.Api.Tests;
+using Portal.Data;
+using Portal.Data.Accounts;
+using Portal.Data.Agents;
+using Portal.Data.Audit;
+using Portal.Data.Compatibility;
+using Portal.Data.Deployments;
+using Portal.Data.Organizations;
+using Portal.Data.Skus;
+
+namespace Portal.Api.Audit;
+
+/// <summary>
+/// Which audit entries a caller may read: exactly those of records the caller may open, decided by the same rule the
+/// record's own read uses (a private test's history is as invisible as the test). One place for every audited type;
+/// a type that is not listed here is shown to consortium admins only.
+/// </summary>
+public static class AuditVisibility
+{
+    /// <summary>Types whose records every signed-in person reads (their own GET has no further rule).</summary>
+    public static readonly IReadOnlyList<string> OpenToEveryone =
+    [
+        nameof(Organization), nameof(Alliance), nameof(Membership), nameof(TestSuite), nameof(HardwareSku),
+        nameof(SovereignDeployment), nameof(Agent),
+    ];
+
+    /// <summary>Types with a rule of their own, below.</summary>
+    public static readonly IReadOnlyList<string> Restricted =
+        [nameof(CompatibilityTest), nameof(JoinRequest), nameof(ApiToken), nameof(AgentRegistrationToken)];
+
+    /// <summary>Fields that are never shown, whoever reads: parts of secrets (older entries may hold them).</summary>
+    public static readonly IReadOnlySet<string> SecretFields = new HashSet<string>(["SecretHash", "TokenHash", "TokenPrefix"]);
+
+    public static IQueryable<AuditEntry> VisibleTo(this IQueryable<AuditEntry> entries, PortalDbContext db, Caller caller)
+    {
+        var open = OpenToEveryone.ToList();
+        var admin = caller.IsConsortiumAdmin;
+        // Each rule is the record's own: a deleted record is gone for everyone but consortium admins.
+        var tests = db.CompatibilityTests.VisibleTo(caller).Select(t => t.Id.ToString());
+        var requests = db.JoinRequests.VisibleTo(caller).Select(r => r.Id.ToString());
+        var apiTokens = ApiTokenService.OwnedBy(db.ApiTokens, caller).Select(t => t.Id.ToString());
+        var registrationTokens = RegistrationTokenService.VisibleTo(db.AgentRegistrationTokens, caller).Select(t => t.Id.ToString());
+        return entries.Where(e =>
+            open.Contains(e.EntityType)
+            // A personal token is its owner's alone, consortium admins included.
+            || (admin && e.EntityType != nameof(ApiToken))
+            || (e.EntityType == nameof(CompatibilityTest) && tests.Contains(e.EntityId))
+            || (e.EntityType == nameof(JoinRequest) && requests.Contains(e.EntityId))
+            || (e.EntityType == nameof(ApiToken) && apiTokens.Contains(e.EntityId))
+            || (e.EntityType == nameof(AgentRegistrationToken) && registrationTokens.Contains(e.EntityId)));
+    }
+
+    /// <summary>An entry as a reader gets it: without any field that holds part of a secret.</summary>
+    public static AuditEntryDto WithoutSecrets(AuditEntryDto entry) =>
+        entry.Changes.Any(c => SecretFields.Contains(c.Field))
+            ? entry with { Changes = [.. entry.Changes.Where(c => !SecretFields.Contains(c.Field))] }
+            : entry;
+}
