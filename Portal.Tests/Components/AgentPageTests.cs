@@ -74,6 +74,30 @@ public sealed class AgentPageTests : DatabaseComponentContext
     }
 
     [Fact]
+    public async Task A_reader_outside_a_private_tests_organisation_sees_only_that_the_device_runs_a_private_test()
+    {
+        var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
+        var lab = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Secret Lab", OrganizationKind.ChipDesigner, "KR"));
+        var gpu = AgentRows.Device("cuda:0", "NVIDIA H200");
+        await WithDbAsync(db => AgentRows.AgentAsync(db, partner, "seoul-rack-1", TimeSpan.Zero, gpu));
+        var (test, run) = await WithDbAsync(db => AgentRows.TestRunAsync(db, "unreleased kernel", language: "cuda-c"));
+        await WithDbAsync(db => db.CompatibilityTests.Where(t => t.Id == test).ExecuteUpdateAsync(u => u
+            .SetProperty(t => t.Visibility, Portal.Data.Compatibility.TestVisibility.Private).SetProperty(t => t.OrganizationId, lab)));
+        await WithDbAsync(db => AgentRows.JobAsync(db, run, test, "cuda-c", gpu.Id, "failed"));
+        await WithDbAsync(db => AgentRows.JobAsync(db, run, test, "cuda-c", gpu.Id, verdict: null));
+        await SignInAsync("Partner admin", (partner, MemberRole.Admin));
+
+        var table = Render<AgentTable>();
+
+        table.WaitForAssertion(() => Assert.Equal("(private test)", Device(table, gpu.Id).QuerySelector("[data-testid=device-private-job]")?.TextContent.Trim()), Patience);
+        var device = Device(table, gpu.Id);
+        Assert.Null(device.QuerySelector("[data-testid=device-current-job]"));
+        Assert.Empty(device.QuerySelectorAll("[data-testid=verdict]"));
+        Assert.DoesNotContain(run.ToString(), device.InnerHtml, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("unreleased kernel", device.InnerHtml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_admin_of_the_agents_organisation_resets_a_hand_set_sku_to_automatic_and_revokes_the_agent()
     {
         var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
