@@ -57,7 +57,7 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
             Prefix = secret[..PrefixLength],
             SecretHash = Hash(secret),
             CreatedAt = now,
-            ExpiresAt = await ExpiryWithinParentAsync(caller, now.AddDays(days), cancellationToken),
+            ExpiresAt = await ExpiryWithinParentAsync(db, caller, now.AddDays(days), cancellationToken),
             ParentTokenId = caller.ApiTokenId,
         };
         db.ApiTokens.Add(token);
@@ -81,7 +81,8 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
     /// When a token made by the caller's request expires: as asked, but never after the token the request
     /// presented (a signed-in session has none, so it is as asked). Registration tokens follow the same rule.
     /// </summary>
-    public async Task<DateTimeOffset> ExpiryWithinParentAsync(Caller caller, DateTimeOffset requested, CancellationToken cancellationToken)
+    public static async Task<DateTimeOffset> ExpiryWithinParentAsync(PortalDbContext db, Caller caller, DateTimeOffset requested,
+        CancellationToken cancellationToken)
     {
         if (caller.ApiTokenId is not { } parentId)
             return requested;

@@ -12,7 +12,7 @@ namespace Portal.Api.Agents;
 /// Registration tokens (created by a partner's admins, expiring, revocable) and what they are for: an agent
 /// presents one once and receives its own agent token, bound to the token's organisation.
 /// </summary>
-public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens agentTokens, ApiTokenService apiTokens, TimeProvider time)
+public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens agentTokens, TimeProvider time)
 {
     public const int DefaultDays = 30;
     public const int MaxDays = 365;
@@ -60,7 +60,7 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
             SecretHash = ApiTokenService.Hash(secret),
             CreatedByUserId = caller.UserId,
             CreatedAt = now,
-            ExpiresAt = await apiTokens.ExpiryWithinParentAsync(caller, now.AddDays(days), cancellationToken),
+            ExpiresAt = await ApiTokenService.ExpiryWithinParentAsync(db, caller, now.AddDays(days), cancellationToken),
             ParentTokenId = caller.ApiTokenId,
         };
         db.AgentRegistrationTokens.Add(token);
