@@ -16,7 +16,7 @@ SAMPLES=${SAMPLES:-50}
 PORT=${PORT:-5198}
 PGBENCH_SECONDS=${PGBENCH_SECONDS:-20}
 DATA=${BENCH_DATA:-.data/bench-queue-pg}
-TOKEN=${BENCH_TOKEN:-bench-token-$(date +%s)-queue}
+TOKEN=${BENCH_TOKEN:-bench-token-$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')}  # 40+ characters (PORTAL_BOOTSTRAP_TOKEN)
 BASE="http://127.0.0.1:$PORT"
 REPORT=.data/bench-queue.json
 

@@ -13,7 +13,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 DURATION=${DURATION:-20s}
 PORT=${PORT:-5199}
 DATA=${BENCH_DATA:-.data/bench-pg}
-TOKEN=${BENCH_TOKEN:-bench-token-$(date +%s)-registry}
+TOKEN=${BENCH_TOKEN:-bench-token-$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')}  # 40+ characters (PORTAL_BOOTSTRAP_TOKEN)
 BASE="http://127.0.0.1:$PORT"
 
 ensure_dotnet

@@ -29,11 +29,12 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("The bearer token is empty.");
 
         var tokens = Context.RequestServices.GetRequiredService<ApiTokenService>();
-        var userId = await tokens.AuthenticateAsync(presented, Context.RequestAborted);
-        if (userId is null)
+        var token = await tokens.AuthenticateAsync(presented, Context.RequestAborted);
+        if (token is null)
             return AuthenticateResult.Fail("The token is unknown, expired or revoked.");
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId.Value.ToString())], SchemeName);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, token.UserId.ToString()), new Claim(ApiTokenClaims.TokenId, token.TokenId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

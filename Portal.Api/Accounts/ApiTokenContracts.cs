@@ -20,3 +20,6 @@ public sealed record ApiTokenInput
 
 /// <summary>The only answer that carries the secret: it is shown once and never stored.</summary>
 public sealed record CreatedApiTokenDto(string Token, ApiTokenDto Details);
+
+/// <summary>Who a presented token acts as, and which token it was (tokens made with it are bound to it).</summary>
+public sealed record AuthenticatedToken(Guid TokenId, Guid UserId);

@@ -10,7 +10,8 @@ namespace Portal.Api.Accounts;
 
 /// <summary>
 /// Personal API tokens: "cpt_" + 40 random base32 characters. Only the SHA-256 of the token is stored;
-/// the prefix (first 12 characters) is kept in clear so a person can tell tokens apart.
+/// the prefix (first 12 characters: 8 random ones, 40 of its 200 bits) is kept in clear so a person can tell tokens apart.
+/// A token made with another token (over the API) is bound to it: it expires no later and is revoked with it.
 /// </summary>
 public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
 {
@@ -18,6 +19,13 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
     public const int DefaultDays = 90;
     public const int MaxDays = 365;
     private const int PrefixLength = 12;
+
+    /// <summary>
+    /// The bootstrap value is chosen by a person, so its alphabet is unknown: with 40 characters and 8 of them shown,
+    /// 32 stay secret, 128 bits even for a hex string.
+    /// </summary>
+    public const int BootstrapMinimumLength = 40;
+    private const int BootstrapShownLength = 8;
 
     public async Task<IReadOnlyList<ApiTokenDto>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -52,7 +60,8 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
             Prefix = secret[..PrefixLength],
             SecretHash = Hash(secret),
             CreatedAt = now,
-            ExpiresAt = now.AddDays(days),
+            ExpiresAt = await ExpiryWithinParentAsync(db, caller, now.AddDays(days), cancellationToken),
+            ParentTokenId = caller.ApiTokenId,
         };
         db.ApiTokens.Add(token);
         await db.SaveAsAsync(caller, cancellationToken);
@@ -66,12 +75,45 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
             return new Outcome<ApiTokenDto>.NotFound(Localized<ApiTokenText>.Format("NotFound", id));
         var now = time.GetUtcNow();
         token.RevokedAt ??= now;
+        await RevokeDescendantsAsync(token.Id, now, cancellationToken);
         await db.SaveAsAsync(caller, cancellationToken);
         return ToDto(token, now);
     }
 
-    /// <summary>The user a presented token acts as, or null when it is unknown, revoked or expired.</summary>
-    public async Task<Guid?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
+    /// <summary>
+    /// When a token made by the caller's request expires: as asked, but never after the token the request
+    /// presented (a signed-in session has none, so it is as asked). Registration tokens follow the same rule.
+    /// </summary>
+    public static async Task<DateTimeOffset> ExpiryWithinParentAsync(PortalDbContext db, Caller caller, DateTimeOffset requested,
+        CancellationToken cancellationToken)
+    {
+        if (caller.ApiTokenId is not { } parentId)
+            return requested;
+        var parentExpiry = await db.ApiTokens.Where(t => t.Id == parentId).Select(t => t.ExpiresAt).FirstOrDefaultAsync(cancellationToken);
+        return parentExpiry is { } limit && limit < requested ? limit : requested;
+    }
+
+    /// <summary>Revokes (in the pending save) every token made, directly or not, with the given one.</summary>
+    private async Task RevokeDescendantsAsync(Guid tokenId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        List<Guid> parents = [tokenId];
+        while (parents.Count > 0)
+        {
+            var registrations = await db.AgentRegistrationTokens
+                .Where(t => t.ParentTokenId != null && parents.Contains(t.ParentTokenId.Value) && t.RevokedAt == null)
+                .ToListAsync(cancellationToken);
+            foreach (var registration in registrations)
+                registration.RevokedAt = now;
+            var children = await db.ApiTokens.Where(t => t.ParentTokenId != null && parents.Contains(t.ParentTokenId.Value))
+                .ToListAsync(cancellationToken);
+            foreach (var child in children)
+                child.RevokedAt ??= now;
+            parents = [.. children.Select(c => c.Id)];
+        }
+    }
+
+    /// <summary>The token and user a presented token acts as, or null when it is unknown, revoked or expired.</summary>
+    public async Task<AuthenticatedToken?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {
         var hash = Hash(presented);
         var now = time.GetUtcNow();
@@ -84,7 +126,7 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
         // Last use is informative: write it at most once a minute per token, not on every request.
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
             await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
-        return token.UserId;
+        return new AuthenticatedToken(token.Id, token.UserId);
     }
 
     /// <summary>
@@ -101,7 +143,7 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
             {
                 UserId = adminUserId,
                 Name = "bootstrap (PORTAL_BOOTSTRAP_TOKEN)",
-                Prefix = value.Length > PrefixLength ? value[..PrefixLength] : value[..Math.Min(4, value.Length)],
+                Prefix = BootstrapPrefix(value),
                 SecretHash = hash,
                 CreatedAt = time.GetUtcNow(),
             });
@@ -109,6 +151,7 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
         else
         {
             token.UserId = adminUserId;
+            token.Prefix = BootstrapPrefix(value);
             token.RevokedAt = null;
             token.ExpiresAt = null;
         }
@@ -116,6 +159,9 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
     }
+
+    /// <summary>What is kept in clear of a bootstrap value: never more than 8 characters, and at most a fifth of a shorter one.</summary>
+    public static string BootstrapPrefix(string value) => value[..Math.Min(BootstrapShownLength, value.Length / 5)];
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 

@@ -2,12 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Api.Common;
 using Portal.Api.Jobs;
+using Portal.Api.Skus;
 using Portal.Api.Tests;
 using Portal.Data;
 using Portal.Data.Agents;
 using Portal.Data.Audit;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
+using Portal.Data.Organizations;
 using Portal.Kernels.Queue;
 
 namespace Portal.Api.Agents;
@@ -69,7 +71,7 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             device.Present = true;
             device.LastSeenAt = now;
             if (!device.SkuSetByHand)
-                device.SkuId = await MatchSkuAsync(device.Name, cancellationToken);
+                device.SkuId = await MatchSkuAsync(device.Name, identity.OrganizationId, identity.Consortium, cancellationToken);
             if ((fresh || driverChanged) && device.Languages.Count > 0)
                 toQualify.Add(device);
         }
@@ -150,7 +152,16 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             return new Outcome<AgentDeviceDto>.Invalid(new Dictionary<string, string[]> { ["skuId"] = [Localized<AgentText>.Format("SkuNotFound", skuId)] });
 
         device.SkuSetByHand = !input.Automatic;
-        device.SkuId = input.Automatic ? await MatchSkuAsync(device.Name, cancellationToken) : input.SkuId;
+        if (input.Automatic)
+        {
+            var consortium = await db.Organizations.AnyAsync(o => o.Id == device.Agent!.OrganizationId && o.Kind == OrganizationKind.Consortium,
+                cancellationToken);
+            device.SkuId = await MatchSkuAsync(device.Name, device.Agent!.OrganizationId, consortium, cancellationToken);
+        }
+        else
+        {
+            device.SkuId = input.SkuId;
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Actor = caller.Actor;
         await db.SaveChangesAsync(cancellationToken);
@@ -164,13 +175,19 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             null, []);
     }
 
-    /// <summary>The SKU whose longest device-name pattern the name contains (case-insensitive); null when none does.</summary>
-    private async Task<Guid?> MatchSkuAsync(string deviceName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The SKU whose longest device-name pattern the name contains (case-insensitive); null when none does. Only SKUs of the
+    /// agent's own organisation compete, or every SKU for the consortium's agents (<see cref="DeviceNamePatterns"/>). Patterns
+    /// stored before the specificity rule are held to it here too: ASCII punctuation and spaces do not count as letters.
+    /// </summary>
+    private async Task<Guid?> MatchSkuAsync(string deviceName, Guid agentOrganizationId, bool consortium, CancellationToken cancellationToken)
     {
         var matches = await db.Database.SqlQuery<Guid>($"""
             select s.id as "Value"
               from hardware_skus s cross join lateral unnest(s.device_name_patterns) as p(pattern)
-             where length(p.pattern) > 0 and strpos(lower({deviceName}), lower(p.pattern)) > 0
+             where ({consortium} or s.vendor_id = {agentOrganizationId})
+               and length(regexp_replace(p.pattern, '[[:space:][:punct:]]', '', 'g')) >= {DeviceNamePatterns.MinimumLettersOrDigits}
+               and strpos(lower({deviceName}), lower(p.pattern)) > 0
              order by length(p.pattern) desc, s.name
              limit 1
             """).ToListAsync(cancellationToken);

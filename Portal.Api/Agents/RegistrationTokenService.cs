@@ -58,7 +58,8 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
             SecretHash = ApiTokenService.Hash(secret),
             CreatedByUserId = caller.UserId,
             CreatedAt = now,
-            ExpiresAt = now.AddDays(days),
+            ExpiresAt = await ApiTokenService.ExpiryWithinParentAsync(db, caller, now.AddDays(days), cancellationToken),
+            ParentTokenId = caller.ApiTokenId,
         };
         db.AgentRegistrationTokens.Add(token);
         await db.SaveAsAsync(caller, cancellationToken);

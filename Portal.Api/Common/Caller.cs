@@ -16,6 +16,12 @@ public sealed record Caller(Guid UserId, string Name, bool IsConsortiumAdmin, IR
 {
     public AuditActor Actor => new(UserId, Name);
 
+    /// <summary>
+    /// The personal API token the request presented; null for a signed-in (cookie) session. Tokens made with it
+    /// are bound to it: they expire no later and are revoked with it.
+    /// </summary>
+    public Guid? ApiTokenId { get; init; }
+
     public bool IsMemberOf(Guid organizationId) => Roles.ContainsKey(organizationId);
 
     public bool IsAdminOf(Guid organizationId) =>
@@ -31,7 +37,9 @@ public sealed class CallerResolver(PortalDbContext db)
     public async Task<Caller?> ResolveAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var id = principal.FindFirstValue(ClaimTypes.NameIdentifier);
-        return Guid.TryParse(id, out var userId) ? await ResolveAsync(userId, cancellationToken) : null;
+        if (!Guid.TryParse(id, out var userId) || await ResolveAsync(userId, cancellationToken) is not { } caller)
+            return null;
+        return Guid.TryParse(principal.FindFirstValue(ApiTokenClaims.TokenId), out var tokenId) ? caller with { ApiTokenId = tokenId } : caller;
     }
 
     public async Task<Caller?> ResolveAsync(Guid userId, CancellationToken cancellationToken)
@@ -50,4 +58,10 @@ public sealed class CallerResolver(PortalDbContext db)
             ? null
             : new Caller(user.Id, user.Name, user.IsConsortiumAdmin, user.Roles.ToDictionary(r => r.OrganizationId, r => r.Role));
     }
+}
+
+/// <summary>The claim the API token scheme adds: which token authenticated the request.</summary>
+public static class ApiTokenClaims
+{
+    public const string TokenId = "portal:api_token_id";
 }

@@ -27,6 +27,15 @@ public static class DeploymentAccess
     public static bool CanCreate(Caller caller, DeploymentValidator.Valid valid) =>
         CanEdit(caller, valid.MinistryId, OperatorsOf(valid.Participants));
 
+    /// <summary>
+    /// The sponsoring ministry is the ministry's to give: only its members (and consortium admins) name it as sponsor,
+    /// and only members of the current sponsor remove or replace it. An operator edits everything else.
+    /// </summary>
+    public static bool MayChangeMinistry(Caller caller, Guid? current, Guid? requested) =>
+        current == requested
+        || caller.IsConsortiumAdmin
+        || ((current is not { } from || caller.IsMemberOf(from)) && (requested is not { } to || caller.IsMemberOf(to)));
+
     /// <summary>Whether the caller could create any deployment at all: the UI shows "New deployment" only then.</summary>
     public static bool MayCreateSome(Caller caller) => caller.IsConsortiumAdmin || caller.Roles.Count > 0;
 

@@ -90,6 +90,8 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             return errors.ToOutcome<DeploymentDto>();
         if (!DeploymentAccess.CanCreate(caller, valid))
             return new Outcome<DeploymentDto>.Forbidden(Localized<DeploymentText>.Get("ForbiddenCreate"));
+        if (await MinistryRefusedAsync(caller, null, valid.MinistryId, cancellationToken) is { } refused)
+            return refused;
 
         var now = db.Now;
         var deployment = new SovereignDeployment { Name = valid.Name, Country = valid.Country, CreatedAt = now };
@@ -112,6 +114,8 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             errors.Add("version", Localized<DeploymentText>.Get("VersionRequired"));
         if (valid is null || errors.Any)
             return errors.ToOutcome<DeploymentDto>();
+        if (await MinistryRefusedAsync(caller, deployment.MinistryId, valid.MinistryId, cancellationToken) is { } refused)
+            return refused;
 
         // Compare against the version the editor read, not the one just loaded.
         db.Entry(deployment).Property(d => d.Version).OriginalValue = input.Version!.Value;
@@ -159,6 +163,20 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             if (!deployment.Participants.Any(p => p.OrganizationId == organizationId && p.Role == role))
                 deployment.Participants.Add(new DeploymentParticipant { DeploymentId = deployment.Id, OrganizationId = organizationId, Role = role });
         }
+    }
+
+    /// <summary>A field problem on ministryId when the caller may not set, change or remove the sponsor (see <see cref="DeploymentAccess.MayChangeMinistry"/>).</summary>
+    private async Task<Outcome<DeploymentDto>?> MinistryRefusedAsync(Caller caller, Guid? current, Guid? requested, CancellationToken cancellationToken)
+    {
+        if (DeploymentAccess.MayChangeMinistry(caller, current, requested))
+            return null;
+        var fromCurrent = current is { } from && !caller.IsMemberOf(from);
+        var ministryId = fromCurrent ? current!.Value : requested!.Value;
+        var name = await db.Organizations.AsNoTracking().Where(o => o.Id == ministryId).Select(o => o.Name).FirstAsync(cancellationToken);
+        var message = fromCurrent
+            ? Localized<DeploymentText>.Format("MinistryChangeNotMember", name)
+            : Localized<DeploymentText>.Format("MinistryNotMember", name);
+        return new Outcome<DeploymentDto>.Invalid(new Dictionary<string, string[]> { ["ministryId"] = [message] });
     }
 
     private async Task<Outcome<DeploymentDto>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>

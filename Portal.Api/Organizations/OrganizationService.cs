@@ -79,6 +79,15 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
             errors.Add("version", Localized<SharedText>.Get("VersionRequired"));
         if (valid is null || errors.Any)
             return errors.ToOutcome<OrganizationDto>();
+        // The kind "consortium" is trust, not a label: its agents' results are verified and every SKU's device-name
+        // patterns map its devices. Only a consortium admin grants or takes it.
+        var consortiumChange = valid.Kind != organization.Kind
+            && (valid.Kind == OrganizationKind.Consortium || organization.Kind == OrganizationKind.Consortium);
+        if (consortiumChange && !caller.IsConsortiumAdmin)
+            return new Outcome<OrganizationDto>.Invalid(new Dictionary<string, string[]>
+            {
+                ["kind"] = [Localized<OrganizationText>.Get("KindConsortiumAdminsOnly")],
+            });
 
         // Compare against the version the editor read, not the one just loaded.
         db.Entry(organization).Property(o => o.Version).OriginalValue = input.Version!.Value;

@@ -152,6 +152,8 @@ public static class SkuValidator
                 errors.Add("deviceNamePatterns", Localized<SkuText>.Format("PatternEmpty", i + 1));
             else if (trimmed.Length > PatternLength)
                 errors.Add("deviceNamePatterns", Localized<SkuText>.Format("PatternTooLong", i + 1, PatternLength));
+            else if (!DeviceNamePatterns.IsSpecific(trimmed))
+                errors.Add("deviceNamePatterns", Localized<SkuText>.Format("PatternTooVague", i + 1, DeviceNamePatterns.MinimumLettersOrDigits));
             else if (!valid.Contains(trimmed, StringComparer.OrdinalIgnoreCase))
                 valid.Add(trimmed);
         }

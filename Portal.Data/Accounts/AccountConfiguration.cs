@@ -20,5 +20,7 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         builder.HasIndex(t => t.SecretHash).IsUnique();
         builder.HasIndex(t => t.UserId);
         builder.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<ApiToken>().WithMany().HasForeignKey(t => t.ParentTokenId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => t.ParentTokenId);
     }
 }

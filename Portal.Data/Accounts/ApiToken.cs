@@ -21,5 +21,11 @@ public sealed class ApiToken : IAudited
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
+    /// <summary>
+    /// The token this one was created with over the API, if any: it expires no later than its parent and is
+    /// revoked with it, so a token can never outlive the token that made it.
+    /// </summary>
+    public Guid? ParentTokenId { get; set; }
+
     string IAudited.AuditId => Id.ToString();
 }

@@ -72,5 +72,8 @@ public sealed class AgentRegistrationToken : IAudited
     public DateTimeOffset? LastUsedAt { get; set; }
     public int Registrations { get; set; }
 
+    /// <summary>The personal API token this one was created with, if any: it expires no later and is revoked with it.</summary>
+    public Guid? ParentTokenId { get; set; }
+
     string IAudited.AuditId => Id.ToString();
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Accounts;
 
 namespace Portal.Data.Agents;
 
@@ -49,5 +50,7 @@ internal sealed class AgentRegistrationTokenConfiguration : IEntityTypeConfigura
         builder.HasIndex(t => t.SecretHash).IsUnique();
         builder.HasIndex(t => t.OrganizationId);
         builder.HasOne(t => t.Organization).WithMany().HasForeignKey(t => t.OrganizationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<ApiToken>().WithMany().HasForeignKey(t => t.ParentTokenId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(t => t.ParentTokenId);
     }
 }

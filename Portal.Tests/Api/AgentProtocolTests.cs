@@ -24,15 +24,17 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
         public Guid H200 { get; private set; }
         public string PartnerToken { get; private set; } = "";
         public string OtherToken { get; private set; } = "";
+        public string ConsortiumToken { get; private set; } = "";
 
         protected override async Task StartedAsync()
         {
-            Partner = await AddOrganizationAsync("Agent Partner", OrganizationKind.DatacenterOperator);
+            // The partner makes the H200 here: a SKU's patterns map only its vendor's (and the consortium's) devices.
+            Partner = await AddOrganizationAsync("Agent Partner", OrganizationKind.ChipDesigner, "US");
             Other = await AddOrganizationAsync("Other Partner", OrganizationKind.ChipDesigner);
-            var nvidia = await AddOrganizationAsync("NVIDIA Test", OrganizationKind.ChipDesigner, "US");
-            H200 = await this.AddSkuAsync(nvidia, "H200 SXM", SkuCategory.Gpu, s => s.DeviceNamePatterns = ["H200"]);
+            H200 = await this.AddSkuAsync(Partner, "H200 SXM", SkuCategory.Gpu, s => s.DeviceNamePatterns = ["H200"]);
             PartnerToken = await this.CreateRegistrationTokenAsync(Partner);
             OtherToken = await this.CreateRegistrationTokenAsync(Other);
+            ConsortiumToken = await this.CreateRegistrationTokenAsync(await AddOrganizationAsync("Agent Consortium", OrganizationKind.Consortium));
         }
     }
 
@@ -64,6 +66,29 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
             .ExpectAsync<List<ReportedDevice>>(HttpStatusCode.OK);
         Assert.Null(reported.Single(d => d.Id == "opencl:0:0").SkuId);
         Assert.Equal(portal.H200, reported.Single(d => d.Id == "cuda:0").SkuId);
+    }
+
+    [Fact]
+    public async Task A_pattern_maps_only_devices_of_its_vendors_and_the_consortiums_agents_so_a_longer_one_takes_over_nothing()
+    {
+        var model = $"NVIDIA H200 lot {Guid.NewGuid():N}"[..24];
+        var takeover = await portal.AddSkuAsync(portal.Other, "Takeover " + model, SkuCategory.Gpu, s => s.DeviceNamePatterns = [model]);
+        var device = AgentFixtures.Gpu("cuda:0", name: model);
+        var (vendors, _) = await portal.RegisterAgentAsync(portal.PartnerToken);
+        var (outsiders, _) = await portal.RegisterAgentAsync(portal.OtherToken);
+        var (consortiums, _) = await portal.RegisterAgentAsync(portal.ConsortiumToken);
+
+        async Task<Guid?> MappedAsync(HttpClient agent, DeviceReport report) =>
+            (await agent.PutJsonAsync("/api/v1/agent/devices", new DevicesReport([report])).ExpectAsync<List<ReportedDevice>>(HttpStatusCode.OK))
+            .Single().SkuId;
+
+        // The other organisation's longer pattern matches the partner's device, but it is not the other's to map.
+        Assert.Equal(portal.H200, await MappedAsync(vendors, device));
+        // The partner's pattern does not reach the other organisation's devices either.
+        Assert.Null(await MappedAsync(outsiders, AgentFixtures.Gpu("cuda:0")));
+        Assert.Equal(takeover, await MappedAsync(outsiders, device));
+        // The consortium runs agents on everyone's hardware: every pattern maps its devices.
+        Assert.Equal(portal.H200, await MappedAsync(consortiums, AgentFixtures.Gpu("cuda:0")));
     }
 
     [Fact]
@@ -221,8 +246,11 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
     [Fact]
     public async Task A_private_test_goes_only_to_agents_of_its_organisation()
     {
-        var (outsider, _) = await portal.RegisterAgentAsync(portal.OtherToken, devices: AgentFixtures.Gpu("cuda:0"));
+        var (outsider, outsiderAgent) = await portal.RegisterAgentAsync(portal.OtherToken, devices: AgentFixtures.Gpu("cuda:0"));
         var (own, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.Gpu("cuda:0"));
+        // The outsider's device is an H200 too, mapped by hand (patterns map only the vendor's own devices).
+        await portal.WithDbAsync(db => db.AgentDevices.Where(d => d.AgentId == outsiderAgent.AgentId)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.SkuId, portal.H200).SetProperty(d => d.SkuSetByHand, true)));
         var run = await portal.SubmitAsync(await portal.AddVectorAddTestAsync("cuda-c", TestVisibility.Private, portal.Partner), $"sku:{portal.H200}");
         await outsider.PostJsonAsync("/api/v1/agent/lease", new LeaseRequest(["cuda:0"], 0)).ExpectAsync(HttpStatusCode.NoContent);
         Assert.Equal(await OnlyJobOfRunAsync(run), (await LeaseAsync(own, "cuda:0")).JobId);

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Portal.Api.Accounts;
+using Portal.Api.Agents;
 using Portal.Api.Memberships;
+using Portal.Data.Organizations;
+using Portal.Kernels.Queue;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Api;
@@ -97,6 +100,68 @@ public sealed class ApiTokenTests(PortalFactory portal) : IClassFixture<PortalFa
         using var withToken = portal.CreateClientWithToken(created.Token);
         await withToken.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.OK);
         Assert.DoesNotContain(await other.GetJsonAsync<List<ApiTokenDto>>("/api/v1/tokens"), t => t.Id == created.Details.Id);
+    }
+
+    [Fact]
+    public async Task A_token_made_with_a_token_expires_no_later_than_it()
+    {
+        var user = await portal.CreateUserAsync("Chain maker");
+        using var parent = portal.CreateClientWithToken(await portal.MintTokenAsync(user, expiresInDays: 1));
+
+        var child = await parent.PostJsonAsync("/api/v1/tokens", new { name = "long", expiresInDays = 365 })
+            .ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+        using var withChild = portal.CreateClientWithToken(child.Token);
+
+        Assert.Equal(portal.Time.GetUtcNow().AddDays(1), child.Details.ExpiresAt);
+        await withChild.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.OK);
+        portal.Time.Advance(TimeSpan.FromDays(1));
+        await withChild.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Revoking_a_token_revokes_every_token_made_with_it_and_only_those()
+    {
+        var user = await portal.CreateUserAsync("Chain revoker");
+        using var session = await portal.CreateClientForAsync(user);
+        var parent = await session.PostJsonAsync("/api/v1/tokens", new { name = "parent", expiresInDays = 1 })
+            .ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+        using var withParent = portal.CreateClientWithToken(parent.Token);
+        var child = await withParent.PostJsonAsync("/api/v1/tokens", new { name = "child" }).ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+        using var withChild = portal.CreateClientWithToken(child.Token);
+        var grandchild = await withChild.PostJsonAsync("/api/v1/tokens", new { name = "grandchild" }).ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+        using var withGrandchild = portal.CreateClientWithToken(grandchild.Token);
+        await withGrandchild.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.OK);
+
+        await session.DeleteAsync($"/api/v1/tokens/{parent.Details.Id}").ExpectAsync(HttpStatusCode.OK);
+
+        await withChild.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.Unauthorized);
+        await withGrandchild.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.Unauthorized);
+        await session.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.OK);
+        var listed = await session.GetJsonAsync<List<ApiTokenDto>>("/api/v1/tokens");
+        Assert.All(listed.Where(t => t.Id == child.Details.Id || t.Id == grandchild.Details.Id), t => Assert.NotNull(t.RevokedAt));
+    }
+
+    [Fact]
+    public async Task A_registration_token_made_with_a_token_expires_no_later_and_is_revoked_with_it()
+    {
+        var organization = await portal.AddOrganizationAsync("Chain agents " + Guid.NewGuid().ToString("N")[..8]);
+        var admin = await portal.CreateUserAsync("Chain agent admin", false, (organization, MemberRole.Admin));
+        using var session = await portal.CreateClientForAsync(admin);
+        var parent = await session.PostJsonAsync("/api/v1/tokens", new { name = "parent", expiresInDays = 2 })
+            .ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+        using var withParent = portal.CreateClientWithToken(parent.Token);
+
+        var registration = await withParent.PostJsonAsync("/api/v1/agent-registration-tokens",
+                new RegistrationTokenInput(organization, "chained", RegistrationTokenService.MaxDays))
+            .ExpectAsync<CreatedRegistrationTokenDto>(HttpStatusCode.Created);
+        Assert.Equal(portal.Time.GetUtcNow().AddDays(2), registration.RegistrationToken.ExpiresAt);
+
+        await session.DeleteAsync($"/api/v1/tokens/{parent.Details.Id}").ExpectAsync(HttpStatusCode.OK);
+
+        using var agentHost = portal.CreateClientWithToken(registration.Token);
+        await agentHost.PostJsonAsync("/api/v1/agents/register", new AgentRegistration("chained agent")).ExpectAsync(HttpStatusCode.Unauthorized);
+        var listed = await session.GetJsonAsync<List<RegistrationTokenDto>>("/api/v1/agent-registration-tokens");
+        Assert.False(listed.Single(t => t.Id == registration.RegistrationToken.Id).Active);
     }
 
     [Theory]

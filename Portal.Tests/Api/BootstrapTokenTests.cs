@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Portal.Api.Accounts;
 using Portal.Api.Common;
 using Portal.Api.Memberships;
 using Portal.Api.Organizations;
@@ -53,5 +55,28 @@ public sealed class BootstrapTokenTests(DemoPortalFactory portal) : IClassFixtur
     {
         using var client = portal.CreateClientWithToken(PortalFactory.BootstrapToken[..^1]);
         await client.GetAsync("/api/v1/me").ExpectAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task The_bootstrap_token_keeps_at_most_8_characters_in_clear()
+    {
+        using var client = portal.CreateBootstrapClient();
+
+        var bootstrap = Assert.Single(await client.GetJsonAsync<List<ApiTokenDto>>("/api/v1/tokens"), t => t.ExpiresAt is null);
+
+        Assert.StartsWith(bootstrap.Prefix, PortalFactory.BootstrapToken);
+        Assert.InRange(bootstrap.Prefix.Length, 1, 8);
+    }
+
+    [Theory]
+    [InlineData(39, false)]
+    [InlineData(40, true)]
+    public void A_bootstrap_value_shorter_than_40_characters_is_refused_at_start_up(int length, bool valid)
+    {
+        var options = new PortalOptions { BootstrapToken = new string('a', length) };
+
+        var errors = options.Validate(new ValidationContext(options)).ToList();
+
+        Assert.Equal(valid, errors.Count == 0);
     }
 }

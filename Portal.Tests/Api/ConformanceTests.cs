@@ -28,7 +28,8 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
         protected override async Task StartedAsync()
         {
             Vendor = await AddOrganizationAsync("Conformance Vendor", OrganizationKind.ChipDesigner);
-            PartnerToken = await this.CreateRegistrationTokenAsync(await AddOrganizationAsync("Conformance Partner", OrganizationKind.DatacenterOperator));
+            // The partner's agents run on its own hardware: a SKU's patterns map only its vendor's (and the consortium's) devices.
+            PartnerToken = await this.CreateRegistrationTokenAsync(Vendor);
             ConsortiumToken = await this.CreateRegistrationTokenAsync(await AddOrganizationAsync("Conformance Consortium", OrganizationKind.Consortium));
             // Anyone signed in may read profiles: a person of no organisation reads them here.
             Reader = await CreateClientForAsync(await CreateUserAsync("Reader"));
@@ -115,7 +116,7 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
         var opencl = portal.SuiteTests["opencl-c"];
 
         var partners = await portal.Reader.GetJsonAsync<DeviceConformanceDto>($"/api/v1/agents/{partner.AgentId}/devices/{partnerDevice}/conformance");
-        Assert.Equal(("partner rig", "Conformance Partner", sku, skuName, "1.0"),
+        Assert.Equal(("partner rig", "Conformance Vendor", sku, skuName, "1.0"),
             (partners.AgentName, partners.OrganizationName, partners.SkuId, partners.SkuName, partners.DriverVersion));
         Assert.Equal(opencl - 1, partners.Profile.Languages.Single(l => l.Language == "opencl-c").Passed);
         Assert.Equal("failed", Cell(partners.Profile, "matmul", "opencl-c").Verdict);

@@ -143,6 +143,64 @@ public sealed class DeploymentWriteTests(DeploymentPortal portal) : IClassFixtur
         Assert.False(await portal.WithDbAsync(db => db.Deployments.AnyAsync(d => d.Name == "Not mine")));
     }
 
+    [Fact]
+    public async Task Only_a_ministrys_members_credit_a_new_deployment_to_it()
+    {
+        object Body(string name) => new
+        {
+            name, country = "KR", status = "announced", ministryId = portal.OtherMinistry,
+            participants = new[] { new { organizationId = portal.Operator, role = "operator" } },
+        };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/deployments")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(Body("Credited elsewhere"), options: ApiJson.Options),
+        };
+        request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("ko-KR"));
+
+        var english = await portal.OperatorMember.PostJsonAsync("/api/v1/deployments", Body("Credited elsewhere")).ExpectValidationProblemAsync();
+        var korean = await portal.OperatorMember.SendAsync(request).ExpectValidationProblemAsync();
+
+        Assert.Equal(["ministryId"], english.Errors.Keys);
+        Assert.Contains("Ministry of Economy", english.Errors["ministryId"][0], StringComparison.Ordinal);
+        Assert.Contains("주관 부처", korean.Errors["ministryId"][0], StringComparison.Ordinal);
+        Assert.False(await portal.WithDbAsync(db => db.Deployments.AnyAsync(d => d.Name == "Credited elsewhere")));
+        await portal.OtherMinistryMember.PostJsonAsync("/api/v1/deployments", Body("Credited by its officer " + Guid.NewGuid().ToString("N")))
+            .ExpectAsync(HttpStatusCode.Created);
+        await portal.Admin.PostJsonAsync("/api/v1/deployments", Body("Credited by an admin " + Guid.NewGuid().ToString("N")))
+            .ExpectAsync(HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [InlineData("operator", "none", false)]
+    [InlineData("operator", "other", false)]
+    [InlineData("otherMinistry", "other", false)]
+    [InlineData("ministry", "other", false)]
+    [InlineData("ministry", "none", true)]
+    [InlineData("admin", "other", true)]
+    public async Task Only_the_sponsors_members_remove_or_replace_it(string who, string sponsor, bool allowed)
+    {
+        var id = await portal.AddSponsoredDeploymentAsync($"Sponsor {who} {sponsor}");
+        var read = await portal.Admin.GetJsonAsync<DeploymentDto>($"/api/v1/deployments/{id}");
+        var body = new
+        {
+            name = read.Name, country = "KR", status = "planned", plannedMw = 40.0, version = read.Version,
+            ministryId = sponsor == "other" ? portal.OtherMinistry : (Guid?)null,
+            participants = read.Participants.Select(p => new { organizationId = p.OrganizationId, role = p.Role.ToString().ToLowerInvariant() }),
+        };
+
+        var put = Client(who).PutJsonAsync($"/api/v1/deployments/{id}", body);
+
+        // Someone with no say over the deployment at all is refused as a whole (403); an editor, for the field.
+        if (allowed)
+            await put.ExpectAsync(HttpStatusCode.OK);
+        else if (who == "otherMinistry")
+            await put.ExpectAsync(HttpStatusCode.Forbidden);
+        else
+            Assert.Equal(["ministryId"], (await put.ExpectValidationProblemAsync()).Errors.Keys);
+        var after = await portal.Admin.GetJsonAsync<DeploymentDto>($"/api/v1/deployments/{id}");
+        Assert.Equal(allowed ? (sponsor == "other" ? portal.OtherMinistry : null) : portal.Ministry, after.Ministry?.Id);
+    }
+
     public static TheoryData<string, HttpStatusCode> Editors => new()
     {
         { "ministry", HttpStatusCode.OK },

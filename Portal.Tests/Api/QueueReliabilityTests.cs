@@ -102,8 +102,8 @@ public sealed class QueueReliabilityTests
     {
         var vendor = await portal.AddOrganizationAsync("NVIDIA Race", OrganizationKind.ChipDesigner, "US");
         var sku = await portal.AddSkuAsync(vendor, "H200 race", SkuCategory.Gpu, s => s.DeviceNamePatterns = ["H200"]);
-        var operatorId = await portal.AddOrganizationAsync("Race Operator", OrganizationKind.DatacenterOperator);
-        return (sku, await portal.CreateRegistrationTokenAsync(operatorId));
+        // The vendor's own agents: a SKU's patterns map only its vendor's (and the consortium's) devices.
+        return (sku, await portal.CreateRegistrationTokenAsync(vendor));
     }
 
     /// <summary>Jobs on the SKU, written in bulk: every agent with a device of that SKU may lease any of them.</summary>

@@ -209,6 +209,24 @@ public sealed class SkuWriteTests(SkuWriteTests.Registry registry) : IClassFixtu
         Assert.Equal((sku.Name, SkuLifecycle.Ga, 700.0, 1, sku.Version), (stored.Name, stored.Lifecycle, stored.TdpW!.Value, stored.Components.Count, stored.Version));
     }
 
+    [Theory]
+    [InlineData("H")]
+    [InlineData("H20")]
+    [InlineData("- H-2 0 -")]
+    public async Task A_device_name_pattern_with_fewer_than_4_letters_or_digits_is_refused_naming_the_field_in_english_and_korean(string pattern)
+    {
+        var body = new { vendorId = registry.Nvidia, name = Unique("Vague"), category = "gpu", lifecycle = "ga", deviceNamePatterns = new[] { "NVIDIA H200", pattern } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/skus") { Content = JsonContent.Create(body, options: ApiJson.Options) };
+        request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("ko-KR"));
+
+        var english = await registry.Admin.PostJsonAsync("/api/v1/skus", body).ExpectValidationProblemAsync();
+        var korean = await registry.Admin.SendAsync(request).ExpectValidationProblemAsync();
+
+        Assert.Equal(["deviceNamePatterns"], english.Errors.Keys);
+        Assert.Contains("at least 4 letters or digits", english.Errors["deviceNamePatterns"][0], StringComparison.Ordinal);
+        Assert.Contains("4개 이상", korean.Errors["deviceNamePatterns"][0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Validation_messages_follow_the_callers_language()
     {

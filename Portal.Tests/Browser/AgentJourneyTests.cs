@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using Portal.Data.Skus;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Browser;
@@ -11,6 +13,11 @@ public sealed class AgentJourneyTests(BrowserPortal portal) : IClassFixture<Brow
     {
         var page = await portal.SignedInPageAsync("partner@samsung.demo");
         var agentName = $"journey-rack-{Guid.NewGuid():N}"[..20];
+        // A Samsung accelerator: a SKU's patterns map only its vendor's (and the consortium's) devices.
+        var skuName = $"Mach-1 {Guid.NewGuid():N}"[..14];
+        var deviceName = "Samsung " + skuName;
+        var samsung = await portal.WithDbAsync(db => db.Organizations.Where(o => o.Name == "Samsung Electronics").Select(o => o.Id).SingleAsync());
+        await portal.AddSkuAsync(samsung, skuName, SkuCategory.Npu, s => s.DeviceNamePatterns = [skuName]);
 
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Agents", Exact = true })).ToHaveAttributeAsync("href", "/agents");
         // A full load, then the circuit: a link clicked while the sign-in page's circuit is still starting can race it.
@@ -27,23 +34,23 @@ public sealed class AgentJourneyTests(BrowserPortal portal) : IClassFixture<Brow
         await Assertions.Expect(page.GetByTestId("new-registration-token")).ToContainTextAsync("Samsung Electronics");
 
         // What `Portal.Agent run` does first: register with the token and report the host's devices.
-        await portal.RegisterAgentAsync(token, agentName, devices: AgentFixtures.Gpu("cuda:0"));
+        await portal.RegisterAgentAsync(token, agentName, devices: AgentFixtures.Gpu("cuda:0", name: deviceName));
 
         await page.GetByTestId("agents-refresh").ClickAsync();
         var agent = page.Locator($"[data-testid=agent][data-agent-name='{agentName}']");
         await Assertions.Expect(agent.GetByTestId("agent-status")).ToHaveTextAsync("Online");
         await Assertions.Expect(agent.GetByTestId("agent-organization")).ToHaveTextAsync("Samsung Electronics");
         var device = agent.GetByTestId("device");
-        await Assertions.Expect(device.GetByTestId("device-link")).ToHaveTextAsync("NVIDIA H200");
-        await Assertions.Expect(device.GetByTestId("device-sku")).ToHaveTextAsync("H200 SXM");
+        await Assertions.Expect(device.GetByTestId("device-link")).ToHaveTextAsync(deviceName);
+        await Assertions.Expect(device.GetByTestId("device-sku")).ToHaveTextAsync(skuName);
         await Assertions.Expect(device).ToContainTextAsync("(automatic)");
         // The admin may correct the mapping.
         await Assertions.Expect(device.GetByTestId("device-sku-edit")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("registration-token-list")).ToContainTextAsync("journey rack");
 
         await device.GetByTestId("device-link").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("device-name")).ToHaveTextAsync("NVIDIA H200");
-        await Assertions.Expect(page.GetByTestId("device-sku")).ToHaveTextAsync("H200 SXM");
+        await Assertions.Expect(page.GetByTestId("device-name")).ToHaveTextAsync(deviceName);
+        await Assertions.Expect(page.GetByTestId("device-sku")).ToHaveTextAsync(skuName);
         await Assertions.Expect(page.GetByTestId("conformance-empty")).ToContainTextAsync("No results yet");
     }
 

@@ -23,7 +23,7 @@ namespace Portal.Tests.Infrastructure;
 /// </summary>
 public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public const string BootstrapToken = "test-bootstrap-token-0123456789";
+    public const string BootstrapToken = "test-bootstrap-token-0123456789abcdefghijk";
 
     private readonly TestDatabaseName? _existing;
     private int _disposed;

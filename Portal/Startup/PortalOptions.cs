@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Portal.Api.Accounts;
 
 namespace Portal.Startup;
 
@@ -27,10 +28,13 @@ public sealed class PortalOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (BootstrapToken is { Length: > 0 and < 16 })
-            yield return new ValidationResult("PORTAL_BOOTSTRAP_TOKEN must be at least 16 characters long.", [nameof(BootstrapToken)]);
-        if (LocalAgentToken is { Length: > 0 } local && (!local.StartsWith("cpr_", StringComparison.Ordinal) || local.Length < 24))
-            yield return new ValidationResult("PORTAL_LOCAL_AGENT_TOKEN must start with 'cpr_' and be at least 24 characters long.", [nameof(LocalAgentToken)]);
+        if (BootstrapToken is { Length: > 0 } bootstrap && bootstrap.Length < ApiTokenService.BootstrapMinimumLength)
+            yield return new ValidationResult(
+                $"PORTAL_BOOTSTRAP_TOKEN must be at least {ApiTokenService.BootstrapMinimumLength} characters long (e.g. openssl rand -hex 24).",
+                [nameof(BootstrapToken)]);
+        // Its first 12 characters are kept in clear (as for generated tokens): 32 more stay secret, 128 bits even in hex.
+        if (LocalAgentToken is { Length: > 0 } local && (!local.StartsWith("cpr_", StringComparison.Ordinal) || local.Length < 44))
+            yield return new ValidationResult("PORTAL_LOCAL_AGENT_TOKEN must start with 'cpr_' and be at least 44 characters long.", [nameof(LocalAgentToken)]);
         if (DemoData == true && string.IsNullOrWhiteSpace(DemoPassword))
             yield return new ValidationResult("Portal:DemoPassword is required when demo data is loaded.", [nameof(DemoPassword)]);
     }

@@ -234,6 +234,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<Guid?>("ParentTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_token_id");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -255,6 +259,9 @@ namespace Portal.Migrations.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_api_tokens");
+
+                    b.HasIndex("ParentTokenId")
+                        .HasDatabaseName("ix_api_tokens_parent_token_id");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
@@ -562,6 +569,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("organization_id");
 
+                    b.Property<Guid?>("ParentTokenId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_token_id");
+
                     b.Property<string>("Prefix")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -586,6 +597,9 @@ namespace Portal.Migrations.Migrations
 
                     b.HasIndex("OrganizationId")
                         .HasDatabaseName("ix_agent_registration_tokens_organization_id");
+
+                    b.HasIndex("ParentTokenId")
+                        .HasDatabaseName("ix_agent_registration_tokens_parent_token_id");
 
                     b.HasIndex("SecretHash")
                         .IsUnique()
@@ -1706,6 +1720,12 @@ namespace Portal.Migrations.Migrations
 
             modelBuilder.Entity("Portal.Data.Accounts.ApiToken", b =>
                 {
+                    b.HasOne("Portal.Data.Accounts.ApiToken", null)
+                        .WithMany()
+                        .HasForeignKey("ParentTokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_api_tokens_api_tokens_parent_token_id");
+
                     b.HasOne("Portal.Data.Accounts.PortalUser", "User")
                         .WithMany()
                         .HasForeignKey("UserId")
@@ -1762,6 +1782,12 @@ namespace Portal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_agent_registration_tokens_organizations_organization_id");
+
+                    b.HasOne("Portal.Data.Accounts.ApiToken", null)
+                        .WithMany()
+                        .HasForeignKey("ParentTokenId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_agent_registration_tokens_api_tokens_parent_token_id");
 
                     b.Navigation("Organization");
                 });
