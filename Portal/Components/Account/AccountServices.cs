@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace Portal.Components.Account;
 
@@ -17,7 +18,7 @@ public static class AccountServices
         services.AddOptions<SignInThrottleOptions>()
             .BindConfiguration(SignInThrottleOptions.Section)
             .ValidateDataAnnotations()
-            .Validate<Microsoft.Extensions.Options.IOptions<IdentityOptions>>(
+            .Validate<IOptions<IdentityOptions>>(
                 (throttle, identity) => throttle.FailuresPerAccount <= identity.Value.Lockout.MaxFailedAccessAttempts,
                 "Portal:SignIn:FailuresPerAccount must not exceed the lockout threshold, or an unknown address answers differently from a locked account.")
             .ValidateOnStart();

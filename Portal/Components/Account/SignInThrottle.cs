@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Portal.Components.Account;
 
@@ -37,7 +38,7 @@ public sealed class SignInThrottle : IDisposable
     private readonly PartitionedRateLimiter<string> _addresses;
     private readonly PartitionedRateLimiter<string> _accounts;
 
-    public SignInThrottle(Microsoft.Extensions.Options.IOptions<SignInThrottleOptions> options)
+    public SignInThrottle(IOptions<SignInThrottleOptions> options)
     {
         var limits = options.Value;
         _addresses = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ =>
