@@ -72,6 +72,7 @@ public static class PortalWebExtensions
             options.AccessDeniedPath = "/account/login";
             options.Cookie.Name = "portal.auth";
         });
+        services.AddPortalAccounts();
 
         // Keys live in PostgreSQL so that replicas behind a load balancer share sign-ins.
         services.AddDataProtection()
