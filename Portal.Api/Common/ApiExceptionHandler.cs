@@ -16,7 +16,9 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!context.Request.Path.StartsWithSegments("/api"))
+        // The original path: with an error page configured, the request's own path already names that page here.
+        var path = context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path.Value;
+        if (path is null || !new PathString(path).StartsWithSegments("/api"))
             return false;
         var traceId = Activity.Current?.Id ?? context.TraceIdentifier;
         context.Response.StatusCode = StatusCodes.Status500InternalServerError;

@@ -84,7 +84,16 @@ public static class ControlCharacters
         }
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
+            }
+            catch (InvalidDataException)
+            {
+                // The form reader itself refuses a NUL in a field ("The form value contains invalid characters").
+                return "form";
+            }
             foreach (var (key, values) in form)
             {
                 if (InText(key))

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Portal.Kernels.Results;
 
 /// <summary>
-/// How much of a result the portal stores and serves (docs/agents.md "Limits"). Text past its cap is cut, with a marker
+/// How much of a result the portal stores and serves (README "Limits on what an agent sends"). Text past its cap is cut, with a marker
 /// saying how much was left out, by the agent before sending and again by the portal on receipt; lists past theirs are
 /// refused (400), since no valid spec yields them; a request body past <see cref="MaxRequestBytes"/> is refused (413).
 /// </summary>

@@ -7,21 +7,36 @@ namespace Portal.Tests.Api;
 /// <summary>Issue 16: a huge page overflowed into a negative OFFSET (500). Every list that pages refuses it, naming page.</summary>
 public sealed class PagingBoundsTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {
-    /// <summary>Every GET in the OpenAPI document that takes a page, with its path parameters filled in.</summary>
+    /// <summary>
+    /// Every GET in the OpenAPI document that pages: those that declare a page parameter (path parameters filled in), and
+    /// those whose answer is the list envelope (lists that bind their query as one record declare no parameters).
+    /// </summary>
     private async Task<List<string>> PagedListsAsync(HttpClient client)
     {
         using var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json"));
         var lists = new List<string>();
         foreach (var path in document.RootElement.GetProperty("paths").EnumerateObject())
         {
-            if (!path.Value.TryGetProperty("get", out var get) || !get.TryGetProperty("parameters", out var parameters))
+            if (!path.Value.TryGetProperty("get", out var get))
                 continue;
-            if (!parameters.EnumerateArray().Any(p => p.GetProperty("name").GetString() == "page" && p.GetProperty("in").GetString() == "query"))
-                continue;
+            var parameters = get.TryGetProperty("parameters", out var declared) ? declared.EnumerateArray().ToList() : [];
             var url = path.Name;
-            foreach (var p in parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "path"))
+            foreach (var p in parameters.Where(p => p.GetProperty("in").GetString() == "path"))
                 url = url.Replace("{" + p.GetProperty("name").GetString() + "}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
-            lists.Add(url);
+            if (parameters.Any(p => p.GetProperty("name").GetString() == "page" && p.GetProperty("in").GetString() == "query"))
+            {
+                lists.Add(url);
+                continue;
+            }
+            if (url.Contains('{', StringComparison.Ordinal))
+                continue;
+            using var response = await client.GetAsync(url);
+            if (response.StatusCode == HttpStatusCode.OK && response.Content.Headers.ContentType?.MediaType == "application/json")
+            {
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                if (body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("pageSize", out _))
+                    lists.Add(url);
+            }
         }
         return lists;
     }

@@ -117,7 +117,8 @@ public static class PortalWebExtensions
     public static WebApplication MapPortalWeb(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own policy says frame-ancestors (SecurityHeaders); Blazor's second header saying it too is left out.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAccountEndpoints();
         app.MapCultureSelection();
         app.MapCsvExports();
