@@ -73,6 +73,9 @@ public static class ControlCharacters
 
     private static async Task<string?> InBodyAsync(HttpRequest request)
     {
+        // Blazor's circuit (SignalR) frames its own messages, with a control character as the record separator.
+        if (request.Path.StartsWithSegments("/_blazor"))
+            return null;
         if (request.HasJsonContentType())
         {
             // Read once here and handed on as a fresh stream, so that binding reads exactly what was checked.

@@ -123,7 +123,9 @@ public static class PortalWebExtensions
         app.MapCultureSelection();
         app.MapCsvExports();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
+        // Scalar's own bundle, served from here; its default fonts would come from a CDN, which neither the CSP nor the
+        // network where the portal runs lets through.
+        app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API").DisableDefaultFonts()).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }
