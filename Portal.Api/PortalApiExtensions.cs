@@ -49,6 +49,7 @@ public static class PortalApiExtensions
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddScoped<ConformanceService>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
 
         services.ConfigureHttpJsonOptions(options =>
         {

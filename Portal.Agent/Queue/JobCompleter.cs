@@ -25,7 +25,7 @@ public sealed class JobCompleter(PortalClient client, AgentRunOptions options, A
             try
             {
                 // Not cancelled by a stop: a result that is on its way is worth the call's own time limit.
-                var completed = await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, result, next), CancellationToken.None);
+                var completed = await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, result.Bounded(), next), CancellationToken.None);
                 log.Write($"completed job {lease.JobId}: {completed.Verdict ?? completed.Status}");
                 return completed.Next;
             }

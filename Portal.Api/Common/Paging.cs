@@ -8,6 +8,9 @@ public static class Paging
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 200;
 
+    /// <summary>The last page whose offset still fits an int.</summary>
+    public static int MaxPage(int pageSize) => int.MaxValue / pageSize;
+
     public static (int Page, int PageSize) Validate(int? page, int? pageSize, ValidationErrors errors)
     {
         var p = page ?? 1;
@@ -16,6 +19,10 @@ public static class Paging
             errors.Add("page", Localized<SharedText>.Get("PageStartsAtOne"));
         if (s < 1 || s > MaxPageSize)
             errors.Add("pageSize", Localized<SharedText>.Format("PageSizeRange", MaxPageSize));
+        // The rows skipped, (page - 1) · pageSize, must fit the int that EF sends as OFFSET: past it the product wraps
+        // to a negative number and PostgreSQL refuses the query.
+        else if (p > MaxPage(s))
+            errors.Add("page", Localized<SharedText>.Format("PageTooLarge", MaxPage(s), s));
         return (p, s);
     }
 }

@@ -19,7 +19,7 @@ public sealed class ValidationErrors
 
     public Outcome<T>.Invalid ToOutcome<T>() => new(ToDictionary());
 
-    /// <summary>Trims text, checks required and length; returns the trimmed value (null when empty).</summary>
+    /// <summary>Trims text, checks required, length and the input rule (no control characters but tab and line breaks); returns the trimmed value (null when empty).</summary>
     public string? Text(string field, string? value, int maxLength, bool required, string label)
     {
         var trimmed = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -27,6 +27,8 @@ public sealed class ValidationErrors
             Add(field, Localized<SharedText>.Format("Required", label));
         else if (trimmed is not null && trimmed.Length > maxLength)
             Add(field, Localized<SharedText>.Format("TooLong", label, maxLength, trimmed.Length));
+        else if (trimmed is not null && ControlCharacters.InText(trimmed))
+            Add(field, Localized<SharedText>.Format("ControlCharacter", label));
         return trimmed;
     }
 }

@@ -21,7 +21,8 @@ public static class AgentQueueEndpoints
 {
     public static IEndpointRouteBuilder MapAgentQueueApi(this IEndpointRouteBuilder app, string agentPolicy)
     {
-        var group = app.MapGroup("/api/v1/agent").WithTags("Agent protocol").RequireAuthorization(agentPolicy).DisableAntiforgery();
+        var group = app.MapGroup("/api/v1/agent").WithTags("Agent protocol").RequireAuthorization(agentPolicy).DisableAntiforgery()
+            .WithRequestBodyCap(ResultLimits.MaxRequestBytes);
         group.MapPut("/devices", ReportDevices).WithName(nameof(ReportDevices)).ProducesProblems(400);
         group.MapPost("/heartbeat", Heartbeat).WithName(nameof(Heartbeat));
         group.MapPost("/lease", LeaseJob).WithName(nameof(LeaseJob)).ProducesProblems(400);
@@ -130,6 +131,8 @@ public static class AgentQueueEndpoints
         var errors = new ValidationErrors();
         if (completion.Result is null || !Enum.IsDefined(completion.Result.Status))
             errors.Add("result", Localized<JobText>.Get("ResultRequired"));
+        else if (ResultLimits.OverlongList(completion.Result) is { } list)
+            errors.Add("result." + list, Localized<JobText>.Format("ResultListTooLong", ResultLimits.MaxCases, ResultLimits.MaxParams));
         if (completion.Next is { } next)
         {
             ValidateDevices(next, "next.devices", errors);
@@ -138,7 +141,8 @@ public static class AgentQueueEndpoints
         }
         if (errors.Any)
             return Invalid(errors);
-        var result = KernelResultJson.Serialize(completion.Result!);
+        // Text past its cap is cut rather than refused: a verdict with a long compile log is still a verdict.
+        var result = KernelResultJson.Serialize(completion.Result!.Bounded());
         var verdict = completion.Result!.Status.Name();
         var check = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null),
             time.GetUtcNow(), cancellationToken);

@@ -84,6 +84,12 @@ public static class TestValidator
             errors.Add("spec", Localized<TestText>.Format("SpecTooLarge", bytes, MaxSpecBytes));
             return null;
         }
+        // The input rule (no NUL or other control characters but tab and line breaks), as for every other text field.
+        if (ControlCharacters.InJson(Encoding.UTF8.GetBytes(text)) is { } field)
+        {
+            errors.Add(SpecField(field), Localized<SharedText>.Format("ControlCharacter", SpecField(field)));
+            return null;
+        }
         // The same validation, with the same messages, that an agent applies before it runs the spec (invalid_spec).
         var validation = KernelSpecJson.Parse(text);
         foreach (var problem in validation.Problems)

@@ -2,10 +2,13 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
+using Portal.Api.Common;
 using Portal.Components;
 using Portal.Components.Account;
 using Portal.Components.Deployments;
@@ -80,15 +83,31 @@ public static class PortalWebExtensions
             .PersistKeysToDbContext<PortalDbContext>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+
+        // No Server header. Behind a reverse proxy the scheme and client address come from X-Forwarded-Proto/-For,
+        // trusted from a proxy on this host (README "Deployment"); cookies are Secure whenever the request is https.
+        services.Configure<KestrelServerOptions>(options => options.AddServerHeader = false);
+        services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);
         return services;
     }
 
     public static WebApplication UsePortalWeb(this WebApplication app)
     {
+        app.UseForwardedHeaders();
+        // In every environment, Development too: an error answers a problem (API) or the error page with a trace id, never
+        // the exception's text, since a Development portal may well be reachable from other hosts (run.sh defaults to it).
+        app.UseExceptionHandler("/error", createScopeForErrors: true);
+        // HSTS only on https responses (and never for localhost): what a browser reached over https stays on https.
         if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        app.UseSecurityHeaders();
+        app.UseCookiePolicy();
         app.UseStatusCodePages();
         app.UseRequestLocalization();
+        // Before anything reads a request: the body caps first, then the input rule on query, route and body text.
+        app.UseRequestBodyCaps();
+        app.UseControlCharacterRefusal();
         // Explicitly after localisation (the framework would otherwise put them first), so that a 401 speaks the request's language.
         app.UseAuthentication();
         app.UseAuthorization();
@@ -99,12 +118,15 @@ public static class PortalWebExtensions
     public static WebApplication MapPortalWeb(this WebApplication app)
     {
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Our own policy says frame-ancestors (SecurityHeaders); Blazor's second header saying it too is left out.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
         app.MapAccountEndpoints();
         app.MapCultureSelection();
         app.MapCsvExports();
         app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API")).AllowAnonymous();
+        // Scalar's own bundle, served from here; its default fonts would come from a CDN, which neither the CSP nor the
+        // network where the portal runs lets through.
+        app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API").DisableDefaultFonts()).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }
