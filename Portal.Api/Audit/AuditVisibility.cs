@@ -32,8 +32,9 @@ public static class AuditVisibility
     public static readonly IReadOnlyList<string> Restricted =
         [nameof(CompatibilityTest), nameof(JoinRequest), nameof(ApiToken), nameof(AgentRegistrationToken)];
 
-    /// <summary>Fields that are never shown, whoever reads: parts of secrets (older entries may hold them).</summary>
-    public static readonly IReadOnlySet<string> SecretFields = new HashSet<string>(["SecretHash", "TokenHash", "TokenPrefix"]);
+    /// <summary>Fields that are never shown, whoever reads: parts of secrets (older entries may hold them), and the
+    /// personal token a token was made with, which is its owner's alone.</summary>
+    public static readonly IReadOnlySet<string> SecretFields = new HashSet<string>(["SecretHash", "TokenHash", "TokenPrefix", "ParentTokenId"]);
 
     public static IQueryable<AuditEntry> VisibleTo(this IQueryable<AuditEntry> entries, PortalDbContext db, Caller caller)
     {

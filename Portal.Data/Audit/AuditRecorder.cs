@@ -11,8 +11,9 @@ namespace Portal.Data.Audit;
 /// </summary>
 internal static class AuditRecorder
 {
-    // Secrets, parts of secrets (an agent token's prefix, shown nowhere else) and bookkeeping columns never go into the log.
-    private static readonly HashSet<string> Ignored = ["SecretHash", "TokenHash", "TokenPrefix", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt", "LastHeartbeatAt"];
+    // Secrets, parts of secrets (an agent token's prefix, shown nowhere else), the personal token a token was made with
+    // (its owner's alone) and bookkeeping columns never go into the log.
+    private static readonly HashSet<string> Ignored = ["SecretHash", "TokenHash", "TokenPrefix", "ParentTokenId", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt", "LastHeartbeatAt"];
 
     public static List<AuditEntry> Collect(DbContext context, AuditActor? actor, DateTimeOffset now)
     {
