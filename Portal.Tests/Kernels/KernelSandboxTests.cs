@@ -147,11 +147,20 @@ public sealed class KernelSandboxTests : IDisposable
         start.Environment.Clear();
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(limit.Token);
-        return new ProcessRun(process.ExitCode, await output, await error);
+        // As the agent does: --die-with-parent follows the forking thread, so it must outlive the process.
+        var finished = new TaskCompletionSource();
+        try
+        {
+            using var process = await OwnThreadProcess.StartAsync(start, finished.Task, "sandbox-test");
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await process.WaitForExitAsync(limit.Token);
+            return new ProcessRun(process.ExitCode, await output, await error);
+        }
+        finally
+        {
+            finished.SetResult();
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Portal.Kernels.Execution;
 using Portal.Kernels.Spec;
 
 namespace Portal.Tests.Kernels;
@@ -86,5 +87,18 @@ public class KernelSourceCheckTests
             var op = spec[..^".spec.json".Length];
             Assert.Null(KernelSourceCheck.FindProblem(KernelLanguages.Parse(language)!.Value, files.Source(op)));
         }
+    }
+}
+
+public class HostPathsTests
+{
+    [Theory]
+    [InlineData("/tmp/pocl_x/kernel.cl:3:1: error: use of undeclared identifier", "kernel.cl:3:1: error: use of undeclared identifier")]
+    [InlineData("fatal error: '/etc/hostname' file not found", "fatal error: 'hostname' file not found")]
+    [InlineData("  File \"/tmp/portal-triton-1/submitted_kernel.py\", line 3, in <module>", "  File \"submitted_kernel.py\", line 3, in <module>")]
+    [InlineData("median 0.1 ms, 12.5 GB/s; n/2 and a / b stay", "median 0.1 ms, 12.5 GB/s; n/2 and a / b stay")]
+    public void Absolute_paths_keep_only_their_file_name(string log, string redacted)
+    {
+        Assert.Equal(redacted, HostPaths.Redact(log));
     }
 }
