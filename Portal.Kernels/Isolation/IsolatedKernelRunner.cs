@@ -87,7 +87,7 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
     }
 
     /// <summary>The verdict of every job on a host where the sandbox does not work.</summary>
-    internal static string NoSandbox(SandboxCheck check) =>
+    public static string NoSandbox(SandboxCheck check) =>
         $"no sandbox: {KernelSandbox.InstallHint} so that kernels cannot read this host's files, or start the agent with " +
         $"{KernelSandbox.OptOutFlag} on a machine where every kernel is trusted ({check.Description})";
 
