@@ -75,7 +75,12 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
                 child = confined.Command(child, folder.FullName, environment, command.ProgramFolders);
             var deadline = TimeSpan.FromSeconds(spec.TimeoutSeconds) + _isolation.HostAllowance;
             var exit = await RunChildAsync(child, environment, folder.FullName, deadline, cancellationToken);
-            if (File.Exists(resultFile))
+            // The sandboxed child could leave a symbolic link there instead, to make the agent read a file of the host
+            // (another job's result, the agent's state) as this job's result: only a plain file is a result.
+            var written = new FileInfo(resultFile);
+            if (written.Exists && written.LinkTarget is not null)
+                return new KernelResult(KernelStatus.Crashed, "the kernel's process left a link instead of a result", Device: device.ToDeviceInfo());
+            if (written.Exists)
                 return KernelResultJson.Deserialize(await File.ReadAllTextAsync(resultFile, cancellationToken))
                     ?? throw new InvalidDataException("The kernel process wrote an empty result.");
             return exit.Describe(device.ToDeviceInfo(), deadline, _isolation.MemoryCapBytes);

@@ -120,6 +120,24 @@ public sealed class KernelSandboxTests : IDisposable
         Assert.Contains(KernelSandbox.OptOutFlag, result.Message);
     }
 
+    [Fact]
+    public async Task A_result_left_as_a_link_to_a_host_file_is_not_read()
+    {
+        // Another job's result, say, in a folder the sandbox does not show: a child that links to it must not pass it off as its own.
+        var other = Path.Combine(_stateFolder, "result.json");
+        Directory.CreateDirectory(_stateFolder);
+        File.WriteAllText(other, """{"status":"passed","message":"another organisation's private result"}""");
+        // A stand-in for a subverted child: child --spec F --device ID --out FILE, and it links FILE to the host's file.
+        var linking = new ChildCommand("sh", ["-c", $"ln -s '{other}' \"$7\"", "sh"]);
+        var device = new AcceleratorDevice("opencl:0:0", "opencl", "cpu", "PoCL", "6.0", "OpenCL 3.0", 1 << 30, 2, [KernelLanguage.OpenClC]);
+        var spec = File.ReadAllText(Portal.Tests.Agent.AgentProcess.VectorAddSpec("if (i < n) z[i] = x[i] + y[i];"));
+
+        var result = await new IsolatedKernelRunner(linking).RunAsync(spec, device, CancellationToken.None);
+
+        Assert.Equal(KernelStatus.Crashed, result.Status);
+        Assert.DoesNotContain("another organisation", result.Message);
+    }
+
     private static string WriteSecret(string folder, string name)
     {
         Directory.CreateDirectory(folder);

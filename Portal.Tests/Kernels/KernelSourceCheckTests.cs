@@ -20,6 +20,7 @@ public class KernelSourceCheckTests
     [InlineData("??=include \"/etc/hostname\"\n")]
     [InlineData("#include_next <hostname>\n")]
     [InlineData("#import \"/etc/hostname\"\n")]
+    [InlineData("#__include_macros \"/etc/hostname\"\n")]
     [InlineData("#embed \"/etc/hostname\"\n")]
     [InlineData("#if __has_include(\"/root/.local/state/portal-agent/agent.json\")\n#endif\n")]
     [InlineData("#pragma GCC dependency \"/etc/hostname\"\n")]
