@@ -27,7 +27,7 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
 
     public const string InstallHint = "install bubblewrap (apt-get install bubblewrap)";
 
-    private static readonly ConcurrentDictionary<string, Lazy<Task<SandboxCheck>>> Checks = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, SandboxCheck> Works = new(StringComparer.Ordinal);
 
     /// <summary>The system's bubblewrap, found on PATH.</summary>
     public static KernelSandbox Default { get; } = new();
@@ -129,30 +129,40 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
 
     /// <summary>
     /// Whether bubblewrap is installed and can make its namespaces here (it cannot in some containers): a trivial
-    /// command in the same sandbox, once per process.
+    /// command in the same sandbox. A success is kept for the life of the process; a failure is checked again at the
+    /// next job, so that installing bubblewrap needs no restart and a passing hiccup does not refuse every job.
     /// </summary>
-    public Task<SandboxCheck> CheckAsync(CancellationToken cancellationToken) =>
-        Checks.GetOrAdd(Bubblewrap, _ => new Lazy<Task<SandboxCheck>>(CheckNowAsync)).Value.WaitAsync(cancellationToken);
+    public async Task<SandboxCheck> CheckAsync(CancellationToken cancellationToken)
+    {
+        if (Works.TryGetValue(Bubblewrap, out var known))
+            return known;
+        var check = await CheckNowAsync().WaitAsync(cancellationToken);
+        if (check.Works)
+            Works[Bubblewrap] = check;
+        return check;
+    }
 
     private async Task<SandboxCheck> CheckNowAsync()
     {
         if (FindExecutable(Bubblewrap) is null)
             return new SandboxCheck(false, $"bubblewrap ({Bubblewrap}) is not installed");
         var work = Directory.CreateTempSubdirectory("portal-sandbox-check-").FullName;
+        var finished = new TaskCompletionSource();
         try
         {
             var command = Command(["true"], work, new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" });
             var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (var argument in command.Skip(1))
                 start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
+            // From a thread of its own, as every sandboxed process: --die-with-parent follows the forking thread.
+            using var process = await OwnThreadProcess.StartAsync(start, finished.Task, "sandbox-check");
             var error = process.StandardError.ReadToEndAsync();
             _ = process.StandardOutput.ReadToEndAsync();
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(limit.Token);
             return process.ExitCode == 0
                 ? new SandboxCheck(true, "bubblewrap: no network, no view of the host's files beyond the system and the drivers, only the job's folder writable")
-                : new SandboxCheck(false, $"bubblewrap cannot create its namespaces here ({(await error).Trim()})");
+                : new SandboxCheck(false, $"bubblewrap cannot create its namespaces here ({(await error).Trim()}, exit code {process.ExitCode})");
         }
         catch (Exception e) when (e is Win32Exception or OperationCanceledException)
         {
@@ -160,6 +170,7 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
         }
         finally
         {
+            finished.SetResult();
             try
             {
                 Directory.Delete(work, recursive: true);
