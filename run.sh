@@ -44,6 +44,7 @@ echo
 # for its organisation "Local agents" (PORTAL_LOCAL_AGENT_TOKEN).
 if [ "$local_agent" = 1 ]; then
   ensure_opencl
+  ensure_sandbox
   mkdir -p .data/agent
   token_file=.data/agent/registration-token
   if [ ! -s "$token_file" ]; then

@@ -10,6 +10,7 @@ ensure_dotnet
 ensure_postgres
 ensure_chromium
 ensure_opencl
+ensure_sandbox
 
 results="$(pwd)/TestResults"
 rm -rf "$results"

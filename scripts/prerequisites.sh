@@ -45,3 +45,8 @@ ensure_opencl() {
   compgen -G "/etc/OpenCL/vendors/*.icd" >/dev/null && ldconfig -p 2>/dev/null | grep -q "libOpenCL.so.1" \
     || apt_install pocl-opencl-icd ocl-icd-libopencl1 clinfo
 }
+
+ensure_sandbox() {
+  # bubblewrap: the agent compiles and runs every kernel in its sandbox, and refuses jobs without it.
+  command -v bwrap >/dev/null 2>&1 || apt_install bubblewrap
+}

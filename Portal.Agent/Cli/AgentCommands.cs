@@ -36,7 +36,14 @@ public static class AgentCommands
                                                          run a kernel on the portal's devices; --wait follows the jobs
                                                          and prints the results (exit 0 all passed, 3 one did not).
                                                          Environment: PORTAL_URL, PORTAL_TOKEN
+        Every kernel is compiled and run in a bubblewrap sandbox (no network, no view of this host's files beyond the
+        system and the drivers, nothing of the agent's state); without bubblewrap, jobs are refused. With exec, suite or
+        run, --unsandboxed-kernels runs them without it: only where every kernel is trusted.
         """;
+
+    internal const string UnsandboxedWarning =
+        "WARNING: --unsandboxed-kernels: kernels run WITHOUT a sandbox. A kernel can read every file this user can " +
+        "(the agent's token included) and reach the network. Use this only where every kernel is trusted.";
 
     // Indented, and without escaping '+' or quotes: people read this output.
     internal static readonly JsonSerializerOptions Json = new(KernelResultJson.Options)
@@ -52,6 +59,10 @@ public static class AgentCommands
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time,
         CancellationToken cancellationToken)
     {
+        var unsandboxed = args.Contains(KernelSandbox.OptOutFlag);
+        args = [.. args.Where(a => a != KernelSandbox.OptOutFlag)];
+        if (unsandboxed && args.Length > 0 && args[0] is "exec" or "suite" or "run")
+            await error.WriteLineAsync(UnsandboxedWarning);
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             await output.WriteLineAsync(UsageText);
@@ -65,7 +76,7 @@ public static class AgentCommands
             // run has its devices listed by a child (ChildDiscovery), once it handles the stop signals.
             if (args[0] == "run")
             {
-                var self = ThisProcess();
+                var self = ThisProcess(unsandboxed);
                 return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), token => ChildDiscovery.DiscoverAsync(self, token), self, output, error,
                     environment, time, cancellationToken);
             }
@@ -79,7 +90,7 @@ public static class AgentCommands
         var catalog = childDevice is null
             ? await HostBackends.DiscoverAsync(cancellationToken)
             : await HostBackends.DiscoverForAsync(childDevice, cancellationToken);
-        var command = ThisProcess();
+        var command = ThisProcess(unsandboxed);
         var parsed = CommandLine.Parse(args.Skip(1).ToArray());
         try
         {
@@ -165,7 +176,11 @@ public static class AgentCommands
         return await new IsolatedKernelRunner(command).RunAsync(specJson, device, cancellationToken);
     }
 
-    private static ChildCommand ThisProcess() => ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
+    private static ChildCommand ThisProcess(bool unsandboxed)
+    {
+        var command = ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
+        return unsandboxed ? command with { Sandbox = null } : command;
+    }
 
     private static async Task<int> UsageErrorAsync(TextWriter error, string message)
     {

@@ -62,6 +62,12 @@ internal static class RunCommand
             return AgentCommands.NoResult;
         }
         log.Write($"agent {AgentIdentity.AgentVersion} for {options.Portal}: serving {string.Join(", ", devices.Select(d => $"{d.Id} ({d.Name})"))}");
+        if (command.Sandbox is null)
+            log.Write(AgentCommands.UnsandboxedWarning);
+        else if (await command.Sandbox.CheckAsync(cancellationToken) is { Works: false } check)
+            log.Write($"WARNING: every job will be refused: {IsolatedKernelRunner.NoSandbox(check)}");
+        else
+            log.Write("kernels run sandboxed: bubblewrap, no network, no view of this host's files beyond the system and the drivers");
 
         var failure = await new AgentLoop(options, http, catalog, devices, command, shutdown, log, time).RunAsync(saved, cancellationToken);
         if (failure is null)

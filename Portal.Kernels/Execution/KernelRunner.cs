@@ -41,6 +41,10 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             return new KernelResult(KernelStatus.Unsupported,
                 $"{spec.Language.Name()} kernels cannot run on {device.Name} ({device.Id})", Device: device);
 
+        // Before the compiler sees it: an #include of a host file would echo the file in the build log.
+        if (KernelSourceCheck.FindProblem(spec.Language, spec.Source, "compiling") is { } forbidden)
+            return new KernelResult(KernelStatus.CompileError, forbidden, Device: device);
+
         var budget = new KernelBudget(TimeSpan.FromSeconds(spec.TimeoutSeconds), time);
         var (preparation, timedOut) = await budget.RunAsync(
             token => executor.PrepareAsync(spec, device, token), cancellationToken);
@@ -69,8 +73,12 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             FailureKind.Unsupported => KernelStatus.Unsupported,
             _ => throw new ArgumentOutOfRangeException(nameof(failure), failure.Kind, null),
         },
-        $"{during}: {failure.Message}",
-        failure.Log ?? compileLog,
+        // What the compiler or the kernel's runtime said is redacted; the agent's own diagnostics (which library it
+        // could not load, for the operator to fix) are not.
+        failure.Kind is FailureKind.CompileError or FailureKind.RuntimeError
+            ? HostPaths.Redact($"{during}: {failure.Message}")!
+            : $"{during}: {failure.Message}",
+        HostPaths.Redact(failure.Log ?? compileLog),
         device,
         cases);
 
@@ -180,6 +188,6 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
         }
 
         private KernelResult Result(KernelStatus status, string message, TimingResult? timing = null) =>
-            new(status, message, kernel.CompileLog, device, results, timing);
+            new(status, message, HostPaths.Redact(kernel.CompileLog), device, results, timing);
     }
 }

@@ -1,3 +1,4 @@
+using Portal.Kernels.Execution;
 using Portal.Kernels.Results;
 
 namespace Portal.Kernels.Isolation;
@@ -19,7 +20,7 @@ internal sealed record ChildExit(ChildExitReason Reason, int ExitCode, string St
             $"the kernel's process did not finish within {deadline.TotalSeconds:0} s and was stopped", Device: device),
         ChildExitReason.Memory => new KernelResult(KernelStatus.Crashed,
             $"the kernel's process used more than {memoryCapBytes >> 20} MiB of host memory and was stopped", Device: device),
-        _ => new KernelResult(KernelStatus.Crashed, CrashMessage(), StandardErrorTail.Length > 0 ? StandardErrorTail : null, device),
+        _ => new KernelResult(KernelStatus.Crashed, CrashMessage(), StandardErrorTail.Length > 0 ? HostPaths.Redact(StandardErrorTail) : null, device),
     };
 
     // .NET reports a child killed by signal N as exit code 128 + N.

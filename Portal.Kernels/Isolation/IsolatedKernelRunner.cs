@@ -5,16 +5,29 @@ using Portal.Kernels.Spec;
 
 namespace Portal.Kernels.Isolation;
 
-/// <summary>How to start the isolated child: the agent's own executable (plus its dll under <c>dotnet</c>).</summary>
+/// <summary>
+/// How to start the isolated child: the agent's own executable (plus its dll under <c>dotnet</c>), the folders it needs
+/// to run (read-only in the sandbox), and the sandbox; a null <see cref="Sandbox"/> is the explicit opt-out for trusted
+/// local use (<see cref="KernelSandbox.OptOutFlag"/>).
+/// </summary>
 public sealed record ChildCommand(string FileName, IReadOnlyList<string> PrefixArguments)
 {
+    /// <summary>What the child's program needs to start: its own folder and, under dotnet, the runtime's.</summary>
+    public IReadOnlyList<string> ProgramFolders { get; init; } = [];
+
+    /// <summary>The sandbox every job's child runs in; null only when the agent was told to run kernels unsandboxed.</summary>
+    public KernelSandbox? Sandbox { get; init; } = KernelSandbox.Default;
+
     /// <summary>This process again: a single-file agent is its own executable; a framework-dependent one runs under dotnet.</summary>
     public static ChildCommand ThisProcess(string entryAssemblyPath)
     {
         var process = Environment.ProcessPath ?? throw new InvalidOperationException("The agent's own executable path is unknown.");
         return Path.GetFileNameWithoutExtension(process) == "dotnet"
             ? new ChildCommand(process, [entryAssemblyPath])
-            : new ChildCommand(process, []);
+            {
+                ProgramFolders = [Path.GetDirectoryName(Path.GetFullPath(entryAssemblyPath))!, Path.GetDirectoryName(KernelSandbox.RealPath(process))!],
+            }
+            : new ChildCommand(process, []) { ProgramFolders = [Path.GetDirectoryName(KernelSandbox.RealPath(process))!] };
     }
 }
 
@@ -27,9 +40,11 @@ public sealed record IsolationLimits(TimeSpan HostAllowance, long MemoryCapBytes
 }
 
 /// <summary>
-/// Runs each spec in a child process, so a kernel that hangs, crashes or eats memory costs one verdict,
-/// never the agent: a hang gives <c>timeout</c>, a death gives <c>crashed</c> with the signal, and the
-/// parent is ready for the next job. The child's temporary folder is removed afterwards.
+/// Runs each spec in a child process inside the <see cref="KernelSandbox"/>, so a kernel that hangs, crashes or eats
+/// memory costs one verdict, never the agent, and a kernel (or its compiler) sees nothing of the host's files, network
+/// or the agent's state: a hang gives <c>timeout</c>, a death gives <c>crashed</c> with the signal, and the parent is
+/// ready for the next job. Where the sandbox cannot run, every job is refused with a verdict that says how to fix it.
+/// The child's folder is removed afterwards.
 /// </summary>
 public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? isolation = null, KernelLimits? limits = null)
 {
@@ -44,15 +59,28 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         if (validation.Spec is not { } spec)
             return new KernelResult(KernelStatus.InvalidSpec, validation.Message, Device: device.ToDeviceInfo());
 
+        if (command.Sandbox is { } sandbox && await sandbox.CheckAsync(cancellationToken) is { Works: false } check)
+            return new KernelResult(KernelStatus.Unsupported, NoSandbox(check), Device: device.ToDeviceInfo());
+
         var folder = Directory.CreateTempSubdirectory("portal-kernel-");
         try
         {
             var specFile = Path.Combine(folder.FullName, "spec.json");
             var resultFile = Path.Combine(folder.FullName, "result.json");
             await File.WriteAllTextAsync(specFile, specJson, cancellationToken);
+            KernelSandbox.CreateFolders(folder.FullName);
+            var environment = KernelSandbox.ChildEnvironment(folder.FullName);
+            IReadOnlyList<string> child = [command.FileName, .. command.PrefixArguments, .. KernelChild.Arguments(specFile, device.Id, resultFile)];
+            if (command.Sandbox is { } confined)
+                child = confined.Command(child, folder.FullName, environment, command.ProgramFolders);
             var deadline = TimeSpan.FromSeconds(spec.TimeoutSeconds) + _isolation.HostAllowance;
-            var exit = await RunChildAsync(KernelChild.Arguments(specFile, device.Id, resultFile), folder.FullName, deadline, cancellationToken);
-            if (File.Exists(resultFile))
+            var exit = await RunChildAsync(child, environment, folder.FullName, deadline, cancellationToken);
+            // The sandboxed child could leave a symbolic link there instead, to make the agent read a file of the host
+            // (another job's result, the agent's state) as this job's result: only a plain file is a result.
+            var written = new FileInfo(resultFile);
+            if (written.Exists && written.LinkTarget is not null)
+                return new KernelResult(KernelStatus.Crashed, "the kernel's process left a link instead of a result", Device: device.ToDeviceInfo());
+            if (written.Exists)
                 return KernelResultJson.Deserialize(await File.ReadAllTextAsync(resultFile, cancellationToken))
                     ?? throw new InvalidDataException("The kernel process wrote an empty result.");
             return exit.Describe(device.ToDeviceInfo(), deadline, _isolation.MemoryCapBytes);
@@ -63,19 +91,42 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         }
     }
 
-    private async Task<ChildExit> RunChildAsync(IReadOnlyList<string> arguments, string workingDirectory, TimeSpan deadline, CancellationToken cancellationToken)
+    /// <summary>The verdict of every job on a host where the sandbox does not work.</summary>
+    public static string NoSandbox(SandboxCheck check) =>
+        $"no sandbox: {KernelSandbox.InstallHint} so that kernels cannot read this host's files, or start the agent with " +
+        $"{KernelSandbox.OptOutFlag} on a machine where every kernel is trusted ({check.Description})";
+
+    private async Task<ChildExit> RunChildAsync(IReadOnlyList<string> commandLine, IReadOnlyDictionary<string, string> environment,
+        string workingDirectory, TimeSpan deadline, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(command.FileName)
+        var start = new ProcessStartInfo(commandLine[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        foreach (var argument in command.PrefixArguments.Concat(arguments))
+        foreach (var argument in commandLine.Skip(1))
             start.ArgumentList.Add(argument);
+        // Only the allow-list: the agent's tokens (PORTAL_*) and other secrets never reach the child, sandboxed or not.
+        start.Environment.Clear();
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {command.FileName}.");
+        var finished = new TaskCompletionSource();
+        try
+        {
+            using var process = await OwnThreadProcess.StartAsync(start, finished.Task, "kernel-child");
+            return await WatchAsync(process, deadline, cancellationToken);
+        }
+        finally
+        {
+            finished.SetResult();
+        }
+    }
+
+    private async Task<ChildExit> WatchAsync(Process process, TimeSpan deadline, CancellationToken cancellationToken)
+    {
         var stderr = new StderrTail();
         process.ErrorDataReceived += (_, e) => stderr.Add(e.Data);
         process.OutputDataReceived += (_, _) => { };
@@ -88,7 +139,7 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         {
             if (clock.Elapsed > deadline)
                 reason = ChildExitReason.Deadline;
-            else if (ResidentBytes(process.Id) > _isolation.MemoryCapBytes)
+            else if (TreeResidentBytes(process.Id) > _isolation.MemoryCapBytes)
                 reason = ChildExitReason.Memory;
             else if (cancellationToken.IsCancellationRequested)
                 reason = ChildExitReason.Cancelled;
@@ -102,6 +153,34 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         await process.WaitForExitAsync(CancellationToken.None);
         cancellationToken.ThrowIfCancellationRequested();
         return new ChildExit(reason, process.ExitCode, stderr.Text);
+    }
+
+    /// <summary>The resident memory of the process and all its descendants: under bubblewrap the child is a grandchild.</summary>
+    private static long TreeResidentBytes(int pid)
+    {
+        var total = ResidentBytes(pid);
+        foreach (var child in Children(pid))
+            total += TreeResidentBytes(child);
+        return total;
+    }
+
+    private static IEnumerable<int> Children(int pid)
+    {
+        // Each thread lists the children it forked; the child is multi-threaded.
+        var children = new List<int>();
+        try
+        {
+            foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+            {
+                var text = File.ReadAllText(Path.Combine(task, "children"));
+                children.AddRange(text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // exited meanwhile
+        }
+        return children;
     }
 
     private static long ResidentBytes(int pid)

@@ -1,4 +1,5 @@
 using System.Collections;
+using Portal.Kernels.Isolation;
 
 namespace Portal.Kernels.Triton;
 
@@ -59,17 +60,27 @@ internal static class TritonEnvironment
     }
 
     /// <summary>
-    /// The command, wrapped in bubblewrap when the sandbox is in force: no network, own PID and IPC namespaces,
-    /// the whole file system read-only except the job's folder, a private /tmp and /dev/shm, and the real /dev so
-    /// the GPU's device nodes are there. The process dies with the agent.
+    /// The command, in the <see cref="KernelSandbox"/> when the sandbox is in force: the same one as every other
+    /// language's (no network, nothing of the host's files but the system, the drivers and the Python installation the
+    /// environment names, only the job's folder writable); inside an agent's sandboxed child, which is that sandbox
+    /// already, the command itself.
     /// </summary>
-    public static IReadOnlyList<string> Command(IReadOnlyList<string> command, string workDirectory, TritonOptions options, bool sandboxed) =>
-        !sandboxed
+    public static IReadOnlyList<string> Command(IReadOnlyList<string> command, string workDirectory, TritonOptions options, bool sandboxed,
+        IReadOnlyDictionary<string, string> environment) =>
+        !sandboxed || KernelSandbox.IsInside
             ? command
-            :
-            [
-                options.Bubblewrap, "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid", "--unshare-ipc",
-                "--ro-bind", "/", "/", "--dev-bind", "/dev", "/dev", "--tmpfs", "/dev/shm", "--proc", "/proc",
-                "--tmpfs", "/tmp", "--bind", workDirectory, workDirectory, "--chdir", workDirectory, "--", .. command,
-            ];
+            : new KernelSandbox(options.Bubblewrap).Command(command, workDirectory, environment, PythonFolders(options));
+
+    /// <summary>An interpreter given by path (a virtual environment's, a conda one's) has its installation bound too.</summary>
+    private static IEnumerable<string> PythonFolders(TritonOptions options)
+    {
+        if (!options.Python.Contains('/') || !File.Exists(options.Python))
+            yield break;
+        foreach (var python in (string[])[Path.GetFullPath(options.Python), KernelSandbox.RealPath(options.Python)])
+        {
+            // .../bin/python3 → the installation above bin.
+            if (Path.GetDirectoryName(Path.GetDirectoryName(python)) is { } prefix)
+                yield return prefix;
+        }
+    }
 }

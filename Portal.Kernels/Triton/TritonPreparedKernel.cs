@@ -66,9 +66,9 @@ internal sealed class TritonPreparedKernel(TritonOptions options, bool sandboxed
     {
         var jobPath = Path.Combine(workDirectory, $"job-{++jobs}.json");
         job.WriteTo(jobPath);
-        var command = TritonEnvironment.Command([options.Python, HarnessPath, jobPath], workDirectory, options, sandboxed);
-        return await TritonProcess.RunAsync(command, workDirectory,
-            TritonEnvironment.For(workDirectory, options, prefix), cancellationToken);
+        var environment = TritonEnvironment.For(workDirectory, options, prefix);
+        var command = TritonEnvironment.Command([options.Python, HarnessPath, jobPath], workDirectory, options, sandboxed, environment);
+        return await TritonProcess.RunAsync(command, workDirectory, environment, cancellationToken);
     }
 
     /// <summary>

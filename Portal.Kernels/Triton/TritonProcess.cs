@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Portal.Kernels.Isolation;
 
 namespace Portal.Kernels.Triton;
 
@@ -41,7 +42,7 @@ internal static class TritonProcess
             start.Environment[name] = value;
 
         var finished = new TaskCompletionSource();
-        using var process = await StartOnOwnThreadAsync(start, finished.Task);
+        using var process = await OwnThreadProcess.StartAsync(start, finished.Task, "triton-harness");
         try
         {
             return await WaitAsync(process, cancellationToken);
@@ -75,38 +76,6 @@ internal static class TritonProcess
         {
         }
         return new ProcessResult(process.ExitCode, Completed(output), Completed(error));
-    }
-
-    /// <summary>
-    /// Starts the process from a thread that lives until <paramref name="finished"/>, after the process ended.
-    /// bubblewrap's --die-with-parent (PR_SET_PDEATHSIG) fires when the thread that forked it ends, not the agent:
-    /// forked from a pool thread, the sandbox would be killed whenever that thread retired. This way it dies only
-    /// with its own exit or the agent's.
-    /// </summary>
-    private static Task<Process> StartOnOwnThreadAsync(ProcessStartInfo start, Task finished)
-    {
-        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            Process process;
-            try
-            {
-                process = Process.Start(start)!;
-            }
-            catch (Exception e)
-            {
-                started.SetException(e);
-                return;
-            }
-            started.SetResult(process);
-            finished.Wait();
-        })
-        {
-            IsBackground = true,
-            Name = "triton-harness",
-        };
-        thread.Start();
-        return started.Task;
     }
 
     private static void Kill(Process process)

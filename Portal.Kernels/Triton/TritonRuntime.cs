@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using Portal.Kernels.Isolation;
 
 namespace Portal.Kernels.Triton;
 
@@ -40,13 +41,17 @@ public static class TritonRuntime
     private static async Task<TritonSandbox> ProbeSandboxAsync(TritonOptions options, string work, CancellationToken cancellationToken)
     {
         const string unsandboxed = "Triton kernels run without a sandbox (network and the whole file system are reachable)";
+        if (options.UseSandbox && KernelSandbox.IsInside)
+            return new TritonSandbox(true, "inside the agent's kernel sandbox (bubblewrap): no network, nothing of the host's files " +
+                "but the system, the drivers and Python, only the job's folder writable");
         if (!options.UseSandbox)
             return new TritonSandbox(false, $"the sandbox is turned off (TritonOptions.UseSandbox); {unsandboxed}");
         if (FindExecutable(options.Bubblewrap) is null)
             return new TritonSandbox(false, $"bubblewrap ({options.Bubblewrap}) is not installed; {unsandboxed}");
         var inside = await ProbeOnceAsync(options, work, sandboxed: true, cancellationToken);
         return inside.IsUsable
-            ? new TritonSandbox(true, "bubblewrap: no network, read-only file system except the job's own folder")
+            ? new TritonSandbox(true, "bubblewrap: no network, nothing of the host's files but the system, the drivers and Python, " +
+                "only the job's folder writable")
             : new TritonSandbox(false, $"bubblewrap is installed but the GPU runtime failed inside it ({inside.Reason}); {unsandboxed}");
     }
 
@@ -59,9 +64,10 @@ public static class TritonRuntime
         ProcessResult result;
         try
         {
+            var environment = TritonEnvironment.For(work, options, resultPrefix: null);
             result = await TritonProcess.RunAsync(
-                TritonEnvironment.Command([options.Python, "-c", ProbeScript], work, options, sandboxed),
-                work, TritonEnvironment.For(work, options, resultPrefix: null), timeout.Token);
+                TritonEnvironment.Command([options.Python, "-c", ProbeScript], work, options, sandboxed, environment),
+                work, environment, timeout.Token);
         }
         catch (Win32Exception e)
         {

@@ -26,15 +26,15 @@ internal static class AgentProcess
         return new Run(process.ExitCode, await output, await error);
     }
 
-    /// <summary>A spec file for vector_add in OpenCL C with the given kernel body (inside the index check).</summary>
-    public static string VectorAddSpec(string body, int timeoutSeconds = 60, string language = "opencl-c")
+    /// <summary>A spec file for vector_add in OpenCL C with the given kernel body (inside the index check), after <paramref name="prelude"/>.</summary>
+    public static string VectorAddSpec(string body, int timeoutSeconds = 60, string language = "opencl-c", string prelude = "")
     {
         var spec = new
         {
             op = "vector_add",
             language,
             entry = "vector_add",
-            source = "__kernel void vector_add(__global const float* x, __global const float* y, __global float* z, const int n) { int i = get_global_id(0); " + body + " }",
+            source = prelude + "__kernel void vector_add(__global const float* x, __global const float* y, __global float* z, const int n) { int i = get_global_id(0); " + body + " }",
             args = new[] { "x", "y", "z", "n" },
             launch = language == "opencl-c"
                 ? (object)new { global = new object[] { "ceil_div(n, 64) * 64" }, local = new[] { 64 } }

@@ -29,6 +29,16 @@ public sealed class AgentPageTests : DatabaseComponentContext
     }
 
     [Fact]
+    public async Task The_page_says_what_a_kernel_can_see_on_the_agents_host()
+    {
+        await SignInAsync("Reader");
+
+        var panel = Render<KernelSandboxPanel>();
+
+        Assert.Contains("What a kernel can see on your host", panel.Find("[data-testid=kernel-sandbox]").TextContent);
+    }
+
+    [Fact]
     public async Task With_no_agents_it_says_what_an_agent_is_and_shows_the_command_that_attaches_one()
     {
         await SignInAsync("Reader");

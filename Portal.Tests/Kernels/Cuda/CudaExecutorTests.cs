@@ -28,6 +28,23 @@ public class CudaExecutorTests
         Assert.Empty(result.Cases!);
     }
 
+    [Theory]
+    [InlineData("#include \"/etc/hostname\"\n")]
+    [InlineData("#include </etc/hostname>\n")]
+    [InlineData("#define F \"/etc/hostname\"\n#include F\n")]
+    public async Task An_include_of_a_host_file_is_a_compile_error_before_NVRTC_is_even_loaded(string prelude)
+    {
+        var spec = SuiteVectorAdd() with { Source = prelude + SuiteVectorAdd().Source };
+
+        var result = await new KernelRunner(new CudaExecutor(NoDriver)).RunAsync(spec, Gpu, CancellationToken.None);
+
+        Assert.Equal(KernelStatus.CompileError, result.Status);
+        Assert.Contains("#include is not allowed: kernels are compiled in a sandbox", result.Message);
+        Assert.DoesNotContain("/etc/hostname", result.Message);
+        Assert.DoesNotContain(File.ReadAllText("/etc/hostname").Trim(), result.Message);
+        Assert.Null(result.CompileLog);
+    }
+
     [Fact]
     public async Task A_device_that_is_not_a_cuda_device_is_refused_before_any_library_is_loaded()
     {

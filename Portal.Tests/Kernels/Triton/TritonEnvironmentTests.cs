@@ -54,22 +54,27 @@ public class TritonEnvironmentTests
     }
 
     [Fact]
-    public void The_sandboxed_command_cuts_the_network_and_leaves_only_the_job_folder_writable()
+    public void The_sandboxed_command_is_the_kernel_sandbox_with_only_the_job_folder_writable_and_no_host_root()
     {
         string[] python = ["python3", $"{Work}/harness.py", $"{Work}/job-1.json"];
+        var environment = TritonEnvironment.For(Work, TritonOptions.Default, resultPrefix: null, Agent);
 
-        var command = TritonEnvironment.Command(python, Work, TritonOptions.Default, sandboxed: true);
+        var command = TritonEnvironment.Command(python, Work, TritonOptions.Default, sandboxed: true, environment);
 
         Assert.Equal("bwrap", command[0]);
         Assert.Equal(python, command.TakeLast(3));
         Assert.Equal("--", command[^4]);
         var text = string.Join(' ', command);
-        Assert.Contains("--unshare-net", text);
+        Assert.Contains("--unshare-all", text);
+        Assert.DoesNotContain("--share-net", text);
         Assert.Contains("--die-with-parent", text);
-        Assert.Contains("--ro-bind / /", text);
-        Assert.Contains("--dev-bind /dev /dev", text);
+        Assert.Contains("--clearenv", text);
+        Assert.DoesNotContain("--ro-bind / /", text);
+        Assert.DoesNotContain("PORTAL_AGENT_TOKEN", text);
+        Assert.Contains("--ro-bind /usr /usr", text);
+        Assert.Contains("--dev /dev", text);
         Assert.Contains($"--bind {Work} {Work}", text);
-        // The writable job folder is bound after the read-only root and the private /tmp, so it is not covered by them.
+        // The writable job folder is bound after the private /tmp, so it is not covered by it.
         Assert.True(text.IndexOf($"--bind {Work}", StringComparison.Ordinal) > text.IndexOf("--tmpfs /tmp", StringComparison.Ordinal));
     }
 
@@ -78,6 +83,6 @@ public class TritonEnvironmentTests
     {
         string[] python = ["python3", "harness.py", "job-1.json"];
 
-        Assert.Equal(python, TritonEnvironment.Command(python, Work, TritonOptions.Default, sandboxed: false));
+        Assert.Equal(python, TritonEnvironment.Command(python, Work, TritonOptions.Default, sandboxed: false, new Dictionary<string, string>()));
     }
 }
