@@ -102,14 +102,15 @@ public sealed partial class WebSession : IDisposable
     }
 
     /// <summary>
-    /// A page's text with what is encrypted afresh for every request blanked out (antiforgery tokens, the redirect
-    /// after a form post, persisted component state), and what the visitor typed replaced by a placeholder.
+    /// A page's text with what is encrypted or drawn afresh for every request blanked out (antiforgery tokens, the
+    /// redirect after a form post, persisted component state, the Content-Security-Policy nonce), and what the visitor typed replaced by a placeholder.
     /// </summary>
     public static string Comparable(string html, params string[] typed)
     {
         var text = TokenField().Replace(html, "__RequestVerificationToken\" value=\"\"");
         text = OpaqueRedirect().Replace(text, "opaque-redirect?url=");
         text = ComponentState().Replace(text, "<!--Blazor-Server-Component-State:-->");
+        text = Nonce().Replace(text, "nonce=\"\"");
         foreach (var value in typed)
             text = text.Replace(value, "{typed}", StringComparison.Ordinal);
         return text;
@@ -135,6 +136,9 @@ public sealed partial class WebSession : IDisposable
 
     [GeneratedRegex("<!--Blazor-Server-Component-State:[^-]*-->")]
     private static partial Regex ComponentState();
+
+    [GeneratedRegex("nonce=\"[^\"]*\"")]
+    private static partial Regex Nonce();
 
     public void Dispose() => _client.Dispose();
 }
