@@ -62,7 +62,22 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
     /// </summary>
     public static Dictionary<string, string> ChildEnvironment(string workFolder, IDictionary? inherited = null)
     {
-        inherited ??= Environment.GetEnvironmentVariables();
+        var variables = PassedThrough(inherited ?? Environment.GetEnvironmentVariables());
+        variables["HOME"] = Path.Combine(workFolder, "home");
+        variables["TMPDIR"] = Path.Combine(workFolder, "tmp");
+        variables["XDG_CACHE_HOME"] = Path.Combine(workFolder, "cache");
+        variables["POCL_CACHE_DIR"] = Path.Combine(workFolder, "cache", "pocl");
+        variables["TRITON_CACHE_DIR"] = Path.Combine(workFolder, "cache", "triton");
+        variables["CUDA_CACHE_PATH"] = Path.Combine(workFolder, "cache", "nv");
+        return variables;
+    }
+
+    /// <summary>
+    /// The allow-listed variables of <paramref name="inherited"/> (what loaders, drivers and runtimes read; never a
+    /// token), and where packages installed with pip --user live, which stay visible although HOME moves.
+    /// </summary>
+    public static Dictionary<string, string> PassedThrough(IDictionary inherited)
+    {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (DictionaryEntry entry in inherited)
         {
@@ -70,15 +85,8 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
                 && (PassedNames.Contains(name) || PassedPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))))
                 variables[name] = value;
         }
-        // Packages installed with pip --user stay visible although HOME moves.
         if (!variables.ContainsKey("PYTHONUSERBASE") && inherited["HOME"] is string home)
             variables["PYTHONUSERBASE"] = Path.Combine(home, ".local");
-        variables["HOME"] = Path.Combine(workFolder, "home");
-        variables["TMPDIR"] = Path.Combine(workFolder, "tmp");
-        variables["XDG_CACHE_HOME"] = Path.Combine(workFolder, "cache");
-        variables["POCL_CACHE_DIR"] = Path.Combine(workFolder, "cache", "pocl");
-        variables["TRITON_CACHE_DIR"] = Path.Combine(workFolder, "cache", "triton");
-        variables["CUDA_CACHE_PATH"] = Path.Combine(workFolder, "cache", "nv");
         return variables;
     }
 

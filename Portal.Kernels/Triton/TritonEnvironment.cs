@@ -14,31 +14,10 @@ internal static class TritonEnvironment
     /// <summary>Names the harness reads its result prefix from; it removes it before importing the submitted module.</summary>
     public const string ResultVariable = "PORTAL_TRITON_RESULT";
 
-    private static readonly HashSet<string> PassedNames = new(StringComparer.Ordinal)
-    {
-        "PATH", "LD_LIBRARY_PATH", "LANG", "LC_ALL", "LC_CTYPE", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV",
-        "CONDA_PREFIX", "CC", "CXX",
-    };
-
-    private static readonly string[] PassedPrefixes = ["CUDA_", "NVIDIA_", "TRITON_"];
-
     public static Dictionary<string, string> For(string workDirectory, TritonOptions options, string? resultPrefix,
         IDictionary? inherited = null)
     {
-        inherited ??= Environment.GetEnvironmentVariables();
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in inherited)
-        {
-            if (entry is { Key: string name, Value: string value }
-                && (PassedNames.Contains(name) || PassedPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))))
-                variables[name] = value;
-        }
-        // Packages installed with pip --user stay visible although HOME moves to the job's folder.
-        if (inherited["PYTHONUSERBASE"] is string userBase)
-            variables["PYTHONUSERBASE"] = userBase;
-        else if (inherited["HOME"] is string home)
-            variables["PYTHONUSERBASE"] = Path.Combine(home, ".local");
-
+        var variables = KernelSandbox.PassedThrough(inherited ?? Environment.GetEnvironmentVariables());
         variables["HOME"] = workDirectory;
         variables["TMPDIR"] = Path.Combine(workDirectory, "tmp");
         variables["TRITON_HOME"] = workDirectory;

@@ -46,7 +46,7 @@ public static class TritonRuntime
                 "but the system, the drivers and Python, only the job's folder writable");
         if (!options.UseSandbox)
             return new TritonSandbox(false, $"the sandbox is turned off (TritonOptions.UseSandbox); {unsandboxed}");
-        if (FindExecutable(options.Bubblewrap) is null)
+        if (KernelSandbox.FindExecutable(options.Bubblewrap) is null)
             return new TritonSandbox(false, $"bubblewrap ({options.Bubblewrap}) is not installed; {unsandboxed}");
         var inside = await ProbeOnceAsync(options, work, sandboxed: true, cancellationToken);
         return inside.IsUsable
@@ -102,17 +102,6 @@ public static class TritonRuntime
             ? new TritonRuntimeStatus(true, null, triton, torch, none)
             : new TritonRuntimeStatus(false, $"torch {torch} sees no CUDA device (torch.cuda.is_available() is False); " +
                 "install a CUDA build of torch and check the NVIDIA driver", triton, torch, none);
-    }
-
-    /// <summary>The executable's full path: <paramref name="name"/> itself when it is a path, else the first match on PATH.</summary>
-    internal static string? FindExecutable(string name)
-    {
-        if (name.Contains(Path.DirectorySeparatorChar))
-            return File.Exists(name) ? name : null;
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(folder => Path.Combine(folder, name))
-            .FirstOrDefault(File.Exists);
     }
 
     internal static void TryDelete(string folder)

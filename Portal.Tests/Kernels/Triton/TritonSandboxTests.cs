@@ -1,3 +1,4 @@
+using Portal.Kernels.Isolation;
 using Portal.Kernels.Results;
 using Portal.Kernels.Spec;
 using Portal.Kernels.Triton;
@@ -36,7 +37,7 @@ public class TritonSandboxTests
         var folder = Path.GetDirectoryName(kernel.ModulePath)!;
         Assert.Equal(status.Sandbox.InForce, kernel.Sandboxed);
         Assert.True(File.Exists(Path.Combine(folder, "inside.txt")));
-        if (TritonRuntime.FindExecutable("bwrap") is null)
+        if (KernelSandbox.FindExecutable("bwrap") is null)
         {
             Assert.False(status.Sandbox.InForce);
             Assert.StartsWith("bubblewrap (bwrap) is not installed", status.Sandbox.Description);
