@@ -20,10 +20,10 @@ public sealed class AgentResultLimitTests(AgentResultLimitTests.Queue portal) : 
 
         protected override async Task StartedAsync()
         {
-            var partner = await AddOrganizationAsync("Limits Partner", OrganizationKind.DatacenterOperator);
+            // The vendor's own agent: a SKU's patterns map only devices of its vendor's (or the consortium's) agents.
             var nvidia = await AddOrganizationAsync("NVIDIA Limits", OrganizationKind.ChipDesigner, "US");
             H200 = await this.AddSkuAsync(nvidia, "H200 SXM", SkuCategory.Gpu, s => s.DeviceNamePatterns = ["H200"]);
-            Token = await this.CreateRegistrationTokenAsync(partner);
+            Token = await this.CreateRegistrationTokenAsync(nvidia);
         }
     }
 
