@@ -62,8 +62,10 @@ public sealed class DeploymentEditorTests : BunitContext, IAsyncLifetime
             .Add(e => e.SearchSkus, Search)
             .Add(e => e.OnSave, (HardwareLineModel m) => saved = m));
 
-        editor.Find("[data-testid=line-planned]").Change("1200");
-        editor.Find("[data-testid=line-installed]").Change("300");
+        // Typed, then Save at once, with no blur in between: the units must commit as they are typed (they were lost
+        // when they committed on change only, and the browser journey failed now and then).
+        editor.Find("[data-testid=line-planned]").Input("1200");
+        editor.Find("[data-testid=line-installed]").Input("300");
         editor.Find("[data-testid=line-save]").Click();
 
         var input = saved!.ToInput();
