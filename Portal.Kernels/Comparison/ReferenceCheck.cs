@@ -7,9 +7,11 @@ namespace Portal.Kernels.Comparison;
 /// <summary>
 /// Makes sure a case can tell a working kernel from one that writes nothing (DESIGN.md: a kernel writing
 /// zeros must never pass). Rule, per output buffer of every checked case:
-/// float32 — every reference element is finite and |e| &gt; 10·(atol + rtol·|e|), so a zero in place of
-/// any element is a mismatch with a tenfold margin; int32 — every element fits in int32, and at least
-/// one is non-zero (counts and scans are compared exactly, so any single wrong element is caught).
+/// float32 — every reference element is finite, and at least half of them have |e| &gt; 10·(atol + rtol·|e|), so
+/// an all-zero output fails on most of the buffer with a tenfold margin; single elements that are (near) zero are
+/// normal (integer-valued inputs make a·x + y = 0 happen) and never make a case unusable; int32 — every element
+/// fits in int32, and at least one is non-zero (counts and scans are compared exactly, so any single wrong element
+/// is caught).
 /// The catalog's distributions satisfy the rule by construction; it catches cases and tolerances that a
 /// spec overrides.
 /// </summary>
@@ -34,17 +36,20 @@ public static class ReferenceCheck
 
     private static string? CheckFloat32(string name, double[] expected, Tolerance tolerance)
     {
+        var distinct = 0;
         for (var i = 0; i < expected.Length; i++)
         {
             var e = expected[i];
             if (!double.IsFinite(e) || Math.Abs(e) > float.MaxValue)
                 return $"reference {name}[{i}] is {Format(e)}, which float32 cannot hold; check the case's params";
-            if (!(Math.Abs(e) > Margin * (tolerance.Atol + tolerance.Rtol * Math.Abs(e))))
-                return $"reference {name}[{i}] = {Format(e)} is not {Margin}× above the tolerance " +
-                    $"(atol {Format(tolerance.Atol)}, rtol {Format(tolerance.Rtol)}), so a kernel writing zeros could pass; " +
-                    "lower the tolerance or change the case";
+            if (Math.Abs(e) > Margin * (tolerance.Atol + tolerance.Rtol * Math.Abs(e)))
+                distinct++;
         }
-        return null;
+        if (2L * distinct >= expected.Length)
+            return null;
+        return $"only {distinct} of {expected.Length} elements of reference {name} are {Margin}× above the tolerance " +
+            $"(atol {Format(tolerance.Atol)}, rtol {Format(tolerance.Rtol)}), so a kernel writing zeros would match most of {name}; " +
+            "lower the tolerance or change the case";
     }
 
     private static string? CheckInt32(string name, double[] expected)

@@ -18,17 +18,22 @@ public class ReferenceCheckTests
         Assert.Null(Check("vector_add", [0.5, -3, 100], new Tolerance(0.01, 0.001)));
 
     [Fact]
-    public void A_float_reference_element_within_ten_times_the_tolerance_makes_the_case_unusable()
+    public void Zeros_and_small_elements_in_a_float_reference_are_normal_while_most_of_the_buffer_is_distinct() =>
+        // saxpy with a = -0.75 on integer-valued inputs gives exact zeros now and then (issue 10): still a usable case.
+        Assert.Null(Check("saxpy", [0, 1.5, -3, 0.09, 100, 7], new Tolerance(0.01, 0)));
+
+    [Fact]
+    public void A_float_reference_most_of_whose_elements_lie_within_ten_times_the_tolerance_makes_the_case_unusable()
     {
-        var problem = Check("vector_add", [0.5, 0.09, 100], new Tolerance(0.01, 0));
+        var problem = Check("vector_add", [0.5, 0.09, 0.05, 0.02], new Tolerance(0.01, 0));
         Assert.NotNull(problem);
-        Assert.Contains("z[1] = 0.09", problem);
-        Assert.Contains("writing zeros could pass", problem);
+        Assert.Contains("only 1 of 4 elements of reference z", problem);
+        Assert.Contains("a kernel writing zeros would match most of z", problem);
     }
 
     [Fact]
-    public void A_zero_in_a_float_reference_is_unusable_even_with_zero_tolerance() =>
-        Assert.NotNull(Check("transpose", [1, 0, 2], new Tolerance(0, 0)));
+    public void An_all_zero_float_reference_is_unusable_even_with_zero_tolerance() =>
+        Assert.Contains("only 0 of 3", Check("transpose", [0, 0, 0], new Tolerance(0, 0)));
 
     [Fact]
     public void Rtol_counts_toward_the_margin() =>

@@ -16,6 +16,31 @@ public class OpenClExecutorTests
     private static KernelSpec VectorAddWith(string source) =>
         OpenClTestDevice.Suite("vector_add").Spec with { Source = source, Cases = [N(1000)], Timing = new TimingSpec(0, 2, 2) };
 
+    /// <summary>
+    /// Issue 10: a plain saxpy with a = -0.75 was refused as invalid_spec because integer-valued inputs make some
+    /// z = a·x + y exactly zero. It is a valid case: a right kernel passes, and a kernel writing zeros still fails.
+    /// </summary>
+    [Fact]
+    public async Task A_saxpy_case_whose_reference_has_exact_zeros_passes_and_a_kernel_writing_zeros_fails()
+    {
+        var spec = OpenClTestDevice.Suite("saxpy").Spec with { Cases = [Case(("n", 1000), ("a", -0.75))], Timing = new TimingSpec(0, 2, 2) };
+        var op = OpCatalog.Get("saxpy");
+        var parameters = OpCatalogTests.Resolve(op, spec.Cases[0]);
+        var reference = op.Reference(parameters, InputGenerator.Generate(op, parameters, spec.Seed ?? KernelLimits.Default.DefaultSeed));
+        Assert.Contains(0.0, reference["z"]);
+
+        var right = await OpenClTestDevice.Run(spec);
+        var zeros = await OpenClTestDevice.Run(spec with
+        {
+            Source = "__kernel void saxpy(__global const float* x, __global const float* y, __global float* z, const int n, const float a) " +
+                "{ int i = get_global_id(0); if (i < n) z[i] = 0.0f; }",
+            Launch = new LaunchSpec(Global: ["n"]),
+        });
+
+        Assert.Equal(KernelStatus.Passed, right.Status);
+        Assert.Equal(KernelStatus.Failed, zeros.Status);
+    }
+
     [Fact]
     public async Task A_compile_error_returns_the_drivers_build_log()
     {
