@@ -99,19 +99,8 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
     private async Task<ChildExit> RunChildAsync(IReadOnlyList<string> commandLine, IReadOnlyDictionary<string, string> environment,
         string workingDirectory, TimeSpan deadline, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(commandLine[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in commandLine.Skip(1))
-            start.ArgumentList.Add(argument);
         // Only the allow-list: the agent's tokens (PORTAL_*) and other secrets never reach the child, sandboxed or not.
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
+        var start = OwnThreadProcess.StartInfo(commandLine, environment, workingDirectory);
 
         var finished = new TaskCompletionSource();
         try

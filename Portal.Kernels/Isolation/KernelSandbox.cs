@@ -159,9 +159,7 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
         try
         {
             var command = Command(["true"], work, new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" });
-            var start = new ProcessStartInfo(command[0]) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var argument in command.Skip(1))
-                start.ArgumentList.Add(argument);
+            var start = OwnThreadProcess.StartInfo(command, environment: null);
             // From a thread of its own, as every sandboxed process: --die-with-parent follows the forking thread.
             using var process = await OwnThreadProcess.StartAsync(start, finished.Task, "sandbox-check");
             var error = process.StandardError.ReadToEndAsync();

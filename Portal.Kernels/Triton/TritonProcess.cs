@@ -27,19 +27,8 @@ internal static class TritonProcess
     public static async Task<ProcessResult> RunAsync(IReadOnlyList<string> command, string workingDirectory,
         IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(command[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var argument in command.Skip(1))
-            start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
+        var start = OwnThreadProcess.StartInfo(command, environment, workingDirectory);
+        start.RedirectStandardInput = true;
 
         var finished = new TaskCompletionSource();
         using var process = await OwnThreadProcess.StartAsync(start, finished.Task, "triton-harness");

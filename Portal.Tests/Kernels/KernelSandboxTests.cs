@@ -159,12 +159,7 @@ public sealed class KernelSandboxTests : IDisposable
 
     private static async Task<ProcessRun> StartAsync(IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in command.Skip(1))
-            start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
+        var start = OwnThreadProcess.StartInfo(command, environment);
         // As the agent does: --die-with-parent follows the forking thread, so it must outlive the process.
         var finished = new TaskCompletionSource();
         try
