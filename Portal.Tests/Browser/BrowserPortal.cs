@@ -33,6 +33,10 @@ public sealed class BrowserPortal : DemoPortalFactory
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
             ?? throw new InvalidOperationException("Kestrel reported no addresses.");
         BaseUrl = addresses.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        // Playwright's Expect waits 5 s by default, whatever the page's own timeout says: on a loaded 2-core
+        // machine a save's round trip over the circuit, plus the page's reload, took longer, and an assertion
+        // gave up on a figure that was about to change. Every Expect waits as a person would.
+        Assertions.SetDefaultExpectTimeout((float)Patience.TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
