@@ -7,10 +7,11 @@ namespace Portal.Agent.Queue;
 /// <summary>
 /// Reports a verdict. Completion is idempotent for one lease, so a call that failed on the way (network, 5xx, 429) is
 /// simply sent again after a pause; a refusal (409 stale or cancelled, 403, 404) is final. The agent gives up after
-/// <see cref="AgentRunOptions.CompletionPatience"/>, when the lease is found lost, or when the agent must stop: the
+/// <see cref="AgentRunOptions.CompletionPatience"/>, when the job is found cancelled, or when the agent must stop: the
 /// job then runs again elsewhere once its lease expires, which is what at-least-once delivery promises.
-/// The first call also asks for the device's next job, so that a busy queue costs one request per job; a repeat does
-/// not (the first may have leased one whose answer was lost: that job comes back when its lease expires).
+/// Every call also asks for the device's next job, so that a busy queue costs one request per job; a repeat asks too:
+/// when the first call's answer was lost after the portal leased a next job with it, the portal hands that same job
+/// and lease back, so it does not wait for its lease to expire.
 /// </summary>
 public sealed class JobCompleter(PortalClient client, AgentRunOptions options, AgentShutdown shutdown, AgentLog log, TimeProvider time)
 {
@@ -42,13 +43,14 @@ public sealed class JobCompleter(PortalClient client, AgentRunOptions options, A
             catch (Exception e) when (PortalConnection.IsTransient(e))
             {
                 var wait = backoff.Next(PortalConnection.RetryAfter(e));
-                if (keeper.Standing != LeaseStanding.Held || time.GetElapsedTime(started) + wait > options.CompletionPatience
+                // A lease the keeper found lost may be lost because the call that failed on the way went through (the job is
+                // completed): the repeat settles that, with the answer (and next job) or a 409. A cancelled job has no outcome.
+                if (keeper.Standing == LeaseStanding.Cancelled || time.GetElapsedTime(started) + wait > options.CompletionPatience
                     || shutdown.Abort.IsCancellationRequested)
                 {
                     log.Write($"gave up reporting job {lease.JobId} ({PortalConnection.Describe(e)}); the portal re-runs it when its lease expires");
                     return null;
                 }
-                next = null;
                 log.Write($"could not report job {lease.JobId} ({PortalConnection.Describe(e)}); trying again in {wait.TotalSeconds:0} s");
                 await Backoff.WaitAsync(wait, time, shutdown.Abort);
             }

@@ -82,11 +82,12 @@ public static class AgentQueueEndpoints
     }
 
     /// <summary>One look for a job for the request's devices, without waiting.</summary>
+    /// <param name="leaseId">The lease id to grant (a completion's next job); null: a fresh one.</param>
     private static async Task<JobLease?> LeaseOnceAsync(LeaseRequest request, AgentIdentity agent, JobQueue queue,
-        IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken, Guid? leaseId = null)
     {
         var job = await queue.TryLeaseAsync(agent.AgentId, agent.OrganizationId, agent.Consortium, request.Devices!, time.GetUtcNow(),
-            options.Value.Lease, cancellationToken);
+            options.Value.Lease, cancellationToken, leaseId);
         if (job is null)
             return null;
         if (cancellationToken.IsCancellationRequested)
@@ -95,6 +96,11 @@ public static class AgentQueueEndpoints
             await queue.ReleaseAsync(agent.AgentId, job.JobId, job.LeaseId, CancellationToken.None);
             cancellationToken.ThrowIfCancellationRequested();
         }
+        return ToLease(job);
+    }
+
+    private static JobLease ToLease(LeasedJob job)
+    {
         using var spec = JsonDocument.Parse(job.Spec);
         return new JobLease(job.JobId, job.LeaseId, job.ExpiresAt, job.DeviceLocalId, job.Attempt, job.MaxAttempts, spec.RootElement.Clone());
     }
@@ -123,7 +129,9 @@ public static class AgentQueueEndpoints
 
     /// <summary>
     /// Records the outcome; with <see cref="JobCompletion.Next"/> also leases the agent's next job in the same call, once
-    /// the outcome is recorded (a refused completion leases nothing).
+    /// the outcome is recorded (a refused completion leases nothing). The next job's lease id is derived from the completed
+    /// one (<see cref="JobQueue.NextLeaseId"/>): a repeat of the completion, sent because its answer was lost, gets the job
+    /// the first call leased back with that same lease, rather than another while the first waits for its lease to expire.
     /// </summary>
     public static async Task<Results<Ok<JobCompleted>, ValidationProblem, ProblemHttpResult>> CompleteJob(Guid id, JobCompletion completion,
         AgentIdentity agent, JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
@@ -144,11 +152,21 @@ public static class AgentQueueEndpoints
         // Text past its cap is cut rather than refused: a verdict with a long compile log is still a verdict.
         var result = KernelResultJson.Serialize(completion.Result!.Bounded());
         var verdict = completion.Result!.Status.Name();
-        var check = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null),
+        var (check, repeated) = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null),
             time.GetUtcNow(), cancellationToken);
         if (check != LeaseCheck.Done)
             return Refused(check, id);
-        var nextLease = completion.Next is null ? null : await LeaseOnceAsync(completion.Next, agent, queue, options, time, cancellationToken);
+        JobLease? nextLease = null;
+        if (completion.Next is { } wanted)
+        {
+            var nextLeaseId = JobQueue.NextLeaseId(completion.LeaseId);
+            var handedBack = repeated
+                ? await queue.ReofferAsync(agent.AgentId, nextLeaseId, wanted.Devices, time.GetUtcNow(), options.Value.Lease, cancellationToken)
+                : null;
+            nextLease = handedBack is not null
+                ? ToLease(handedBack)
+                : await LeaseOnceAsync(wanted, agent, queue, options, time, cancellationToken, nextLeaseId);
+        }
         return TypedResults.Ok(new JobCompleted(id, "completed", verdict, nextLease));
     }
 

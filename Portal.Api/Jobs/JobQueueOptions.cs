@@ -30,9 +30,14 @@ public sealed class JobQueueOptions
     [Range(5, 3600)]
     public int OnlineSeconds { get; set; } = 60;
 
+    /// <summary>A job still queued this many hours after its submission is given up (Expired, with the reason).</summary>
+    [Range(0.01, 8760)]
+    public double MaxQueuedHours { get; set; } = 24;
+
     /// <summary>Queue the conformance suite for a device seen for the first time or with a new driver (auto-qualification).</summary>
     public bool QualifyNewDevices { get; set; } = true;
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
     public TimeSpan Online => TimeSpan.FromSeconds(OnlineSeconds);
+    public TimeSpan MaxQueued => TimeSpan.FromHours(MaxQueuedHours);
 }

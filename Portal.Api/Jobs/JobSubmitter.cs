@@ -10,7 +10,9 @@ namespace Portal.Api.Jobs;
 /// <summary>
 /// Puts work on the queue: a run with one job per test and target, saved in one transaction, then a NOTIFY that
 /// wakes the agents waiting for work. Targets are "sku:&lt;id&gt;" (any device of that SKU may run it),
-/// "device:&lt;id&gt;" (exactly that device), or none: every online device that accepts the language.
+/// "device:&lt;id&gt;" (exactly that device), or none: every online device that accepts the language and whose agent
+/// may lease the test (<see cref="LeaseRule"/>, the rule the lease statement applies), so no job waits for a device
+/// that will never take it.
 /// </summary>
 public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBatch events, IOptions<JobQueueOptions> options, TimeProvider time)
 {
@@ -22,7 +24,7 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var resolved = await ResolveAsync(errors, test.Language, targets ?? [], cancellationToken);
+        var resolved = await ResolveAsync(errors, test, targets ?? [], cancellationToken);
         if (errors.Any)
             return errors.ToOutcome<Guid>();
         var run = new TestRun { TestId = test.Id, RequestedByUserId = caller.UserId, Reason = RunReason.Submitted };
@@ -68,8 +70,11 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
         return run.Id;
     }
 
-    private async Task<List<Target>> ResolveAsync(ValidationErrors errors, string language, IReadOnlyList<string> targets, CancellationToken cancellationToken)
+    private async Task<List<Target>> ResolveAsync(ValidationErrors errors, CompatibilityTest test, IReadOnlyList<string> targets,
+        CancellationToken cancellationToken)
     {
+        var language = test.Language;
+        var mayLease = LeaseRule.DevicesThatMayLease(test.Visibility, test.OrganizationId);
         if (targets.Count > MaxTargets)
         {
             errors.Add("targets", Localized<JobText>.Format("TooManyTargets", MaxTargets));
@@ -78,14 +83,18 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
         if (targets.Count == 0)
         {
             var online = time.GetUtcNow() - options.Value.Online;
-            var devices = await db.AgentDevices.AsNoTracking()
+            var accepting = db.AgentDevices.AsNoTracking()
                 .Where(d => d.Present && d.Languages.Contains(language)
-                    && d.Agent!.RevokedAt == null && d.Agent.LastHeartbeatAt >= online)
+                    && d.Agent!.RevokedAt == null && d.Agent.LastHeartbeatAt >= online);
+            var devices = await accepting.Where(mayLease)
                 .OrderBy(d => d.Name)
                 .Select(d => d.Id)
                 .ToListAsync(cancellationToken);
+            // Say which it is: nothing online takes the language, or only devices whose agents may not run this private test.
             if (devices.Count == 0)
-                errors.Add("targets", Localized<JobText>.Format("NoOnlineDevice", language));
+                errors.Add("targets", await accepting.AnyAsync(cancellationToken)
+                    ? Localized<JobText>.Format("NoPermittedDevice", language)
+                    : Localized<JobText>.Format("NoOnlineDevice", language));
             return [.. devices.Select(id => new Target(id, null))];
         }
 
@@ -107,6 +116,8 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
             .Where(d => deviceIds.Contains(d.Id))
             .Select(d => new { d.Id, d.Name, d.Languages })
             .ToListAsync(cancellationToken);
+        var permitted = await db.AgentDevices.AsNoTracking().Where(d => deviceIds.Contains(d.Id)).Where(mayLease).Select(d => d.Id)
+            .ToListAsync(cancellationToken);
         foreach (var sku in skuIds.Except(knownSkus))
             errors.Add("targets", Localized<JobText>.Format("UnknownSku", sku));
         foreach (var device in deviceIds)
@@ -116,6 +127,8 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
                 errors.Add("targets", Localized<JobText>.Format("UnknownDevice", device));
             else if (!known.Languages.Contains(language))
                 errors.Add("targets", Localized<JobText>.Format("DeviceRejectsLanguage", known.Name, language, string.Join(", ", known.Languages)));
+            else if (!permitted.Contains(device))
+                errors.Add("targets", Localized<JobText>.Format("DeviceMayNotRun", known.Name));
         }
         return parsed;
     }

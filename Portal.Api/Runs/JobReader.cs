@@ -1,9 +1,14 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Portal.Api.Common;
 using Portal.Api.Deployments;
+using Portal.Api.Jobs;
 using Portal.Api.Skus;
 using Portal.Data;
+using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
+using Portal.Data.Organizations;
 
 namespace Portal.Api.Runs;
 
@@ -14,11 +19,15 @@ internal static class JobReader
         Guid Id, Guid TestId, Guid? TargetDeviceId, Guid? TargetSkuId, JobStatus Status, int Attempts, int MaxAttempts, string? Verdict,
         string? Result, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
         Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, Guid? SkuId, Guid? AgentId, string? AgentName, Guid? AgentOrganizationId,
-        string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified);
+        string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified,
+        string Language, TestVisibility TestVisibility, Guid? TestOrganizationId);
 
     private sealed record Sku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
 
-    public static async Task<List<JobDto>> ReadAsync(PortalDbContext db, IQueryable<Job> jobs, CancellationToken cancellationToken)
+    /// <summary>An online device that a waiting job's target names, and who runs it.</summary>
+    private sealed record Candidate(Guid Id, Guid? SkuId, List<string> Languages, Guid OrganizationId, bool Consortium);
+
+    public static async Task<List<JobDto>> ReadAsync(PortalDbContext db, JobQueueOptions queue, IQueryable<Job> jobs, CancellationToken cancellationToken)
     {
         var rows = await jobs
             .OrderBy(j => j.CreatedAt).ThenBy(j => j.Id)
@@ -35,7 +44,8 @@ internal static class JobReader
                 x.Job.Result, x.Job.FailureReason, x.Job.CreatedAt, x.Job.StartedAt, x.Job.FinishedAt,
                 x.Device == null ? null : x.Device.Id, x.Job.DeviceName ?? (x.Device == null ? null : x.Device.Name),
                 x.Device == null ? null : x.Device.SkuId, x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
-                x.Job.DriverVersion, x.Job.EngineVersion, x.Job.AgentVersion, x.Job.Verified))
+                x.Job.DriverVersion, x.Job.EngineVersion, x.Job.AgentVersion, x.Job.Verified,
+                x.Job.Language, x.Job.Test!.Visibility, x.Job.Test.OrganizationId))
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
             return [];
@@ -52,7 +62,40 @@ internal static class JobReader
             : await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id))
                 .Select(o => new OrganizationRef(o.Id, o.Name, o.Country))
                 .ToDictionaryAsync(o => o.Id, cancellationToken);
-        return rows.Select(r => ToDto(r, skus, organizations)).ToList();
+        var waiting = await WaitingReasonsAsync(db, queue, rows, cancellationToken);
+        return rows.Select(r => ToDto(r, skus, organizations) with { WaitingReason = waiting.GetValueOrDefault(r.Id) }).ToList();
+    }
+
+    /// <summary>
+    /// Why each waiting job can be taken by no agent now: no online device of its target accepts its language, or none
+    /// whose agent may lease the test (<see cref="LeaseRule"/>, the rule the lease statement applies). One query for all.
+    /// </summary>
+    private static async Task<Dictionary<Guid, string>> WaitingReasonsAsync(PortalDbContext db, JobQueueOptions queue, List<Row> rows,
+        CancellationToken cancellationToken)
+    {
+        var waiting = rows.Where(r => r.Status is JobStatus.Queued or JobStatus.Retrying).ToList();
+        if (waiting.Count == 0)
+            return [];
+        var devices = waiting.Select(r => r.TargetDeviceId).OfType<Guid>().Distinct().ToList();
+        var skus = waiting.Select(r => r.TargetSkuId).OfType<Guid>().Distinct().ToList();
+        var online = db.Now - queue.Online;
+        var candidates = await db.AgentDevices.AsNoTracking()
+            .Where(d => d.Present && d.Agent!.RevokedAt == null && d.Agent.LastHeartbeatAt >= online
+                && (devices.Contains(d.Id) || (d.SkuId != null && skus.Contains(d.SkuId.Value))))
+            .Select(d => new Candidate(d.Id, d.SkuId, d.Languages, d.Agent!.OrganizationId, d.Agent.Organization!.Kind == OrganizationKind.Consortium))
+            .ToListAsync(cancellationToken);
+        var hours = queue.MaxQueuedHours.ToString("0.##", CultureInfo.CurrentCulture);
+        var reasons = new Dictionary<Guid, string>();
+        foreach (var job in waiting)
+        {
+            var matching = candidates.Where(c => (c.Id == job.TargetDeviceId || (c.SkuId is not null && c.SkuId == job.TargetSkuId))
+                && c.Languages.Contains(job.Language)).ToList();
+            if (matching.Count == 0)
+                reasons[job.Id] = Localized<RunText>.Format("WaitingNoDevice", job.Language, hours);
+            else if (!matching.Any(c => LeaseRule.MayLease(job.TestVisibility, job.TestOrganizationId, c.OrganizationId, c.Consortium)))
+                reasons[job.Id] = Localized<RunText>.Format("WaitingNoPermittedAgent", hours);
+        }
+        return reasons;
     }
 
     private static JobDto ToDto(Row r, Dictionary<Guid, Sku> skus, Dictionary<Guid, OrganizationRef> organizations)

@@ -22,7 +22,7 @@ public enum RunStatus
     /// <summary>An agent holds a job, or some jobs are done and others not yet.</summary>
     Running,
 
-    /// <summary>Every job is final: completed, failed or cancelled.</summary>
+    /// <summary>Every job is final: completed, failed, cancelled or expired.</summary>
     Completed,
 }
 
@@ -58,6 +58,10 @@ public sealed record RunListItem(
 /// <param name="Verdict">The result's status once completed: passed, failed, compile_error, …</param>
 /// <param name="Result">The result document (DESIGN.md "Result (contract)") as the agent sent it.</param>
 /// <param name="BandwidthShare">Achieved over peak memory bandwidth: the result's GB/s over the SKU's TB/s × 1000.</param>
+/// <param name="WaitingReason">
+/// While the job waits (queued or retrying): why no present agent can take it (no online device of its target accepts
+/// its language, or none whose agent may run this private test), or null when one can.
+/// </param>
 public sealed record JobDto(
     Guid Id,
     Guid TestId,
@@ -73,7 +77,8 @@ public sealed record JobDto(
     double? BandwidthShare,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    string? WaitingReason = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 public sealed record JobDeviceDto(Guid? Id, string Name, SkuRef? Sku);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Portal.Api.Common;
 using Portal.Api.Jobs;
 using Portal.Api.Tests;
@@ -9,7 +10,8 @@ using Portal.Data.Jobs;
 namespace Portal.Api.Runs;
 
 /// <summary>Submitting, reading and cancelling runs of compatibility tests; what a caller cannot see does not exist for them.</summary>
-public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQueue queue, SubmissionLimiter limiter)
+public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQueue queue, SubmissionLimiter limiter,
+    IOptions<JobQueueOptions> queueOptions)
 {
     /// <summary>Anyone who can see the test may run it.</summary>
     public async Task<Outcome<RunDto>> SubmitAsync(Caller caller, Guid testId, RunInput input, CancellationToken cancellationToken)
@@ -49,7 +51,7 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
 
         // A suite run's jobs name their own tests: show only those the caller may see.
         var visibleTests = db.CompatibilityTests.VisibleTo(caller);
-        var jobs = await JobReader.ReadAsync(db,
+        var jobs = await JobReader.ReadAsync(db, queueOptions.Value,
             db.Jobs.AsNoTracking().Where(j => j.RunId == runId && visibleTests.Any(t => t.Id == j.TestId)), cancellationToken);
         var states = jobs.Select(j => (j.Status, j.Verdict)).ToList();
         return new RunDto(run.Id, run.TestId, run.TestName, run.Suite, run.Reason, run.RequestedByUserId,
@@ -112,7 +114,7 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
             return new Outcome<JobDto>.Forbidden(Localized<RunText>.Get("CancelForbidden"));
 
         var cancelled = await queue.CancelAsync(jobId, Localized<RunText>.Format("CancelledBy", caller.Name), db.Now, cancellationToken);
-        var current = (await JobReader.ReadAsync(db, db.Jobs.AsNoTracking().Where(j => j.Id == jobId), cancellationToken)).SingleOrDefault();
+        var current = (await JobReader.ReadAsync(db, queueOptions.Value, db.Jobs.AsNoTracking().Where(j => j.Id == jobId), cancellationToken)).SingleOrDefault();
         if (current is null)
             return new Outcome<JobDto>.NotFound(Localized<RunText>.Format("JobNotFound", jobId));
         return cancelled is null

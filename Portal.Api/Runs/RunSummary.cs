@@ -9,13 +9,15 @@ public static class RunSummary
     /// <summary>A job whose attempts ran out without a result (every lease expired).</summary>
     public const string Error = "error";
     public const string Cancelled = "cancelled";
+    /// <summary>A job no agent took (or finished) within the queue's age limit: it never ran.</summary>
+    public const string Expired = "expired";
     public const string Passed = KernelStatuses.PassedName;
 
     // Worst first. A wrong answer is the one finding that matters most for compatibility, then the ways a kernel can
-    // break the device's software, then specs and jobs that never produced a measurement; "unsupported" and
-    // "cancelled" say nothing against the hardware.
+    // break the device's software, then specs and jobs that never produced a measurement (lost, or never taken by an
+    // agent in time); "unsupported" and "cancelled" say nothing against the hardware.
     private static readonly string[] Severity =
-        ["failed", "crashed", "runtime_error", "timeout", "compile_error", "invalid_spec", Error, "unsupported", Cancelled, Passed];
+        ["failed", "crashed", "runtime_error", "timeout", "compile_error", "invalid_spec", Error, Expired, "unsupported", Cancelled, Passed];
 
     public static RunStatus Status(IReadOnlyCollection<JobStatus> jobs)
     {
@@ -24,12 +26,13 @@ public static class RunSummary
         return jobs.All(s => s is JobStatus.Queued or JobStatus.Retrying) ? RunStatus.Queued : RunStatus.Running;
     }
 
-    /// <summary>What a final job came to: its verdict, "cancelled" or "error"; null while it has none.</summary>
+    /// <summary>What a final job came to: its verdict, "cancelled", "expired" or "error"; null while it has none.</summary>
     public static string? Outcome(JobStatus status, string? verdict) => status switch
     {
         JobStatus.Completed => verdict ?? Error,
         JobStatus.Failed => Error,
         JobStatus.Cancelled => Cancelled,
+        JobStatus.Expired => Expired,
         _ => null,
     };
 

@@ -39,13 +39,13 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     /// <summary>NOTIFY channel: a job of each run named in the payload (ids separated by commas) changed state. Live pages refresh on it.</summary>
     public const string EventsChannel = "portal_job_events";
 
-    // The matching rule: a queued job in a language the device accepts, aimed at the device itself or at its SKU.
-    // A private test goes only to agents of its own organisation or of the consortium: its source is not shown to others.
+    // The matching rule: a queued job in a language the device accepts, aimed at the device itself or at its SKU, of a
+    // test the agent may lease (LeaseRule: a private test goes only to agents of its own organisation or of the consortium).
     // Oldest first; a job another agent is taking right now is skipped rather than waited for. Each target kind has
     // its own branch that reads its index (ix_jobs_device_queue / ix_jobs_sku_queue) in order and stops at the first
     // lockable row, so the cost does not grow with the queue; the older of the candidates wins. The other candidates
     // stay locked only until this statement commits.
-    private const string LeaseSql = """
+    private const string LeaseSql = $"""
         with device as (
             select d.id, d.local_id, d.sku_id, d.languages
               from agent_devices d
@@ -60,7 +60,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                     select j.id, j.created_at
                       from jobs j join compatibility_tests t on t.id = j.test_id
                      where j.status = 'queued' and j.target_device_id = dv.id and j.language = any(dv.languages)
-                       and (t.visibility = 'consortium' or t.organization_id = @organization or @consortium)
+                       and {LeaseRule.Sql}
                      order by j.created_at, j.id
                      limit 1
                        for update of j skip locked) q
@@ -71,7 +71,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                     select j.id, j.created_at
                       from jobs j join compatibility_tests t on t.id = j.test_id
                      where j.status = 'queued' and dv.sku_id is not null and j.target_sku_id = dv.sku_id and j.language = any(dv.languages)
-                       and (t.visibility = 'consortium' or t.organization_id = @organization or @consortium)
+                       and {LeaseRule.Sql}
                      order by j.created_at, j.id
                      limit 1
                        for update of j skip locked) q
@@ -90,13 +90,14 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         """;
 
     /// <param name="consortium">The agent belongs to the consortium itself, which may run private tests.</param>
+    /// <param name="leaseId">The lease id to grant; null: a fresh random one. A completion's next job gets <see cref="NextLeaseId"/>.</param>
     public async Task<LeasedJob?> TryLeaseAsync(Guid agentId, Guid organizationId, bool consortium, IReadOnlyList<string> freeDevices,
-        DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken)
+        DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken, Guid? leaseId = null)
     {
         if (freeDevices.Count == 0)
             return null;
         await using var command = dataSource.CreateCommand(LeaseSql);
-        var lease = Guid.NewGuid();
+        var lease = leaseId ?? Guid.NewGuid();
         var expires = now + leaseFor;
         command.Parameters.Add(new NpgsqlParameter("agent", agentId));
         command.Parameters.Add(new NpgsqlParameter("organization", organizationId));
@@ -105,6 +106,56 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         command.Parameters.Add(new NpgsqlParameter("lease", lease));
         command.Parameters.Add(new NpgsqlParameter("expires", expires));
         command.Parameters.Add(new NpgsqlParameter("now", now));
+        return await ReadLeaseAsync(command, lease, expires, cancellationToken);
+    }
+
+    /// <summary>
+    /// The lease id of the job leased together with the completion of <paramref name="completedLease"/> (a completion that
+    /// asks for the next job): derived from it, so that a repeat of that completion, sent because its answer was lost,
+    /// finds the job it leased (<see cref="ReofferAsync"/>) instead of leaving it held by an agent that does not know of it.
+    /// Predictable only to the agent that holds the completed lease, and every call about a job checks the agent too.
+    /// </summary>
+    public static Guid NextLeaseId(Guid completedLease)
+    {
+        Span<byte> input = stackalloc byte[21];
+        "next:"u8.CopyTo(input);
+        completedLease.TryWriteBytes(input[5..], bigEndian: true, out _);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(input, hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80); // RFC 9562 version 8: custom
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 9562 variant
+        return new Guid(hash[..16], bigEndian: true);
+    }
+
+    /// <summary>
+    /// Hands back a job this agent holds under <paramref name="leaseId"/> and has not started, on one of its free devices,
+    /// with its expiry moved on: the answer that carried it was lost. Null when there is none.
+    /// </summary>
+    public async Task<LeasedJob?> ReofferAsync(Guid agentId, Guid leaseId, IReadOnlyList<string> freeDevices, DateTimeOffset now, TimeSpan leaseFor,
+        CancellationToken cancellationToken)
+    {
+        const string sql = """
+            update jobs j
+               set lease_expires_at = @expires
+              from agent_devices d
+             where j.lease_id = @lease and j.agent_id = @agent and j.status = 'leased'
+               and d.id = j.device_id and d.agent_id = @agent and d.local_id = any(@free)
+            returning j.id, d.id, d.local_id, j.attempts, j.max_attempts,
+                      (select t.spec::text from compatibility_tests t where t.id = j.test_id), j.run_id
+            """;
+        if (freeDevices.Count == 0)
+            return null;
+        await using var command = dataSource.CreateCommand(sql);
+        var expires = now + leaseFor;
+        command.Parameters.Add(new NpgsqlParameter("agent", agentId));
+        command.Parameters.Add(new NpgsqlParameter("lease", leaseId));
+        command.Parameters.Add(new NpgsqlParameter("free", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = freeDevices.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("expires", expires));
+        return await ReadLeaseAsync(command, leaseId, expires, cancellationToken);
+    }
+
+    private async Task<LeasedJob?> ReadLeaseAsync(NpgsqlCommand command, Guid lease, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return null;
@@ -143,10 +194,10 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     }
 
     /// <summary>
-    /// Records the outcome, once: the same lease completing again is answered Done without a second write, a stale or
-    /// foreign lease is refused, and the device's SKU, organisation and versions are copied as provenance.
+    /// Records the outcome, once: the same lease completing again is answered Done without a second write (Repeated), a
+    /// stale or foreign lease is refused, and the device's SKU, organisation and versions are copied as provenance.
     /// </summary>
-    public async Task<LeaseCheck> CompleteAsync(Guid agentId, Guid jobId, Guid leaseId, JobProvenance outcome, DateTimeOffset now,
+    public async Task<(LeaseCheck Check, bool Repeated)> CompleteAsync(Guid agentId, Guid jobId, Guid leaseId, JobProvenance outcome, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         const string sql = """
@@ -174,9 +225,10 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
         {
             events.Add(run);
-            return LeaseCheck.Done;
+            return (LeaseCheck.Done, false);
         }
-        return await ClassifyAsync(agentId, jobId, leaseId, cancellationToken, completed: true);
+        var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken, completed: true);
+        return (check, check == LeaseCheck.Done);
     }
 
     /// <summary>Hands a held job back to the queue without using up the attempt (the agent is shutting down).</summary>
@@ -208,7 +260,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         const string sql = """
             update jobs
                set status = 'cancelled', cancel_requested = true, finished_at = @now, failure_reason = @reason, retry_at = null
-             where id = @job and status not in ('completed', 'failed', 'cancelled')
+             where id = @job and status not in ('completed', 'failed', 'cancelled', 'expired')
             returning run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
@@ -278,6 +330,37 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         return new ReapResult(expired, failed, requeued);
     }
 
+    /// <summary>
+    /// Gives up on jobs still queued that were submitted before <paramref name="submittedBefore"/>: Expired, with the
+    /// reason (one for a job no agent ever took, one for a job whose leases were all lost), so that nothing waits forever.
+    /// </summary>
+    /// <returns>How many jobs were given up.</returns>
+    public async Task<int> ExpireQueuedAsync(DateTimeOffset now, DateTimeOffset submittedBefore, string neverTaken, string neverFinished,
+        CancellationToken cancellationToken)
+    {
+        // No index leads with status: the reaper runs this once a minute, not on every pass (JobReaper).
+        const string sql = """
+            update jobs
+               set status = 'expired', finished_at = @now, retry_at = null, lease_id = null, lease_expires_at = null,
+                   failure_reason = case when attempts = 0 then @neverTaken else @neverFinished end
+             where status = 'queued' and created_at < @before
+            returning run_id
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("now", now));
+        command.Parameters.Add(new NpgsqlParameter("before", submittedBefore));
+        command.Parameters.Add(new NpgsqlParameter("neverTaken", neverTaken));
+        command.Parameters.Add(new NpgsqlParameter("neverFinished", neverFinished));
+        var count = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(reader.GetGuid(0));
+            count++;
+        }
+        return count;
+    }
+
     /// <summary>Wakes every waiting lease call, on every portal replica.</summary>
     public async Task NotifyQueuedAsync(CancellationToken cancellationToken)
     {
@@ -315,4 +398,6 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     }
 }
 
-public sealed record ReapResult(int Expired, int Failed, int Requeued);
+/// <param name="Expired">Held jobs whose lease expired.</param>
+/// <param name="GivenUp">Queued jobs no agent took in time, now Expired.</param>
+public sealed record ReapResult(int Expired, int Failed, int Requeued, int GivenUp = 0);

@@ -307,6 +307,35 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
     }
 
     [Fact]
+    public async Task A_completion_repeated_after_its_answer_was_lost_gets_the_same_next_job_and_lease_back()
+    {
+        var (agent, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.PoclCpu);
+        var device = await DeviceIdAsync(agent);
+        var test = await portal.AddVectorAddTestAsync();
+        var first = await OnlyJobOfRunAsync(await portal.SubmitAsync(test, $"device:{device}"));
+        var second = await OnlyJobOfRunAsync(await portal.SubmitAsync(test, $"device:{device}"));
+        var third = await OnlyJobOfRunAsync(await portal.SubmitAsync(test, $"device:{device}"));
+        var lease = await LeaseAsync(agent);
+        Assert.Equal(first, lease.JobId);
+        var body = new JobCompletion(lease.LeaseId, Passed, new LeaseRequest(["opencl:0:0"]));
+
+        // The portal records the outcome and leases the next job, but the answer never reaches the agent, which sends the
+        // same completion again.
+        var lost = await agent.PostJsonAsync($"/api/v1/agent/jobs/{first}/complete", body).ExpectAsync<JobCompleted>(HttpStatusCode.OK);
+        var retried = await agent.PostJsonAsync($"/api/v1/agent/jobs/{first}/complete", body).ExpectAsync<JobCompleted>(HttpStatusCode.OK);
+
+        var next = Assert.IsType<JobLease>(retried.Next);
+        Assert.Equal((second, lost.Next!.LeaseId, 1), (next.JobId, next.LeaseId, next.Attempt));
+        var held = await JobAsync(second);
+        Assert.Equal((JobStatus.Leased, (Guid?)next.LeaseId, 1), (held.Status, held.LeaseId, held.Attempts));
+        Assert.Equal(JobStatus.Queued, (await JobAsync(third)).Status);
+        // The handed-back lease is the current one: the job completes with it.
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{second}/complete", new JobCompletion(next.LeaseId, Passed))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(JobStatus.Completed, (await JobAsync(second)).Status);
+    }
+
+    [Fact]
     public async Task A_refused_or_invalid_completion_leases_nothing()
     {
         var (agent, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.PoclCpu);

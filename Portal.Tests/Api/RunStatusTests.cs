@@ -121,6 +121,17 @@ public sealed class RunStatusTests(RunStatusTests.Fixture portal) : IClassFixtur
         await portal.Client.GetAsync($"/api/v1/runs/{Guid.NewGuid()}").ExpectAsync(System.Net.HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public void An_expired_job_is_final_and_counts_against_its_run_below_an_error()
+    {
+        Assert.True(JobStatus.Expired.IsFinal());
+        Assert.Equal(RunStatus.Completed, RunSummary.Status([JobStatus.Completed, JobStatus.Expired]));
+        Assert.Equal("expired", RunSummary.Verdict([(JobStatus.Completed, "passed"), (JobStatus.Expired, null)]));
+        Assert.Equal("error", RunSummary.Verdict([(JobStatus.Failed, null), (JobStatus.Expired, null)]));
+        Assert.Equal(new Dictionary<string, int> { ["expired"] = 1, ["passed"] = 1 },
+            RunSummary.Outcomes([(JobStatus.Completed, "passed"), (JobStatus.Expired, null)]));
+    }
+
     [Theory]
     [InlineData(new[] { "passed", "unsupported" }, "unsupported")]
     [InlineData(new[] { "timeout", "compile_error", "passed" }, "timeout")]

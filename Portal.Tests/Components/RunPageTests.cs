@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Pages.Runs;
 using Portal.Data.Jobs;
@@ -75,6 +76,30 @@ public sealed class RunPageTests : CompatibilityComponentContext
 
         page.WaitForAssertion(() => Assert.Equal("cancelled", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict")), Wait);
         Assert.Equal(JobStatus.Cancelled, await InDbAsync(async db => (await db.Jobs.FindAsync(job))!.Status));
+    }
+
+    [Fact]
+    public async Task A_job_no_agent_can_take_says_why_it_waits_and_then_why_it_was_given_up()
+    {
+        var partner = await AddOrganizationAsync("Rebellions");
+        var user = await SignInAsync(partner);
+        var (_, device) = await AddAgentAsync(partner, "ATOM", null);
+        var test = await AddTestAsync("vector_add on ATOM", partner);
+        var (run, job) = await AddRunAsync(test, device, user);
+        // The device went away: its host no longer reports it.
+        await InDbAsync(db => db.AgentDevices.Where(d => d.Id == device).ExecuteUpdateAsync(u => u.SetProperty(d => d.Present, false)));
+        var signals = await StartSignalsAsync();
+        var events = Services.GetRequiredService<RunEventBatch>();
+
+        var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
+        page.WaitForAssertion(() => Assert.Contains("no online device of this target accepts opencl-c", page.Find("[data-testid=job-waiting]").TextContent), Wait);
+
+        await UpdateJobAsync(job, j => (j.Status, j.FailureReason, j.FinishedAt) = (JobStatus.Expired, "No agent took this job within 24 h", DateTimeOffset.UtcNow));
+        events.Add(run);
+        page.WaitForAssertion(() => Assert.Equal("expired", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict")), Wait);
+        Assert.Empty(page.FindAll("[data-testid=job-waiting]"));
+        Assert.Contains("No agent took this job within 24 h", page.Find("[data-testid=job-failure]").TextContent);
+        GC.KeepAlive(signals);
     }
 
     private static string? Step(IRenderedComponent<RunDetail> page, string step) =>

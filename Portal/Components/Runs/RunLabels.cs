@@ -18,7 +18,7 @@ public static class RunLabels
     {
         RunSummary.Passed => MudBlazor.Color.Success,
         "failed" or RunSummary.Error => MudBlazor.Color.Error,
-        "crashed" or "runtime_error" or "timeout" or "compile_error" or "invalid_spec" => MudBlazor.Color.Warning,
+        "crashed" or "runtime_error" or "timeout" or "compile_error" or "invalid_spec" or RunSummary.Expired => MudBlazor.Color.Warning,
         null => MudBlazor.Color.Info,
         _ => MudBlazor.Color.Default,
     };
