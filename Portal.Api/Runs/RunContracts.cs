@@ -58,6 +58,9 @@ public sealed record RunListItem(
 /// <param name="Verdict">The result's status once completed: passed, failed, compile_error, …</param>
 /// <param name="Result">The result document (DESIGN.md "Result (contract)") as the agent sent it.</param>
 /// <param name="BandwidthShare">Achieved over peak memory bandwidth: the result's GB/s over the SKU's TB/s × 1000.</param>
+/// <param name="Suspect">The timing implies more than the device can do (DESIGN.md "Timings that break physics"): the verdict
+/// stands, the timing is left out of every ranking and best-timing view.</param>
+/// <param name="SuspectReason">Which figure broke which limit, and where the limit comes from; null unless suspect.</param>
 public sealed record JobDto(
     Guid Id,
     Guid TestId,
@@ -73,7 +76,9 @@ public sealed record JobDto(
     double? BandwidthShare,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt,
+    bool Suspect = false,
+    string? SuspectReason = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 public sealed record JobDeviceDto(Guid? Id, string Name, SkuRef? Sku);
