@@ -179,7 +179,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                             when d.copy_bandwidth_gb_per_second > 0 then d.copy_bandwidth_gb_per_second * 1.25 end as gb_limit,
                        case when s.memory_bandwidth_tbs > 0 then 'datasheet'
                             when d.copy_bandwidth_gb_per_second > 0 then 'copy_bandwidth' end as gb_source,
-                       nullif(greatest(s.bf16_tflops, s.fp8_tflops), 0) * 1000 as gflop_limit
+                       nullif(greatest(s.bf16tflops, s.fp8tflops), 0) * 1000 as gflop_limit
              ) x
              where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
                and j.status in ('leased', 'running')
