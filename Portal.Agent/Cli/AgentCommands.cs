@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Portal.Agent.Queue;
 using Portal.Kernels.Devices;
@@ -112,20 +113,25 @@ public static class AgentCommands
     private static async Task<int> DevicesAsync(DeviceCatalog catalog, CommandLine options, TextWriter output)
     {
         options.AllowOnly("--json");
+        // Measured here, in the child that lists the devices when the agent starts: once per device, never per job.
+        var measured = catalog.WithCopyBandwidths().ToDictionary(d => d.Id);
         if (options.Flag("--json"))
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(catalog.Devices, Json));
+            await output.WriteLineAsync(JsonSerializer.Serialize(measured.Values, Json));
             return Ok;
         }
         foreach (var discovery in catalog.Discoveries)
         {
             if (discovery.Devices.Count == 0)
                 await output.WriteLineAsync($"{discovery.Runtime}: no devices ({discovery.Problem ?? "none found"})");
-            foreach (var d in discovery.Devices)
+            foreach (var d in discovery.Devices.Select(d => measured[d.Id]))
             {
                 await output.WriteLineAsync($"{d.Id,-14} {d.Name} — {d.Vendor}");
                 await output.WriteLineAsync($"{"",-14} runtime {d.RuntimeVersion}, driver {d.DriverVersion}, {d.GlobalMemoryBytes >> 20} MiB, " +
                     $"{d.ComputeUnits} compute units, languages: {string.Join(", ", d.LanguageNames)}");
+                await output.WriteLineAsync($"{"",-14} " + (d.CopyBandwidthGbPerSecond is { } copy
+                    ? $"device-to-device copy: {copy.ToString("N1", CultureInfo.InvariantCulture)} GB/s"
+                    : $"device-to-device copy not measured: {d.CopyBandwidthProblem}"));
             }
         }
         return Ok;

@@ -51,9 +51,9 @@ public sealed class AgentLoop(
                 var reported = await client.ReportDevicesAsync(report, shutdown.Stopping);
                 foreach (var device in reported)
                 {
-                    var name = devices.FirstOrDefault(d => d.Id == device.Id)?.Name ?? device.Id;
-                    log.Write($"device {device.Id} ({name}): " + (device.SkuName is { } sku ? $"SKU {sku}" : "not mapped to a SKU yet") +
-                              (device.QualificationQueued ? "; conformance qualification queued" : ""));
+                    var found = devices.FirstOrDefault(d => d.Id == device.Id);
+                    log.Write($"device {device.Id} ({found?.Name ?? device.Id}): " + (device.SkuName is { } sku ? $"SKU {sku}" : "not mapped to a SKU yet") +
+                              (device.QualificationQueued ? "; conformance qualification queued" : "") + CopyBandwidth(found));
                 }
                 return true;
             }
@@ -108,5 +108,13 @@ public sealed class AgentLoop(
 
     private static DeviceReport ToReport(AcceleratorDevice device) => new(
         device.Id, device.Name, device.Vendor, device.Runtime, device.RuntimeVersion, device.DriverVersion, device.LanguageNames,
-        device.GlobalMemoryBytes, device.ComputeUnits);
+        device.GlobalMemoryBytes, device.ComputeUnits, device.CopyBandwidthGbPerSecond);
+
+    // Measured once by the discovery child; a failed probe is said here, and the portal then has no copy figure for the device.
+    private static string CopyBandwidth(AcceleratorDevice? device) => device switch
+    {
+        { CopyBandwidthGbPerSecond: { } copy } => $"; device-to-device copy {copy.ToString("N1", System.Globalization.CultureInfo.InvariantCulture)} GB/s",
+        { CopyBandwidthProblem: { } problem } => $"; copy bandwidth not measured ({problem})",
+        _ => "",
+    };
 }

@@ -62,7 +62,8 @@ public static class ChildDiscovery
             var listed = JsonSerializer.Deserialize<List<ListedDevice>>(json, JsonSerializerOptions.Web)
                          ?? throw new DeviceDiscoveryException("the device list was empty JSON (null)");
             return listed.Select(d => new AcceleratorDevice(d.Id, d.Runtime, d.Name, d.Vendor, d.DriverVersion, d.RuntimeVersion, d.GlobalMemoryBytes,
-                    d.ComputeUnits, [.. d.Languages.Select(KernelLanguages.Parse).OfType<KernelLanguage>()]))
+                    d.ComputeUnits, [.. d.Languages.Select(KernelLanguages.Parse).OfType<KernelLanguage>()])
+                    { CopyBandwidthGbPerSecond = d.CopyBandwidthGbPerSecond, CopyBandwidthProblem = d.CopyBandwidthProblem })
                 .ToList();
         }
         catch (JsonException e)
@@ -84,7 +85,8 @@ public static class ChildDiscovery
     }
 
     private sealed record ListedDevice(string Id, string Runtime, string Name, string Vendor, string DriverVersion, string RuntimeVersion,
-        long GlobalMemoryBytes, int ComputeUnits, IReadOnlyList<string> Languages);
+        long GlobalMemoryBytes, int ComputeUnits, IReadOnlyList<string> Languages, double? CopyBandwidthGbPerSecond = null,
+        string? CopyBandwidthProblem = null);
 
     /// <summary>Devices found by another process: the agent describes and reports them; only children execute on them.</summary>
     private sealed class DescribedDevices(IReadOnlyList<AcceleratorDevice> devices) : IDeviceBackend

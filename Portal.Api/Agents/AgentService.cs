@@ -35,6 +35,8 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         {
             if (string.IsNullOrWhiteSpace(devices[i]?.Id) || string.IsNullOrWhiteSpace(devices[i].Name))
                 errors.Add($"devices[{i}]", Localized<AgentText>.Get("DeviceIdAndName"));
+            else if (devices[i].CopyBandwidthGbPerSecond is { } copy && !(double.IsFinite(copy) && copy > 0))
+                errors.Add($"devices[{i}].copyBandwidthGbPerSecond", Localized<AgentText>.Get("CopyBandwidthPositive"));
         }
         if (devices.Select(d => d?.Id).Distinct().Count() != devices.Count)
             errors.Add("devices", Localized<AgentText>.Get("DeviceIdsRepeat"));
@@ -68,6 +70,8 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             device.Languages = [.. (reported.Languages ?? []).Where(l => KernelLanguagesKnown.Contains(l)).Distinct()];
             device.MemoryBytes = reported.MemoryBytes;
             device.ComputeUnits = reported.ComputeUnits;
+            // A report without the figure (an older agent, a failed probe) clears it: a stale figure would judge a new driver.
+            device.CopyBandwidthGbPerSecond = reported.CopyBandwidthGbPerSecond;
             device.Present = true;
             device.LastSeenAt = now;
             if (!device.SkuSetByHand)

@@ -21,7 +21,8 @@ public sealed record LanguageConformanceDto(string Language, int SuiteTests, int
 /// <summary>One op's suite tests, one cell per language the suite has a kernel for.</summary>
 public sealed record OpConformanceDto(string Op, IReadOnlyList<ConformanceCellDto> Cells);
 
-/// <summary>A suite test's latest completed outcome; the verdict is null while it has none. Timing is from the result's timed case.</summary>
+/// <summary>A suite test's latest completed outcome; the verdict is null while it has none. Timing is from the result's timed case,
+/// left out when <c>Suspect</c> (it implies more than the device can do; the job page says why).</summary>
 public sealed record ConformanceCellDto(
     string Language,
     Guid TestId,
@@ -30,7 +31,8 @@ public sealed record ConformanceCellDto(
     DateTimeOffset? FinishedAt,
     bool Verified,
     double? MedianMs,
-    double? GbPerSecond);
+    double? GbPerSecond,
+    bool Suspect = false);
 
 /// <summary>The latest verdict per suite test among jobs run under one driver version, in one language.</summary>
 public sealed record DriverConformanceDto(string DriverVersion, string Language, int SuiteTests, int Tested, int Passed, double PassRate,

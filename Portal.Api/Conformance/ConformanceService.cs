@@ -132,7 +132,7 @@ public sealed class ConformanceService(PortalDbContext db)
         var sql = $"""
             select distinct on (j.{column}, {driver}j.test_id)
                    j.{column} as subject, coalesce(j.driver_version, '') as driver_version, j.test_id, j.run_id, j.verdict, j.verified,
-                   j.finished_at, {Timing("medianMs")} as median_ms, {Timing("gbPerSecond")} as gb_per_second
+                   j.finished_at, {Timing("medianMs")} as median_ms, {Timing("gbPerSecond")} as gb_per_second, j.timing_suspect as suspect
               from jobs j
              where j.status = 'completed' and j.{column} = any(@subjects) and j.test_id = any(@tests)
              order by j.{column}, {driver}j.test_id, j.finished_at desc, j.id desc
@@ -141,9 +141,10 @@ public sealed class ConformanceService(PortalDbContext db)
             .ToListAsync(cancellationToken);
     }
 
-    // A figure of the result's timed case when it is a number (NaN and infinities are written as strings: left out).
+    // A figure of the result's timed case when it is a number (NaN and infinities are written as strings: left out), and
+    // not suspect (DESIGN.md "Timings that break physics": the verdict counts, the timing is not compared with others).
     private static string Timing(string field) =>
-        $"case when jsonb_typeof(j.result -> 'timing' -> '{field}') = 'number' then (j.result -> 'timing' ->> '{field}')::float8 end";
+        $"case when not j.timing_suspect and jsonb_typeof(j.result -> 'timing' -> '{field}') = 'number' then (j.result -> 'timing' ->> '{field}')::float8 end";
 
     private async Task<Suite> SuiteAsync(CancellationToken cancellationToken)
     {
@@ -155,7 +156,8 @@ public sealed class ConformanceService(PortalDbContext db)
     }
 
     private static ConformanceCellDto Cell(SuiteTest test, LatestVerdict? latest) =>
-        new(test.Language, test.Id, latest?.Verdict, latest?.RunId, latest?.FinishedAt, latest?.Verified ?? false, latest?.MedianMs, latest?.GbPerSecond);
+        new(test.Language, test.Id, latest?.Verdict, latest?.RunId, latest?.FinishedAt, latest?.Verified ?? false, latest?.MedianMs, latest?.GbPerSecond,
+            latest?.Suspect ?? false);
 
     private static double Rate(int count, int of) => of == 0 ? 0 : (double)count / of;
 
@@ -194,5 +196,5 @@ public sealed class ConformanceService(PortalDbContext db)
     }
 
     private sealed record LatestVerdict(Guid Subject, string DriverVersion, Guid TestId, Guid RunId, string Verdict, bool Verified,
-        DateTimeOffset FinishedAt, double? MedianMs, double? GbPerSecond);
+        DateTimeOffset FinishedAt, double? MedianMs, double? GbPerSecond, bool Suspect);
 }

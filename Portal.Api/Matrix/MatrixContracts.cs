@@ -49,6 +49,8 @@ public sealed record MatrixSku(Guid Id, string Name, string VendorName, double? 
 /// <param name="JobId">The job whose result this is.</param>
 /// <param name="BandwidthShare">Achieved GB/s over the SKU's peak memory bandwidth.</param>
 /// <param name="Verified">Run by a consortium agent; otherwise partner-reported.</param>
+/// <param name="Suspect">The timing implies more than the device can do (the job page says why): the verdict stands, the
+/// timing figures are left out.</param>
 public sealed record MatrixCell(
     Guid JobId,
     string Verdict,
@@ -56,4 +58,5 @@ public sealed record MatrixCell(
     double? MedianMs,
     double? GbPerSecond,
     double? BandwidthShare,
-    bool Verified);
+    bool Verified,
+    bool Suspect = false);

@@ -10,7 +10,7 @@ public static class MatrixCsv
         await using var csv = new CsvWriter(stream);
         await csv.WriteRowAsync(
             ["test_id", "test", "op", "language", "suite", "sku_id", "sku", "vendor", "verdict", "median_ms", "gb_per_second",
-             "bandwidth_share", "verified", "finished_at", "job_id"],
+             "bandwidth_share", "verified", "finished_at", "job_id", "timing_suspect"],
             cancellationToken);
         foreach (var test in matrix.Tests)
         {
@@ -20,7 +20,8 @@ public static class MatrixCsv
                     continue;
                 await csv.WriteRowAsync(
                     [test.Id, test.Name, test.Op, test.Language, test.Suite?.Slug, sku.Id, sku.Name, sku.VendorName, cell.Verdict,
-                     cell.MedianMs, cell.GbPerSecond, cell.BandwidthShare, cell.Verified ? "true" : "false", cell.FinishedAt, cell.JobId],
+                     cell.MedianMs, cell.GbPerSecond, cell.BandwidthShare, cell.Verified ? "true" : "false", cell.FinishedAt, cell.JobId,
+                     cell.Suspect ? "true" : "false"],
                     cancellationToken);
             }
         }

@@ -17,18 +17,20 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
 
     // The latest completed job per (SKU, test), for the tests in view. EF cannot say DISTINCT ON, nor read into the
     // result document (a jsonb column mapped as text); this can, in one pass over ix_jobs_verdicts read backwards
-    // (sku_id, test_id, finished_at all descending), which is why the order is written that way.
+    // (sku_id, test_id, finished_at all descending), which is why the order is written that way. A suspect timing
+    // (DESIGN.md "Timings that break physics") keeps its verdict but shows no figures: it is not compared with others.
     private const string LatestVerdictsSql = """
         select distinct on (j.sku_id, j.test_id)
                j.sku_id, j.test_id, j.id, coalesce(j.verdict, 'error'), j.finished_at, j.verified,
-               j.result -> 'timing' ->> 'medianMs', j.result -> 'timing' ->> 'gbPerSecond'
+               case when not j.timing_suspect then j.result -> 'timing' ->> 'medianMs' end,
+               case when not j.timing_suspect then j.result -> 'timing' ->> 'gbPerSecond' end, j.timing_suspect
           from jobs j
          where j.status = 'completed' and j.sku_id is not null and j.finished_at is not null and j.test_id = any(@tests)
          order by j.sku_id desc, j.test_id desc, j.finished_at desc, j.id desc
         """;
 
     private sealed record Latest(Guid SkuId, Guid TestId, Guid JobId, string Verdict, DateTimeOffset FinishedAt, bool Verified,
-        double? MedianMs, double? GbPerSecond);
+        double? MedianMs, double? GbPerSecond, bool Suspect);
 
     public async Task<Outcome<MatrixDto>> GetAsync(Caller caller, MatrixQuery query, CancellationToken cancellationToken)
     {
@@ -63,7 +65,7 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
 
         var rows = tests.Select(t => new MatrixRow(t.Id, t.Name, t.Op, t.Language, t.Visibility, t.Organization, t.Suite,
             cells[t.Id].ToDictionary(l => l.SkuId, l => new MatrixCell(l.JobId, l.Verdict, l.FinishedAt, l.MedianMs, l.GbPerSecond,
-                JobReader.BandwidthShare(l.GbPerSecond, peaks.GetValueOrDefault(l.SkuId)), l.Verified)))).ToList();
+                JobReader.BandwidthShare(l.GbPerSecond, peaks.GetValueOrDefault(l.SkuId)), l.Verified, l.Suspect)))).ToList();
         return new MatrixDto(rows, skus, truncated);
     }
 
@@ -79,7 +81,8 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
         {
             latest.Add(new Latest(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5),
-                Number(reader.IsDBNull(6) ? null : reader.GetString(6)), Number(reader.IsDBNull(7) ? null : reader.GetString(7))));
+                Number(reader.IsDBNull(6) ? null : reader.GetString(6)), Number(reader.IsDBNull(7) ? null : reader.GetString(7)),
+                reader.GetBoolean(8)));
         }
         return latest;
     }

@@ -20,7 +20,8 @@ internal static class JobReader
         string? Result, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
         Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, Guid? SkuId, Guid? AgentId, string? AgentName, Guid? AgentOrganizationId,
         string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified,
-        string Language, TestVisibility TestVisibility, Guid? TestOrganizationId);
+        string Language, TestVisibility TestVisibility, Guid? TestOrganizationId, bool TimingSuspect, TimingFigure? SuspectFigure,
+        double? SuspectLimit, TimingLimitSource? SuspectLimitSource);
 
     private sealed record Sku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
 
@@ -45,7 +46,8 @@ internal static class JobReader
                 x.Device == null ? null : x.Device.Id, x.Job.DeviceName ?? (x.Device == null ? null : x.Device.Name),
                 x.Device == null ? null : x.Device.SkuId, x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
                 x.Job.DriverVersion, x.Job.EngineVersion, x.Job.AgentVersion, x.Job.Verified,
-                x.Job.Language, x.Job.Test!.Visibility, x.Job.Test.OrganizationId))
+                x.Job.Language, x.Job.Test!.Visibility, x.Job.Test.OrganizationId, x.Job.TimingSuspect, x.Job.SuspectFigure,
+                x.Job.SuspectLimit, x.Job.SuspectLimitSource))
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
             return [];
@@ -120,8 +122,33 @@ internal static class JobReader
         var target = r.TargetDeviceId is { } targetDevice ? $"device:{targetDevice}" : $"sku:{r.TargetSkuId}";
         var share = BandwidthShare(result, r.SkuId is { } recorded ? skus.GetValueOrDefault(recorded)?.MemoryBandwidthTbs : null);
         return new JobDto(r.Id, r.TestId, device, target, r.Status, r.Attempts, r.MaxAttempts, r.Verdict, result, r.FailureReason,
-            provenance, share, r.CreatedAt, r.StartedAt, r.FinishedAt);
+            provenance, share, r.CreatedAt, r.StartedAt, r.FinishedAt, Suspect: r.TimingSuspect,
+            SuspectReason: r.TimingSuspect ? SuspectReason(r, result, r.SkuId is { } recordedSku ? skus.GetValueOrDefault(recordedSku)?.Name : null) : null);
     }
+
+    /// <summary>
+    /// Why a timing is suspect, in the reader's language: the figure, the limit it broke and where the limit comes from
+    /// (DESIGN.md "Timings that break physics"). Formatted on read from what was recorded at completion.
+    /// </summary>
+    private static string SuspectReason(Row r, JsonElement? result, string? skuName)
+    {
+        var field = r.SuspectFigure == TimingFigure.GflopPerSecond ? "gflopPerSecond" : "gbPerSecond";
+        var measured = TimingFigureOf(result, field) is { } value ? value.ToString("N0", CultureInfo.CurrentCulture) : "?";
+        var limit = r.SuspectLimit is { } l ? l.ToString("N0", CultureInfo.CurrentCulture) : "?";
+        var sku = skuName ?? Localized<RunText>.Get("SuspectUnknownSku");
+        return (r.SuspectFigure, r.SuspectLimitSource) switch
+        {
+            (TimingFigure.GflopPerSecond, _) => Localized<RunText>.Format("SuspectDatasheetFlops", measured, limit, sku),
+            (_, TimingLimitSource.CopyBandwidth) => Localized<RunText>.Format("SuspectCopyBandwidth", measured, limit),
+            _ => Localized<RunText>.Format("SuspectDatasheetBandwidth", measured, limit, sku),
+        };
+    }
+
+    private static double? TimingFigureOf(JsonElement? result, string field) =>
+        result is { ValueKind: JsonValueKind.Object } document && document.TryGetProperty("timing", out var timing)
+        && timing.ValueKind == JsonValueKind.Object && timing.TryGetProperty(field, out var figure) && figure.ValueKind == JsonValueKind.Number
+            ? figure.GetDouble()
+            : null;
 
     /// <summary>The result's achieved GB/s over the SKU's peak (TB/s × 1000); null unless both are known and finite.</summary>
     public static double? BandwidthShare(JsonElement? result, double? peakTbs)

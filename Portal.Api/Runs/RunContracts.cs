@@ -62,6 +62,9 @@ public sealed record RunListItem(
 /// While the job waits (queued or retrying): why no present agent can take it (no online device of its target accepts
 /// its language, or none whose agent may run this private test), or null when one can.
 /// </param>
+/// <param name="Suspect">The timing implies more than the device can do (DESIGN.md "Timings that break physics"): the verdict
+/// stands, the timing is left out of every ranking and best-timing view.</param>
+/// <param name="SuspectReason">Which figure broke which limit, and where the limit comes from; null unless suspect.</param>
 public sealed record JobDto(
     Guid Id,
     Guid TestId,
@@ -78,7 +81,9 @@ public sealed record JobDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    string? WaitingReason = null);
+    string? WaitingReason = null,
+    bool Suspect = false,
+    string? SuspectReason = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 public sealed record JobDeviceDto(Guid? Id, string Name, SkuRef? Sku);

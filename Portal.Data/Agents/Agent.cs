@@ -46,6 +46,9 @@ public sealed class AgentDevice
     public List<string> Languages { get; set; } = [];
     public long MemoryBytes { get; set; }
     public int ComputeUnits { get; set; }
+
+    /// <summary>GB/s of a device-to-device copy the agent measured (null: not reported): the limit, × 1.25, for timings on a device without a datasheet figure.</summary>
+    public double? CopyBandwidthGbPerSecond { get; set; }
     public Guid? SkuId { get; set; }
     public HardwareSku? Sku { get; set; }
     public bool SkuSetByHand { get; set; }

@@ -108,4 +108,32 @@ public sealed class Job
 
     /// <summary>Run by an agent of the consortium itself (DESIGN.md "Verified"), not partner-reported.</summary>
     public bool Verified { get; set; }
+
+    /// <summary>
+    /// The timing implies more than the device can do (DESIGN.md "Timings that break physics"): decided when the result is
+    /// recorded, against the figures known then. The verdict stands; the timing is left out of every ranking and best-timing view.
+    /// </summary>
+    public bool TimingSuspect { get; set; }
+
+    /// <summary>Which figure of the timing broke its limit, when <see cref="TimingSuspect"/>.</summary>
+    public TimingFigure? SuspectFigure { get; set; }
+
+    /// <summary>The limit it broke, in that figure's unit (GB/s or GFLOP/s).</summary>
+    public double? SuspectLimit { get; set; }
+
+    public TimingLimitSource? SuspectLimitSource { get; set; }
+}
+
+/// <summary>The rates of a result's timing (DESIGN.md "Result (contract)") that are held against the device's limits.</summary>
+public enum TimingFigure
+{
+    GbPerSecond,
+    GflopPerSecond,
+}
+
+/// <summary>Where a timing limit comes from: the mapped SKU's datasheet, else 1.25× the copy bandwidth the agent measured.</summary>
+public enum TimingLimitSource
+{
+    Datasheet,
+    CopyBandwidth,
 }

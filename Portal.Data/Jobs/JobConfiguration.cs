@@ -36,6 +36,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.DriverVersion).HasMaxLength(200);
         builder.Property(j => j.AgentVersion).HasMaxLength(100);
         builder.Property(j => j.EngineVersion).HasMaxLength(100);
+        // Raw SQL in JobQueue.CompleteAsync writes these: snake_case text, as the status.
+        builder.Property(j => j.SuspectFigure).HasConversion<SnakeCaseEnumConverter<TimingFigure>>().HasMaxLength(20);
+        builder.Property(j => j.SuspectLimitSource).HasConversion<SnakeCaseEnumConverter<TimingLimitSource>>().HasMaxLength(20);
         builder.HasOne(j => j.Run).WithMany(r => r.Jobs).HasForeignKey(j => j.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(j => j.Test).WithMany().HasForeignKey(j => j.TestId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(j => j.Agent).WithMany().HasForeignKey(j => j.AgentId).OnDelete(DeleteBehavior.SetNull);

@@ -195,11 +195,16 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
 
     /// <summary>
     /// Records the outcome, once: the same lease completing again is answered Done without a second write (Repeated), a
-    /// stale or foreign lease is refused, and the device's SKU, organisation and versions are copied as provenance.
+    /// stale or foreign lease is refused, and the device's SKU, organisation and versions are copied as provenance. The timing is
+    /// held against the device's limits here, in the same statement (DESIGN.md "Timings that break physics"): the mapped
+    /// SKU's datasheet bandwidth and highest FLOP rate, else, for bandwidth, 1.25× the copy bandwidth the agent measured.
+    /// A figure over its limit marks the job suspect, with the figure, the limit and where it came from; the verdict stands.
     /// </summary>
     public async Task<(LeaseCheck Check, bool Repeated)> CompleteAsync(Guid agentId, Guid jobId, Guid leaseId, JobProvenance outcome, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        // The FLOP limit is the highest rate the datasheet gives (BF16 or FP8): no kernel of any precision beats it, so a
+        // timing over it is impossible whatever precision it ran in. The copy bandwidth bounds bytes moved, not FLOPs.
         const string sql = """
             update jobs j
                set status = 'completed', verdict = @verdict, result = @result::jsonb, finished_at = @now, lease_expires_at = null,
@@ -207,10 +212,26 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                    agent_organization_id = a.organization_id, sku_id = d.sku_id, device_name = d.name,
                    driver_version = d.driver_version, agent_version = coalesce(@agentVersion, a.agent_version),
                    engine_version = coalesce(@engineVersion, a.engine_version),
-                   verified = (o.kind = 'consortium')
+                   verified = (o.kind = 'consortium'),
+                   timing_suspect = coalesce(x.gb > x.gb_limit or x.gflop > x.gflop_limit, false),
+                   suspect_figure = case when x.gb > x.gb_limit then 'gb_per_second' when x.gflop > x.gflop_limit then 'gflop_per_second' end,
+                   suspect_limit = case when x.gb > x.gb_limit then x.gb_limit when x.gflop > x.gflop_limit then x.gflop_limit end,
+                   suspect_limit_source = case when x.gb > x.gb_limit then x.gb_source when x.gflop > x.gflop_limit then 'datasheet' end
               from agents a
               join organizations o on o.id = a.organization_id,
                    agent_devices d
+              left join hardware_skus s on s.id = d.sku_id
+             cross join lateral (
+                select case when jsonb_typeof(@result::jsonb -> 'timing' -> 'gbPerSecond') = 'number'
+                            then (@result::jsonb -> 'timing' ->> 'gbPerSecond')::float8 end as gb,
+                       case when jsonb_typeof(@result::jsonb -> 'timing' -> 'gflopPerSecond') = 'number'
+                            then (@result::jsonb -> 'timing' ->> 'gflopPerSecond')::float8 end as gflop,
+                       case when s.memory_bandwidth_tbs > 0 then s.memory_bandwidth_tbs * 1000
+                            when d.copy_bandwidth_gb_per_second > 0 then d.copy_bandwidth_gb_per_second * 1.25 end as gb_limit,
+                       case when s.memory_bandwidth_tbs > 0 then 'datasheet'
+                            when d.copy_bandwidth_gb_per_second > 0 then 'copy_bandwidth' end as gb_source,
+                       nullif(greatest(s.bf16tflops, s.fp8tflops), 0) * 1000 as gflop_limit
+             ) x
              where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
                and j.status in ('leased', 'running')
             returning j.run_id

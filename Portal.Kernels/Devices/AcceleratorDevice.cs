@@ -22,6 +22,15 @@ public sealed record AcceleratorDevice(
     [JsonPropertyName("languages")]
     public IReadOnlyList<string> LanguageNames => Languages.Select(l => l.Name()).ToList();
 
+    /// <summary>
+    /// GB/s of a device-to-device buffer copy, measured once when the agent lists its devices; what the portal holds an
+    /// unmapped device's timings against (DESIGN.md "Timings that break physics"). Null: not measured.
+    /// </summary>
+    public double? CopyBandwidthGbPerSecond { get; init; }
+
+    /// <summary>Why <see cref="CopyBandwidthGbPerSecond"/> is null when the measurement was tried and failed.</summary>
+    public string? CopyBandwidthProblem { get; init; }
+
     public bool Accepts(KernelLanguage language) => Languages.Contains(language);
 
     public DeviceInfo ToDeviceInfo() => new(Id, Name, Vendor, RuntimeVersion, DriverVersion);
@@ -36,6 +45,11 @@ public interface IDeviceBackend
     string Runtime { get; }
 
     BackendDiscovery Discover();
+
+    /// <summary>GB/s of a device-to-device copy on one of this backend's devices (see <see cref="AcceleratorDevice.CopyBandwidthGbPerSecond"/>).</summary>
+    /// <exception cref="NotSupportedException">This backend cannot measure it.</exception>
+    double MeasureCopyBandwidth(AcceleratorDevice device) =>
+        throw new NotSupportedException($"the {Runtime} runtime has no copy-bandwidth probe");
 
     /// <summary>A new executor for a language on one of this backend's devices, or null when it has none for it.
     /// Called in the process that runs the kernel (the isolated child).</summary>

@@ -41,6 +41,8 @@ public sealed class OpenClBackend : IDeviceBackend
 
     public IKernelExecutor? ExecutorFor(AcceleratorDevice device, KernelLanguage language) =>
         language == KernelLanguage.OpenClC ? new OpenClExecutor() : null;
+
+    public double MeasureCopyBandwidth(AcceleratorDevice device) => CopyBandwidthProbe.Measure(device.Id);
 }
 
 public sealed class CudaBackend(TritonRuntimeStatus triton) : IDeviceBackend
@@ -56,6 +58,8 @@ public sealed class CudaBackend(TritonRuntimeStatus triton) : IDeviceBackend
         var problem = found.Reason ?? (triton.IsUsable ? null : $"triton: {triton.Reason}");
         return new BackendDiscovery(Runtime, devices, problem);
     }
+
+    public double MeasureCopyBandwidth(AcceleratorDevice device) => CudaCopyBandwidthProbe.Measure(device.Id);
 
     public IKernelExecutor? ExecutorFor(AcceleratorDevice device, KernelLanguage language) => language switch
     {

@@ -15,6 +15,8 @@ public sealed record RegisteredAgent(Guid AgentId, Guid OrganizationId, string O
 
 /// <summary>One device as the agent found it (see <c>Portal.Agent devices --json</c>).</summary>
 /// <param name="Id">The device's id on its host, e.g. "opencl:0:0".</param>
+/// <param name="CopyBandwidthGbPerSecond">GB/s of a device-to-device copy the agent measured once (null: not measured): the
+/// portal holds the device's timings against 1.25× it when the device has no SKU datasheet figure.</param>
 public sealed record DeviceReport(
     string Id,
     string Name,
@@ -24,7 +26,8 @@ public sealed record DeviceReport(
     string DriverVersion,
     IReadOnlyList<string> Languages,
     long MemoryBytes = 0,
-    int ComputeUnits = 0);
+    int ComputeUnits = 0,
+    double? CopyBandwidthGbPerSecond = null);
 
 /// <summary><c>PUT /api/v1/agent/devices</c>: every device of the host; devices no longer listed are marked absent.</summary>
 public sealed record DevicesReport(IReadOnlyList<DeviceReport> Devices, string? Hostname = null, string? AgentVersion = null, string? EngineVersion = null);

@@ -19,6 +19,9 @@ public sealed class AgentCliTests
         Assert.Contains("opencl-c", device.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
         Assert.True(device.GetProperty("computeUnits").GetInt32() > 0);
         Assert.True(device.GetProperty("globalMemoryBytes").GetInt64() > 0);
+        // Measured once here, in the listing child the agent starts, and reported with the device.
+        Assert.True(device.GetProperty("copyBandwidthGbPerSecond").GetDouble() > 0);
+        Assert.Contains("device-to-device copy:", text.Output);
     }
 
     [Fact]

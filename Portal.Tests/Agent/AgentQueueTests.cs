@@ -87,6 +87,9 @@ public sealed class AgentQueueTests(AgentQueuePortal portal) : IClassFixture<Age
         Assert.Contains("opencl-c", reported.Languages);
         Assert.Equal(Environment.MachineName, reported.Agent!.Hostname);
         Assert.Equal(partner.OrganizationId, reported.Agent.OrganizationId);
+        // The copy bandwidth the listing child measured on PoCL reached the portal with the device report.
+        Assert.True(reported.CopyBandwidthGbPerSecond > 0, $"copy bandwidth {reported.CopyBandwidthGbPerSecond}");
+        Assert.Contains(agent.Lines, l => l.Contains($"device {Pocl}", StringComparison.Ordinal) && l.Contains("device-to-device copy", StringComparison.Ordinal));
         Assert.Contains(agent.Lines, l => l.Contains($"leased job {job} on device {Pocl}", StringComparison.Ordinal));
         // The agent logs the completion once the portal has answered it, which can be just after the job reads as completed.
         await agent.WaitForLineAsync(l => l.Contains($"completed job {job}: passed", StringComparison.Ordinal), Patience);

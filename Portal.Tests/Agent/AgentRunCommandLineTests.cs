@@ -159,11 +159,17 @@ public sealed class AgentRunCommandLineTests
     {
         var devices = ChildDiscovery.Parse("""
             [{"id": "opencl:0:0", "runtime": "opencl", "name": "pthread-haswell", "vendor": "AuthenticAMD", "driverVersion": "3.1",
-              "runtimeVersion": "OpenCL 3.0 PoCL", "globalMemoryBytes": 1024, "computeUnits": 2, "languages": ["opencl-c", "fortran"]}]
+              "runtimeVersion": "OpenCL 3.0 PoCL", "globalMemoryBytes": 1024, "computeUnits": 2, "languages": ["opencl-c", "fortran"],
+              "copyBandwidthGbPerSecond": 21.5},
+             {"id": "opencl:0:1", "runtime": "opencl", "name": "other", "vendor": "x", "driverVersion": "1", "runtimeVersion": "OpenCL 3.0",
+              "globalMemoryBytes": 1024, "computeUnits": 1, "languages": ["opencl-c"], "copyBandwidthProblem": "the copy-bandwidth probe failed: out of memory"}]
             """);
 
-        var device = Assert.Single(devices);
+        var device = devices[0];
         Assert.Equal(("opencl:0:0", "pthread-haswell", 1024L, 2), (device.Id, device.Name, device.GlobalMemoryBytes, device.ComputeUnits));
+        // The copy bandwidth the child measured travels to the agent, and so to the portal; a failed probe brings its reason.
+        Assert.Equal(21.5, device.CopyBandwidthGbPerSecond);
+        Assert.Equal((null, "the copy-bandwidth probe failed: out of memory"), (devices[1].CopyBandwidthGbPerSecond, devices[1].CopyBandwidthProblem));
         Assert.Equal([Portal.Kernels.Spec.KernelLanguage.OpenClC], device.Languages);
         var broken = Assert.Throws<DeviceDiscoveryException>(() => ChildDiscovery.Parse("warning: no ICD found\n[]"));
         Assert.Contains("not the expected JSON", broken.Message, StringComparison.Ordinal);

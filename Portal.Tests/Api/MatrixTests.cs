@@ -95,11 +95,12 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
         var rows = Csv.Parse(await response.Content.ReadAsStringAsync());
 
         Assert.Equal(["test_id", "test", "op", "language", "suite", "sku_id", "sku", "vendor", "verdict", "median_ms", "gb_per_second",
-            "bandwidth_share", "verified", "finished_at", "job_id"], rows[0]);
+            "bandwidth_share", "verified", "finished_at", "job_id", "timing_suspect"], rows[0]);
         Assert.Equal(3, rows.Count);
         var h200 = Assert.Single(rows, r => r[6] == "H200");
         Assert.Equal(("vector_add opencl", "partner-suite-v1", "Matrix Vendor", "passed", "0.5", "1200", "0.25", "true", portal.Latest.ToString()),
             (h200[1], h200[4], h200[7], h200[8], h200[9], h200[10], h200[11], h200[12], h200[14]));
+        Assert.Equal("false", h200[15]);
         Assert.Equal("compile_error", Assert.Single(rows, r => r[6] == "Atom NPU")[8]);
     }
 }

@@ -14,6 +14,31 @@ public sealed class MatrixTableTests : CompatibilityComponentContext
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     [Fact]
+    public async Task A_suspect_timing_shows_its_verdict_and_a_suspect_chip_instead_of_its_figures()
+    {
+        var vendor = await AddOrganizationAsync("Suspect Vendor");
+        await SignInAsync(vendor);
+        var sku = await AddSkuAsync(vendor, "Quick-1", bandwidthTbs: 1.0);
+        var (agent, device) = await AddAgentAsync(vendor, "Quick-1", sku);
+        var (_, job) = await AddRunAsync(await AddTestAsync("add fast", vendor), device, null);
+        await UpdateJobAsync(job, j =>
+        {
+            Complete(j, Result(KernelStatus.Passed, 9000), sku, agent, vendor, device);
+            (j.TimingSuspect, j.SuspectFigure, j.SuspectLimit, j.SuspectLimitSource) =
+                (true, Portal.Data.Jobs.TimingFigure.GbPerSecond, 1000, Portal.Data.Jobs.TimingLimitSource.Datasheet);
+        });
+
+        var page = Render<MatrixPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=matrix-row]")), Wait);
+        var cell = page.Find("[data-testid=matrix-row] td");
+        Assert.Equal("passed", cell.GetAttribute("data-verdict"));
+        Assert.Single(cell.QuerySelectorAll("[data-testid=timing-suspect]"));
+        Assert.DoesNotContain("9,000", cell.TextContent);
+        Assert.DoesNotContain("GB/s", cell.TextContent);
+    }
+
+    [Fact]
     public async Task Each_cell_shows_the_latest_verdict_of_a_test_on_a_sku_links_to_its_job_and_marks_verified_results()
     {
         var consortium = await AddOrganizationAsync("Consortium", OrganizationKind.Consortium);

@@ -62,6 +62,34 @@ public sealed class RunPageTests : CompatibilityComponentContext
     }
 
     [Fact]
+    public async Task A_suspect_timing_shows_a_suspect_chip_and_the_reason_beside_the_timing()
+    {
+        var partner = await AddOrganizationAsync("Suspect Labs");
+        var user = await SignInAsync(partner);
+        var sku = await AddSkuAsync(partner, "Fast-1", bandwidthTbs: 2.0);
+        var (agent, device) = await AddAgentAsync(partner, "Fast-1 rev A", sku);
+        var (run, job) = await AddRunAsync(await AddTestAsync("vector_add on Fast", partner), device, user);
+        var passed = new KernelResult(KernelStatus.Passed, "all cases passed",
+            Timing: new TimingResult(new Dictionary<string, double> { ["n"] = 1000 }, 20, 0.5, 0.4, 0.6, 0.5, 0.01, 0.7, 2400, 1.2));
+        await UpdateJobAsync(job, j =>
+        {
+            Complete(j, passed, sku, agent, partner, device);
+            (j.TimingSuspect, j.SuspectFigure, j.SuspectLimit, j.SuspectLimitSource) = (true, TimingFigure.GbPerSecond, 2000, TimingLimitSource.Datasheet);
+        });
+
+        var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=job-suspect]")), Wait);
+        var suspect = page.Find("[data-testid=job-suspect]");
+        Assert.Contains("suspect", page.Find("[data-testid=timing-suspect]").TextContent);
+        Assert.Contains("2,400 GB/s", suspect.TextContent);
+        Assert.Contains("2,000 GB/s", suspect.TextContent);
+        Assert.Contains("Fast-1", suspect.TextContent);
+        // The verdict stands.
+        Assert.Equal("passed", page.Find("[data-testid=job-verdict]").GetAttribute("data-verdict"));
+    }
+
+    [Fact]
     public async Task The_requester_cancels_a_waiting_job_from_the_page()
     {
         var partner = await AddOrganizationAsync("FuriosaAI");

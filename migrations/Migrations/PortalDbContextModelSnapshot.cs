@@ -458,6 +458,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("compute_units");
 
+                    b.Property<double?>("CopyBandwidthGbPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("copy_bandwidth_gb_per_second");
+
                     b.Property<string>("DriverVersion")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1158,6 +1162,20 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<string>("SuspectFigure")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("suspect_figure");
+
+                    b.Property<double?>("SuspectLimit")
+                        .HasColumnType("double precision")
+                        .HasColumnName("suspect_limit");
+
+                    b.Property<string>("SuspectLimitSource")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("suspect_limit_source");
+
                     b.Property<Guid?>("TargetDeviceId")
                         .HasColumnType("uuid")
                         .HasColumnName("target_device_id");
@@ -1169,6 +1187,10 @@ namespace Portal.Migrations.Migrations
                     b.Property<Guid>("TestId")
                         .HasColumnType("uuid")
                         .HasColumnName("test_id");
+
+                    b.Property<bool>("TimingSuspect")
+                        .HasColumnType("boolean")
+                        .HasColumnName("timing_suspect");
 
                     b.Property<string>("Verdict")
                         .HasMaxLength(20)

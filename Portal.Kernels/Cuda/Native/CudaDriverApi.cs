@@ -43,6 +43,7 @@ internal sealed class CudaDriverApi
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemFreeFn(ulong pointer);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemcpyHtoDFn(ulong destination, ref byte source, nuint bytes);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemcpyDtoHFn(ref byte destination, ulong source, nuint bytes);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemcpyDtoDFn(ulong destination, ulong source, nuint bytes);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemsetD32Fn(ulong destination, uint value, nuint count);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int LaunchKernelFn(
         IntPtr function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
@@ -74,6 +75,7 @@ internal sealed class CudaDriverApi
         cuMemFree = library.Function<MemFreeFn>("cuMemFree_v2");
         cuMemcpyHtoD = library.Function<MemcpyHtoDFn>("cuMemcpyHtoD_v2");
         cuMemcpyDtoH = library.Function<MemcpyDtoHFn>("cuMemcpyDtoH_v2");
+        cuMemcpyDtoD = library.Function<MemcpyDtoDFn>("cuMemcpyDtoD_v2");
         cuMemsetD32 = library.Function<MemsetD32Fn>("cuMemsetD32_v2");
         cuLaunchKernel = library.Function<LaunchKernelFn>("cuLaunchKernel");
         cuEventCreate = library.Function<EventCreateFn>("cuEventCreate");
@@ -109,6 +111,7 @@ internal sealed class CudaDriverApi
     public readonly MemFreeFn cuMemFree;
     public readonly MemcpyHtoDFn cuMemcpyHtoD;
     public readonly MemcpyDtoHFn cuMemcpyDtoH;
+    public readonly MemcpyDtoDFn cuMemcpyDtoD;
     public readonly MemsetD32Fn cuMemsetD32;
     public readonly LaunchKernelFn cuLaunchKernel;
     public readonly EventCreateFn cuEventCreate;

@@ -103,6 +103,10 @@ internal static class OpenClNative
         nuint offset, nuint size, uint numEvents, IntPtr waitList, IntPtr @event);
 
     [DllImport(Library)]
+    public static extern int clEnqueueCopyBuffer(ClQueueHandle queue, ClMemHandle source, ClMemHandle destination, nuint sourceOffset,
+        nuint destinationOffset, nuint size, uint numEvents, IntPtr waitList, out ClEventHandle @event);
+
+    [DllImport(Library)]
     public static extern int clEnqueueNDRangeKernel(ClQueueHandle queue, ClKernelHandle kernel, uint workDimensions, IntPtr globalOffset,
         nuint[] globalSize, nuint[]? localSize, uint numEvents, IntPtr waitList, out ClEventHandle @event);
 
