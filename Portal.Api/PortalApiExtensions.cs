@@ -50,6 +50,8 @@ public static class PortalApiExtensions
         services.AddScoped<ConformanceService>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
+        // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
         services.ConfigureHttpJsonOptions(options =>
         {

@@ -20,14 +20,17 @@ public static class AgentCommands
 
     public const string UsageText = """
         usage: Portal.Agent <command>
-          devices [--json]                               list the devices of this host and the languages they accept
+          devices [--json] [--discovery-timeout SECONDS] list the devices of this host and the languages they accept;
+                                                         exit 1 when discovery fails or takes longer than the timeout
+                                                         (default 600 s; environment PORTAL_AGENT_DISCOVERY_TIMEOUT)
           exec SPEC.json [--device ID] [--out FILE]      run one kernel job spec and print its result (DESIGN.md contract)
           suite [--device ID] [--language L] [--json]    run the built-in conformance suite
           run --portal URL (--registration-token cpr_… | --token cpa_…) [--state FILE] [--name NAME]
-              [--devices ID,ID] [--lease-seconds N] [--drain-seconds N]
+              [--devices ID,ID] [--lease-seconds N] [--drain-seconds N] [--discovery-timeout SECONDS]
                                                          serve the portal's job queue with this host's devices until
                                                          SIGTERM/SIGINT (running jobs get --drain-seconds, default 60,
-                                                         to finish; the rest are handed back). Registers on first start
+                                                         to finish; the rest are handed back). Discovery that fails is
+                                                         logged and tried again. Registers on first start
                                                          and keeps its token in FILE (default
                                                          $XDG_STATE_HOME/portal-agent/agent.json). Environment:
                                                          PORTAL_URL, PORTAL_REGISTRATION_TOKEN, PORTAL_AGENT_TOKEN,
@@ -78,9 +81,12 @@ public static class AgentCommands
             if (args[0] == "run")
             {
                 var self = ThisProcess(unsandboxed);
-                return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), token => ChildDiscovery.DiscoverAsync(self, token), self, output, error,
-                    environment, time, cancellationToken);
+                return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), (timeout, token) => ChildDiscovery.DiscoverAsync(self, timeout, token), self,
+                    output, error, environment, time, cancellationToken);
             }
+            // devices says when discovery failed or ran out of time, rather than listing nothing.
+            if (args[0] == "devices")
+                return await DevicesCommand.RunAsync(CommandLine.Parse(args[1..]), output, error, environment, cancellationToken);
         }
         catch (CommandLineException e)
         {
@@ -97,7 +103,6 @@ public static class AgentCommands
         {
             return args[0] switch
             {
-                "devices" => await DevicesAsync(catalog, parsed, output),
                 "exec" => await ExecAsync(catalog, command, parsed, output, error, cancellationToken),
                 "suite" => await new SuiteCommand(catalog, command, output).RunAsync(parsed, cancellationToken),
                 KernelChild.Verb => await KernelChild.RunAsync(args, catalog, KernelLimits.Default, cancellationToken),
@@ -108,33 +113,6 @@ public static class AgentCommands
         {
             return await UsageErrorAsync(error, e.Message);
         }
-    }
-
-    private static async Task<int> DevicesAsync(DeviceCatalog catalog, CommandLine options, TextWriter output)
-    {
-        options.AllowOnly("--json");
-        // Measured here, in the child that lists the devices when the agent starts: once per device, never per job.
-        var measured = catalog.WithCopyBandwidths().ToDictionary(d => d.Id);
-        if (options.Flag("--json"))
-        {
-            await output.WriteLineAsync(JsonSerializer.Serialize(measured.Values, Json));
-            return Ok;
-        }
-        foreach (var discovery in catalog.Discoveries)
-        {
-            if (discovery.Devices.Count == 0)
-                await output.WriteLineAsync($"{discovery.Runtime}: no devices ({discovery.Problem ?? "none found"})");
-            foreach (var d in discovery.Devices.Select(d => measured[d.Id]))
-            {
-                await output.WriteLineAsync($"{d.Id,-14} {d.Name} — {d.Vendor}");
-                await output.WriteLineAsync($"{"",-14} runtime {d.RuntimeVersion}, driver {d.DriverVersion}, {d.GlobalMemoryBytes >> 20} MiB, " +
-                    $"{d.ComputeUnits} compute units, languages: {string.Join(", ", d.LanguageNames)}");
-                await output.WriteLineAsync($"{"",-14} " + (d.CopyBandwidthGbPerSecond is { } copy
-                    ? $"device-to-device copy: {copy.ToString("N1", CultureInfo.InvariantCulture)} GB/s"
-                    : $"device-to-device copy not measured: {d.CopyBandwidthProblem}"));
-            }
-        }
-        return Ok;
     }
 
     private static async Task<int> ExecAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output, TextWriter error,

@@ -15,10 +15,10 @@ namespace Portal.Agent.Cli;
 internal static class RunCommand
 {
     public static readonly string[] Options =
-        ["--portal", "--registration-token", "--token", "--state", "--name", "--devices", "--lease-seconds", "--drain-seconds"];
+        ["--portal", "--registration-token", "--token", "--state", "--name", "--devices", "--lease-seconds", "--drain-seconds", DevicesCommand.TimeoutOption];
 
-    /// <param name="discover">Finds the host's devices; called once the stop signals are handled (see below).</param>
-    public static async Task<int> RunAsync(CommandLine line, Func<CancellationToken, Task<DeviceCatalog>> discover, ChildCommand command,
+    /// <param name="discover">Finds the host's devices within a time limit; called once the stop signals are handled (see below).</param>
+    public static async Task<int> RunAsync(CommandLine line, Func<TimeSpan, CancellationToken, Task<DeviceCatalog>> discover, ChildCommand command,
         TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
     {
         var options = Parse(line, environment);
@@ -45,20 +45,16 @@ internal static class RunCommand
         // driver loaded into this process could install signal handlers of its own.
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => OnSignal(signal, shutdown, options, log));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => OnSignal(signal, shutdown, options, log));
-        DeviceCatalog catalog;
-        try
+        var catalog = await DiscoverUntilItWorksAsync(discover, options, shutdown, log, time);
+        if (catalog is null)
         {
-            catalog = await discover(cancellationToken);
-        }
-        catch (DeviceDiscoveryException e)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
-            return AgentCommands.NoResult;
+            log.Write("stopped");
+            return AgentCommands.Ok;
         }
         var devices = ChooseDevices(catalog, options.Devices);
         if (devices.Count == 0)
         {
-            await error.WriteLineAsync("error: this host has no device to serve; see 'Portal.Agent devices'");
+            await error.WriteLineAsync($"error: this host has no device to serve; see 'Portal.Agent devices'. {DevicesCommand.PoclHint}");
             return AgentCommands.NoResult;
         }
         log.Write($"agent {AgentIdentity.AgentVersion} for {options.Portal}: serving {string.Join(", ", devices.Select(d => $"{d.Id} ({d.Name})"))}");
@@ -81,6 +77,36 @@ internal static class RunCommand
                 ? $"  to register anew: delete {options.StatePath} and start with a new registration token"
                 : "  start again with a valid agent token");
         return AgentCommands.NoResult;
+    }
+
+    /// <summary>
+    /// The host's devices. Discovery that fails or runs out of time (a driver still loading on a busy host) is logged and
+    /// tried again, with a growing pause, until it works or the agent is asked to stop (null then): it never passes for a
+    /// host without devices.
+    /// </summary>
+    private static async Task<DeviceCatalog?> DiscoverUntilItWorksAsync(Func<TimeSpan, CancellationToken, Task<DeviceCatalog>> discover,
+        AgentRunOptions options, AgentShutdown shutdown, AgentLog log, TimeProvider time)
+    {
+        var backoff = new Backoff(options.MaxBackoff);
+        while (!shutdown.Stopping.IsCancellationRequested)
+        {
+            try
+            {
+                return await discover(options.DiscoveryTimeout, shutdown.Stopping);
+            }
+            catch (DeviceDiscoveryException e)
+            {
+                var wait = backoff.Next();
+                log.Write($"device discovery failed: {e.Message}; trying again in {wait.TotalSeconds:0} s");
+                if (!await Backoff.WaitAsync(wait, time, shutdown.Stopping))
+                    break;
+            }
+            catch (OperationCanceledException) when (shutdown.Stopping.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+        return null;
     }
 
     public static AgentRunOptions Parse(CommandLine line, Func<string, string?> environment)
@@ -108,7 +134,10 @@ internal static class RunCommand
             NonEmpty(line.Value("--name")) ?? Environment.MachineName,
             devices,
             lease == 0 ? null : TimeSpan.FromSeconds(lease),
-            TimeSpan.FromSeconds(line.Integer("--drain-seconds", (int)AgentRunOptions.DefaultDrainGrace.TotalSeconds, 0, 86400)));
+            TimeSpan.FromSeconds(line.Integer("--drain-seconds", (int)AgentRunOptions.DefaultDrainGrace.TotalSeconds, 0, 86400)))
+        {
+            DiscoveryTimeout = DevicesCommand.Timeout(line, environment),
+        };
     }
 
     /// <summary>The devices to serve: the ones named (each must exist here), else all of them.</summary>

@@ -20,6 +20,9 @@ public sealed record AgentRunOptions(
 {
     public static readonly TimeSpan DefaultDrainGrace = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long listing the host's devices may take before it counts as failed (and is tried again).</summary>
+    public TimeSpan DiscoveryTimeout { get; init; } = Cli.DevicesCommand.DefaultTimeout;
+
     /// <summary>How often the agent tells the portal it is alive.</summary>
     public TimeSpan HeartbeatEvery { get; init; } = TimeSpan.FromSeconds(15);
 

@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
+using Portal.Agent.Cli;
 using System.Text.Json;
 using Portal.Kernels.Spec;
 using Portal.Kernels.Devices;
@@ -17,10 +19,11 @@ namespace Portal.Agent.Queue;
 /// </summary>
 public static class ChildDiscovery
 {
-    /// <summary>Discovery may start Python to probe Triton; past this the child is killed and the agent says so.</summary>
-    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    /// <summary>Beyond the child's own discovery timeout, how long it may take to start and answer before it is killed.</summary>
+    private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
 
-    public static async Task<DeviceCatalog> DiscoverAsync(ChildCommand command, CancellationToken cancellationToken)
+    /// <param name="timeout">The child's discovery timeout (it says itself when discovery runs past it).</param>
+    public static async Task<DeviceCatalog> DiscoverAsync(ChildCommand command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(command.FileName)
         {
@@ -32,12 +35,15 @@ public static class ChildDiscovery
             start.ArgumentList.Add(argument);
         start.ArgumentList.Add("devices");
         start.ArgumentList.Add("--json");
+        start.ArgumentList.Add(DevicesCommand.TimeoutOption);
+        start.ArgumentList.Add(timeout.TotalSeconds.ToString("R", CultureInfo.InvariantCulture));
 
         using var process = StartOrExplain(start);
         var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Patience);
+        var patience = timeout + Startup;
+        limit.CancelAfter(patience);
         try
         {
             await process.WaitForExitAsync(limit.Token);
@@ -46,7 +52,7 @@ public static class ChildDiscovery
         {
             process.Kill(entireProcessTree: true);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new DeviceDiscoveryException($"listing this host's devices took longer than {Patience.TotalMinutes:0} minutes; " +
+            throw new DeviceDiscoveryException($"listing this host's devices took longer than {DevicesCommand.Describe(patience)}; " +
                                                $"see '{command.FileName} devices' for what hangs");
         }
         if (process.ExitCode != 0)

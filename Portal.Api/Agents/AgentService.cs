@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Portal.Api.Common;
 using Portal.Api.Jobs;
 using Portal.Api.Skus;
@@ -22,9 +23,14 @@ namespace Portal.Api.Agents;
 public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOptions<JobQueueOptions> options, TimeProvider time)
 {
     public const int MaxDevices = 64;
+    public const int MaxDeviceIdLength = 100;
     private const int RecentResults = 5;
 
-    public async Task<Outcome<IReadOnlyList<ReportedDevice>>> ReportDevicesAsync(AgentIdentity identity, DevicesReport report,
+    public Task<Outcome<IReadOnlyList<ReportedDevice>>> ReportDevicesAsync(AgentIdentity identity, DevicesReport report,
+        CancellationToken cancellationToken) =>
+        ReportDevicesAsync(identity, report, firstTry: true, cancellationToken);
+
+    private async Task<Outcome<IReadOnlyList<ReportedDevice>>> ReportDevicesAsync(AgentIdentity identity, DevicesReport report, bool firstTry,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -35,10 +41,13 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         {
             if (string.IsNullOrWhiteSpace(devices[i]?.Id) || string.IsNullOrWhiteSpace(devices[i].Name))
                 errors.Add($"devices[{i}]", Localized<AgentText>.Get("DeviceIdAndName"));
+            // Ids are stored trimmed and compared as stored: a longer one would be cut and could then meet another.
+            else if (devices[i].Id.Trim().Length > MaxDeviceIdLength)
+                errors.Add($"devices[{i}].id", Localized<AgentText>.Format("DeviceIdTooLong", MaxDeviceIdLength));
             else if (devices[i].CopyBandwidthGbPerSecond is { } copy && !(double.IsFinite(copy) && copy > 0))
                 errors.Add($"devices[{i}].copyBandwidthGbPerSecond", Localized<AgentText>.Get("CopyBandwidthPositive"));
         }
-        if (devices.Select(d => d?.Id).Distinct().Count() != devices.Count)
+        if (devices.Select(d => d?.Id?.Trim()).Distinct().Count() != devices.Count)
             errors.Add("devices", Localized<AgentText>.Get("DeviceIdsRepeat"));
         if (errors.Any)
             return errors.ToOutcome<IReadOnlyList<ReportedDevice>>();
@@ -53,12 +62,12 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         var toQualify = new List<AgentDevice>();
         foreach (var reported in devices)
         {
-            var device = agent.Devices.FirstOrDefault(d => d.LocalId == reported.Id);
+            var device = agent.Devices.FirstOrDefault(d => d.LocalId == reported.Id.Trim());
             var fresh = device is null;
             if (device is null)
             {
                 // Added explicitly: its key is set already, so through the collection EF would take it for an existing row.
-                device = new AgentDevice { AgentId = agent.Id, LocalId = Clip(reported.Id, 100)!, Name = "", FirstSeenAt = now };
+                device = new AgentDevice { AgentId = agent.Id, LocalId = reported.Id.Trim(), Name = "", FirstSeenAt = now };
                 db.AgentDevices.Add(device);
             }
             var driverChanged = !fresh && device.DriverVersion != (Clip(reported.DriverVersion, 200) ?? "");
@@ -79,10 +88,22 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             if ((fresh || driverChanged) && device.Languages.Count > 0)
                 toQualify.Add(device);
         }
-        foreach (var gone in agent.Devices.Where(d => devices.All(r => r.Id != d.LocalId)))
+        foreach (var gone in agent.Devices.Where(d => devices.All(r => r.Id.Trim() != d.LocalId)))
             gone.Present = false;
         db.Actor = new AuditActor(null, $"agent {agent.Name}");
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Another report of this agent's devices (a retried request still in flight) added the same device first: read
+            // again, this report updates it. Found by the API fuzz test (a 500 before).
+            if (!firstTry)
+                return new Outcome<IReadOnlyList<ReportedDevice>>.Conflict(Localized<AgentText>.Get("DevicesReportedMeanwhile"));
+            db.ChangeTracker.Clear();
+            return await ReportDevicesAsync(identity, report, firstTry: false, cancellationToken);
+        }
 
         var queued = new HashSet<Guid>();
         // Most reports bring no new device or driver: they need no suite lookup.

@@ -23,7 +23,7 @@ public static class AgentQueueEndpoints
     {
         var group = app.MapGroup("/api/v1/agent").WithTags("Agent protocol").RequireAuthorization(agentPolicy).DisableAntiforgery()
             .WithRequestBodyCap(ResultLimits.MaxRequestBytes);
-        group.MapPut("/devices", ReportDevices).WithName(nameof(ReportDevices)).ProducesProblems(400);
+        group.MapPut("/devices", ReportDevices).WithName(nameof(ReportDevices)).ProducesProblems(400, 409);
         group.MapPost("/heartbeat", Heartbeat).WithName(nameof(Heartbeat));
         group.MapPost("/lease", LeaseJob).WithName(nameof(LeaseJob)).ProducesProblems(400);
         group.MapPost("/jobs/{id:guid}/extend", ExtendLease).WithName(nameof(ExtendLease)).ProducesProblems(403, 404, 409);

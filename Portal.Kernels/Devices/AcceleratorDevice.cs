@@ -37,7 +37,9 @@ public sealed record AcceleratorDevice(
 }
 
 /// <summary>One runtime's view of the machine: its devices, or why it has none.</summary>
-public sealed record BackendDiscovery(string Runtime, IReadOnlyList<AcceleratorDevice> Devices, string? Problem);
+/// <param name="Failed">The runtime is installed but listing its devices failed, so <paramref name="Devices"/> is not the
+/// host's list; false when the runtime is simply absent or found none.</param>
+public sealed record BackendDiscovery(string Runtime, IReadOnlyList<AcceleratorDevice> Devices, string? Problem, bool Failed = false);
 
 /// <summary>A runtime (OpenCL, CUDA, Triton) that finds devices and makes executors for them.</summary>
 public interface IDeviceBackend

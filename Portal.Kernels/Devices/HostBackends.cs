@@ -18,10 +18,12 @@ public static class HostBackends
             ? Task.FromResult(new DeviceCatalog([new OpenClBackend()]))
             : DiscoverAsync(cancellationToken);
 
-    public static async Task<DeviceCatalog> DiscoverAsync(CancellationToken cancellationToken)
+    /// <param name="tritonProbeTimeout">How long importing torch and triton may take (a busy host needs longer); the default otherwise.</param>
+    public static async Task<DeviceCatalog> DiscoverAsync(CancellationToken cancellationToken, TimeSpan? tritonProbeTimeout = null)
     {
         // Triton needs a probe of the Python environment; without it CUDA devices list cuda-c only.
-        var triton = await TritonRuntime.ProbeAsync(TritonOptions.Default, cancellationToken);
+        var options = tritonProbeTimeout is { } timeout ? TritonOptions.Default with { ProbeTimeout = timeout } : TritonOptions.Default;
+        var triton = await TritonRuntime.ProbeAsync(options, cancellationToken);
         return new DeviceCatalog([new OpenClBackend(), new CudaBackend(triton)]);
     }
 }
@@ -36,7 +38,7 @@ public sealed class OpenClBackend : IDeviceBackend
         var devices = scan.Devices.Select(d => new AcceleratorDevice(
             d.Id, Runtime, d.Name, d.Vendor, d.DriverVersion, d.OpenClVersion, d.GlobalMemoryBytes, d.ComputeUnits,
             d.Languages.Select(KernelLanguages.Parse).OfType<KernelLanguage>().ToList())).ToList();
-        return new BackendDiscovery(Runtime, devices, scan.Problems.Count == 0 ? null : string.Join("; ", scan.Problems));
+        return new BackendDiscovery(Runtime, devices, scan.Problems.Count == 0 ? null : string.Join("; ", scan.Problems), scan.Failed);
     }
 
     public IKernelExecutor? ExecutorFor(AcceleratorDevice device, KernelLanguage language) =>

@@ -36,4 +36,6 @@ public sealed record OpenClDevice(
 }
 
 /// <summary>The devices found, and why some (or all) could not be listed, each problem a line for a person.</summary>
-public sealed record OpenClDeviceScan(IReadOnlyList<OpenClDevice> Devices, IReadOnlyList<string> Problems);
+/// <param name="Failed">The runtime is there but listing it failed: the list is not the host's devices. False when the host
+/// simply has no OpenCL (no loader, no driver).</param>
+public sealed record OpenClDeviceScan(IReadOnlyList<OpenClDevice> Devices, IReadOnlyList<string> Problems, bool Failed = false);

@@ -55,6 +55,7 @@ public static class OpenClDiscovery
     {
         var found = new List<OpenClDevice>();
         var problems = new List<string>();
+        var failed = false;
         IntPtr[] platforms;
         try
         {
@@ -62,7 +63,7 @@ public static class OpenClDiscovery
         }
         catch (OpenClException e)
         {
-            return new OpenClDeviceScan([], [$"listing OpenCL platforms: {e.Message}"]);
+            return new OpenClDeviceScan([], [$"listing OpenCL platforms: {e.Message}"], Failed: true);
         }
         if (platforms.Length == 0)
             problems.Add("no OpenCL platform: the ICD loader is installed but found no vendor driver (.icd file)");
@@ -77,6 +78,7 @@ public static class OpenClDiscovery
             catch (OpenClException e)
             {
                 problems.Add($"OpenCL platform {p}: {e.Message}");
+                failed = true;
                 continue;
             }
             // A device whose details cannot be read is left out but keeps its index, so the others' ids hold.
@@ -89,10 +91,11 @@ public static class OpenClDiscovery
                 catch (OpenClException e)
                 {
                     problems.Add($"{IdPrefix}{p}:{d}: {e.Message}");
+                    failed = true;
                 }
             }
         }
-        return new OpenClDeviceScan(found, problems);
+        return new OpenClDeviceScan(found, problems, failed);
     }
 
     private static OpenClDevice Describe(int p, int d, IntPtr platform, IntPtr device)

@@ -24,6 +24,79 @@ public sealed class AgentCliTests
         Assert.Contains("device-to-device copy:", text.Output);
     }
 
+    /// <summary>Issue 10: `devices --json` printed [] on a busy host whose discovery had not worked. Now it says so and fails.</summary>
+    [Theory]
+    [InlineData("--json")]
+    [InlineData(null)]
+    public async Task Devices_whose_discovery_runs_out_of_time_exit_non_zero_and_say_why(string? json)
+    {
+        string[] args = json is null ? ["devices", "--discovery-timeout", "0.001"] : ["devices", json, "--discovery-timeout", "0.001"];
+        var run = await AgentProcess.RunAsync(args);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("took longer than 1 ms", run.Error);
+        Assert.Contains("--discovery-timeout", run.Error);
+        Assert.DoesNotContain("[]", run.Output);
+    }
+
+    [Fact]
+    public async Task The_discovery_timeout_can_be_set_in_the_environment()
+    {
+        var run = await AgentProcess.RunAsync(new Dictionary<string, string> { ["PORTAL_AGENT_DISCOVERY_TIMEOUT"] = "0.001" }, "devices", "--json");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("took longer than", run.Error);
+        Assert.Equal("", run.Output.Trim());
+    }
+
+    [Fact]
+    public async Task A_host_without_an_OpenCL_driver_lists_no_devices_exits_zero_and_says_how_to_install_PoCL()
+    {
+        var empty = Directory.CreateTempSubdirectory("no-icd-");
+        try
+        {
+            // Both OpenCL loaders (ocl-icd, Khronos) read their vendor folder from these: an empty one is a host without a driver.
+            var environment = new Dictionary<string, string> { ["OCL_ICD_VENDORS"] = empty.FullName, ["OPENCL_VENDOR_PATH"] = empty.FullName };
+            var run = await AgentProcess.RunAsync(environment, "devices", "--json");
+
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.Equal(0, run.Json.GetArrayLength());
+            Assert.Contains("no devices found", run.Error);
+            Assert.Contains("PoCL", run.Error);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_discovery_timeout_is_a_usage_error()
+    {
+        var run = await AgentProcess.RunAsync("devices", "--discovery-timeout", "soon");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--discovery-timeout", run.Error);
+    }
+
+    /// <summary>The agent's own discovery (a `devices --json` child) that fails is logged and tried again, not taken for "no devices".</summary>
+    [Fact]
+    public async Task Run_logs_a_failed_discovery_and_tries_again_until_it_is_stopped()
+    {
+        await using var agent = RunningAgent.Start(new Dictionary<string, string> { ["PORTAL_AGENT_DISCOVERY_TIMEOUT"] = "0.001" },
+            "run", "--portal", "http://127.0.0.1:9", "--token", "cpa_not-a-real-token", "--state", Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.json"));
+
+        var first = await agent.WaitForLineAsync(l => l.Contains("device discovery failed", StringComparison.Ordinal), TimeSpan.FromMinutes(2));
+        Assert.Contains("took longer than 1 ms", first);
+        Assert.Contains("trying again in", first);
+        await agent.WaitForLineAsync(_ => agent.Lines.Count(l => l.Contains("device discovery failed", StringComparison.Ordinal)) >= 2,
+            TimeSpan.FromMinutes(2));
+        agent.Terminate();
+
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("stopped", agent.Lines.Last());
+    }
+
     [Fact]
     public async Task Exec_gives_the_result_contract_for_a_spec_it_has_never_seen()
     {

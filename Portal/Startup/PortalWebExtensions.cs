@@ -105,9 +105,11 @@ public static class PortalWebExtensions
         app.UseCookiePolicy();
         app.UseStatusCodePages();
         app.UseRequestLocalization();
-        // Before anything reads a request: the body caps first, then the input rule on query, route and body text.
+        // Before anything reads a request: the body caps first, then the input rule on query, route and body text, then the
+        // answer to values that do not bind.
         app.UseRequestBodyCaps();
         app.UseControlCharacterRefusal();
+        app.UseBindingFailureProblems();
         // Explicitly after localisation (the framework would otherwise put them first), so that a 401 speaks the request's language.
         app.UseAuthentication();
         app.UseAuthorization();
