@@ -6,6 +6,7 @@ using Portal.Api.Deployments;
 using Portal.Api.Runs;
 using Portal.Api.Tests;
 using Portal.Data;
+using Portal.Data.Agents;
 
 namespace Portal.Api.Matrix;
 
@@ -17,13 +18,15 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
 
     // The latest completed job per (SKU, test), for the tests in view. EF cannot say DISTINCT ON, nor read into the
     // result document (a jsonb column mapped as text); this can, in one pass over ix_jobs_verdicts read backwards
-    // (sku_id, test_id, finished_at all descending), which is why the order is written that way.
-    private const string LatestVerdictsSql = """
+    // (sku_id, test_id, finished_at all descending), which is why the order is written that way. Only results that count toward
+    // their SKU take part (SkuAttribution: a device mapped by hand counts once confirmed).
+    private const string LatestVerdictsSql = $"""
         select distinct on (j.sku_id, j.test_id)
                j.sku_id, j.test_id, j.id, coalesce(j.verdict, 'error'), j.finished_at, j.verified,
                j.result -> 'timing' ->> 'medianMs', j.result -> 'timing' ->> 'gbPerSecond'
           from jobs j
          where j.status = 'completed' and j.sku_id is not null and j.finished_at is not null and j.test_id = any(@tests)
+           and {SkuAttribution.JobCountsSql}
          order by j.sku_id desc, j.test_id desc, j.finished_at desc, j.id desc
         """;
 

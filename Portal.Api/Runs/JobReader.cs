@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Api.Deployments;
 using Portal.Api.Skus;
 using Portal.Data;
+using Portal.Data.Agents;
 using Portal.Data.Jobs;
 
 namespace Portal.Api.Runs;
@@ -13,7 +14,7 @@ internal static class JobReader
     private sealed record Row(
         Guid Id, Guid TestId, Guid? TargetDeviceId, Guid? TargetSkuId, JobStatus Status, int Attempts, int MaxAttempts, string? Verdict,
         string? Result, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-        Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, Guid? SkuId, Guid? AgentId, string? AgentName, Guid? AgentOrganizationId,
+        Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, SkuMapping? DeviceMapping, Guid? SkuId, Guid? AgentId, string? AgentName, Guid? AgentOrganizationId,
         string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified);
 
     private sealed record Sku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
@@ -26,7 +27,8 @@ internal static class JobReader
             {
                 Job = j,
                 // The device that holds (or held) the job, else the one it is aimed at.
-                Device = db.AgentDevices.Where(d => d.Id == (j.DeviceId ?? j.TargetDeviceId)).Select(d => new { d.Id, d.Name, d.SkuId }).FirstOrDefault(),
+                Device = db.AgentDevices.Where(d => d.Id == (j.DeviceId ?? j.TargetDeviceId)).Select(d => new { d.Id, d.Name, d.SkuId, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId })
+                    .FirstOrDefault(),
                 AgentName = j.Agent == null ? null : j.Agent.Name,
                 AgentOrganizationId = j.AgentOrganizationId ?? (j.Agent == null ? (Guid?)null : j.Agent.OrganizationId),
             })
@@ -34,7 +36,8 @@ internal static class JobReader
                 x.Job.Id, x.Job.TestId, x.Job.TargetDeviceId, x.Job.TargetSkuId, x.Job.Status, x.Job.Attempts, x.Job.MaxAttempts, x.Job.Verdict,
                 x.Job.Result, x.Job.FailureReason, x.Job.CreatedAt, x.Job.StartedAt, x.Job.FinishedAt,
                 x.Device == null ? null : x.Device.Id, x.Job.DeviceName ?? (x.Device == null ? null : x.Device.Name),
-                x.Device == null ? null : x.Device.SkuId, x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
+                x.Device == null ? null : x.Device.SkuId,
+                x.Device == null ? null : SkuAttribution.MappingOf(x.Device.SkuSetByHand, x.Device.SkuConfirmedAt, x.Device.SkuConfirmedByUserId), x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
                 x.Job.DriverVersion, x.Job.EngineVersion, x.Job.AgentVersion, x.Job.Verified))
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
@@ -60,7 +63,8 @@ internal static class JobReader
         // The SKU recorded at completion wins: the device may have been mapped differently since.
         var sku = (r.SkuId ?? r.DeviceSkuId) is { } skuId ? skus.GetValueOrDefault(skuId) : null;
         var device = r.DeviceId is not null || r.DeviceName is not null
-            ? new JobDeviceDto(r.DeviceId, r.DeviceName ?? "", sku is null ? null : new SkuRef(sku.Id, sku.Name, sku.VendorName))
+            ? new JobDeviceDto(r.DeviceId, r.DeviceName ?? "", sku is null ? null : new SkuRef(sku.Id, sku.Name, sku.VendorName),
+                sku is null ? null : r.DeviceMapping)
             : null;
         var provenance = r.AgentId is null && r.AgentOrganizationId is null
             ? null
