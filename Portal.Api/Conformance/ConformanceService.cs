@@ -34,7 +34,7 @@ public sealed class ConformanceService(PortalDbContext db)
             .Select(d => new
             {
                 AgentName = d.Agent!.Name, OrganizationName = d.Agent.Organization!.Name, d.Name, d.Runtime, d.DriverVersion, d.SkuId, d.Languages,
-                SkuName = d.Sku == null ? null : d.Sku.Name,
+                SkuName = d.Sku == null ? null : d.Sku.Name, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId,
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (device is null)
@@ -42,7 +42,8 @@ public sealed class ConformanceService(PortalDbContext db)
         // A device is profiled in the languages it accepts: a CPU is not "0 of 11" in CUDA C, it is not a CUDA device.
         var profile = await ProfileAsync(Subject.Device, deviceId, cancellationToken, device.Languages);
         return new DeviceConformanceDto(agentId, device.AgentName, device.OrganizationName, deviceId, device.Name, device.Runtime,
-            device.DriverVersion, device.SkuId, device.SkuName, profile);
+            device.DriverVersion, device.SkuId, device.SkuName,
+            device.SkuId is null ? null : SkuAttribution.MappingOf(device.SkuSetByHand, device.SkuConfirmedAt, device.SkuConfirmedByUserId), profile);
     }
 
     public async Task<Outcome<DeploymentCoverageDto>> DeploymentCoverageAsync(Guid deploymentId, CancellationToken cancellationToken)
