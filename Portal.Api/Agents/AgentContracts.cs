@@ -1,3 +1,5 @@
+using Portal.Data.Agents;
+
 namespace Portal.Api.Agents;
 
 public sealed record AgentDto(
@@ -16,6 +18,9 @@ public sealed record AgentDto(
     bool CanManage,
     IReadOnlyList<AgentDeviceDto> Devices);
 
+/// <param name="Mapping">How the device came to its SKU (null when unmapped): by pattern, or by hand and confirmed or not; only a
+/// mapping that is not <c>manual_unconfirmed</c> counts toward the SKU.</param>
+/// <param name="CanConfirm">The caller, a consortium admin, may confirm the mapping.</param>
 public sealed record AgentDeviceDto(
     Guid Id,
     string LocalId,
@@ -29,6 +34,8 @@ public sealed record AgentDeviceDto(
     Guid? SkuId,
     string? SkuName,
     bool SkuSetByHand,
+    SkuMapping? Mapping,
+    bool CanConfirm,
     bool Present,
     DateTimeOffset FirstSeenAt,
     DateTimeOffset LastSeenAt,

@@ -17,6 +17,7 @@ public static class AgentEndpoints
         agents.MapGet("/", ListAgents).WithName(nameof(ListAgents));
         agents.MapDelete("/{id:guid}", RevokeAgent).WithName(nameof(RevokeAgent)).ProducesProblems(403, 404);
         agents.MapPut("/{id:guid}/devices/{deviceId:guid}/sku", SetDeviceSku).WithName(nameof(SetDeviceSku)).ProducesProblems(400, 403, 404);
+        agents.MapPost("/{id:guid}/devices/{deviceId:guid}/sku/confirm", ConfirmDeviceSku).WithName(nameof(ConfirmDeviceSku)).ProducesProblems(403, 404, 409);
 
         var tokens = app.MapGroup("/agent-registration-tokens").WithTags("Agents");
         tokens.MapGet("/", ListRegistrationTokens).WithName(nameof(ListRegistrationTokens));
@@ -44,6 +45,11 @@ public static class AgentEndpoints
     public static async Task<Results<Ok<AgentDeviceDto>, ValidationProblem, ProblemHttpResult>> SetDeviceSku(Guid id, Guid deviceId,
         DeviceSkuInput input, Caller caller, AgentService agents, CancellationToken cancellationToken) =>
         (await agents.SetDeviceSkuAsync(caller, id, deviceId, input, cancellationToken)).ToOk();
+
+    /// <summary>A consortium admin confirms a device's SKU set by hand, so that its verdicts count toward the SKU.</summary>
+    public static async Task<Results<Ok<AgentDeviceDto>, ValidationProblem, ProblemHttpResult>> ConfirmDeviceSku(Guid id, Guid deviceId,
+        Caller caller, AgentService agents, CancellationToken cancellationToken) =>
+        (await agents.ConfirmDeviceSkuAsync(caller, id, deviceId, cancellationToken)).ToOk();
 
     public static async Task<Ok<IReadOnlyList<RegistrationTokenDto>>> ListRegistrationTokens(Caller caller, RegistrationTokenService tokens,
         CancellationToken cancellationToken) =>

@@ -84,7 +84,11 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             device.Present = true;
             device.LastSeenAt = now;
             if (!device.SkuSetByHand)
-                device.SkuId = await MatchSkuAsync(device.Name, identity.OrganizationId, identity.Consortium, cancellationToken);
+                device.SkuId = await DeviceSkuMatcher.BestAsync(db, device.Name, identity.OrganizationId, identity.Consortium, cancellationToken);
+            else if (device.SkuId is { } handSku && device.SkuConfirmedByUserId is null)
+                // A renamed device may no longer be (or now be) what its hand-set SKU's patterns name.
+                device.SkuConfirmedAt = await DeviceSkuMatcher.ConfirmsAsync(db, handSku, device.Name, identity.OrganizationId, identity.Consortium,
+                    cancellationToken) ? device.SkuConfirmedAt ?? now : null;
             if ((fresh || driverChanged) && device.Languages.Count > 0)
                 toQualify.Add(device);
         }
@@ -146,7 +150,8 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
                 Devices = a.Devices.OrderBy(d => d.LocalId).Select(d => new
                 {
                     d.Id, d.LocalId, d.Name, d.Vendor, d.Runtime, d.RuntimeVersion, d.DriverVersion, d.Languages, d.MemoryBytes, d.SkuId,
-                    SkuName = d.Sku == null ? null : d.Sku.Name, d.SkuSetByHand, d.Present, d.FirstSeenAt, d.LastSeenAt,
+                    SkuName = d.Sku == null ? null : d.Sku.Name, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId, d.Present, d.FirstSeenAt,
+                    d.LastSeenAt,
                 }).ToList(),
             })
             .ToListAsync(cancellationToken);
@@ -156,14 +161,17 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
                 a.RegisteredAt, a.LastHeartbeatAt, a.RevokedAt == null && a.LastHeartbeatAt >= online, a.RevokedAt != null, a.Consortium,
                 caller.IsAdminOf(a.OrganizationId),
                 a.Devices.Select(d => new AgentDeviceDto(d.Id, d.LocalId, d.Name, d.Vendor, d.Runtime, d.RuntimeVersion, d.DriverVersion, d.Languages,
-                    d.MemoryBytes, d.SkuId, d.SkuName, d.SkuSetByHand, d.Present, d.FirstSeenAt, d.LastSeenAt,
-                    jobs.Current.GetValueOrDefault(d.Id), jobs.Recent.GetValueOrDefault(d.Id) ?? [])).ToList()))
+                    d.MemoryBytes, d.SkuId, d.SkuName, d.SkuSetByHand,
+                    Mapping(caller, d.SkuId, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId, out var canConfirm), canConfirm,
+                    d.Present, d.FirstSeenAt, d.LastSeenAt, jobs.Current.GetValueOrDefault(d.Id), jobs.Recent.GetValueOrDefault(d.Id) ?? [])).ToList()))
             .ToList();
     }
 
     /// <summary>
     /// A person corrects the SKU of a device (or hands it back to the patterns). The device's earlier results move
-    /// with it: they were measured on that hardware whatever the mapping said then.
+    /// with it: they were measured on that hardware whatever the mapping said then. A SKU set by hand counts toward that
+    /// SKU only when its own patterns name the device, or once a consortium admin confirms it (<see cref="SkuAttribution"/>);
+    /// setting another SKU by hand drops an earlier confirmation.
     /// </summary>
     public async Task<Outcome<AgentDeviceDto>> SetDeviceSkuAsync(Caller caller, Guid agentId, Guid deviceId, DeviceSkuInput input,
         CancellationToken cancellationToken)
@@ -176,16 +184,22 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         if (input.SkuId is { } skuId && !await db.HardwareSkus.AnyAsync(s => s.Id == skuId, cancellationToken))
             return new Outcome<AgentDeviceDto>.Invalid(new Dictionary<string, string[]> { ["skuId"] = [Localized<AgentText>.Format("SkuNotFound", skuId)] });
 
-        device.SkuSetByHand = !input.Automatic;
+        var consortium = await db.Organizations.AnyAsync(o => o.Id == device.Agent!.OrganizationId && o.Kind == OrganizationKind.Consortium,
+            cancellationToken);
+        var unchanged = !input.Automatic && device.SkuSetByHand && device.SkuId == input.SkuId;
         if (input.Automatic)
         {
-            var consortium = await db.Organizations.AnyAsync(o => o.Id == device.Agent!.OrganizationId && o.Kind == OrganizationKind.Consortium,
-                cancellationToken);
-            device.SkuId = await MatchSkuAsync(device.Name, device.Agent!.OrganizationId, consortium, cancellationToken);
+            device.SkuSetByHand = false;
+            device.SkuId = await DeviceSkuMatcher.BestAsync(db, device.Name, device.Agent!.OrganizationId, consortium, cancellationToken);
+            (device.SkuConfirmedAt, device.SkuConfirmedByUserId) = (null, null);
         }
-        else
+        else if (!unchanged)
         {
+            device.SkuSetByHand = true;
             device.SkuId = input.SkuId;
+            var patternsAgree = input.SkuId is { } hand
+                && await DeviceSkuMatcher.ConfirmsAsync(db, hand, device.Name, device.Agent!.OrganizationId, consortium, cancellationToken);
+            (device.SkuConfirmedAt, device.SkuConfirmedByUserId) = (patternsAgree ? time.GetUtcNow() : null, null);
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Actor = caller.Actor;
@@ -193,30 +207,47 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         await db.Jobs.Where(j => j.DeviceId == device.Id && j.Status == JobStatus.Completed)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.SkuId, device.SkuId), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-
-        var skuName = device.SkuId is { } id ? await db.HardwareSkus.Where(s => s.Id == id).Select(s => s.Name).FirstAsync(cancellationToken) : null;
-        return new AgentDeviceDto(device.Id, device.LocalId, device.Name, device.Vendor, device.Runtime, device.RuntimeVersion, device.DriverVersion,
-            device.Languages, device.MemoryBytes, device.SkuId, skuName, device.SkuSetByHand, device.Present, device.FirstSeenAt, device.LastSeenAt,
-            null, []);
+        return await DeviceDtoAsync(caller, device, cancellationToken);
     }
 
     /// <summary>
-    /// The SKU whose longest device-name pattern the name contains (case-insensitive); null when none does. Only SKUs of the
-    /// agent's own organisation compete, or every SKU for the consortium's agents (<see cref="DeviceNamePatterns"/>). Patterns
-    /// stored before the specificity rule are held to it here too: ASCII punctuation and spaces do not count as letters.
+    /// A consortium admin confirms that a device mapped by hand is the SKU it is mapped to, so that its verdicts count
+    /// toward that SKU (its profile, the matrix, deployments' coverage). Nobody else may: an organisation cannot vouch for its
+    /// own mapping. Confirming a confirmed mapping changes nothing; a mapping by pattern needs no confirming (409).
     /// </summary>
-    private async Task<Guid?> MatchSkuAsync(string deviceName, Guid agentOrganizationId, bool consortium, CancellationToken cancellationToken)
+    public async Task<Outcome<AgentDeviceDto>> ConfirmDeviceSkuAsync(Caller caller, Guid agentId, Guid deviceId, CancellationToken cancellationToken)
     {
-        var matches = await db.Database.SqlQuery<Guid>($"""
-            select s.id as "Value"
-              from hardware_skus s cross join lateral unnest(s.device_name_patterns) as p(pattern)
-             where ({consortium} or s.vendor_id = {agentOrganizationId})
-               and length(regexp_replace(p.pattern, '[[:space:][:punct:]]', '', 'g')) >= {DeviceNamePatterns.MinimumLettersOrDigits}
-               and strpos(lower({deviceName}), lower(p.pattern)) > 0
-             order by length(p.pattern) desc, s.name
-             limit 1
-            """).ToListAsync(cancellationToken);
-        return matches.Count == 0 ? null : matches[0];
+        var device = await db.AgentDevices.Include(d => d.Agent).FirstOrDefaultAsync(d => d.Id == deviceId && d.AgentId == agentId, cancellationToken);
+        if (device is null)
+            return new Outcome<AgentDeviceDto>.NotFound(Localized<AgentText>.Format("DeviceNotFound", deviceId));
+        if (!caller.IsConsortiumAdmin)
+            return new Outcome<AgentDeviceDto>.Forbidden(Localized<AgentText>.Get("ConfirmForbidden"));
+        if (device.SkuId is null || SkuAttribution.MappingOf(device) == SkuMapping.Pattern)
+            return new Outcome<AgentDeviceDto>.Conflict(Localized<AgentText>.Get("NothingToConfirm"));
+        if (device.SkuConfirmedAt is null)
+        {
+            (device.SkuConfirmedAt, device.SkuConfirmedByUserId) = (time.GetUtcNow(), caller.UserId);
+            db.Actor = caller.Actor;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return await DeviceDtoAsync(caller, device, cancellationToken);
+    }
+
+    private async Task<AgentDeviceDto> DeviceDtoAsync(Caller caller, AgentDevice device, CancellationToken cancellationToken)
+    {
+        var skuName = device.SkuId is { } id ? await db.HardwareSkus.Where(s => s.Id == id).Select(s => s.Name).FirstAsync(cancellationToken) : null;
+        return new AgentDeviceDto(device.Id, device.LocalId, device.Name, device.Vendor, device.Runtime, device.RuntimeVersion, device.DriverVersion,
+            device.Languages, device.MemoryBytes, device.SkuId, skuName, device.SkuSetByHand,
+            Mapping(caller, device.SkuId, device.SkuSetByHand, device.SkuConfirmedAt, device.SkuConfirmedByUserId, out var canConfirm), canConfirm,
+            device.Present, device.FirstSeenAt, device.LastSeenAt, null, []);
+    }
+
+    // How the device is mapped (null when it is not), and whether the caller may confirm it.
+    private static SkuMapping? Mapping(Caller caller, Guid? skuId, bool setByHand, DateTimeOffset? confirmedAt, Guid? confirmedBy, out bool canConfirm)
+    {
+        var mapping = skuId is null ? (SkuMapping?)null : SkuAttribution.MappingOf(setByHand, confirmedAt, confirmedBy);
+        canConfirm = caller.IsConsortiumAdmin && mapping == SkuMapping.ManualUnconfirmed;
+        return mapping;
     }
 
     private async Task<Dictionary<Guid, string>> SkuNamesAsync(IEnumerable<Guid?> ids, CancellationToken cancellationToken)

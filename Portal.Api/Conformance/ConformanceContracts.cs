@@ -1,3 +1,5 @@
+using Portal.Data.Agents;
+
 namespace Portal.Api.Conformance;
 
 /// <summary>
@@ -49,6 +51,7 @@ public sealed record DeviceConformanceDto(
     string DriverVersion,
     Guid? SkuId,
     string? SkuName,
+    SkuMapping? SkuMapping,
     ConformanceProfileDto Profile);
 
 /// <summary>

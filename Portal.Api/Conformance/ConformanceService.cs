@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Common;
 using Portal.Data;
+using Portal.Data.Agents;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
 using Portal.Data.Skus;
@@ -33,7 +34,7 @@ public sealed class ConformanceService(PortalDbContext db)
             .Select(d => new
             {
                 AgentName = d.Agent!.Name, OrganizationName = d.Agent.Organization!.Name, d.Name, d.Runtime, d.DriverVersion, d.SkuId, d.Languages,
-                SkuName = d.Sku == null ? null : d.Sku.Name,
+                SkuName = d.Sku == null ? null : d.Sku.Name, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId,
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (device is null)
@@ -41,7 +42,8 @@ public sealed class ConformanceService(PortalDbContext db)
         // A device is profiled in the languages it accepts: a CPU is not "0 of 11" in CUDA C, it is not a CUDA device.
         var profile = await ProfileAsync(Subject.Device, deviceId, cancellationToken, device.Languages);
         return new DeviceConformanceDto(agentId, device.AgentName, device.OrganizationName, deviceId, device.Name, device.Runtime,
-            device.DriverVersion, device.SkuId, device.SkuName, profile);
+            device.DriverVersion, device.SkuId, device.SkuName,
+            device.SkuId is null ? null : SkuAttribution.MappingOf(device.SkuSetByHand, device.SkuConfirmedAt, device.SkuConfirmedByUserId), profile);
     }
 
     public async Task<Outcome<DeploymentCoverageDto>> DeploymentCoverageAsync(Guid deploymentId, CancellationToken cancellationToken)
@@ -107,7 +109,9 @@ public sealed class ConformanceService(PortalDbContext db)
 
         var testIds = suite.TestIds;
         var verifiedJobs = db.Jobs.Where(j => j.Status == JobStatus.Completed && j.Verified && testIds.Contains(j.TestId));
-        verifiedJobs = subject == Subject.Sku ? verifiedJobs.Where(j => j.SkuId == id) : verifiedJobs.Where(j => j.DeviceId == id);
+        verifiedJobs = subject == Subject.Sku
+            ? verifiedJobs.Where(j => j.SkuId == id).Where(SkuAttribution.JobCounts)
+            : verifiedJobs.Where(j => j.DeviceId == id);
         var verified = await verifiedJobs.AnyAsync(cancellationToken);
         return new ConformanceProfileDto(suite.Name, languages, ops, drivers, verified,
             latest.Count == 0 ? null : latest.Values.Max(r => r.FinishedAt));
@@ -129,12 +133,14 @@ public sealed class ConformanceService(PortalDbContext db)
             return [];
         var column = subject == Subject.Sku ? "sku_id" : "device_id";
         var driver = perDriver ? "coalesce(j.driver_version, ''), " : "";
+        // A SKU's results are those that count toward it (SkuAttribution); a device's are all its own.
+        var counts = subject == Subject.Sku ? $"and {SkuAttribution.JobCountsSql}" : "";
         var sql = $"""
             select distinct on (j.{column}, {driver}j.test_id)
                    j.{column} as subject, coalesce(j.driver_version, '') as driver_version, j.test_id, j.run_id, j.verdict, j.verified,
                    j.finished_at, {Timing("medianMs")} as median_ms, {Timing("gbPerSecond")} as gb_per_second, j.timing_suspect as suspect
               from jobs j
-             where j.status = 'completed' and j.{column} = any(@subjects) and j.test_id = any(@tests)
+             where j.status = 'completed' and j.{column} = any(@subjects) and j.test_id = any(@tests) {counts}
              order by j.{column}, {driver}j.test_id, j.finished_at desc, j.id desc
             """;
         return await db.Database.SqlQueryRaw<LatestVerdict>(sql, new NpgsqlParameter("subjects", subjects), new NpgsqlParameter("tests", suite.TestIds))

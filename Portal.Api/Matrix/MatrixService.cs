@@ -6,6 +6,7 @@ using Portal.Api.Deployments;
 using Portal.Api.Runs;
 using Portal.Api.Tests;
 using Portal.Data;
+using Portal.Data.Agents;
 
 namespace Portal.Api.Matrix;
 
@@ -17,15 +18,17 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
 
     // The latest completed job per (SKU, test), for the tests in view. EF cannot say DISTINCT ON, nor read into the
     // result document (a jsonb column mapped as text); this can, in one pass over ix_jobs_verdicts read backwards
-    // (sku_id, test_id, finished_at all descending), which is why the order is written that way. A suspect timing
-    // (DESIGN.md "Timings that break physics") keeps its verdict but shows no figures: it is not compared with others.
-    private const string LatestVerdictsSql = """
+    // (sku_id, test_id, finished_at all descending), which is why the order is written that way. Only results that count toward
+    // their SKU take part (SkuAttribution: a device mapped by hand counts once confirmed). A suspect timing (DESIGN.md
+    // "Timings that break physics") keeps its verdict but shows no figures: it is not compared with others.
+    private const string LatestVerdictsSql = $"""
         select distinct on (j.sku_id, j.test_id)
                j.sku_id, j.test_id, j.id, coalesce(j.verdict, 'error'), j.finished_at, j.verified,
                case when not j.timing_suspect then j.result -> 'timing' ->> 'medianMs' end,
                case when not j.timing_suspect then j.result -> 'timing' ->> 'gbPerSecond' end, j.timing_suspect
           from jobs j
          where j.status = 'completed' and j.sku_id is not null and j.finished_at is not null and j.test_id = any(@tests)
+           and {SkuAttribution.JobCountsSql}
          order by j.sku_id desc, j.test_id desc, j.finished_at desc, j.id desc
         """;
 

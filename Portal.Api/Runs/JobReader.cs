@@ -6,6 +6,7 @@ using Portal.Api.Deployments;
 using Portal.Api.Jobs;
 using Portal.Api.Skus;
 using Portal.Data;
+using Portal.Data.Agents;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
@@ -18,8 +19,8 @@ internal static class JobReader
     private sealed record Row(
         Guid Id, Guid TestId, Guid? TargetDeviceId, Guid? TargetSkuId, JobStatus Status, int Attempts, int MaxAttempts, string? Verdict,
         string? Result, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-        Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, Guid? SkuId, Guid? AgentId, string? AgentName, Guid? AgentOrganizationId,
-        string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified,
+        Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, SkuMapping? DeviceMapping, Guid? SkuId, Guid? AgentId, string? AgentName,
+        Guid? AgentOrganizationId, string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified,
         string Language, TestVisibility TestVisibility, Guid? TestOrganizationId, bool TimingSuspect, TimingFigure? SuspectFigure,
         double? SuspectLimit, TimingLimitSource? SuspectLimitSource);
 
@@ -36,7 +37,8 @@ internal static class JobReader
             {
                 Job = j,
                 // The device that holds (or held) the job, else the one it is aimed at.
-                Device = db.AgentDevices.Where(d => d.Id == (j.DeviceId ?? j.TargetDeviceId)).Select(d => new { d.Id, d.Name, d.SkuId }).FirstOrDefault(),
+                Device = db.AgentDevices.Where(d => d.Id == (j.DeviceId ?? j.TargetDeviceId)).Select(d => new { d.Id, d.Name, d.SkuId, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId })
+                    .FirstOrDefault(),
                 AgentName = j.Agent == null ? null : j.Agent.Name,
                 AgentOrganizationId = j.AgentOrganizationId ?? (j.Agent == null ? (Guid?)null : j.Agent.OrganizationId),
             })
@@ -44,7 +46,9 @@ internal static class JobReader
                 x.Job.Id, x.Job.TestId, x.Job.TargetDeviceId, x.Job.TargetSkuId, x.Job.Status, x.Job.Attempts, x.Job.MaxAttempts, x.Job.Verdict,
                 x.Job.Result, x.Job.FailureReason, x.Job.CreatedAt, x.Job.StartedAt, x.Job.FinishedAt,
                 x.Device == null ? null : x.Device.Id, x.Job.DeviceName ?? (x.Device == null ? null : x.Device.Name),
-                x.Device == null ? null : x.Device.SkuId, x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
+                x.Device == null ? null : x.Device.SkuId,
+                x.Device == null ? null : SkuAttribution.MappingOf(x.Device.SkuSetByHand, x.Device.SkuConfirmedAt, x.Device.SkuConfirmedByUserId),
+                x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
                 x.Job.DriverVersion, x.Job.EngineVersion, x.Job.AgentVersion, x.Job.Verified,
                 x.Job.Language, x.Job.Test!.Visibility, x.Job.Test.OrganizationId, x.Job.TimingSuspect, x.Job.SuspectFigure,
                 x.Job.SuspectLimit, x.Job.SuspectLimitSource))
@@ -105,7 +109,8 @@ internal static class JobReader
         // The SKU recorded at completion wins: the device may have been mapped differently since.
         var sku = (r.SkuId ?? r.DeviceSkuId) is { } skuId ? skus.GetValueOrDefault(skuId) : null;
         var device = r.DeviceId is not null || r.DeviceName is not null
-            ? new JobDeviceDto(r.DeviceId, r.DeviceName ?? "", sku is null ? null : new SkuRef(sku.Id, sku.Name, sku.VendorName))
+            ? new JobDeviceDto(r.DeviceId, r.DeviceName ?? "", sku is null ? null : new SkuRef(sku.Id, sku.Name, sku.VendorName),
+                sku is null ? null : r.DeviceMapping)
             : null;
         var provenance = r.AgentId is null && r.AgentOrganizationId is null
             ? null

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Portal.Api.Deployments;
 using Portal.Api.Skus;
 using Portal.Api.Tests;
+using Portal.Data.Agents;
 using Portal.Data.Jobs;
 
 namespace Portal.Api.Runs;
@@ -86,7 +87,9 @@ public sealed record JobDto(
     string? SuspectReason = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
-public sealed record JobDeviceDto(Guid? Id, string Name, SkuRef? Sku);
+/// <param name="Mapping">How the device that produced the result is mapped to <paramref name="Sku"/> now: by pattern, or by hand
+/// (<c>manual_unconfirmed</c> results do not count toward the SKU until a consortium admin confirms the mapping).</param>
+public sealed record JobDeviceDto(Guid? Id, string Name, SkuRef? Sku, SkuMapping? Mapping);
 
 public sealed record ProvenanceAgent(Guid Id, string Name);
 

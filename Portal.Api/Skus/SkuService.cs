@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Api.Agents;
 using Portal.Api.Common;
 using Portal.Data;
 using Portal.Data.Skus;
@@ -114,7 +115,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
         var sku = new HardwareSku { Name = valid.Name, CreatedAt = now };
         Apply(sku, valid, now);
         db.HardwareSkus.Add(sku);
-        return await SaveAsync(caller, sku.Id, cancellationToken);
+        return await SaveAsync(caller, sku.Id, rematch: sku.DeviceNamePatterns.Count > 0, cancellationToken);
     }
 
     public async Task<Outcome<SkuDetail>> UpdateAsync(Caller caller, Guid id, SkuInput input, CancellationToken cancellationToken)
@@ -134,8 +135,10 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
 
         // Compare against the version the editor read, not the one just loaded.
         db.Entry(sku).Property(s => s.Version).OriginalValue = input.Version!.Value;
+        var (patterns, vendor) = (sku.DeviceNamePatterns, sku.VendorId);
         Apply(sku, valid, db.Now);
-        return await SaveAsync(caller, id, cancellationToken);
+        var rematch = !patterns.SequenceEqual(sku.DeviceNamePatterns) || vendor != sku.VendorId;
+        return await SaveAsync(caller, id, rematch, cancellationToken);
     }
 
     public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -193,16 +196,25 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
     private async Task<bool> ForbiddenVendorAsync(Caller caller, Guid? vendorId, CancellationToken cancellationToken) =>
         vendorId is { } id && !CanEdit(caller, id) && await db.Organizations.AnyAsync(o => o.Id == id, cancellationToken);
 
-    private async Task<Outcome<SkuDetail>> SaveAsync(Caller caller, Guid id, CancellationToken cancellationToken) =>
-        await db.SaveAsAsync(caller, cancellationToken) switch
+    /// <param name="rematch">The SKU's device-name patterns or vendor changed: the devices it may concern are matched again in the
+    /// same transaction, so that devices already attached follow the new patterns at once, not at their agents' next report.</param>
+    private async Task<Outcome<SkuDetail>> SaveAsync(Caller caller, Guid id, bool rematch, CancellationToken cancellationToken)
+    {
+        await using var transaction = rematch ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        switch (await db.SaveAsAsync(caller, cancellationToken))
         {
-            SaveResult.Conflict => new Outcome<SkuDetail>.Conflict(Localized<SkuText>.Get("Conflict")),
-            SaveResult.Duplicate => new Outcome<SkuDetail>.Invalid(new Dictionary<string, string[]>
-            {
-                ["name"] = [Localized<SkuText>.Get("NameTakenRace")],
-            }),
-            _ => await GetAsync(id, cancellationToken),
-        };
+            case SaveResult.Conflict:
+                return new Outcome<SkuDetail>.Conflict(Localized<SkuText>.Get("Conflict"));
+            case SaveResult.Duplicate:
+                return new Outcome<SkuDetail>.Invalid(new Dictionary<string, string[]> { ["name"] = [Localized<SkuText>.Get("NameTakenRace")] });
+        }
+        if (transaction is not null)
+        {
+            await DeviceSkuMatcher.RematchAsync(db, caller, id, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return await GetAsync(id, cancellationToken);
+    }
 
     private static Outcome<SkuDetail>.NotFound NotFound(Guid id) => new(Localized<SkuText>.Format("NotFound", id));
 

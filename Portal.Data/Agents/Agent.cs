@@ -30,9 +30,11 @@ public sealed class Agent : IAudited
 
 /// <summary>
 /// A device an agent reported. <see cref="LocalId"/> is the id on its host ("opencl:0:0"); the portal maps the
-/// device to a SKU through the SKUs' device-name patterns, unless a person set the mapping by hand.
+/// device to a SKU through the SKUs' device-name patterns, unless a person set the mapping by hand. A mapping set by hand
+/// lends the device's verdicts to the SKU only once confirmed (<see cref="SkuAttribution"/>). Its changes are part of
+/// the agent's audit history.
 /// </summary>
-public sealed class AgentDevice
+public sealed class AgentDevice : IAuditedPart
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid AgentId { get; set; }
@@ -53,10 +55,21 @@ public sealed class AgentDevice
     public HardwareSku? Sku { get; set; }
     public bool SkuSetByHand { get; set; }
 
+    /// <summary>
+    /// When a mapping set by hand was confirmed: by a consortium admin (<see cref="SkuConfirmedByUserId"/> set), or by the
+    /// SKU's own device-name patterns (no user). Null while unconfirmed, and always null for a mapping by pattern.
+    /// </summary>
+    public DateTimeOffset? SkuConfirmedAt { get; set; }
+    public Guid? SkuConfirmedByUserId { get; set; }
+
     /// <summary>Whether the agent's latest report still listed the device.</summary>
     public bool Present { get; set; } = true;
     public DateTimeOffset FirstSeenAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
+
+    string IAudited.AuditId => AgentId.ToString();
+    string IAuditedPart.OwnerType => nameof(Agent);
+    string IAuditedPart.PartLabel => $"Device {LocalId}";
 }
 
 /// <summary>A secret a partner's admin hands to an agent host so it can register; it expires and can be revoked.</summary>

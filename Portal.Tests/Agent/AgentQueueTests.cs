@@ -332,6 +332,7 @@ public sealed class AgentQueueTests(AgentQueuePortal portal) : IClassFixture<Age
             var row = await db.AgentDevices.SingleAsync(d => d.Id == device);
             row.SkuId = sku;
             row.SkuSetByHand = true;
+            db.Actor = Portal.Data.Audit.AuditActor.System;
             return await db.SaveChangesAsync();
         });
 

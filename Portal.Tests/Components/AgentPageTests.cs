@@ -144,6 +144,34 @@ public sealed class AgentPageTests : DatabaseComponentContext
     }
 
     [Fact]
+    public async Task A_sku_set_by_hand_reads_manual_unconfirmed_and_only_a_consortium_admin_gets_the_button_that_confirms_it()
+    {
+        var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
+        var npu = await WithDbAsync(db => DashboardRows.SkuAsync(db, partner, "Some NPU", SkuCategory.Npu));
+        var cpu = AgentRows.Device("opencl:0:0", "cpu-haswell-AMD EPYC 7B13", npu, setByHand: true);
+        await WithDbAsync(db => AgentRows.AgentAsync(db, partner, "seoul-rack-1", TimeSpan.Zero, cpu));
+        await SignInAsync("Partner admin", (partner, MemberRole.Admin));
+
+        var table = Render<AgentTable>();
+        table.WaitForAssertion(() => Assert.Equal("manual, unconfirmed", Device(table, cpu.Id).QuerySelector("[data-testid=sku-mapping]")?.TextContent.Trim()), Patience);
+        Assert.Equal("manual_unconfirmed", Device(table, cpu.Id).QuerySelector("[data-testid=sku-mapping]")!.GetAttribute("data-mapping"));
+        Assert.NotNull(Device(table, cpu.Id).QuerySelector("[data-testid=device-sku-edit]"));
+        Assert.Empty(table.FindAll("[data-testid=device-sku-confirm]"));
+
+        var admin = await SignInAsync("Consortium admin", consortiumAdmin: true);
+        var adminTable = Render<AgentTable>();
+        adminTable.WaitForAssertion(() => Assert.NotNull(Device(adminTable, cpu.Id).QuerySelector("[data-testid=device-sku-confirm]")), Patience);
+        Click(adminTable, "[data-testid=device-sku-confirm]");
+
+        adminTable.WaitForAssertion(() => Assert.Equal("manual_confirmed",
+            Device(adminTable, cpu.Id).QuerySelector("[data-testid=sku-mapping]")?.GetAttribute("data-mapping")), Patience);
+        Assert.Equal("manual, confirmed", Device(adminTable, cpu.Id).QuerySelector("[data-testid=sku-mapping]")!.TextContent.Trim());
+        Assert.Empty(adminTable.FindAll("[data-testid=device-sku-confirm]"));
+        var stored = await WithDbAsync(db => db.AgentDevices.AsNoTracking().SingleAsync(d => d.Id == cpu.Id));
+        Assert.Equal((npu, true, admin.UserId), (stored.SkuId, stored.SkuConfirmedAt is not null, stored.SkuConfirmedByUserId));
+    }
+
+    [Fact]
     public async Task An_admin_creates_a_registration_token_sees_it_once_with_the_agent_command_and_revokes_it()
     {
         var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Rack Partner", OrganizationKind.DatacenterOperator, "KR"));
@@ -181,9 +209,13 @@ public sealed class AgentPageTests : DatabaseComponentContext
         Assert.Empty(page.FindAll("[data-testid=registration-tokens]"));
     }
 
-    private async Task<Caller> SignInAsync(string name, params (Guid Organization, MemberRole Role)[] memberships)
+    private Task<Caller> SignInAsync(string name, params (Guid Organization, MemberRole Role)[] memberships) => SignInAsync(name, false, memberships);
+
+    private async Task<Caller> SignInAsync(string name, bool consortiumAdmin, params (Guid Organization, MemberRole Role)[] memberships)
     {
         var user = await WithDbAsync(db => AgentRows.UserAsync(db, name, memberships));
+        if (consortiumAdmin)
+            await WithDbAsync(db => db.Users.Where(u => u.Id == user).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsConsortiumAdmin, true)));
         Authorization.SetAuthorized(name).SetClaims(new Claim(ClaimTypes.NameIdentifier, user.ToString()));
         await using var scope = Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<CallerResolver>().ResolveAsync(user, CancellationToken.None))!;

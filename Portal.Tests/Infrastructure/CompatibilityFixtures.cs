@@ -136,6 +136,7 @@ public static class CompatibilityFixtures
                 DriverVersion = "550.1", Languages = [.. languages], SkuId = skuId, FirstSeenAt = now, LastSeenAt = now,
             };
             db.AgentDevices.Add(device);
+            db.Actor = AuditActor.System;
             await db.SaveChangesAsync();
             return device.Id;
         });

@@ -513,6 +513,14 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("runtime_version");
 
+                    b.Property<DateTimeOffset?>("SkuConfirmedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sku_confirmed_at");
+
+                    b.Property<Guid?>("SkuConfirmedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_confirmed_by_user_id");
+
                     b.Property<Guid?>("SkuId")
                         .HasColumnType("uuid")
                         .HasColumnName("sku_id");
