@@ -12,8 +12,8 @@ namespace Portal.Kernels.Execution;
 /// compute the reference, launch and compare; the last case is also timed, and its outputs are checked
 /// again after the timed launches. Every checked launch request is also checked for writes outside the outputs
 /// (<see cref="GuardZones"/>): into a buffer's guard zones or into an input; such a write fails the case, and its
-/// message comes before any wrong elements, which it may have caused. Whatever the kernel does, the answer is a <see cref="KernelResult"/>;
-/// only cancellation by the caller and executor bugs surface as exceptions.
+/// message comes before any wrong elements, which it may have caused. Whatever the kernel does, the answer is a
+/// <see cref="KernelResult"/>; only cancellation by the caller and executor bugs surface as exceptions.
 /// </summary>
 public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timeProvider = null, KernelLimits? limits = null)
 {

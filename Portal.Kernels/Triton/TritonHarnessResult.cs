@@ -54,19 +54,28 @@ internal sealed record TritonHarnessResult(string Status, string? Message = null
             return LaunchOutcome.Failed(failure);
         var outputs = new Dictionary<string, HostBuffer>(StringComparer.Ordinal);
         var guards = new List<GuardReading>();
+        foreach (var output in request.Outputs)
+        {
+            if (RawBufferFile.Read(output.Name, output.Type, output.Length, BufferPath(prefix, output.Name), out var problem) is not { } buffer)
+                return BrokenProtocol(problem);
+            outputs[output.Name] = buffer;
+        }
         foreach (var buffer in request.Arguments.OfType<BufferArgument>())
         {
-            var read = RawBufferFile.Read(buffer.Name, buffer.Type, buffer.Length, BufferPath(prefix, buffer.Name), out var problem);
-            var zones = read is null ? null : ReadZones(GuardsPath(prefix, buffer.Name), buffer.Name, out problem);
-            if (zones is null)
-                return LaunchOutcome.Failed(new ExecutionFailure(FailureKind.RuntimeError, $"the harness broke its protocol: {problem}"));
-            if (buffer.Role == BufferRole.Output)
-                outputs[buffer.Name] = read!;
-            guards.Add(new GuardReading(buffer.Name, zones[..GuardZones.MinimumBytes], zones[GuardZones.MinimumBytes..],
-                buffer.Role == BufferRole.Input ? read : null));
+            HostBuffer? input = null;
+            string? problem;
+            if (buffer.Role == BufferRole.Input
+                && (input = RawBufferFile.Read(buffer.Name, buffer.Type, buffer.Length, BufferPath(prefix, buffer.Name), out problem, "input")) is null)
+                return BrokenProtocol(problem);
+            if (ReadZones(GuardsPath(prefix, buffer.Name), buffer.Name, out problem) is not { } zones)
+                return BrokenProtocol(problem);
+            guards.Add(new GuardReading(buffer.Name, zones[..GuardZones.MinimumBytes], zones[GuardZones.MinimumBytes..], input));
         }
         return LaunchOutcome.Succeeded(outputs, guards, request.Timing is null ? null : result!.TimesMs ?? []);
     }
+
+    private static LaunchOutcome BrokenProtocol(string? problem) =>
+        LaunchOutcome.Failed(new ExecutionFailure(FailureKind.RuntimeError, $"the harness broke its protocol: {problem}"));
 
     private static byte[]? ReadZones(string path, string buffer, out string? problem)
     {

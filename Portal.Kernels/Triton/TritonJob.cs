@@ -83,12 +83,13 @@ internal static class RawBufferFile
     }
 
     /// <returns>The buffer, or null with <paramref name="problem"/> when the file is missing or has the wrong size.</returns>
-    public static HostBuffer? Read(string name, ElementType type, int length, string path, out string? problem)
+    /// <param name="role">How the problem names the buffer: output, or input for one read back.</param>
+    public static HostBuffer? Read(string name, ElementType type, int length, string path, out string? problem, string role = "output")
     {
         var expected = (long)length * type.SizeInBytes();
         var info = new FileInfo(path);
-        problem = !info.Exists ? $"output {name} was not written"
-            : info.Length != expected ? $"output {name} has {info.Length} bytes, not {expected} ({type.Name()}[{length}])"
+        problem = !info.Exists ? $"{role} {name} was not written"
+            : info.Length != expected ? $"{role} {name} has {info.Length} bytes, not {expected} ({type.Name()}[{length}])"
             : null;
         if (problem is not null)
             return null;
