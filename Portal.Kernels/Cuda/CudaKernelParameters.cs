@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Portal.Kernels.Buffers;
 using Portal.Kernels.Execution;
 
 namespace Portal.Kernels.Cuda;

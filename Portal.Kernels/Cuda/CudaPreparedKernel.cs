@@ -1,7 +1,5 @@
-using Portal.Kernels.Buffers;
 using Portal.Kernels.Cuda.Native;
 using Portal.Kernels.Execution;
-using Portal.Kernels.Ops;
 
 namespace Portal.Kernels.Cuda;
 
