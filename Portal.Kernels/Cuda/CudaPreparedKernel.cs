@@ -1,15 +1,14 @@
-using Portal.Kernels.Buffers;
 using Portal.Kernels.Cuda.Native;
 using Portal.Kernels.Execution;
-using Portal.Kernels.Ops;
 
 namespace Portal.Kernels.Cuda;
 
 /// <summary>
-/// A compiled cuda-c kernel in the device's primary context. Each launch request allocates its buffers, copies
-/// the inputs, zero-fills the outputs before every launch (cuMemsetD32), and for timed launches writes a scratch
-/// buffer larger than the L2 before each one and times it with a pair of events around the launch alone. All
-/// work goes to the legacy default stream, so it runs in the order it was issued.
+/// A compiled cuda-c kernel in the device's primary context. Each launch request allocates its buffers between guard
+/// zones (<see cref="CudaDeviceBuffers"/>), copies the inputs, zero-fills the outputs before every launch
+/// (cuMemsetD32), and for timed launches writes a scratch buffer larger than the L2 before each one and times it with
+/// a pair of events around the launch alone; after the last launch it reads the outputs, the zones and the inputs
+/// back. All work goes to the legacy default stream, so it runs in the order it was issued.
 /// </summary>
 internal sealed class CudaPreparedKernel : IPreparedKernel
 {
@@ -47,29 +46,22 @@ internal sealed class CudaPreparedKernel : IPreparedKernel
 
     private LaunchOutcome Launch(LaunchRequest request, CancellationToken cancellationToken)
     {
-        var buffers = new Dictionary<string, (BufferArgument Argument, CudaDeviceMemory Memory)>(StringComparer.Ordinal);
+        CudaDeviceBuffers? buffers = null;
         try
         {
             context.MakeCurrent();
-            foreach (var buffer in request.Arguments.OfType<BufferArgument>())
-            {
-                var memory = CudaDeviceMemory.Allocate(context, (long)buffer.Length * buffer.Type.SizeInBytes());
-                buffers[buffer.Name] = (buffer, memory);
-                if (buffer.Input is { } input)
-                    api.Check(api.cuMemcpyHtoD(memory.Pointer, ref HostMemory.FirstByte(input), (nuint)input.SizeInBytes), nameof(api.cuMemcpyHtoD));
-            }
-            using var parameters = new CudaKernelParameters(request.Arguments, name => buffers[name].Memory.Pointer);
+            buffers = CudaDeviceBuffers.Upload(context, request.Arguments.OfType<BufferArgument>());
+            using var parameters = new CudaKernelParameters(request.Arguments, buffers.PointerOf);
             var shape = CudaLaunchShape.From(request.Dimensions);
             OptInToSharedMemory(shape.SharedBytes);
-            var plan = new LaunchPlan(this, shape, parameters.Pointer,
-                [.. buffers.Values.Where(b => b.Argument.Role == BufferRole.Output).Select(b => b.Memory)]);
+            var plan = new LaunchPlan(this, shape, parameters.Pointer, buffers);
 
             IReadOnlyList<double>? times = null;
             if (request.Timing is { } timing)
                 times = LaunchTimed(plan, timing, cancellationToken);
             else
                 LaunchAndWait(plan, cancellationToken);
-            return LaunchOutcome.Succeeded(ReadOutputs(buffers.Values), times);
+            return LaunchOutcome.Succeeded(buffers.ReadOutputs(), buffers.ReadGuards(), times);
         }
         catch (CudaException e)
         {
@@ -80,14 +72,12 @@ internal sealed class CudaPreparedKernel : IPreparedKernel
             // The kernel may still be running, and freeing its memory would wait for it: leave everything to the
             // process's end (the agent isolates each job in a child process) rather than block the caller.
             abandoned = true;
-            foreach (var (_, memory) in buffers.Values)
-                memory.SetHandleAsInvalid();
+            buffers?.Abandon();
             throw;
         }
         finally
         {
-            foreach (var (_, memory) in buffers.Values)
-                memory.Dispose();
+            buffers?.Dispose();
         }
     }
 
@@ -178,28 +168,12 @@ internal sealed class CudaPreparedKernel : IPreparedKernel
         sharedBytesOptedIn = (int)sharedBytes;
     }
 
-    private Dictionary<string, HostBuffer> ReadOutputs(IEnumerable<(BufferArgument Argument, CudaDeviceMemory Memory)> buffers)
-    {
-        var outputs = new Dictionary<string, HostBuffer>(StringComparer.Ordinal);
-        foreach (var (argument, memory) in buffers.Where(b => b.Argument.Role == BufferRole.Output))
-        {
-            var host = HostBuffer.Zeroed(argument.Name, argument.Type, argument.Length);
-            api.Check(api.cuMemcpyDtoH(ref HostMemory.FirstByte(host), memory.Pointer, (nuint)host.SizeInBytes), nameof(api.cuMemcpyDtoH));
-            outputs[argument.Name] = host;
-        }
-        return outputs;
-    }
-
-    /// <summary>One request's launch: its shape, its parameter block and the outputs to zero before each launch.</summary>
-    private sealed class LaunchPlan(CudaPreparedKernel kernel, CudaLaunchShape shape, IntPtr parameters, IReadOnlyList<CudaDeviceMemory> outputs)
+    /// <summary>One request's launch: its shape, its parameter block and the buffers whose outputs are zeroed before each launch.</summary>
+    private sealed class LaunchPlan(CudaPreparedKernel kernel, CudaLaunchShape shape, IntPtr parameters, CudaDeviceBuffers buffers)
     {
         private readonly CudaDriverApi api = kernel.api;
 
-        public void ZeroOutputs()
-        {
-            foreach (var output in outputs)
-                api.Check(api.cuMemsetD32(output.Pointer, 0, (nuint)(output.Bytes / sizeof(int))), nameof(api.cuMemsetD32));
-        }
+        public void ZeroOutputs() => buffers.ZeroOutputs();
 
         public void Launch() => api.Check(api.cuLaunchKernel(kernel.function, shape.GridX, shape.GridY, shape.GridZ,
             shape.BlockX, shape.BlockY, shape.BlockZ, shape.SharedBytes, IntPtr.Zero, parameters, IntPtr.Zero), nameof(api.cuLaunchKernel));

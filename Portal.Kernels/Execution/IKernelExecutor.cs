@@ -32,6 +32,9 @@ public interface IPreparedKernel : IAsyncDisposable
 
     /// <summary>
     /// Copies the inputs to the device, allocates the outputs and launches, then reads the outputs back.
+    /// Every buffer lies between guard zones filled with <see cref="Buffers.GuardZones.Canary"/> once per request;
+    /// after the last launch the zones and the inputs are read back too (<see cref="LaunchOutcome.Guards"/>), never
+    /// between launches, so checking costs no timed launch anything.
     /// Every launch, warm-up and timed ones included, is preceded by zero-filling every output buffer on the
     /// device, so a kernel cannot pass by leaving results from an earlier launch in place. With
     /// <see cref="LaunchRequest.Timing"/> set: Warmup untimed launches, then Iterations timed ones, each

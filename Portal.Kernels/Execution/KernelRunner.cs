@@ -10,8 +10,10 @@ namespace Portal.Kernels.Execution;
 /// <summary>
 /// Turns a spec into a verdict with one executor: validate, compile, then for each case generate inputs,
 /// compute the reference, launch and compare; the last case is also timed, and its outputs are checked
-/// again after the timed launches. Whatever the kernel does, the answer is a <see cref="KernelResult"/>;
-/// only cancellation by the caller and executor bugs surface as exceptions.
+/// again after the timed launches. Every checked launch request is also checked for writes outside the outputs
+/// (<see cref="GuardZones"/>): into a buffer's guard zones or into an input; such a write fails the case, and its
+/// message comes before any wrong elements, which it may have caused. Whatever the kernel does, the answer is a
+/// <see cref="KernelResult"/>; only cancellation by the caller and executor bugs surface as exceptions.
 /// </summary>
 public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timeProvider = null, KernelLimits? limits = null)
 {
@@ -88,6 +90,9 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
     {
         private readonly List<CaseResult> results = [];
 
+        /// <summary>Per case index, what the kernel wrote outside its outputs; such a case failed whatever its elements.</summary>
+        private readonly Dictionary<int, string> strayWrites = [];
+
         public async Task<KernelResult> ExecuteAsync()
         {
             TimingResult? timing = null;
@@ -104,7 +109,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                 var (check, stop) = await LaunchAndCompareAsync(request, reference, name);
                 if (stop is not null)
                     return stop;
-                results.Add(CaseResult.From(parameters.Values, check!.Comparisons));
+                results.Add(Record(i, parameters, check!));
 
                 var isTimed = i == spec.Cases.Count - 1;
                 if (isTimed && results.All(r => r.Status == KernelStatus.Passed))
@@ -134,13 +139,13 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                 var (check, stop) = await LaunchAndCompareAsync(timed, reference, $"timing {name}");
                 if (stop is not null)
                     return (null, stop);
-                if (check!.Comparisons.Any(c => !c.Passed))
+                if (check!.StrayWrites.Count > 0 || check.Comparisons.Any(c => !c.Passed))
                 {
+                    results[^1] = Record(results.Count - 1, request.Case, check);
                     // Right once, wrong when repeated: the kernel skips work or relies on what an earlier launch left.
-                    results[^1] = CaseResult.From(request.Case.Values, check.Comparisons);
-                    return (null, Result(KernelStatus.Failed,
-                        $"timing {name}: outputs were right after one launch but wrong after the timed launches; " +
-                        RunMessages.Describe(results[^1])));
+                    return (null, Result(KernelStatus.Failed, $"timing {name}: " + (check.StrayWrites.Count > 0
+                        ? $"during the timed launches: {Describe(results.Count - 1)}"
+                        : $"outputs were right after one launch but wrong after the timed launches; {Describe(results.Count - 1)}")));
                 }
                 samples.AddRange(check.DeviceTimesMs);
                 if (TimingSummary.RelativeStandardError(samples) < TargetRelativeStandardError)
@@ -152,7 +157,9 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             return (samples, null);
         }
 
-        private sealed record LaunchCheck(IReadOnlyList<BufferComparison> Comparisons, IReadOnlyList<double> DeviceTimesMs);
+        /// <param name="StrayWrites">What the kernel wrote outside its outputs, one line per buffer side or input.</param>
+        private sealed record LaunchCheck(
+            IReadOnlyList<BufferComparison> Comparisons, IReadOnlyList<string> StrayWrites, IReadOnlyList<double> DeviceTimesMs);
 
         private async Task<(LaunchCheck? Check, KernelResult? Stop)> LaunchAndCompareAsync(
             LaunchRequest request, IReadOnlyDictionary<string, double[]> reference, string name)
@@ -167,7 +174,26 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             var comparisons = spec.Op.Outputs
                 .Select(buffer => OutputComparer.Compare(reference[buffer.Name], outcome.Outputs![buffer.Name], spec.Tolerance))
                 .ToList();
-            return (new LaunchCheck(comparisons, outcome.DeviceTimesMs ?? []), null);
+            var strays = GuardZones.FindStrayWrites(request.Arguments.OfType<BufferArgument>(), outcome.Guards!);
+            return (new LaunchCheck(comparisons, strays, outcome.DeviceTimesMs ?? []), null);
+        }
+
+        private CaseResult Record(int index, CaseParams parameters, LaunchCheck check)
+        {
+            var result = CaseResult.From(parameters.Values, check.Comparisons);
+            if (check.StrayWrites.Count == 0)
+                return result;
+            strayWrites[index] = string.Join("; ", check.StrayWrites);
+            return result with { Status = KernelStatus.Failed };
+        }
+
+        /// <summary>Why a case failed: a write outside the outputs first (it may be what made elements wrong), then the elements.</summary>
+        private string Describe(int index)
+        {
+            var elements = results[index].Mismatches > 0 ? RunMessages.Describe(results[index]) : null;
+            return strayWrites.TryGetValue(index, out var strays)
+                ? elements is null ? strays : $"{strays}; also {elements}"
+                : elements!;
         }
 
         private IReadOnlyList<KernelArgument> Arguments(CaseParams parameters, IReadOnlyDictionary<string, HostBuffer> inputs) =>
@@ -182,8 +208,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
         {
             var failedIndex = results.FindIndex(r => r.Status != KernelStatus.Passed);
             if (failedIndex >= 0)
-                return Result(KernelStatus.Failed,
-                    $"cases[{failedIndex}] ({spec.Cases[failedIndex]}): {RunMessages.Describe(results[failedIndex])}");
+                return Result(KernelStatus.Failed, $"cases[{failedIndex}] ({spec.Cases[failedIndex]}): {Describe(failedIndex)}");
             return Result(KernelStatus.Passed, RunMessages.Passed(results.Count, timing), timing);
         }
 

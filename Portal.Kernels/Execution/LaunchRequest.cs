@@ -59,13 +59,21 @@ public sealed record Preparation(IPreparedKernel? Kernel, ExecutionFailure? Fail
     public static Preparation Failed(ExecutionFailure failure) => new(null, failure);
 }
 
-/// <summary>The result of a launch: the output buffers (and device times when timed), or a failure.</summary>
+/// <summary>
+/// The result of a launch request: the output buffers, the guard zones and inputs read back after its last launch
+/// (<see cref="GuardZones"/>), and the device times when timed; or a failure.
+/// </summary>
+/// <param name="Guards">One reading per buffer argument.</param>
 /// <param name="DeviceTimesMs">One per timed launch, in milliseconds; null for a correctness launch.</param>
 public sealed record LaunchOutcome(
-    IReadOnlyDictionary<string, HostBuffer>? Outputs, IReadOnlyList<double>? DeviceTimesMs, ExecutionFailure? Failure)
+    IReadOnlyDictionary<string, HostBuffer>? Outputs,
+    IReadOnlyList<GuardReading>? Guards,
+    IReadOnlyList<double>? DeviceTimesMs,
+    ExecutionFailure? Failure)
 {
-    public static LaunchOutcome Succeeded(IReadOnlyDictionary<string, HostBuffer> outputs, IReadOnlyList<double>? deviceTimesMs = null) =>
-        new(outputs, deviceTimesMs, null);
+    public static LaunchOutcome Succeeded(IReadOnlyDictionary<string, HostBuffer> outputs, IReadOnlyList<GuardReading> guards,
+        IReadOnlyList<double>? deviceTimesMs = null) =>
+        new(outputs, guards, deviceTimesMs, null);
 
-    public static LaunchOutcome Failed(ExecutionFailure failure) => new(null, null, failure);
+    public static LaunchOutcome Failed(ExecutionFailure failure) => new(null, null, null, failure);
 }

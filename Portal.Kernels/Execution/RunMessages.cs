@@ -26,7 +26,8 @@ internal static class RunMessages
     }
 
     /// <summary>
-    /// An executor must return every output buffer with its type and length, and, when timing, one finite
+    /// An executor must return every output buffer with its type and length, the guard zones of every buffer and the
+    /// inputs as it read them back, and, when timing, one finite
     /// positive device time per timed launch. Anything else is reported rather than compared.
     /// </summary>
     public static string? FindContractViolation(LaunchRequest request, LaunchOutcome outcome)
@@ -41,6 +42,8 @@ internal static class RunMessages
                 return $"output {expected.Name} is {actual.Type.Name()}[{actual.Length}], " +
                     $"not {expected.Type.Name()}[{expected.Length}]";
         }
+        if (GuardZones.FindMissingReading(request.Arguments.OfType<BufferArgument>(), outcome.Guards) is { } missing)
+            return missing;
         if (request.Timing is not { } timing)
             return null;
         var times = outcome.DeviceTimesMs;

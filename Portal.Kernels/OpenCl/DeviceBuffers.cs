@@ -1,95 +1,95 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Portal.Kernels.Buffers;
 using Portal.Kernels.Execution;
 using Portal.Kernels.OpenCl.Interop;
-using Portal.Kernels.Ops;
 
 namespace Portal.Kernels.OpenCl;
 
-/// <summary>A launch's device buffers: inputs uploaded once, outputs zero-filled before every launch and read back.</summary>
-internal sealed class DeviceBuffers : IDisposable
+/// <summary>
+/// A launch's OpenCL buffers (<see cref="GuardedBuffers{TAllocation}"/>): one allocation per buffer, and the kernel
+/// gets a sub-buffer of it that starts after the zone before. What the kernel can reach through the sub-buffer is
+/// read and written through it; only the zones are read through the allocation.
+/// </summary>
+internal sealed class DeviceBuffers : GuardedBuffers<DeviceBuffers.Guarded>
 {
     private const ulong MemReadWrite = 1;
+    private const ulong InheritFlags = 0;
     private const uint Blocking = 1;
 
     private readonly OpenClContext context;
-    private readonly Dictionary<string, ClMemHandle> memory = new(StringComparer.Ordinal);
-    private readonly List<BufferArgument> outputs = [];
 
-    private DeviceBuffers(OpenClContext context) => this.context = context;
+    /// <param name="Allocation">The whole allocation: zone before, buffer, zone after.</param>
+    /// <param name="View">The sub-buffer the kernel gets.</param>
+    internal sealed record Guarded(ClMemHandle Allocation, ClMemHandle View) : IDisposable
+    {
+        public void Dispose()
+        {
+            // The sub-buffer before the allocation it lives in.
+            View.Dispose();
+            Allocation.Dispose();
+        }
+    }
 
-    /// <summary>Allocates every buffer and copies the inputs to the device.</summary>
+    // CL_DEVICE_MEM_BASE_ADDR_ALIGN is in bits; a sub-buffer's origin must be a multiple of it.
+    private DeviceBuffers(OpenClContext context)
+        : base(GuardZones.BeforeBytes((long)ClInfo.DeviceNumber(context.Device, ClInfo.DeviceMemBaseAddrAlign) / 8)) =>
+        this.context = context;
+
+    /// <summary>Allocates every buffer between its guard zones and copies the inputs to the device.</summary>
     public static DeviceBuffers Upload(OpenClContext context, IEnumerable<BufferArgument> buffers)
     {
         var created = new DeviceBuffers(context);
-        try
-        {
-            foreach (var buffer in buffers)
-                created.Add(buffer);
-            return created;
-        }
-        catch
-        {
-            created.Dispose();
-            throw;
-        }
+        created.AllocateAndUpload(buffers);
+        return created;
     }
 
-    public ClMemHandle this[string name] => memory[name];
-
-    private void Add(BufferArgument buffer)
+    protected override Guarded Allocate(BufferArgument buffer, long totalBytes)
     {
-        var bytes = SizeInBytes(buffer.Type, buffer.Length);
         // Read-write even for inputs: a kernel that writes to a read-only buffer is undefined behaviour on
-        // some drivers, and a verdict must not depend on that.
-        var handle = OpenClNative.clCreateBuffer(context.Handle, MemReadWrite, bytes, IntPtr.Zero, out var status);
-        memory[buffer.Name] = handle;
+        // some drivers, and a verdict must not depend on that; the input check finds such writes instead.
+        var allocation = OpenClNative.clCreateBuffer(context.Handle, MemReadWrite, (nuint)totalBytes, IntPtr.Zero, out var status);
+        if (status != ClStatus.Success)
+            allocation.Dispose();
+        var bytes = totalBytes - BeforeBytes - GuardZones.AfterBytes;
         var hint = status == ClStatus.InvalidBufferSize
             ? $"the device allocates at most {ClInfo.DeviceNumber(context.Device, ClInfo.DeviceMaxMemAllocSize)} bytes at once"
             : null;
-        context.Check(status, $"clCreateBuffer for {buffer.Name} ({bytes} bytes)", hint);
-        if (buffer.Role == BufferRole.Output)
-            outputs.Add(buffer);
-        else if (buffer.Input is { } input)
-            context.Check(OpenClNative.clEnqueueWriteBuffer(context.Queue, handle, Blocking, 0, bytes, ref FirstByte(input), 0,
-                IntPtr.Zero, IntPtr.Zero), $"clEnqueueWriteBuffer for {buffer.Name}");
-    }
-
-    /// <summary>Enqueues a zero fill of every output, so no launch can pass on what an earlier one left.</summary>
-    public void ZeroOutputs()
-    {
-        var zero = 0;
-        foreach (var output in outputs)
-            context.Check(OpenClNative.clEnqueueFillBuffer(context.Queue, memory[output.Name], ref zero, sizeof(int), 0,
-                SizeInBytes(output.Type, output.Length), 0, IntPtr.Zero, IntPtr.Zero), $"clEnqueueFillBuffer for {output.Name}");
-    }
-
-    public Dictionary<string, HostBuffer> ReadOutputs()
-    {
-        var read = new Dictionary<string, HostBuffer>(StringComparer.Ordinal);
-        foreach (var output in outputs)
+        context.Check(status, $"clCreateBuffer for {buffer.Name} ({bytes} bytes and {totalBytes - bytes} of guard zones)", hint);
+        var region = new OpenClNative.BufferRegion((nuint)BeforeBytes, (nuint)bytes);
+        var view = OpenClNative.clCreateSubBuffer(allocation, InheritFlags, OpenClNative.BufferCreateTypeRegion, ref region, out status);
+        if (status != ClStatus.Success)
         {
-            var host = HostBuffer.Zeroed(output.Name, output.Type, output.Length);
-            context.Check(OpenClNative.clEnqueueReadBuffer(context.Queue, memory[output.Name], Blocking, 0,
-                SizeInBytes(output.Type, output.Length), ref FirstByte(host), 0, IntPtr.Zero, IntPtr.Zero),
-                $"clEnqueueReadBuffer for {output.Name}");
-            read[output.Name] = host;
+            view.Dispose();
+            allocation.Dispose();
         }
-        return read;
+        context.Check(status, $"clCreateSubBuffer for {buffer.Name} (origin {BeforeBytes}, {bytes} bytes)");
+        return new Guarded(allocation, view);
     }
 
-    private static nuint SizeInBytes(ElementType type, int length) => (nuint)((long)length * type.SizeInBytes());
+    protected override void FillAllocation(Guarded allocation, long totalBytes, uint word, string name) =>
+        Fill(allocation.Allocation, totalBytes, word, $"the guard zones of {name}");
 
-    // The first byte of the backing array rather than HostBuffer.AsBytes(): a span's length is an int, and a
-    // single buffer may hold more than 2 GiB.
-    private static ref byte FirstByte(HostBuffer buffer) => ref buffer.Type == ElementType.Float32
-        ? ref Unsafe.As<float, byte>(ref MemoryMarshal.GetArrayDataReference(buffer.FloatArray))
-        : ref Unsafe.As<int, byte>(ref MemoryMarshal.GetArrayDataReference(buffer.IntArray));
+    protected override void FillBuffer(Guarded allocation, long bytes, uint word, string name) => Fill(allocation.View, bytes, word, name);
 
-    public void Dispose()
+    private void Fill(ClMemHandle memory, long bytes, uint word, string name)
     {
-        foreach (var handle in memory.Values)
-            handle.Dispose();
+        var pattern = unchecked((int)word);
+        context.Check(OpenClNative.clEnqueueFillBuffer(context.Queue, memory, ref pattern, sizeof(int), 0, (nuint)bytes, 0, IntPtr.Zero,
+            IntPtr.Zero), $"clEnqueueFillBuffer for {name}");
     }
+
+    protected override void WriteBuffer(Guarded allocation, HostBuffer source, string name) =>
+        context.Check(OpenClNative.clEnqueueWriteBuffer(context.Queue, allocation.View, Blocking, 0, (nuint)source.SizeInBytes,
+            ref HostMemory.FirstByte(source), 0, IntPtr.Zero, IntPtr.Zero), $"clEnqueueWriteBuffer for {name}");
+
+    protected override void ReadBuffer(Guarded allocation, HostBuffer destination, string name) =>
+        Read(allocation.View, 0, (nuint)destination.SizeInBytes, ref HostMemory.FirstByte(destination), name);
+
+    protected override void ReadAllocation(Guarded allocation, long offset, byte[] destination, string name) =>
+        Read(allocation.Allocation, offset, (nuint)destination.Length, ref MemoryMarshal.GetArrayDataReference(destination),
+            $"the guard zones of {name}");
+
+    private void Read(ClMemHandle memory, long offset, nuint bytes, ref byte destination, string name) =>
+        context.Check(OpenClNative.clEnqueueReadBuffer(context.Queue, memory, Blocking, (nuint)offset, bytes, ref destination, 0,
+            IntPtr.Zero, IntPtr.Zero), $"clEnqueueReadBuffer for {name}");
 }

@@ -4,9 +4,10 @@ using Portal.Kernels.OpenCl.Interop;
 namespace Portal.Kernels.OpenCl;
 
 /// <summary>
-/// A built OpenCL kernel on its own context and queue. Each launch request uploads the inputs, then for every
-/// launch zero-fills the outputs, flushes the cache when timed, runs the kernel and waits on its event, whose
-/// profiling timestamps are the device time. OpenCL calls block, so a request runs on the thread pool.
+/// A built OpenCL kernel on its own context and queue. Each launch request uploads the inputs (every buffer between
+/// guard zones), then for every launch zero-fills the outputs, flushes the cache when timed, runs the kernel and
+/// waits on its event, whose profiling timestamps are the device time; after the last launch it reads the outputs,
+/// the guard zones and the inputs back. OpenCL calls block, so a request runs on the thread pool.
 /// </summary>
 internal sealed class OpenClKernel : IPreparedKernel
 {
@@ -61,7 +62,7 @@ internal sealed class OpenClKernel : IPreparedKernel
                     if (timed)
                         times!.Add(DeviceMilliseconds(done));
                 }
-                return LaunchOutcome.Succeeded(buffers.ReadOutputs(), times);
+                return LaunchOutcome.Succeeded(buffers.ReadOutputs(), buffers.ReadGuards(), times);
             }
             catch (OpenClException e)
             {
@@ -82,7 +83,7 @@ internal sealed class OpenClKernel : IPreparedKernel
             var index = (uint)i;
             var status = arguments[i] switch
             {
-                BufferArgument b => SetBuffer(index, buffers[b.Name]),
+                BufferArgument b => SetBuffer(index, buffers[b.Name].View),
                 IntArgument n => SetInt(index, n.Value),
                 FloatArgument f => SetFloat(index, f.Value),
                 _ => throw new ArgumentOutOfRangeException(nameof(arguments), arguments[i], "unknown argument kind"),

@@ -1,18 +1,24 @@
 using System.Text.Json;
 using Portal.Kernels.Buffers;
 using Portal.Kernels.Execution;
+using Portal.Kernels.Ops;
 
 namespace Portal.Kernels.Triton;
 
 /// <summary>
-/// What the harness wrote to &lt;prefix&gt;.json, and the output buffers it wrote beside it. Only these files count:
-/// what the process printed is used for nothing but a crash report.
+/// What the harness wrote to &lt;prefix&gt;.json, and the buffers it read back from the device beside it: every output,
+/// every input, and the guard zones around every buffer. Only these files count: what the process printed is used for
+/// nothing but a crash report.
 /// </summary>
 internal sealed record TritonHarnessResult(string Status, string? Message = null, string? Log = null, IReadOnlyList<double>? TimesMs = null)
 {
     public static string ResultPath(string prefix) => prefix + ".json";
 
-    public static string OutputPath(string prefix, string buffer) => $"{prefix}.{buffer}.bin";
+    /// <summary>An output, or an input as the kernel left it.</summary>
+    public static string BufferPath(string prefix, string buffer) => $"{prefix}.{buffer}.bin";
+
+    /// <summary>A buffer's zone before, then its zone after, <see cref="GuardZones.MinimumBytes"/> each.</summary>
+    public static string GuardsPath(string prefix, string buffer) => $"{prefix}.{buffer}.guards.bin";
 
     /// <summary>The harness's verdict as a failure, or null when it ran the kernel (or found it) without one.</summary>
     /// <param name="process">How the process ended, for when it wrote no result at all.</param>
@@ -41,20 +47,43 @@ internal sealed record TritonHarnessResult(string Status, string? Message = null
         };
     }
 
-    /// <summary>The outcome of a launch job: the outputs read from the harness's files and its device times.</summary>
+    /// <summary>The outcome of a launch job: the outputs, inputs and guard zones read from the harness's files, and its device times.</summary>
     public static LaunchOutcome ReadLaunch(string prefix, LaunchRequest request, ProcessResult process)
     {
         if (ReadFailure(prefix, process, out var result) is { } failure)
             return LaunchOutcome.Failed(failure);
         var outputs = new Dictionary<string, HostBuffer>(StringComparer.Ordinal);
+        var guards = new List<GuardReading>();
         foreach (var output in request.Outputs)
         {
-            var buffer = RawBufferFile.Read(output.Name, output.Type, output.Length, OutputPath(prefix, output.Name), out var problem);
-            if (buffer is null)
-                return LaunchOutcome.Failed(new ExecutionFailure(FailureKind.RuntimeError, $"the harness broke its protocol: {problem}"));
+            if (RawBufferFile.Read(output.Name, output.Type, output.Length, BufferPath(prefix, output.Name), out var problem) is not { } buffer)
+                return BrokenProtocol(problem);
             outputs[output.Name] = buffer;
         }
-        return LaunchOutcome.Succeeded(outputs, request.Timing is null ? null : result!.TimesMs ?? []);
+        foreach (var buffer in request.Arguments.OfType<BufferArgument>())
+        {
+            HostBuffer? input = null;
+            string? problem;
+            if (buffer.Role == BufferRole.Input
+                && (input = RawBufferFile.Read(buffer.Name, buffer.Type, buffer.Length, BufferPath(prefix, buffer.Name), out problem, "input")) is null)
+                return BrokenProtocol(problem);
+            if (ReadZones(GuardsPath(prefix, buffer.Name), buffer.Name, out problem) is not { } zones)
+                return BrokenProtocol(problem);
+            guards.Add(new GuardReading(buffer.Name, zones[..GuardZones.MinimumBytes], zones[GuardZones.MinimumBytes..], input));
+        }
+        return LaunchOutcome.Succeeded(outputs, guards, request.Timing is null ? null : result!.TimesMs ?? []);
+    }
+
+    private static LaunchOutcome BrokenProtocol(string? problem) =>
+        LaunchOutcome.Failed(new ExecutionFailure(FailureKind.RuntimeError, $"the harness broke its protocol: {problem}"));
+
+    private static byte[]? ReadZones(string path, string buffer, out string? problem)
+    {
+        var info = new FileInfo(path);
+        problem = !info.Exists ? $"the guard zones of {buffer} were not written"
+            : info.Length != 2L * GuardZones.MinimumBytes ? $"the guard zones of {buffer} have {info.Length} bytes, not {2L * GuardZones.MinimumBytes}"
+            : null;
+        return problem is null ? File.ReadAllBytes(path) : null;
     }
 
     /// <summary>Removes what a job left under <paramref name="prefix"/>, so output files never outlive their launch.</summary>
@@ -62,8 +91,11 @@ internal sealed record TritonHarnessResult(string Status, string? Message = null
     {
         File.Delete(ResultPath(prefix));
         File.Delete(ResultPath(prefix) + ".partial");
-        foreach (var output in request?.Outputs ?? [])
-            File.Delete(OutputPath(prefix, output.Name));
+        foreach (var buffer in request?.Arguments.OfType<BufferArgument>() ?? [])
+        {
+            File.Delete(BufferPath(prefix, buffer.Name));
+            File.Delete(GuardsPath(prefix, buffer.Name));
+        }
     }
 
     private static string? ProcessLog(ProcessResult process) => process.Output.Length > 0 ? process.Output : null;

@@ -9,7 +9,8 @@ namespace Portal.Kernels.Triton;
 
 /// <summary>
 /// What the harness is asked to do, as the job.json it reads: "check" imports the module and finds the entry;
-/// "launch" also runs it. Camel-case JSON, null members left out.
+/// "launch" also runs it, every buffer a view into a larger tensor whose <see cref="GuardBytes"/> before and after it
+/// hold <see cref="Canary"/> (<see cref="GuardZones"/>). Camel-case JSON, null members left out.
 /// </summary>
 internal sealed record TritonJob(
     string Mode,
@@ -21,7 +22,9 @@ internal sealed record TritonJob(
     IReadOnlyDictionary<string, long>? Constexprs = null,
     IReadOnlyList<TritonJobArgument>? Args = null,
     TritonJobTiming? Timing = null,
-    long? FlushBytes = null)
+    long? FlushBytes = null,
+    long? GuardBytes = null,
+    int? Canary = null)
 {
     /// <summary>DESIGN.md: flush the L2 between timed launches by writing a buffer larger than it.</summary>
     public const long DefaultFlushBytes = 256L << 20;
@@ -48,7 +51,8 @@ internal sealed record TritonJob(
             _ => throw new ArgumentException($"argument {argument.Name} has an unknown kind", nameof(request)),
         }).ToList();
         return new TritonJob("launch", module, entry, device, grid, dimensions.NumWarps, dimensions.Constexprs, args,
-            request.Timing is { } timing ? new TritonJobTiming(timing.Warmup, timing.Iterations) : null, DefaultFlushBytes);
+            request.Timing is { } timing ? new TritonJobTiming(timing.Warmup, timing.Iterations) : null, DefaultFlushBytes,
+            GuardZones.MinimumBytes, GuardZones.CanaryInt32);
     }
 
     public void WriteTo(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
@@ -79,12 +83,13 @@ internal static class RawBufferFile
     }
 
     /// <returns>The buffer, or null with <paramref name="problem"/> when the file is missing or has the wrong size.</returns>
-    public static HostBuffer? Read(string name, ElementType type, int length, string path, out string? problem)
+    /// <param name="role">How the problem names the buffer: output, or input for one read back.</param>
+    public static HostBuffer? Read(string name, ElementType type, int length, string path, out string? problem, string role = "output")
     {
         var expected = (long)length * type.SizeInBytes();
         var info = new FileInfo(path);
-        problem = !info.Exists ? $"output {name} was not written"
-            : info.Length != expected ? $"output {name} has {info.Length} bytes, not {expected} ({type.Name()}[{length}])"
+        problem = !info.Exists ? $"{role} {name} was not written"
+            : info.Length != expected ? $"{role} {name} has {info.Length} bytes, not {expected} ({type.Name()}[{length}])"
             : null;
         if (problem is not null)
             return null;

@@ -2,10 +2,13 @@
 
 The agent writes the job (the module's path, the entry, the device, the launch shape, the arguments with input
 files) and reads back what this harness writes at a path it alone knows: the environment variable
-PORTAL_TRITON_RESULT names a prefix; the result goes to <prefix>.json and each output buffer to
-<prefix>.<name>.bin (raw little-endian, as the device held it). The variable is removed from os.environ before
-the submitted module is imported, and nothing the module prints is read as a result. Outputs are zero-filled
-before every launch; timed launches follow a write of a buffer larger than the L2 and are timed with CUDA events.
+PORTAL_TRITON_RESULT names a prefix; the result goes to <prefix>.json, each buffer (outputs, and inputs as the
+kernel left them) to <prefix>.<name>.bin and its guard zones to <prefix>.<name>.guards.bin (raw little-endian, as
+the device held them). The variable is removed from os.environ before the submitted module is imported, and nothing
+the module prints is read as a result. Every buffer the kernel gets is a view into a larger tensor, between zones of
+job["guardBytes"] filled with the 32-bit job["canary"]; the agent, not this harness, decides what a changed zone or
+input means. Outputs are zero-filled before every launch; timed launches follow a write of a buffer larger than the
+L2 and are timed with CUDA events.
 
 Result statuses: ok, compile_error (the module does not import, the entry is missing or not a Triton kernel,
 Triton cannot compile it), runtime_error (the launch or the device failed), unsupported (no torch/triton/CUDA).
@@ -75,12 +78,29 @@ def run(job, prefix):
     if job["mode"] == "check":
         return {"status": "ok"}
     try:
-        arguments, outputs, device = load_arguments(job, torch)
+        arguments, buffers, device = load_arguments(job, torch)
     except Failure:
         raise
     except Exception as error:
         raise Failure("runtime_error", f"the inputs could not be put on the device: {describe(error)}", traceback.format_exc())
-    return launch_all(job, prefix, torch, kernel, arguments, outputs, device)
+    return launch_all(job, prefix, torch, kernel, arguments, buffers, device)
+
+
+class GuardedBuffer:
+    """One buffer: a view, starting `guard` elements in, of a tensor whose first and last `guard` elements hold the canary."""
+
+    def __init__(self, torch, name, role, torch_type, item_size, length, job, device):
+        self.name, self.role, self.length = name, role, length
+        self.guard = job["guardBytes"] // item_size
+        self.storage = torch.empty(self.guard + length + self.guard, dtype=torch_type, device=device)
+        self.storage.view(torch.int32).fill_(job["canary"])
+        self.view = self.storage.narrow(0, self.guard, length)
+
+    def write_back(self, torch, prefix):
+        """The buffer, and its zones before and after, as the device holds them after the last launch."""
+        self.view.cpu().numpy().tofile(f"{prefix}.{self.name}.bin")
+        zones = torch.cat((self.storage[:self.guard], self.storage[self.guard + self.length:]))
+        zones.cpu().numpy().tofile(f"{prefix}.{self.name}.guards.bin")
 
 
 def load_arguments(job, torch):
@@ -89,35 +109,36 @@ def load_arguments(job, torch):
     device = torch.device("cuda", job["device"])
     torch.cuda.set_device(device)
     dtypes = {"float32": (torch.float32, numpy.float32), "int32": (torch.int32, numpy.int32)}
-    arguments, outputs = [], []
+    arguments, buffers = [], []
     for argument in job["args"]:
         if argument["kind"] == "buffer":
             torch_type, numpy_type = dtypes[argument["type"]]
+            buffer = GuardedBuffer(torch, argument["name"], argument["role"], torch_type, numpy.dtype(numpy_type).itemsize,
+                                   argument["length"], job, device)
             if argument["role"] == "input":
                 host = numpy.fromfile(argument["file"], dtype=numpy_type)
                 if host.size != argument["length"]:
                     raise Failure("runtime_error", f"input {argument['name']} has {host.size} elements, not {argument['length']}")
-                tensor = torch.from_numpy(host).to(device)
-            else:
-                tensor = torch.empty(argument["length"], dtype=torch_type, device=device)
-                outputs.append((argument["name"], tensor))
-            arguments.append(tensor)
+                buffer.view.copy_(torch.from_numpy(host))
+            buffers.append(buffer)
+            arguments.append(buffer.view)
         elif argument["kind"] == "int":
             arguments.append(int(argument["value"]))
         else:
             arguments.append(float(argument["value"]))
-    return arguments, outputs, device
+    return arguments, buffers, device
 
 
-def launch_all(job, prefix, torch, kernel, arguments, outputs, device):
+def launch_all(job, prefix, torch, kernel, arguments, buffers, device):
     grid = tuple(job["grid"])
     options = dict(job.get("constexprs") or {})
     if job.get("numWarps"):
         options["num_warps"] = job["numWarps"]
 
     def zero_outputs():
-        for _, tensor in outputs:
-            tensor.zero_()
+        for buffer in buffers:
+            if buffer.role == "output":
+                buffer.view.zero_()
 
     def launch():
         kernel[grid](*arguments, **options)
@@ -149,8 +170,8 @@ def launch_all(job, prefix, torch, kernel, arguments, outputs, device):
                 end.record()
             torch.cuda.synchronize()
             times = [start.elapsed_time(end) for start, end in events]
-        for name, tensor in outputs:
-            tensor.cpu().numpy().tofile(f"{prefix}.{name}.bin")
+        for buffer in buffers:
+            buffer.write_back(torch, prefix)
     except Exception as error:
         raise Failure("runtime_error", f"a launch failed: {describe(error)}", traceback.format_exc())
     return {"status": "ok", "timesMs": times}

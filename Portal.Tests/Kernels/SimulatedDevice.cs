@@ -1,5 +1,6 @@
 using Portal.Kernels.Buffers;
 using Portal.Kernels.Execution;
+using Portal.Kernels.Ops;
 using Portal.Kernels.Results;
 using Portal.Kernels.Spec;
 
@@ -36,13 +37,28 @@ public enum Fault
 
     /// <summary>Not a kernel fault but an executor bug: hands back outputs one element short.</summary>
     ShortOutput,
+
+    /// <summary>Right outputs, and one element written just past the end of each (an `i &lt;= n` guard).</summary>
+    WritesPastEnd,
+
+    /// <summary>Right outputs, and one element written just before the start of each (index − 1 at 0).</summary>
+    WritesBeforeStart,
+
+    /// <summary>Right outputs, and its first input overwritten with zeros afterwards.</summary>
+    WritesToInput,
+
+    /// <summary>Right on a single launch; in a timed request, writes past the end of its outputs and leaves them zero.</summary>
+    WritesPastEndWhenTimed,
+
+    /// <summary>Not a kernel fault but an executor bug: hands back no guard zones.</summary>
+    NoGuardReadings,
 }
 
 /// <summary>
 /// A test double of the device: an executor that ignores the source and computes the op in float32 on the
 /// host (<see cref="Float32Kernels"/>), with an injected <see cref="Fault"/>. It keeps the executor
-/// contract (zero-filled outputs before every launch, one device time per timed launch) so that tests of
-/// the runner exercise real verdict logic.
+/// contract (zero-filled outputs before every launch, one device time per timed launch, the guard zones of every
+/// buffer and the inputs read back) so that tests of the runner exercise real verdict logic.
 /// </summary>
 public sealed class SimulatedDevice(KernelLanguage language = KernelLanguage.OpenClC) : IKernelExecutor, IPreparedKernel
 {
@@ -97,8 +113,29 @@ public sealed class SimulatedDevice(KernelLanguage language = KernelLanguage.Ope
         Dictionary<string, HostBuffer> outputs = [];
         for (var r = 0; r < repetitions; r++)
             outputs = LaunchOnce(request);
+        var strayWrite = Fault == Fault.WritesPastEndWhenTimed && request.Timing is not null;
         var times = request.Timing is { } t ? Enumerable.Range(0, t.Iterations).Select(_ => DeviceTime(timedLaunches++)).ToList() : null;
-        return LaunchOutcome.Succeeded(outputs, times);
+        return new LaunchOutcome(outputs, Fault == Fault.NoGuardReadings ? null : Guards(request, strayWrite), times, null);
+    }
+
+    /// <summary>The zones untouched and the inputs as uploaded, but where the fault writes.</summary>
+    private List<GuardReading> Guards(LaunchRequest request, bool strayWrite)
+    {
+        var firstInput = Spec!.Op.Inputs.First().Name;
+        return [.. request.Arguments.OfType<BufferArgument>().Select(buffer =>
+        {
+            var before = GuardZones.Filled(GuardZones.MinimumBytes);
+            var after = GuardZones.Filled(GuardZones.MinimumBytes);
+            var output = buffer.Role == BufferRole.Output;
+            if (output && (Fault == Fault.WritesPastEnd || strayWrite))
+                BitConverter.TryWriteBytes(after.AsSpan(0, 4), 1.5f);
+            if (output && Fault == Fault.WritesBeforeStart)
+                BitConverter.TryWriteBytes(before.AsSpan(^4), 1.5f);
+            var input = buffer.Input is { } uploaded && Fault == Fault.WritesToInput && buffer.Name == firstInput
+                ? HostBuffer.Zeroed(uploaded.Name, uploaded.Type, uploaded.Length)
+                : buffer.Input;
+            return new GuardReading(buffer.Name, before, after, input);
+        })];
     }
 
     private Dictionary<string, HostBuffer> LaunchOnce(LaunchRequest request)
@@ -107,6 +144,8 @@ public sealed class SimulatedDevice(KernelLanguage language = KernelLanguage.Ope
         var outputs = request.Outputs.ToDictionary(o => o.Name, o => HostBuffer.Zeroed(o.Name, o.Type, o.Length));
         var first = launches++ == 0;
         if (Fault == Fault.WritesZeros || (Fault == Fault.LazyAfterFirstLaunch && !first))
+            return outputs;
+        if (Fault == Fault.WritesPastEndWhenTimed && request.Timing is not null)
             return outputs;
 
         var inputs = request.Arguments.OfType<BufferArgument>().Where(b => b.Input is not null).ToDictionary(b => b.Name, b => b.Input!);

@@ -17,6 +17,7 @@ internal static class ClInfo
     public const uint DeviceMaxComputeUnits = 0x1002;
     public const uint DeviceMaxWorkGroupSize = 0x1004;
     public const uint DeviceMaxMemAllocSize = 0x1010;
+    public const uint DeviceMemBaseAddrAlign = 0x1019;
     public const uint DeviceGlobalMemCacheSize = 0x101E;
     public const uint DeviceGlobalMemSize = 0x101F;
     public const uint DeviceLocalMemSize = 0x1023;

@@ -88,6 +88,20 @@ internal static class OpenClNative
 
     [DllImport(Library)] public static extern ClMemHandle clCreateBuffer(ClContextHandle context, ulong flags, nuint size, IntPtr hostPointer, out int status);
 
+    /// <summary>cl_buffer_region: a sub-buffer's origin and size in bytes within its parent.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct BufferRegion(nuint origin, nuint size)
+    {
+        public nuint Origin = origin;
+        public nuint Size = size;
+    }
+
+    /// <summary>CL_BUFFER_CREATE_TYPE_REGION, the one sub-buffer kind OpenCL 1.2 has.</summary>
+    public const uint BufferCreateTypeRegion = 0x1220;
+
+    [DllImport(Library)]
+    public static extern ClMemHandle clCreateSubBuffer(ClMemHandle buffer, ulong flags, uint createType, ref BufferRegion region, out int status);
+
     [DllImport(Library)] public static extern int clReleaseMemObject(IntPtr memory);
 
     [DllImport(Library)]

@@ -42,6 +42,7 @@ public sealed class TritonJobFilesTests : IDisposable
         Assert.Equal(2048, root.GetProperty("constexprs").GetProperty("BLOCK").GetInt64());
         Assert.Equal((3, 20), (root.GetProperty("timing").GetProperty("warmup").GetInt32(), root.GetProperty("timing").GetProperty("iterations").GetInt32()));
         Assert.Equal(256L << 20, root.GetProperty("flushBytes").GetInt64());
+        Assert.Equal((65536L, unchecked((int)0x7FA1C0DE)), (root.GetProperty("guardBytes").GetInt64(), root.GetProperty("canary").GetInt32()));
         var args = root.GetProperty("args").EnumerateArray().ToList();
         Assert.Equal(["x", "y", "z", "n", "a"], args.Select(a => a.GetProperty("name").GetString()));
         Assert.Equal(["buffer", "buffer", "buffer", "int", "float"], args.Select(a => a.GetProperty("kind").GetString()));
@@ -61,17 +62,63 @@ public sealed class TritonJobFilesTests : IDisposable
         Assert.Null(job.Timing);
     }
 
+    /// <summary>What the harness writes beside the outputs: the inputs read back, and every buffer's zones as filled.</summary>
+    private void WriteInputsAndZones(float firstX = 1)
+    {
+        RawBufferFile.Write(HostBuffer.Float32("x", [firstX, 2, 3]), Prefix + ".x.bin");
+        RawBufferFile.Write(HostBuffer.Float32("y", [4, 5, 6]), Prefix + ".y.bin");
+        foreach (var buffer in new[] { "x", "y", "z" })
+            File.WriteAllBytes($"{Prefix}.{buffer}.guards.bin", GuardZones.Filled(2 * GuardZones.MinimumBytes));
+    }
+
     [Fact]
     public void The_outputs_and_device_times_are_read_from_the_harness_files()
     {
         File.WriteAllText(Prefix + ".json", """{"status": "ok", "timesMs": [0.5, 0.25]}""");
         RawBufferFile.Write(HostBuffer.Float32("z", [5, 7.25f, -9]), Prefix + ".z.bin");
+        WriteInputsAndZones();
 
         var outcome = TritonHarnessResult.ReadLaunch(Prefix, SaxpyRequest(new TimedRepetitions(0, 2)), new ProcessResult(0, "", ""));
 
         Assert.Null(outcome.Failure);
         Assert.Equal([5f, 7.25f, -9f], outcome.Outputs!["z"].AsFloat32().ToArray());
         Assert.Equal([0.5, 0.25], outcome.DeviceTimesMs);
+        Assert.Equal(["x", "y", "z"], outcome.Guards!.Select(g => g.Buffer));
+        Assert.Empty(GuardZones.FindStrayWrites(SaxpyRequest().Arguments.OfType<BufferArgument>(), outcome.Guards!));
+    }
+
+    [Fact]
+    public void A_changed_zone_or_input_in_the_harness_files_reaches_the_guard_check()
+    {
+        File.WriteAllText(Prefix + ".json", """{"status": "ok"}""");
+        RawBufferFile.Write(HostBuffer.Float32("z", [5, 7.25f, -9]), Prefix + ".z.bin");
+        WriteInputsAndZones(firstX: 0);
+        var zones = GuardZones.Filled(2 * GuardZones.MinimumBytes);
+        zones[GuardZones.MinimumBytes] = 0; // z[3], the first element after z
+        File.WriteAllBytes(Prefix + ".z.guards.bin", zones);
+
+        var outcome = TritonHarnessResult.ReadLaunch(Prefix, SaxpyRequest(), new ProcessResult(0, "", ""));
+
+        Assert.Equal(
+        [
+            "wrote to input x: 1 of 3 elements changed; first x[0]: was 1, now 0",
+            "out of bounds after the end of z: the guard zone changed at z[3] (1 element; z has 3 elements)",
+        ], GuardZones.FindStrayWrites(SaxpyRequest().Arguments.OfType<BufferArgument>(), outcome.Guards!));
+    }
+
+    [Fact]
+    public void Missing_guard_zones_or_inputs_are_a_broken_protocol_not_a_pass()
+    {
+        File.WriteAllText(Prefix + ".json", """{"status": "ok"}""");
+        RawBufferFile.Write(HostBuffer.Float32("z", [5, 7.25f, -9]), Prefix + ".z.bin");
+
+        var noInput = TritonHarnessResult.ReadLaunch(Prefix, SaxpyRequest(), new ProcessResult(0, "", ""));
+        WriteInputsAndZones();
+        File.Delete(Prefix + ".y.guards.bin");
+        var noZones = TritonHarnessResult.ReadLaunch(Prefix, SaxpyRequest(), new ProcessResult(0, "", ""));
+
+        Assert.Equal("the harness broke its protocol: input x was not written", noInput.Failure!.Message);
+        Assert.Equal("the harness broke its protocol: the guard zones of y were not written", noZones.Failure!.Message);
     }
 
     [Fact]
@@ -126,6 +173,7 @@ public sealed class TritonJobFilesTests : IDisposable
     {
         RawBufferFile.Write(HostBuffer.Int32("h", [0, -1, int.MaxValue]), Prefix + ".h.bin");
         File.WriteAllText(Prefix + ".json", "{}");
+        WriteInputsAndZones();
 
         var read = RawBufferFile.Read("h", ElementType.Int32, 3, Prefix + ".h.bin", out var problem);
         TritonHarnessResult.Delete(Prefix, SaxpyRequest());
@@ -133,6 +181,7 @@ public sealed class TritonJobFilesTests : IDisposable
         Assert.Null(problem);
         Assert.Equal([0, -1, int.MaxValue], read!.AsInt32().ToArray());
         Assert.False(File.Exists(Prefix + ".json"));
+        Assert.Equal([Prefix + ".h.bin"], Directory.GetFiles(folder, "*.bin"));
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

@@ -1,0 +1,13 @@
+# expect: failed | out of bounds before the start of z: the guard zone changed at z[-1] (1 element
+# Every element of z right, and one store to z[-1] through index arithmetic.
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def vector_add(x, y, z, n, BLOCK: tl.constexpr):
+    offsets = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    mask = offsets < n
+    total = tl.load(x + offsets, mask=mask) + tl.load(y + offsets, mask=mask)
+    tl.store(z + offsets, total, mask=mask)
+    tl.store(z + offsets - 1, total, mask=offsets == 0)
