@@ -104,7 +104,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                 var (check, stop) = await LaunchAndCompareAsync(request, reference, name);
                 if (stop is not null)
                     return stop;
-                results.Add(CaseResult.From(parameters.Values, check!.Comparisons));
+                results.Add(CaseResult.From(parameters, check!.Comparisons));
 
                 var isTimed = i == spec.Cases.Count - 1;
                 if (isTimed && results.All(r => r.Status == KernelStatus.Passed))
@@ -137,7 +137,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                 if (check!.Comparisons.Any(c => !c.Passed))
                 {
                     // Right once, wrong when repeated: the kernel skips work or relies on what an earlier launch left.
-                    results[^1] = CaseResult.From(request.Case.Values, check.Comparisons);
+                    results[^1] = CaseResult.From(request.Case, check.Comparisons);
                     return (null, Result(KernelStatus.Failed,
                         $"timing {name}: outputs were right after one launch but wrong after the timed launches; " +
                         RunMessages.Describe(results[^1])));
