@@ -24,7 +24,9 @@ public static class AgentCommands
                                                          exit 1 when discovery fails or takes longer than the timeout
                                                          (default 600 s; environment PORTAL_AGENT_DISCOVERY_TIMEOUT)
           exec SPEC.json [--device ID] [--out FILE]      run one kernel job spec and print its result (DESIGN.md contract)
-          suite [--device ID] [--language L] [--json]    run the built-in conformance suite
+          suite [--device ID] [--language L] [--controls] [--json]
+                                                         run the built-in conformance suite (--controls: its known-wrong
+                                                         control kernels instead, each of which must fail)
           run --portal URL (--registration-token cpr_… | --token cpa_…) [--state FILE] [--name NAME]
               [--devices ID,ID] [--lease-seconds N] [--drain-seconds N] [--discovery-timeout SECONDS]
                                                          serve the portal's job queue with this host's devices until

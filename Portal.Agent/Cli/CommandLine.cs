@@ -7,7 +7,7 @@ public sealed class CommandLineException(string message) : Exception(message);
 /// <summary>Options (--name value, --flag; an option given twice keeps both values) and positional arguments of one command.</summary>
 public sealed class CommandLine
 {
-    private static readonly HashSet<string> Flags = ["--json", "--wait"];
+    private static readonly HashSet<string> Flags = ["--json", "--wait", "--controls"];
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly List<string> _positional = [];
 

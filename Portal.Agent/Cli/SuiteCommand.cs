@@ -8,16 +8,18 @@ using Portal.Kernels.Suite;
 namespace Portal.Agent.Cli;
 
 /// <summary>
-/// <c>suite [--device ID] [--language L] [--json]</c>: every built-in conformance kernel on one device (or, per
-/// language, the first device that accepts it), each isolated like any job; a table or JSON of the verdicts.
+/// <c>suite [--device ID] [--language L] [--controls] [--json]</c>: every built-in conformance kernel on one device (or,
+/// per language, the first device that accepts it), each isolated like any job; a table or JSON of the verdicts. With
+/// <c>--controls</c> it runs the known-wrong control kernels instead, each of which must fail, and names any that did not.
 /// </summary>
 internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, TextWriter output)
 {
-    public sealed record SuiteRow(string Op, string Language, string? Device, KernelResult Result);
+    /// <param name="Control">The control kernel's bug class (lost_tail, race, …); null for a suite kernel.</param>
+    public sealed record SuiteRow(string Op, string Language, string? Device, KernelResult Result, string? Control = null);
 
     public async Task<int> RunAsync(CommandLine options, CancellationToken cancellationToken)
     {
-        options.AllowOnly("--device", "--language", "--json");
+        options.AllowOnly("--device", "--language", "--controls", "--json");
         options.NoPositional();
         var language = options.Value("--language") is { } name ? ParseLanguage(name) : (KernelLanguage?)null;
         var deviceId = options.Value("--device");
@@ -25,6 +27,8 @@ internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, 
             throw new CommandLineException($"there is no device {deviceId} on this host; see 'devices'");
 
         var json = options.Flag("--json");
+        if (options.Flag("--controls"))
+            return await RunControlsAsync(language, deviceId, json, cancellationToken);
         if (!json)
             await output.WriteLineAsync($"{"op",-12} {"language",-9} {"device",-14} {"verdict",-14} {"median ms",10} {"GB/s",9}");
         var rows = new List<SuiteRow>();
@@ -39,6 +43,32 @@ internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, 
             await output.WriteLineAsync(JsonSerializer.Serialize(rows, AgentCommands.Json));
         else
             await output.WriteLineAsync($"{rows.Count(r => r.Result.Status == KernelStatus.Passed)} of {rows.Count} passed");
+        return AgentCommands.Ok;
+    }
+
+    private async Task<int> RunControlsAsync(KernelLanguage? language, string? deviceId, bool json, CancellationToken cancellationToken)
+    {
+        if (!json)
+            await output.WriteLineAsync($"{"op",-12} {"control",-14} {"language",-9} {"device",-14} {"verdict",-14} message");
+        var rows = new List<SuiteRow>();
+        foreach (var control in ControlKernels.All.Where(c => language is null || c.Language == language))
+        {
+            var specJson = KernelSpecJson.Serialize(control.Spec);
+            var result = await AgentCommands.ExecuteAsync(catalog, command, specJson, deviceId, cancellationToken);
+            var row = new SuiteRow(control.Op, control.Language.Name(), result.Device?.Id, result, control.BugName);
+            rows.Add(row);
+            if (!json)
+                await output.WriteLineAsync($"{row.Op,-12} {row.Control,-14} {row.Language,-9} {row.Device ?? "-",-14} {result.Status.Name(),-14} " +
+                    (result.Status == KernelStatus.Passed ? "CONTROL PASSED: the checks missed this bug" : result.Message));
+        }
+        if (json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(rows, AgentCommands.Json));
+            return AgentCommands.Ok;
+        }
+        var passed = rows.Where(r => r.Result.Status == KernelStatus.Passed).Select(r => $"{r.Op}.{r.Control} ({r.Language})").ToList();
+        await output.WriteLineAsync($"{rows.Count(r => r.Result.Status == KernelStatus.Failed)} of {rows.Count} controls failed as they must" +
+            (passed.Count == 0 ? "" : $"; CONTROLS THAT PASSED: {string.Join(", ", passed)}"));
         return AgentCommands.Ok;
     }
 

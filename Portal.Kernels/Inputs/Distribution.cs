@@ -13,7 +13,7 @@ public abstract record Distribution
     public abstract string Description { get; }
 
     /// <param name="bits">The element's random bits.</param>
-    /// <param name="index">The element's index in its buffer; only <see cref="NonZeroIntegers"/> uses it.</param>
+    /// <param name="index">The element's index in its buffer; only <see cref="NonZeroIntegers"/> and <see cref="AlternatingRowOffset"/> use it.</param>
     public abstract double Sample(ulong bits, long index);
 
     /// <summary>Uniform integer in [lo, hi]: lo + ((bits &gt;&gt; 32) · (hi − lo + 1)) &gt;&gt; 32, computed in 64-bit unsigned.</summary>
@@ -66,4 +66,29 @@ public sealed record NonZeroIntegers(long Max, double FirstOffset = 0) : Distrib
 
     public override double Sample(ulong bits, long index) =>
         Sign(bits) * UniformInteger(bits, 1, Max) + (index == 0 ? FirstOffset : 0);
+}
+
+/// <summary>
+/// Inner's value plus a large offset per row of <paramref name="Cols"/> elements, +Offset on even rows and −Offset
+/// on odd ones: row-wise ops that are shift-invariant (softmax) or subtract the mean (layernorm) must give the same
+/// answer as without it, which a kernel that skips the row maximum (exp overflows) or computes E[x²] − mean²
+/// (cancellation) does not.
+/// </summary>
+public sealed record AlternatingRowOffset(Distribution Inner, long Cols, double Offset) : Distribution
+{
+    public override string Description => $"{Inner.Description} ±{Format(Offset)} (+ on even rows, − on odd rows)";
+
+    public override double Sample(ulong bits, long index) =>
+        Inner.Sample(bits, index) + (index / Cols % 2 == 0 ? Offset : -Offset);
+}
+
+/// <summary>
+/// Half the elements (those whose lowest bit is set) are 0, the others uniform integers in [0, Hi]: one bin gets
+/// most of the counts, the contention that a histogram without atomics loses counts under.
+/// </summary>
+public sealed record SkewedIntegers(long Hi) : Distribution
+{
+    public override string Description => $"0 for half the elements, the rest integers in [0, {Hi}]";
+
+    public override double Sample(ulong bits, long index) => (bits & 1) == 1 ? 0 : UniformInteger(bits, 0, Hi);
 }

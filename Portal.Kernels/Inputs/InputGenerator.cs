@@ -3,7 +3,7 @@ using Portal.Kernels.Ops;
 
 namespace Portal.Kernels.Inputs;
 
-/// <summary>Makes a case's input buffers from the spec's seed: the same bytes on every host.</summary>
+/// <summary>Makes a case's input buffers from the spec's seed and the case's distribution: the same bytes on every host.</summary>
 public static class InputGenerator
 {
     public static IReadOnlyDictionary<string, HostBuffer> Generate(OpDefinition op, CaseParams parameters, ulong seed)
@@ -11,7 +11,7 @@ public static class InputGenerator
         var buffers = new Dictionary<string, HostBuffer>(StringComparer.Ordinal);
         foreach (var definition in op.Inputs)
         {
-            var distribution = definition.Distribution!(parameters);
+            var distribution = op.DistributionOf(definition, parameters);
             var length = checked((int)definition.Length(parameters));
             buffers[definition.Name] = Generate(definition.Name, definition.Type, length, distribution, seed);
         }

@@ -27,7 +27,15 @@ internal static class ElementwiseOps
         DefaultCases: DefaultCases.Streaming,
         Reference: (p, inputs) => Map(inputs["x"].FloatArray, inputs["y"].FloatArray, "z", new Add()),
         BytesMoved: p => 12.0 * p.Int("n"),
-        Flops: p => p.Int("n"));
+        Flops: p => p.Int("n"),
+        // |z| < 2^22 + 1 keeps every half-integer sum exact in float32; narrower arithmetic (half, int16) is not.
+        Adversarial:
+        [
+            Adversarial.Of("large", "magnitudes up to 2^21: a kernel computing in a narrower type loses digits",
+                ("x", new UniformIntegers(-(1 << 21), 1 << 21)), ("y", new UniformIntegers(-(1 << 21), (1 << 21) - 1, Offset: 0.5))),
+            Adversarial.Of("negative", "every value negative",
+                ("x", new UniformIntegers(-16, -1)), ("y", new UniformIntegers(-16, -1, Offset: -0.5))),
+        ]);
 
     // 2.5·x is a multiple of 0.5 and y is an integer plus 0.25, so z is never zero and is exact in float32
     // with or without a fused multiply-add (for the default a).
@@ -45,7 +53,15 @@ internal static class ElementwiseOps
         DefaultCases: DefaultCases.Streaming,
         Reference: (p, inputs) => Map(inputs["x"].FloatArray, inputs["y"].FloatArray, "z", new ScaleAdd(p.Float("a"))),
         BytesMoved: p => 12.0 * p.Int("n"),
-        Flops: p => 2.0 * p.Int("n"));
+        Flops: p => 2.0 * p.Int("n"),
+        // With the default a, |z| < 2^21 is a multiple of 0.25, exact in float32 with or without a fused multiply-add.
+        Adversarial:
+        [
+            Adversarial.Of("large", "magnitudes up to 2^19: a kernel computing in a narrower type loses digits",
+                ("x", new UniformIntegers(-(1 << 19), 1 << 19)), ("y", new UniformIntegers(-(1 << 19), (1 << 19) - 1, Offset: 0.25))),
+            Adversarial.Of("negative", "every value negative",
+                ("x", new UniformIntegers(-16, -1)), ("y", new UniformIntegers(-16, -1, Offset: -0.25))),
+        ]);
 
     // |x| ≥ 0.25 keeps |gelu(x)| ≥ 0.0036 (at x = −3), far above atol; |x| ≤ 3 avoids the tail where
     // 1 + tanh cancels and float32 kernels legitimately lose relative accuracy.
@@ -59,7 +75,14 @@ internal static class ElementwiseOps
         Reference: (p, inputs) => Map(inputs["x"].FloatArray, inputs["x"].FloatArray, "y", new GeluOfFirst()),
         BytesMoved: p => 8.0 * p.Int("n"),
         // By the formula: x³ (2), ·0.044715, +x, ·√(2/π), tanh (counted as 1), +1, ·x, ·0.5.
-        Flops: p => 9.0 * p.Int("n"));
+        Flops: p => 9.0 * p.Int("n"),
+        Adversarial:
+        [
+            // tanh(u) written as (e^{2u} − 1)/(e^{2u} + 1) overflows to ∞/∞ = NaN past u ≈ 44 (x ≈ 12); y ≈ x here.
+            Adversarial.Of("large", "x in [3, 30): a tanh built from exp overflows", ("x", new UniformReals(3, 30))),
+            // |y| ≥ 0.0036 at x = −3, where 1 + tanh cancels to 1.2 % of its size: still within rtol for float32.
+            Adversarial.Of("negative", "x in [−3, −0.25): the side where 1 + tanh cancels", ("x", new UniformReals(-3, -0.25))),
+        ]);
 
     internal static double GeluOf(double x) =>
         0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));

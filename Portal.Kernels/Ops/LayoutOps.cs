@@ -39,7 +39,8 @@ internal static class LayoutOps
             return ReferenceOutput.Of("y", y);
         },
         BytesMoved: p => 8.0 * Elements(p),
-        Flops: null);
+        Flops: null,
+        Adversarial: [Adversarial.Of("negative", "every value negative", ("x", new UniformReals(-2, -1)))]);
 
     internal static long Elements(CaseParams p) => p.Int("rows") * p.Int("cols");
 }

@@ -33,7 +33,9 @@ internal static class MatmulOp
         Reference: (p, inputs) => ReferenceOutput.Of("c",
             Multiply(inputs["a"].FloatArray, inputs["b"].FloatArray, p.Int32("m"), p.Int32("n"), p.Int32("k"))),
         BytesMoved: p => 4.0 * (p.Int("m") * p.Int("k") + p.Int("k") * p.Int("n") + p.Int("m") * p.Int("n")),
-        Flops: p => 2.0 * p.Int("m") * p.Int("n") * p.Int("k"));
+        Flops: p => 2.0 * p.Int("m") * p.Int("n") * p.Int("k"),
+        // c ≤ −k: negative integers, exact in float32 as the default ones are.
+        Adversarial: [Adversarial.Of("negative", "a negative: every product and every sum negative", ("a", new UniformIntegers(-4, -1)))]);
 
     /// <summary>
     /// Double-precision product, register-blocked so that 2048³ takes about a second on two cores rather than

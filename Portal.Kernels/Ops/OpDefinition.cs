@@ -45,6 +45,23 @@ public sealed record BufferDefinition(
 }
 
 /// <summary>
+/// A named alternative to an op's default inputs, chosen per case (<c>"distribution": "large"</c>): it replaces the
+/// distribution of the input buffers it names; the others keep theirs. Each one still satisfies the reference check
+/// (a kernel writing zeros fails) and stays fair to a correct float32 kernel at the op's default tolerance.
+/// </summary>
+/// <param name="Purpose">What it is there to catch, for documentation and messages.</param>
+public sealed record AdversarialInputs(string Name, string Purpose, IReadOnlyDictionary<string, Func<CaseParams, Distribution>> Buffers);
+
+internal static class Adversarial
+{
+    public static AdversarialInputs Of(string name, string purpose, params (string Buffer, Distribution Distribution)[] buffers) =>
+        new(name, purpose, buffers.ToDictionary(b => b.Buffer, b => (Func<CaseParams, Distribution>)(_ => b.Distribution), StringComparer.Ordinal));
+
+    public static AdversarialInputs Of(string name, string purpose, params (string Buffer, Func<CaseParams, Distribution> Distribution)[] buffers) =>
+        new(name, purpose, buffers.ToDictionary(b => b.Buffer, b => b.Distribution, StringComparer.Ordinal));
+}
+
+/// <summary>
 /// Computes the op's outputs in double precision from the float32/int32 inputs: one array per output
 /// buffer, keyed by buffer name.
 /// </summary>
@@ -70,8 +87,19 @@ public sealed record OpDefinition(
     IReadOnlyList<IReadOnlyDictionary<string, double>> DefaultCases,
     ReferenceFunction Reference,
     Func<CaseParams, double> BytesMoved,
-    Func<CaseParams, double>? Flops)
+    Func<CaseParams, double>? Flops,
+    IReadOnlyList<AdversarialInputs>? Adversarial = null)
 {
+    /// <summary>The name of each op's own distribution, the one its buffers define.</summary>
+    public const string DefaultDistribution = "default";
+
+    /// <summary>"default" and the op's adversarial distributions: what a case's <c>distribution</c> may name.</summary>
+    public IEnumerable<string> DistributionNames => [DefaultDistribution, .. (Adversarial ?? []).Select(a => a.Name)];
+
+    /// <summary>The distribution an input buffer is drawn from in a case.</summary>
+    public Distribution DistributionOf(BufferDefinition input, CaseParams parameters) =>
+        (Adversarial?.FirstOrDefault(a => a.Name == parameters.Distribution)?.Buffers.GetValueOrDefault(input.Name) ?? input.Distribution!)(parameters);
+
     public IEnumerable<BufferDefinition> Inputs => Buffers.Where(b => b.Role == BufferRole.Input);
 
     public IEnumerable<BufferDefinition> Outputs => Buffers.Where(b => b.Role == BufferRole.Output);

@@ -35,7 +35,10 @@ internal static class ReductionOps
             return ReferenceOutput.Of("s", [sum]);
         },
         BytesMoved: p => 4.0 * p.Int("n") + 4,
-        Flops: p => p.Int("n"));
+        Flops: p => p.Int("n"),
+        // Half-integers whose partial sums, all of one sign, stay below 2^23 (exact in float32) while n ≤ 1.6 million.
+        Adversarial: [Adversarial.Of("negative", "every value negative: a sum started from 0 as a maximum, or unsigned, is wrong",
+            ("x", new UniformIntegers(-8, -1, Offset: -0.5)))]);
 
     public static OpDefinition Histogram { get; } = new(
         Name: "histogram",
@@ -77,7 +80,9 @@ internal static class ReductionOps
             return ReferenceOutput.Of("h", [.. counts.Select(c => (double)c)]);
         },
         BytesMoved: p => 4.0 * p.Int("n") + 4.0 * p.Int("bins"),
-        Flops: null);
+        Flops: null,
+        Adversarial: [Adversarial.Of("skewed", "half the values in bin 0: counts without atomics collide there",
+            ("x", p => new SkewedIntegers(p.Int("bins") - 1)))]);
 
     // Values in [1, 3] make y strictly increasing from 1, so no output is zero and a lost element shifts
     // everything after it; y stays below 2^31 up to n = 2^29, the most the 4 GiB default limit allows.
@@ -103,5 +108,7 @@ internal static class ReductionOps
             return ReferenceOutput.Of("y", y);
         },
         BytesMoved: p => 8.0 * p.Int("n"),
-        Flops: p => p.Int("n"));
+        Flops: p => p.Int("n"),
+        // y strictly decreasing from −1: never zero, and a lost element shifts everything after it.
+        Adversarial: [Adversarial.Of("negative", "every value negative", ("x", new UniformIntegers(-3, -1)))]);
 }

@@ -38,7 +38,10 @@ internal static class RowOps
         }),
         BytesMoved: p => 8.0 * LayoutOps.Elements(p),
         // max, subtract, exp, add, divide.
-        Flops: p => 5.0 * LayoutOps.Elements(p));
+        Flops: p => 5.0 * LayoutOps.Elements(p),
+        // Softmax ignores a row's offset, so the outputs are those of the default inputs; x − max stays exact in float32.
+        Adversarial: [Adversarial.Of("large", "rows offset by ±1000: exp without the row maximum overflows or underflows",
+            ("x", p => new AlternatingRowOffset(new UniformReals(-2, 2), p.Int("cols"), 1000)))]);
 
     // |β| ≥ 4 with γ ≤ 1 keeps |y| ≥ 4 − |normalised x| > 0: rows of up to 16 columns cannot normalise past
     // √(cols − 1) < 4 (Samuelson's inequality) and longer uniform rows practically never come near it.
@@ -76,7 +79,10 @@ internal static class RowOps
         },
         BytesMoved: p => 8.0 * LayoutOps.Elements(p) + 8.0 * p.Int("cols"),
         // mean (1), variance (3), normalise, scale and shift (4).
-        Flops: p => 8.0 * LayoutOps.Elements(p));
+        Flops: p => 8.0 * LayoutOps.Elements(p),
+        // The outputs are those of the default inputs; E[x²] − mean² cancels away the variance at this offset.
+        Adversarial: [Adversarial.Of("large", "rows offset by ±1000: a one-pass variance E[x²] − mean² cancels",
+            ("x", p => new AlternatingRowOffset(new UniformReals(-2, 2), p.Int("cols"), 1000)))]);
 
     // |x| in [0.5, 2] bounds the row's root mean square by 2, so |y| ≥ 0.5/2·0.5 = 0.125 by construction.
     public static OpDefinition RmsNorm { get; } = new(
@@ -107,7 +113,10 @@ internal static class RowOps
         },
         BytesMoved: p => 8.0 * LayoutOps.Elements(p) + 4.0 * p.Int("cols"),
         // square and add (2), scale, weight (2).
-        Flops: p => 4.0 * LayoutOps.Elements(p));
+        Flops: p => 4.0 * LayoutOps.Elements(p),
+        // Scale-invariant: |y| stays ≥ 0.125; squares reach 4·10^6, where half precision overflows.
+        Adversarial: [Adversarial.Of("large", "|x| in [500, 2000): squares overflow a half-precision accumulator",
+            ("x", new SignedReals(500, 2000)))]);
 
     private delegate void RowFunction(ReadOnlySpan<float> x, Span<double> y);
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Portal.Kernels.Comparison;
+using Portal.Kernels.Ops;
 
 namespace Portal.Kernels.Results;
 
@@ -45,6 +46,7 @@ public sealed record KernelResult(
 /// <summary>A checked case, its output buffers taken together.</summary>
 /// <param name="Params">Every param of the case, defaults included.</param>
 /// <param name="FirstMismatch">The lowest-index wrong element of the first output buffer (in the op's order) that has one.</param>
+/// <param name="Distribution">The name of the input distribution ("default", "large", …); absent in results from before it was recorded.</param>
 public sealed record CaseResult(
     IReadOnlyDictionary<string, double> Params,
     KernelStatus Status,
@@ -52,16 +54,18 @@ public sealed record CaseResult(
     long Mismatches,
     double MaxAbsError,
     double MaxRelError,
-    Mismatch? FirstMismatch)
+    Mismatch? FirstMismatch,
+    string? Distribution = null)
 {
-    public static CaseResult From(IReadOnlyDictionary<string, double> parameters, IReadOnlyList<BufferComparison> buffers) => new(
-        parameters,
+    public static CaseResult From(CaseParams parameters, IReadOnlyList<BufferComparison> buffers) => new(
+        parameters.Values,
         buffers.All(b => b.Passed) ? KernelStatus.Passed : KernelStatus.Failed,
         buffers.Sum(b => b.Elements),
         buffers.Sum(b => b.Mismatches),
         buffers.Select(b => b.MaxAbsError).DefaultIfEmpty(0).Max(),
         buffers.Select(b => b.MaxRelError).DefaultIfEmpty(0).Max(),
-        buffers.Select(b => b.FirstMismatch).FirstOrDefault(m => m is not null));
+        buffers.Select(b => b.FirstMismatch).FirstOrDefault(m => m is not null),
+        parameters.Distribution);
 }
 
 /// <summary>

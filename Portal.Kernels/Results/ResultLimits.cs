@@ -36,7 +36,11 @@ public static class ResultLimits
             ? new DeviceInfo(Cut(d.Id, MaxNameChars)!, Cut(d.Name, MaxNameChars)!, Cut(d.Vendor, MaxNameChars)!, Cut(d.Runtime, MaxNameChars)!,
                 Cut(d.Driver, MaxNameChars)!)
             : null,
-        Cases = result.Cases?.Select(c => c.FirstMismatch is { } m ? c with { FirstMismatch = m with { Buffer = Cut(m.Buffer, MaxNameChars)! } } : c).ToList(),
+        Cases = result.Cases?.Select(c => c with
+        {
+            FirstMismatch = c.FirstMismatch is { } m ? m with { Buffer = Cut(m.Buffer, MaxNameChars)! } : null,
+            Distribution = Cut(c.Distribution, MaxNameChars),
+        }).ToList(),
     };
 
     /// <summary>The list field that is over its cap ("cases", "cases[3].params", "timing.params"), or null.</summary>

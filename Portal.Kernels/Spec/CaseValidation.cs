@@ -11,10 +11,10 @@ namespace Portal.Kernels.Spec;
 internal static class CaseValidation
 {
     public static IReadOnlyList<CaseParams>? Resolve(
-        IReadOnlyList<IReadOnlyDictionary<string, double>>? cases, OpDefinition op, KernelLimits limits,
+        IReadOnlyList<CaseSpec>? cases, OpDefinition op, KernelLimits limits,
         Action<string, string> problem)
     {
-        cases ??= op.DefaultCases;
+        cases ??= [.. op.DefaultCases.Select(c => new CaseSpec(c))];
         if (cases.Count == 0)
         {
             problem("cases", "the list is empty; omit the field to use the op's default cases");
@@ -34,16 +34,23 @@ internal static class CaseValidation
         return resolved.Count == cases.Count ? resolved : null;
     }
 
-    private static CaseParams? ResolveOne(IReadOnlyDictionary<string, double>? values, string field, OpDefinition op,
+    private static CaseParams? ResolveOne(CaseSpec? spec, string field, OpDefinition op,
         KernelLimits limits, Action<string, string> problem)
     {
         var paramNames = string.Join(", ", op.Params.Select(p => p.Name));
-        if (values is null)
+        if (spec is null)
         {
             problem(field, $"null; give an object of {op.Name}'s params: {paramNames}");
             return null;
         }
+        var values = spec.Params;
         var valid = true;
+        if (spec.Distribution is { } distribution && !op.DistributionNames.Contains(distribution, StringComparer.Ordinal))
+        {
+            problem($"{field}.{CaseSpec.DistributionField}",
+                $"unknown distribution; {op.Name} has {string.Join(", ", op.DistributionNames)}");
+            valid = false;
+        }
         foreach (var name in values.Keys.Where(k => op.FindParam(k) is null))
         {
             problem($"{field}.{name}", $"unknown param; {op.Name} has {paramNames}");
@@ -71,7 +78,7 @@ internal static class CaseValidation
         }
         if (!valid)
             return null;
-        var parameters = new CaseParams(op, merged);
+        var parameters = new CaseParams(op, merged, spec.Distribution);
         return CheckBuffers(parameters, field, op, limits, problem) ? parameters : null;
     }
 

@@ -15,7 +15,7 @@ public sealed record KernelSpec(
     string? Source,
     IReadOnlyList<string>? Args,
     LaunchSpec? Launch,
-    IReadOnlyList<IReadOnlyDictionary<string, double>>? Cases = null,
+    IReadOnlyList<CaseSpec>? Cases = null,
     ToleranceSpec? Tolerance = null,
     ulong? Seed = null,
     TimingSpec? Timing = null,

@@ -39,6 +39,8 @@ public static class KernelSpecJson
     private static SpecProblem Describe(JsonException e)
     {
         var field = e.Path is null or "$" ? "spec" : e.Path.StartsWith("$.", StringComparison.Ordinal) ? e.Path[2..] : e.Path;
+        if (e is CaseFieldException caseField)
+            field += "." + caseField.Field;
         var where = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
         // System.Text.Json names the CLR type in its messages; say what the spec expects instead.
         var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown field"

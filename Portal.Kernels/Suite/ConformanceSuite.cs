@@ -17,7 +17,7 @@ public static class ConformanceSuite
 {
     private const string SpecSuffix = ".spec.json";
 
-    private static readonly Dictionary<KernelLanguage, string> SourceExtensions = new()
+    internal static readonly IReadOnlyDictionary<KernelLanguage, string> SourceExtensions = new Dictionary<KernelLanguage, string>
     {
         [KernelLanguage.OpenClC] = ".cl",
         [KernelLanguage.CudaC] = ".cu",

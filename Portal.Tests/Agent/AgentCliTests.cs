@@ -191,4 +191,16 @@ public sealed class AgentCliTests
         foreach (var op in new[] { "vector_add", "saxpy", "gelu", "reduce_sum", "histogram", "prefix_sum", "transpose", "softmax", "layernorm", "rmsnorm", "matmul" })
             Assert.Contains(op, run.Output);
     }
+
+    [Fact]
+    public async Task Suite_controls_runs_every_opencl_control_kernel_and_counts_those_that_failed()
+    {
+        var run = await AgentProcess.RunAsync("suite", "--controls", "--language", "opencl-c");
+
+        Assert.Equal(0, run.ExitCode);
+        var count = Portal.Kernels.Suite.ControlKernels.For(Portal.Kernels.Spec.KernelLanguage.OpenClC).Count;
+        Assert.Matches($@"\d+ of {count} controls failed as they must", run.Output);
+        Assert.Matches(@"softmax\s+unstable\s+opencl-c\s+\S+\s+failed", run.Output);
+        Assert.Matches(@"reduce_sum\s+race\s+opencl-c\s+\S+\s+failed", run.Output);
+    }
 }

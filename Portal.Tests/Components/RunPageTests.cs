@@ -16,7 +16,7 @@ public sealed class RunPageTests : CompatibilityComponentContext
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
     private static readonly KernelResult Failed = new(KernelStatus.Failed, "case n=1000: 1 mismatch",
-        Cases: [new CaseResult(new Dictionary<string, double> { ["n"] = 1000 }, KernelStatus.Failed, 1000, 1, 0.73, 1.0, new Mismatch("z", 999, 0.73, 0))],
+        Cases: [new CaseResult(new Dictionary<string, double> { ["n"] = 1000 }, KernelStatus.Failed, 1000, 1, 0.73, 1.0, new Mismatch("z", 999, 0.73, 0), "large")],
         Timing: new TimingResult(new Dictionary<string, double> { ["n"] = 1000 }, 20, 0.5, 0.4, 0.6, 0.5, 0.01, 0.7, 2400, 1.2));
 
     [Fact]
@@ -55,6 +55,7 @@ public sealed class RunPageTests : CompatibilityComponentContext
 
         // The only job is final, so its result is open: the wrong element, the timing and the share of the SKU's 3 TB/s.
         Assert.Contains("z[999]", page.Find("[data-testid=first-mismatch]").TextContent);
+        Assert.Equal("large", page.Find("[data-testid=case-distribution]").TextContent); // the case's input distribution
         Assert.Equal("80.0%", page.Find("[data-testid=job-bandwidth-share]").TextContent.Trim().Replace(" ", ""));
         Assert.Contains("Partner-reported", page.Find("[data-testid=job-verified]").TextContent);
         Assert.Contains("bench-01", page.Find("[data-testid=job-provenance]").TextContent);

@@ -107,7 +107,75 @@ public class InputGenerationTests
         { new UniformReals(-2, 2), -2, 2, false },
         { new SignedReals(0.25, 3), -3, 3, true },
         { new NonZeroIntegers(8), -8, 8, true },
+        { new SkewedIntegers(6), 0, 6, false },
+        { new UniformIntegers(-8, -1, -0.5), -8.5, -1.5, true },
     };
+
+    [Fact]
+    public void Alternating_row_offsets_add_plus_the_offset_to_even_rows_and_minus_to_odd_ones()
+    {
+        var values = InputGenerator.Generate("x", ElementType.Float32, 4 * 10, new AlternatingRowOffset(new UniformReals(-2, 2), 10, 1000), 3)
+            .AsFloat32().ToArray();
+        var plain = InputGenerator.Generate("x", ElementType.Float32, 4 * 10, new UniformReals(-2, 2), 3).AsFloat32().ToArray();
+
+        for (var i = 0; i < values.Length; i++)
+            Assert.Equal(plain[i] + (i / 10 % 2 == 0 ? 1000 : -1000), values[i], 1e-3);
+    }
+
+    [Fact]
+    public void Skewed_integers_put_about_half_the_elements_in_bin_zero()
+    {
+        var values = InputGenerator.Generate("x", ElementType.Int32, 100_000, new SkewedIntegers(255), 4).AsInt32().ToArray();
+
+        Assert.InRange(values.Count(v => v == 0), 49_000, 51_500);
+        Assert.All(values, v => Assert.InRange(v, 0, 255));
+    }
+
+    /// <summary>Each op's adversarial distributions: the same bytes from the same seed, other bytes than the default.</summary>
+    [Theory]
+    [MemberData(nameof(AdversarialDistributions))]
+    public void An_adversarial_distribution_is_deterministic_and_differs_from_the_default(string op, string distribution)
+    {
+        var definition = OpCatalog.Get(op);
+        var parameters = OpCatalogTests.Resolve(definition, definition.DefaultCases[2]);
+        var chosen = new CaseParams(definition, parameters.Values, distribution);
+
+        var once = InputGenerator.Generate(definition, chosen, 7);
+        var again = InputGenerator.Generate(definition, chosen, 7);
+        var byDefault = InputGenerator.Generate(definition, parameters, 7);
+
+        Assert.All(once, kv => Assert.Equal(kv.Value.AsBytes().ToArray(), again[kv.Key].AsBytes().ToArray()));
+        Assert.Contains(once, kv => !kv.Value.AsBytes().SequenceEqual(byDefault[kv.Key].AsBytes()));
+    }
+
+    /// <summary>The zero-writer rule holds for the adversarial inputs too, at the op's default tolerance.</summary>
+    [Theory]
+    [MemberData(nameof(AdversarialDistributions))]
+    public void An_adversarial_distribution_keeps_a_reference_a_kernel_writing_zeros_cannot_match(string op, string distribution)
+    {
+        var definition = OpCatalog.Get(op);
+        foreach (var values in definition.DefaultCases.SkipLast(1))
+        {
+            var parameters = new CaseParams(definition, OpCatalogTests.Resolve(definition, values).Values, distribution);
+            var reference = definition.Reference(parameters, InputGenerator.Generate(definition, parameters, 1));
+            Assert.Null(Portal.Kernels.Comparison.ReferenceCheck.FindProblem(definition, reference, definition.DefaultTolerance));
+        }
+    }
+
+    public static TheoryData<string, string> AdversarialDistributions()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var op in OpCatalog.All)
+        {
+            foreach (var name in op.DistributionNames.Skip(1))
+                data.Add(op.Name, name);
+        }
+        return data;
+    }
+
+    [Fact]
+    public void Every_op_has_at_least_one_adversarial_distribution() =>
+        Assert.All(OpCatalog.All, op => Assert.True(op.DistributionNames.Count() > 1, op.Name));
 
     private static IReadOnlyDictionary<string, HostBuffer> Generate(string op, ulong seed, params (string, double)[] values)
     {

@@ -16,7 +16,7 @@ public class KernelRunnerTests
 
     /// <summary>An op's default cases without the large timed one, which a host-side float32 loop would take minutes over.</summary>
     private static KernelSpec DefaultSmallCases(string op) =>
-        For(op, [.. OpCatalog.Get(op).ArgumentNames], [.. OpCatalog.Get(op).DefaultCases.SkipLast(1)]) with
+        For(op, [.. OpCatalog.Get(op).ArgumentNames], [.. OpCatalog.Get(op).DefaultCases.SkipLast(1).Select(c => new CaseSpec(c))]) with
         {
             Language = "opencl-c", Launch = new LaunchSpec(Global: [1]), Timing = new TimingSpec(0, 2),
         };

@@ -5,7 +5,7 @@ namespace Portal.Tests.Kernels;
 
 public class LaunchValidationTests
 {
-    private static KernelSpec OpenCl(LaunchSpec launch, params IReadOnlyDictionary<string, double>[] cases) =>
+    private static KernelSpec OpenCl(LaunchSpec launch, params CaseSpec[] cases) =>
         VectorAdd(cases) with { Launch = launch };
 
     private static KernelSpec Cuda(LaunchSpec launch) => VectorAdd() with { Language = "cuda-c", Launch = launch };

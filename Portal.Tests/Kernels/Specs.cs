@@ -9,7 +9,7 @@ internal static class Specs
         "__kernel void vector_add(__global const float* x, __global const float* y, __global float* z, const int n) " +
         "{ int i = get_global_id(0); if (i < n) z[i] = x[i] + y[i]; }";
 
-    public static KernelSpec VectorAdd(params IReadOnlyDictionary<string, double>[] cases) => new(
+    public static KernelSpec VectorAdd(params CaseSpec[] cases) => new(
         Op: "vector_add",
         Language: "opencl-c",
         Entry: "vector_add",
@@ -18,7 +18,7 @@ internal static class Specs
         Launch: new LaunchSpec(Global: ["ceil_div(n, 256) * 256"], Local: [256]),
         Cases: cases.Length == 0 ? [N(1), N(1000), N(4096)] : cases);
 
-    public static KernelSpec For(string op, string[] args, params IReadOnlyDictionary<string, double>[] cases) => new(
+    public static KernelSpec For(string op, string[] args, params CaseSpec[] cases) => new(
         Op: op,
         Language: "cuda-c",
         Entry: op,
@@ -27,9 +27,9 @@ internal static class Specs
         Launch: new LaunchSpec(Grid: [1], Block: [1]),
         Cases: cases.Length == 0 ? null : cases);
 
-    public static IReadOnlyDictionary<string, double> N(double n) => new Dictionary<string, double> { ["n"] = n };
+    public static CaseSpec N(double n) => new Dictionary<string, double> { ["n"] = n };
 
-    public static IReadOnlyDictionary<string, double> Case(params (string Name, double Value)[] values) =>
+    public static CaseSpec Case(params (string Name, double Value)[] values) =>
         values.ToDictionary(v => v.Name, v => v.Value);
 
     public static SpecValidation Validate(KernelSpec spec, KernelLimits? limits = null) => KernelSpecValidator.Validate(spec, limits);

@@ -30,9 +30,10 @@ internal sealed class SuiteFiles(string language, string extension)
         return reader.ReadToEnd();
     }
 
+    /// <summary>The suite's files for the language; the control kernels in its controls/ folder are not part of it.</summary>
     public IReadOnlyList<string> Files() =>
         [.. typeof(KernelRunner).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
-            .Select(n => n[Prefix.Length..]).Order(StringComparer.Ordinal)];
+            .Select(n => n[Prefix.Length..]).Where(n => !n.StartsWith("controls.", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
     public string Source(string op) => Spec(op).Source!;
 

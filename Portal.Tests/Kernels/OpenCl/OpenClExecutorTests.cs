@@ -25,7 +25,7 @@ public class OpenClExecutorTests
     {
         var spec = OpenClTestDevice.Suite("saxpy").Spec with { Cases = [Case(("n", 1000), ("a", -0.75))], Timing = new TimingSpec(0, 2, 2) };
         var op = OpCatalog.Get("saxpy");
-        var parameters = OpCatalogTests.Resolve(op, spec.Cases[0]);
+        var parameters = OpCatalogTests.Resolve(op, spec.Cases[0].Params);
         var reference = op.Reference(parameters, InputGenerator.Generate(op, parameters, spec.Seed ?? KernelLimits.Default.DefaultSeed));
         Assert.Contains(0.0, reference["z"]);
 

@@ -15,7 +15,7 @@ public class OpenClOutOfBoundsTests
     private const string Signature =
         "__kernel void vector_add(__global const float* x, __global const float* y, __global float* z, const int n)\n";
 
-    private static Task<KernelResult> Run(string body, params IReadOnlyDictionary<string, double>[] cases)
+    private static Task<KernelResult> Run(string body, params CaseSpec[] cases)
     {
         var spec = OpenClTestDevice.Suite("vector_add").Spec;
         return OpenClTestDevice.Run(spec with

@@ -48,6 +48,8 @@ public class OpenClSuiteTests
 
         Assert.True(result.Status == KernelStatus.Passed, $"{result.Status}: {result.Message}\n{result.CompileLog}");
         Assert.Equal(entry.Spec.Cases!.Count, result.Cases!.Count);
+        // Every op runs with its default inputs and with each of its adversarial distributions, named in the result.
+        Assert.Equal(OpCatalog.Get(op).DistributionNames.Order(), result.Cases!.Select(c => c.Distribution!).Distinct().Order());
         Assert.Equal(OpenClTestDevice.Info, result.Device);
         var timing = result.Timing!;
         Assert.True(timing.Iterations >= entry.Spec.Timing!.Iterations);

@@ -11,7 +11,7 @@ namespace Portal.Tests.Kernels.OpenCl;
 [Collection(OpenClCollection.Name)]
 public class OpenClWrongKernelTests
 {
-    private static async Task<KernelResult> RunWith(string op, string correct, string wrong, params IReadOnlyDictionary<string, double>[] cases)
+    private static async Task<KernelResult> RunWith(string op, string correct, string wrong, params CaseSpec[] cases)
     {
         var spec = OpenClTestDevice.Suite(op).Spec;
         Assert.Contains(correct, spec.Source); // the bug must be put in, or the test proves nothing

@@ -137,7 +137,7 @@ public sealed class TestFormModel
     }
 
     /// <summary>One case per line, so that a long list stays readable and a field error's index is easy to find.</summary>
-    public static string FormatCases(IEnumerable<IReadOnlyDictionary<string, double>> cases) =>
+    public static string FormatCases(IEnumerable<CaseSpec> cases) =>
         "[\n" + string.Join(",\n", cases.Select(c => "  " + JsonSerializer.Serialize(c))) + "\n]";
 
     /// <summary>

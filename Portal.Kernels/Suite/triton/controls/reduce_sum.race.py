@@ -1,0 +1,15 @@
+# CONTROL KERNEL, must fail (race): a load, add and store instead of tl.atomic_add: programs adding at the same time lose each other's totals.
+# s[0] = Σ x. A grid of at most 1056 programs strides over x in blocks of BLOCK elements, each program summing
+# element-wise into a block-sized accumulator; one tree reduction and one atomic add per program at the end
+# (s starts zero-filled), so few atomics meet at s.
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def reduce_sum(x, s, n, BLOCK: tl.constexpr):
+    acc = tl.zeros([BLOCK], dtype=tl.float32)
+    for start in range(tl.program_id(0) * BLOCK, n, tl.num_programs(0) * BLOCK):
+        offsets = start + tl.arange(0, BLOCK)
+        acc += tl.load(x + offsets, mask=offsets < n, other=0.0)
+    tl.store(s, tl.load(s) + tl.sum(acc, axis=0))
