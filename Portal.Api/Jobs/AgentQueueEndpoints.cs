@@ -99,6 +99,9 @@ public static class AgentQueueEndpoints
         return ToLease(job);
     }
 
+    /// <summary>A figure the suspect check can hold against a limit: NaN and infinities (written as strings) are no figure.</summary>
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
     private static JobLease ToLease(LeasedJob job)
     {
         using var spec = JsonDocument.Parse(job.Spec);
@@ -152,7 +155,8 @@ public static class AgentQueueEndpoints
         // Text past its cap is cut rather than refused: a verdict with a long compile log is still a verdict.
         var result = KernelResultJson.Serialize(completion.Result!.Bounded());
         var verdict = completion.Result!.Status.Name();
-        var (check, repeated) = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null),
+        var (check, repeated) = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null,
+            Finite(completion.Result.Timing?.GbPerSecond), Finite(completion.Result.Timing?.GflopPerSecond)),
             time.GetUtcNow(), cancellationToken);
         if (check != LeaseCheck.Done)
             return Refused(check, id);

@@ -22,7 +22,10 @@ public enum LeaseCheck
 }
 
 /// <summary>What an agent knows about itself and the device a result came from, recorded with the outcome.</summary>
-public sealed record JobProvenance(string Verdict, string ResultJson, string? AgentVersion, string? EngineVersion);
+/// <param name="GbPerSecond">The timing's bandwidth, when the result has one and it is finite (what the suspect check reads).</param>
+/// <param name="GflopPerSecond">The timing's FLOP rate, likewise.</param>
+public sealed record JobProvenance(string Verdict, string ResultJson, string? AgentVersion, string? EngineVersion,
+    double? GbPerSecond = null, double? GflopPerSecond = null);
 
 /// <summary>
 /// The queue's hot path in SQL. EF cannot say "take the oldest matching job nobody else is taking" (FOR UPDATE
@@ -222,10 +225,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                    agent_devices d
               left join hardware_skus s on s.id = d.sku_id
              cross join lateral (
-                select case when jsonb_typeof(@result::jsonb -> 'timing' -> 'gbPerSecond') = 'number'
-                            then (@result::jsonb -> 'timing' ->> 'gbPerSecond')::float8 end as gb,
-                       case when jsonb_typeof(@result::jsonb -> 'timing' -> 'gflopPerSecond') = 'number'
-                            then (@result::jsonb -> 'timing' ->> 'gflopPerSecond')::float8 end as gflop,
+                select @gb::float8 as gb, @gflop::float8 as gflop,
                        case when s.memory_bandwidth_tbs > 0 then s.memory_bandwidth_tbs * 1000
                             when d.copy_bandwidth_gb_per_second > 0 then d.copy_bandwidth_gb_per_second * 1.25 end as gb_limit,
                        case when s.memory_bandwidth_tbs > 0 then 'datasheet'
@@ -243,6 +243,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         command.Parameters.Add(new NpgsqlParameter("now", now));
         command.Parameters.Add(new NpgsqlParameter("agentVersion", (object?)outcome.AgentVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("engineVersion", (object?)outcome.EngineVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter("gb", (object?)outcome.GbPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter("gflop", (object?)outcome.GflopPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
         if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
         {
             events.Add(run);
