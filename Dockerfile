@@ -6,12 +6,14 @@ COPY Directory.Build.props Directory.Packages.props Portal.slnx ./
 COPY Portal/Portal.csproj Portal/
 COPY Portal.Api/Portal.Api.csproj Portal.Api/
 COPY Portal.Data/Portal.Data.csproj Portal.Data/
+COPY Portal.Contracts/Portal.Contracts.csproj Portal.Contracts/
 COPY Portal.Kernels/Portal.Kernels.csproj Portal.Kernels/
 COPY migrations/Portal.Migrations.csproj migrations/
 RUN dotnet restore Portal/Portal.csproj
 COPY Portal/ Portal/
 COPY Portal.Api/ Portal.Api/
 COPY Portal.Data/ Portal.Data/
+COPY Portal.Contracts/ Portal.Contracts/
 COPY Portal.Kernels/ Portal.Kernels/
 COPY migrations/ migrations/
 RUN dotnet publish Portal/Portal.csproj -c Release -o /app --no-restore

@@ -3,7 +3,6 @@ using Portal.Agent.Http;
 using Portal.Agent.Queue;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;
-using Portal.Kernels.Queue;
 
 namespace Portal.Agent.Cli;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Portal.Agent.Http;
 using Portal.Agent.Submit;
-using Portal.Kernels.Queue;
 
 namespace Portal.Agent.Cli;
 

@@ -1,6 +1,5 @@
 using Portal.Agent.Http;
 using Portal.Kernels;
-using Portal.Kernels.Queue;
 
 namespace Portal.Agent.Queue;
 

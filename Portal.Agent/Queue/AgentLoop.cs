@@ -2,7 +2,6 @@ using Portal.Agent.Http;
 using Portal.Kernels;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;
-using Portal.Kernels.Queue;
 
 namespace Portal.Agent.Queue;
 

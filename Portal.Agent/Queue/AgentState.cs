@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Portal.Kernels.Queue;
 
 namespace Portal.Agent.Queue;
 

@@ -4,7 +4,6 @@ using Portal.Agent.Cli;
 using Portal.Agent.Http;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 
 namespace Portal.Agent.Queue;

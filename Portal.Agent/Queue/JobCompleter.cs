@@ -1,5 +1,4 @@
 using Portal.Agent.Http;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 
 namespace Portal.Agent.Queue;

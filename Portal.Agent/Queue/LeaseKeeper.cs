@@ -1,5 +1,4 @@
 using Portal.Agent.Http;
-using Portal.Kernels.Queue;
 
 namespace Portal.Agent.Queue;
 

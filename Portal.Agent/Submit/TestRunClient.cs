@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Portal.Agent.Http;
-using Portal.Kernels.Queue;
 
 namespace Portal.Agent.Submit;
 

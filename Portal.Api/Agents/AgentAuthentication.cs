@@ -12,7 +12,6 @@ using Portal.Api.Accounts;
 using Portal.Api.Common;
 using Portal.Data;
 using Portal.Data.Organizations;
-using Portal.Kernels.Queue;
 
 namespace Portal.Api.Agents;
 

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
 using Portal.Api.Common;
-using Portal.Kernels.Queue;
 
 namespace Portal.Api.Agents;
 

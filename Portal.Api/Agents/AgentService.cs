@@ -11,7 +11,6 @@ using Portal.Data.Audit;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
-using Portal.Kernels.Queue;
 
 namespace Portal.Api.Agents;
 
@@ -290,7 +289,7 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             : new(null, null, null, hidden, null, Status.ToString().ToLowerInvariant(), null, At, Private: true);
     }
 
-    private static readonly HashSet<string> KernelLanguagesKnown = [.. Portal.Data.Skus.KernelLanguages.All];
+    private static readonly HashSet<string> KernelLanguagesKnown = [.. KernelLanguages.Names];
 
     private static string? Clip(string? value, int length) =>
         string.IsNullOrWhiteSpace(value) ? null : value.Trim() is var t && t.Length > length ? t[..length] : value.Trim();

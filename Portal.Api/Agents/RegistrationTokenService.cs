@@ -4,7 +4,6 @@ using Portal.Api.Common;
 using Portal.Data;
 using Portal.Data.Agents;
 using Portal.Data.Audit;
-using Portal.Kernels.Queue;
 
 namespace Portal.Api.Agents;
 

@@ -168,7 +168,7 @@ public sealed class ConformanceService(PortalDbContext db)
     private static double Rate(int count, int of) => of == 0 ? 0 : (double)count / of;
 
     private static readonly List<string> OpNames = [.. OpCatalog.Names];
-    private static readonly List<string> LanguageNames = [.. KernelLanguages.All];
+    private static readonly List<string> LanguageNames = [.. KernelLanguages.Names];
 
     // The catalog's order (vector_add … matmul; opencl-c, cuda-c, triton), anything unknown after it.
     private static int OpOrder(string op) => OpNames.IndexOf(op) is var i and >= 0 ? i : int.MaxValue;

@@ -8,7 +8,6 @@ using Microsoft.Extensions.Options;
 using Portal.Api.Agents;
 using Portal.Api.Common;
 using Portal.Data.Jobs;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 
 namespace Portal.Api.Jobs;

@@ -55,10 +55,10 @@ internal static class SkuCatalogue
         if (!string.IsNullOrWhiteSpace(query.Language))
         {
             var language = query.Language.Trim().ToLowerInvariant();
-            if (KernelLanguages.All.Contains(language))
+            if (KernelLanguages.Names.Contains(language))
                 skus = skus.Where(s => s.Languages.Contains(language));
             else
-                errors.Add("language", Localized<SkuText>.Format("LanguageUnknown", query.Language.Trim(), string.Join(", ", KernelLanguages.All)));
+                errors.Add("language", Localized<SkuText>.Format("LanguageUnknown", query.Language.Trim(), string.Join(", ", KernelLanguages.Names)));
         }
         return errors.Any ? null : skus;
     }

@@ -116,14 +116,14 @@ public static class SkuValidator
         foreach (var language in languages ?? [])
         {
             var trimmed = language?.Trim().ToLowerInvariant() ?? "";
-            if (KernelLanguages.All.Contains(trimmed))
+            if (KernelLanguages.Names.Contains(trimmed))
             {
                 if (!valid.Contains(trimmed))
                     valid.Add(trimmed);
             }
             else
             {
-                errors.Add("languages", Localized<SkuText>.Format("LanguageUnknown", language, string.Join(", ", KernelLanguages.All)));
+                errors.Add("languages", Localized<SkuText>.Format("LanguageUnknown", language, string.Join(", ", KernelLanguages.Names)));
             }
         }
         return valid;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Portal.Kernels.Queue;
 
 namespace Portal.Benchmarks.Queue;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Spec;
 
 namespace Portal.Benchmarks.Queue;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Portal.Kernels.Queue;
 
 namespace Portal.Benchmarks.Queue;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 
 namespace Portal.Benchmarks.Queue;

@@ -80,7 +80,7 @@ internal sealed class SyntheticRegistryData
                 Process = Pick(random, Processes),
                 FormFactor = Pick(random, FormFactors),
                 SoftwareStack = accelerator ? Pick(random, Stacks) : null,
-                Languages = accelerator ? KernelLanguages.All.Where(_ => random.Next(2) == 0).ToList() : [],
+                Languages = accelerator ? KernelLanguages.Names.Where(_ => random.Next(2) == 0).ToList() : [],
                 Lifecycle = lifecycles[random.Next(lifecycles.Length)],
                 ReleaseMonth = new DateOnly(2018 + random.Next(9), 1 + random.Next(12), 1),
             });

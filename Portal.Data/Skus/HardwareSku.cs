@@ -82,13 +82,3 @@ public enum SkuLifecycle
     Ga,
     Eol,
 }
-
-/// <summary>The kernel languages the portal knows how to run.</summary>
-public static class KernelLanguages
-{
-    public const string OpenClC = "opencl-c";
-    public const string CudaC = "cuda-c";
-    public const string Triton = "triton";
-
-    public static readonly IReadOnlyList<string> All = [OpenClC, CudaC, Triton];
-}

@@ -3,9 +3,6 @@ using Portal.Kernels.Ops;
 
 namespace Portal.Kernels.Comparison;
 
-/// <summary>The first wrong element of a case, as a person needs it to start debugging.</summary>
-public sealed record Mismatch(string Buffer, long Index, double Expected, double Actual);
-
 /// <summary>How one output buffer compares with the reference.</summary>
 /// <param name="MaxAbsError">Largest |actual − expected|; +∞ when an element is NaN or infinite.</param>
 /// <param name="MaxRelError">Largest |actual − expected| / |expected| over elements whose expected value is not zero.</param>

@@ -180,7 +180,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
 
         private CaseResult Record(int index, CaseParams parameters, LaunchCheck check)
         {
-            var result = CaseResult.From(parameters, check.Comparisons);
+            var result = CaseResults.From(parameters, check.Comparisons);
             if (check.StrayWrites.Count == 0)
                 return result;
             strayWrites[index] = string.Join("; ", check.StrayWrites);

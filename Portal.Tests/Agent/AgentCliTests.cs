@@ -198,7 +198,7 @@ public sealed class AgentCliTests
         var run = await AgentProcess.RunAsync("suite", "--controls", "--language", "opencl-c");
 
         Assert.Equal(0, run.ExitCode);
-        var count = Portal.Kernels.Suite.ControlKernels.For(Portal.Kernels.Spec.KernelLanguage.OpenClC).Count;
+        var count = Portal.Kernels.Suite.ControlKernels.For(KernelLanguage.OpenClC).Count;
         Assert.Matches($@"\d+ of {count} controls failed as they must", run.Output);
         Assert.Matches(@"softmax\s+unstable\s+opencl-c\s+\S+\s+failed", run.Output);
         Assert.Matches(@"reduce_sum\s+race\s+opencl-c\s+\S+\s+failed", run.Output);

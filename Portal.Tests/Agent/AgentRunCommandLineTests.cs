@@ -170,7 +170,7 @@ public sealed class AgentRunCommandLineTests
         // The copy bandwidth the child measured travels to the agent, and so to the portal; a failed probe brings its reason.
         Assert.Equal(21.5, device.CopyBandwidthGbPerSecond);
         Assert.Equal((null, "the copy-bandwidth probe failed: out of memory"), (devices[1].CopyBandwidthGbPerSecond, devices[1].CopyBandwidthProblem));
-        Assert.Equal([Portal.Kernels.Spec.KernelLanguage.OpenClC], device.Languages);
+        Assert.Equal([KernelLanguage.OpenClC], device.Languages);
         var broken = Assert.Throws<DeviceDiscoveryException>(() => ChildDiscovery.Parse("warning: no ICD found\n[]"));
         Assert.Contains("not the expected JSON", broken.Message, StringComparison.Ordinal);
     }

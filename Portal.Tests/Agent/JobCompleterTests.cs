@@ -5,7 +5,6 @@ using Portal.Agent.Http;
 using Portal.Agent.Queue;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Portal.Agent.Submit;
-using Portal.Kernels.Queue;
 
 namespace Portal.Tests.Agent;
 

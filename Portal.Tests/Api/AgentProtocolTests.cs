@@ -8,7 +8,6 @@ using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 

@@ -4,7 +4,6 @@ using Portal.Api.Accounts;
 using Portal.Api.Agents;
 using Portal.Api.Memberships;
 using Portal.Data.Organizations;
-using Portal.Kernels.Queue;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Api;

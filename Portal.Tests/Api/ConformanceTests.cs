@@ -4,7 +4,6 @@ using Portal.Api.Conformance;
 using Portal.Data.Compatibility;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 using static Portal.Tests.Infrastructure.ConformanceFixtures;

@@ -9,7 +9,6 @@ using Portal.Data.Agents;
 using Portal.Data.Compatibility;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 using static Portal.Tests.Infrastructure.ConformanceFixtures;

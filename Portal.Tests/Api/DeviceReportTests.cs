@@ -1,6 +1,5 @@
 using System.Net;
 using Portal.Data.Organizations;
-using Portal.Kernels.Queue;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Api;

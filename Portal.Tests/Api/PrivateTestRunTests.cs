@@ -5,7 +5,6 @@ using Portal.Api.Runs;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
-using Portal.Kernels.Queue;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Api;

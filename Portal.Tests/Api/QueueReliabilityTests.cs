@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 

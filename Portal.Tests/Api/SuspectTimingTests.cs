@@ -5,7 +5,6 @@ using Portal.Api.Runs;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 

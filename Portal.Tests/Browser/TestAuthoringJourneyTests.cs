@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 

@@ -7,7 +7,6 @@ using Portal.Api.Common;
 using Portal.Api.Jobs;
 using Portal.Data.Compatibility;
 using Portal.Data.Organizations;
-using Portal.Kernels.Queue;
 
 namespace Portal.Tests.Infrastructure;
 

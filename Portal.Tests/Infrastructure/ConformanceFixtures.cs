@@ -1,6 +1,5 @@
 using System.Net;
 using Portal.Data.Skus;
-using Portal.Kernels.Queue;
 using Portal.Kernels.Results;
 
 namespace Portal.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Portal.Kernels.Spec;
+namespace Portal.Contracts;
 
 /// <summary>
 /// The kernel job spec as submitted (DESIGN.md "The kernel job spec (contract)"), camelCase JSON.

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Portal.Kernels.Spec;
+namespace Portal.Contracts;
 
 /// <summary>
 /// One case as written in a spec: the op's params by name and, optionally, the name of an input distribution
@@ -17,7 +17,7 @@ public sealed record CaseSpec(IReadOnlyDictionary<string, double> Params, string
 }
 
 /// <summary>A case field of the wrong type; the serializer sets the path up to the case, this names the field in it.</summary>
-internal sealed class CaseFieldException(string field, string message) : JsonException(message)
+public sealed class CaseFieldException(string field, string message) : JsonException(message)
 {
     public string Field { get; } = field;
 }

@@ -1,4 +1,4 @@
-namespace Portal.Kernels.Buffers;
+namespace Portal.Contracts;
 
 /// <summary>Element type of a kernel buffer. v1 has two; fp16/bf16 are meant to be new members here.</summary>
 public enum ElementType

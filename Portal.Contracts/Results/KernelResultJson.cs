@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Portal.Kernels.Results;
+namespace Portal.Contracts;
 
 /// <summary>
 /// JSON for results: camelCase, nulls left out, and NaN/±∞ written as the strings "NaN", "Infinity",

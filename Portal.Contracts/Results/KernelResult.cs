@@ -1,8 +1,6 @@
 using System.Text.Json.Serialization;
-using Portal.Kernels.Comparison;
-using Portal.Kernels.Ops;
 
-namespace Portal.Kernels.Results;
+namespace Portal.Contracts;
 
 /// <summary>Serialised in snake_case: passed, failed, compile_error, … (DESIGN.md "Result (contract)").</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<KernelStatus>))]
@@ -43,6 +41,9 @@ public sealed record KernelResult(
     IReadOnlyList<CaseResult>? Cases = null,
     TimingResult? Timing = null);
 
+/// <summary>The first wrong element of a case, as a person needs it to start debugging.</summary>
+public sealed record Mismatch(string Buffer, long Index, double Expected, double Actual);
+
 /// <summary>A checked case, its output buffers taken together.</summary>
 /// <param name="Params">Every param of the case, defaults included.</param>
 /// <param name="FirstMismatch">The lowest-index wrong element of the first output buffer (in the op's order) that has one.</param>
@@ -55,18 +56,7 @@ public sealed record CaseResult(
     double MaxAbsError,
     double MaxRelError,
     Mismatch? FirstMismatch,
-    string? Distribution = null)
-{
-    public static CaseResult From(CaseParams parameters, IReadOnlyList<BufferComparison> buffers) => new(
-        parameters.Values,
-        buffers.All(b => b.Passed) ? KernelStatus.Passed : KernelStatus.Failed,
-        buffers.Sum(b => b.Elements),
-        buffers.Sum(b => b.Mismatches),
-        buffers.Select(b => b.MaxAbsError).DefaultIfEmpty(0).Max(),
-        buffers.Select(b => b.MaxRelError).DefaultIfEmpty(0).Max(),
-        buffers.Select(b => b.FirstMismatch).FirstOrDefault(m => m is not null),
-        parameters.Distribution);
-}
+    string? Distribution = null);
 
 /// <summary>
 /// Device times of the timed case. Beyond the contract's median, min and p90 it keeps what DESIGN.md asks

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Portal.Kernels.Results;
 
-namespace Portal.Kernels.Queue;
+namespace Portal.Contracts;
 
 // The agent protocol's wire contracts (DESIGN.md "The job queue"), JSON camelCase. They live beside the job spec
 // and result contracts because both sides need them: the portal serves them, Portal.Agent sends them, and a

@@ -1,4 +1,4 @@
-namespace Portal.Kernels.Spec;
+namespace Portal.Contracts;
 
 public enum KernelLanguage
 {
@@ -14,6 +14,7 @@ public enum KernelLanguage
 
 public static class KernelLanguages
 {
+    /// <summary>The spec's names, in the order pages list them: what the SKU registry, the queue's SQL and the engine all use.</summary>
     public static IReadOnlyList<string> Names { get; } = ["opencl-c", "cuda-c", "triton"];
 
     /// <summary>The spec's name for a language: opencl-c, cuda-c, triton.</summary>
