@@ -5,7 +5,9 @@ namespace Portal.Contracts;
 
 /// <summary>
 /// The kernel job spec as submitted (DESIGN.md "The kernel job spec (contract)"), camelCase JSON.
-/// Everything is nullable because this is what a person wrote; <see cref="KernelSpecValidator"/> turns it
+/// v2 adds <paramref name="Dtype"/> (the storage dtype of every float buffer: f32, f16, bf16, fp8e4m3, fp8e5m2),
+/// <paramref name="Dtypes"/> (per-buffer overrides, e.g. <c>{"c": "f32"}</c>) and, with <c>"op": "custom"</c>,
+/// <paramref name="OpDefinition"/>. Everything is nullable because this is what a person wrote; <see cref="KernelSpecValidator"/> turns it
 /// into a <see cref="ValidatedSpec"/> or names each field that is wrong.
 /// </summary>
 public sealed record KernelSpec(
@@ -19,7 +21,10 @@ public sealed record KernelSpec(
     ToleranceSpec? Tolerance = null,
     ulong? Seed = null,
     TimingSpec? Timing = null,
-    int? TimeoutSeconds = null);
+    int? TimeoutSeconds = null,
+    string? Dtype = null,
+    IReadOnlyDictionary<string, string>? Dtypes = null,
+    OpDefinitionSpec? OpDefinition = null);
 
 /// <summary>
 /// Launch shape. opencl-c uses global [+ local]; cuda-c grid, block [+ sharedBytes]; triton grid
@@ -73,3 +78,26 @@ internal sealed class LaunchValueJsonConverter : JsonConverter<LaunchValue>
             writer.WriteStringValue(value.Text);
     }
 }
+
+/// <summary>
+/// A custom op (<c>"op": "custom"</c>, DESIGN.md "Custom ops"): its params, buffers and a double-precision reference
+/// in OpenCL C. The same JSON is what the portal saves as an op definition.
+/// </summary>
+public sealed record OpDefinitionSpec(
+    string? Name,
+    IReadOnlyList<OpParamSpec>? Params,
+    IReadOnlyList<OpBufferSpec>? Buffers,
+    OpReferenceSpec? Reference,
+    ToleranceSpec? Tolerance = null);
+
+/// <param name="Type">int (a size, usable in lengths and launch expressions) or float.</param>
+public sealed record OpParamSpec(string? Name, string? Type, double? Default = null);
+
+/// <param name="Role">input or output.</param>
+/// <param name="Dtype">f32 (default), f16, bf16, fp8e4m3, fp8e5m2 or int32.</param>
+/// <param name="Length">An expression over the int params, as in launch.</param>
+/// <param name="Distribution">For inputs: uniform, normal, positive, integers, or ids:&lt;expr&gt;.</param>
+public sealed record OpBufferSpec(string? Name, string? Role, string? Dtype = null, string? Length = null, string? Distribution = null);
+
+/// <summary>The reference kernel: OpenCL C over double buffers, its args the buffers then the params in order.</summary>
+public sealed record OpReferenceSpec(string? Entry, LaunchSpec? Launch, string? Source);

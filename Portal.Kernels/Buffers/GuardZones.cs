@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Portal.Kernels.Execution;
 using Portal.Kernels.Ops;
 
@@ -34,15 +33,27 @@ public static class GuardZones
     public static long BeforeBytes(long alignmentBytes) =>
         alignmentBytes <= 1 ? MinimumBytes : (MinimumBytes + alignmentBytes - 1) / alignmentBytes * alignmentBytes;
 
-    /// <summary>The zone after a buffer; the buffer's length is a whole number of canary words, so the pattern stays in step.</summary>
+    /// <summary>The zone after a buffer when the buffer is a whole number of canary words.</summary>
     public const long AfterBytes = MinimumBytes;
 
+    /// <summary>
+    /// The zone after a buffer of <paramref name="bufferBytes"/>: <see cref="AfterBytes"/>, plus what makes the whole
+    /// allocation a whole number of canary words (a float16 or fp8 buffer need not be). The zone starts right at the
+    /// buffer's end, so even a write one element past it is caught; the canary there is out of step by
+    /// <see cref="Phase"/> bytes.
+    /// </summary>
+    public static long AfterZoneBytes(long bufferBytes) => AfterBytes + (sizeof(uint) - bufferBytes % sizeof(uint)) % sizeof(uint);
+
+    /// <summary>Where in the canary word the zone after a buffer of <paramref name="bufferBytes"/> starts.</summary>
+    public static int Phase(long bufferBytes) => (int)(bufferBytes % sizeof(uint));
+
     /// <summary>A zone as it is before any launch, for executors that fill from the host and for tests.</summary>
-    public static byte[] Filled(long bytes)
+    /// <param name="phase">The byte of the canary word the zone starts at (the allocation is filled from its start).</param>
+    public static byte[] Filled(long bytes, int phase = 0)
     {
         var zone = new byte[bytes];
         for (var i = 0; i < zone.Length; i++)
-            zone[i] = (byte)(Canary >> (8 * (i % sizeof(uint))));
+            zone[i] = (byte)(Canary >> (8 * ((i + phase) % sizeof(uint))));
         return zone;
     }
 
@@ -90,7 +101,7 @@ public static class GuardZones
 
     private static string? FindZoneWrite(BufferArgument buffer, byte[] zone, GuardSide side)
     {
-        var pattern = Filled(zone.Length);
+        var pattern = Filled(zone.Length, side == GuardSide.After ? Phase((long)buffer.Length * buffer.Type.SizeInBytes()) : 0);
         var size = buffer.Type.SizeInBytes();
         long first = -1, last = -1, changed = 0;
         for (var offset = 0; offset < zone.Length; offset += size)
@@ -115,17 +126,18 @@ public static class GuardZones
     private static string? FindInputChange(HostBuffer expected, HostBuffer actual)
     {
         const int chunk = 1 << 20;
+        var size = expected.Type.SizeInBytes();
         long first = -1, changed = 0;
         for (var from = 0; from < expected.Length; from += chunk)
         {
             var count = Math.Min(chunk, expected.Length - from);
-            var before = Bits(expected, from, count);
-            var after = Bits(actual, from, count);
+            var before = expected.Bytes(from, count);
+            var after = actual.Bytes(from, count);
             if (before.SequenceEqual(after))
                 continue;
             for (var i = 0; i < count; i++)
             {
-                if (before[i] == after[i])
+                if (before.Slice(i * size, size).SequenceEqual(after.Slice(i * size, size)))
                     continue;
                 changed++;
                 if (first < 0)
@@ -139,9 +151,6 @@ public static class GuardZones
             $"was {Number(expected[(int)first])}, now {Number(actual[(int)first])}";
     }
 
-    private static ReadOnlySpan<int> Bits(HostBuffer buffer, int from, int count) => buffer.Type == ElementType.Float32
-        ? MemoryMarshal.Cast<float, int>(buffer.FloatArray.AsSpan(from, count))
-        : buffer.IntArray.AsSpan(from, count);
 
     private static string Count(long elements) => elements == 1 ? "1 element" : $"{elements} elements";
 

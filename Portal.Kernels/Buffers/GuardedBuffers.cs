@@ -31,8 +31,8 @@ internal abstract class GuardedBuffers<TAllocation> : IDisposable
     /// <summary>Repeats the 32-bit <paramref name="word"/> over all of the allocation, zones included.</summary>
     protected abstract void FillAllocation(TAllocation allocation, long totalBytes, uint word, string name);
 
-    /// <summary>Repeats the 32-bit <paramref name="word"/> over the buffer only.</summary>
-    protected abstract void FillBuffer(TAllocation allocation, long bytes, uint word, string name);
+    /// <summary>Zero-fills the buffer only, byte by byte (its size need not be a whole number of 32-bit words).</summary>
+    protected abstract void ZeroBuffer(TAllocation allocation, long bytes, string name);
 
     protected abstract void WriteBuffer(TAllocation allocation, HostBuffer source, string name);
 
@@ -48,7 +48,7 @@ internal abstract class GuardedBuffers<TAllocation> : IDisposable
         {
             foreach (var argument in arguments)
             {
-                var total = BeforeBytes + Bytes(argument) + GuardZones.AfterBytes;
+                var total = BeforeBytes + Bytes(argument) + GuardZones.AfterZoneBytes(Bytes(argument));
                 var allocation = Allocate(argument, total);
                 buffers.Add((argument, allocation));
                 FillAllocation(allocation, total, GuardZones.Canary, argument.Name);
@@ -74,7 +74,7 @@ internal abstract class GuardedBuffers<TAllocation> : IDisposable
     public void ZeroOutputs()
     {
         foreach (var (argument, allocation) in Outputs)
-            FillBuffer(allocation, Bytes(argument), 0, argument.Name);
+            ZeroBuffer(allocation, Bytes(argument), argument.Name);
     }
 
     public Dictionary<string, HostBuffer> ReadOutputs() =>
@@ -85,7 +85,7 @@ internal abstract class GuardedBuffers<TAllocation> : IDisposable
     [
         .. buffers.Select(b => new GuardReading(b.Argument.Name,
             ReadZone(b.Allocation, 0, BeforeBytes, b.Argument.Name),
-            ReadZone(b.Allocation, BeforeBytes + Bytes(b.Argument), GuardZones.AfterBytes, b.Argument.Name),
+            ReadZone(b.Allocation, BeforeBytes + Bytes(b.Argument), GuardZones.AfterZoneBytes(Bytes(b.Argument)), b.Argument.Name),
             b.Argument.Role == BufferRole.Input ? ReadBack(b.Argument, b.Allocation) : null)),
     ];
 

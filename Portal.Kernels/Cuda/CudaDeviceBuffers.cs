@@ -42,18 +42,18 @@ internal sealed class CudaDeviceBuffers : GuardedBuffers<CudaDeviceMemory>
     protected override void FillAllocation(CudaDeviceMemory allocation, long totalBytes, uint word, string name) =>
         Fill(allocation.Pointer, totalBytes, word);
 
-    protected override void FillBuffer(CudaDeviceMemory allocation, long bytes, uint word, string name) =>
-        Fill(BufferPointer(allocation), bytes, word);
+    protected override void ZeroBuffer(CudaDeviceMemory allocation, long bytes, string name) =>
+        api.Check(api.cuMemsetD8(BufferPointer(allocation), 0, (nuint)bytes), nameof(api.cuMemsetD8));
 
     private void Fill(ulong pointer, long bytes, uint word) =>
         api.Check(api.cuMemsetD32(pointer, word, (nuint)(bytes / sizeof(uint))), nameof(api.cuMemsetD32));
 
     protected override void WriteBuffer(CudaDeviceMemory allocation, HostBuffer source, string name) =>
-        api.Check(api.cuMemcpyHtoD(BufferPointer(allocation), ref HostMemory.FirstByte(source), (nuint)source.SizeInBytes),
+        api.Check(api.cuMemcpyHtoD(BufferPointer(allocation), ref source.FirstByte(), (nuint)source.SizeInBytes),
             nameof(api.cuMemcpyHtoD));
 
     protected override void ReadBuffer(CudaDeviceMemory allocation, HostBuffer destination, string name) =>
-        Read(BufferPointer(allocation), ref HostMemory.FirstByte(destination), (nuint)destination.SizeInBytes);
+        Read(BufferPointer(allocation), ref destination.FirstByte(), (nuint)destination.SizeInBytes);
 
     protected override void ReadAllocation(CudaDeviceMemory allocation, long offset, byte[] destination, string name) =>
         Read(allocation.Pointer + (ulong)offset, ref MemoryMarshal.GetArrayDataReference(destination), (nuint)destination.Length);

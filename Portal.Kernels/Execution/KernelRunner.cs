@@ -100,9 +100,9 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             {
                 var parameters = spec.Cases[i];
                 var name = $"cases[{i}] ({parameters})";
-                var inputs = InputGenerator.Generate(spec.Op, parameters, spec.Seed);
+                var inputs = InputGenerator.Generate(spec.Op, parameters, spec.Seed, spec.BufferTypes);
                 var reference = spec.Op.Reference(parameters, inputs);
-                if (ReferenceCheck.FindProblem(spec.Op, reference, spec.Tolerance) is { } unusable)
+                if (ReferenceCheck.FindProblem(spec, parameters, reference) is { } unusable)
                     return Result(KernelStatus.InvalidSpec, $"{name}: {unusable}");
 
                 var request = new LaunchRequest(parameters, spec.Launch.Evaluate(parameters), Arguments(parameters, inputs));
@@ -172,7 +172,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             if (RunMessages.FindContractViolation(request, outcome) is { } violation)
                 return (null, Result(KernelStatus.RuntimeError, $"{name}: the executor broke its contract: {violation}"));
             var comparisons = spec.Op.Outputs
-                .Select(buffer => OutputComparer.Compare(reference[buffer.Name], outcome.Outputs![buffer.Name], spec.Tolerance))
+                .Select(buffer => OutputComparer.Compare(reference[buffer.Name], outcome.Outputs![buffer.Name], spec.ToleranceFor(buffer, request.Case)))
                 .ToList();
             var strays = GuardZones.FindStrayWrites(request.Arguments.OfType<BufferArgument>(), outcome.Guards!);
             return (new LaunchCheck(comparisons, strays, outcome.DeviceTimesMs ?? []), null);
@@ -198,7 +198,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
 
         private IReadOnlyList<KernelArgument> Arguments(CaseParams parameters, IReadOnlyDictionary<string, HostBuffer> inputs) =>
             [.. spec.Args.Select<string, KernelArgument>(name => spec.Op.FindBuffer(name) is { } buffer
-                ? new BufferArgument(name, buffer.Type, checked((int)buffer.Length(parameters)), buffer.Role,
+                ? new BufferArgument(name, spec.TypeOf(buffer), checked((int)buffer.Length(parameters)), buffer.Role,
                     buffer.Role == BufferRole.Input ? inputs[name] : null)
                 : spec.Op.FindParam(name)!.Kind == ParamKind.Int
                     ? new IntArgument(name, parameters.Int32(name))

@@ -50,7 +50,7 @@ internal sealed class DeviceBuffers : GuardedBuffers<DeviceBuffers.Guarded>
         var allocation = OpenClNative.clCreateBuffer(context.Handle, MemReadWrite, (nuint)totalBytes, IntPtr.Zero, out var status);
         if (status != ClStatus.Success)
             allocation.Dispose();
-        var bytes = totalBytes - BeforeBytes - GuardZones.AfterBytes;
+        var bytes = (long)buffer.Length * buffer.Type.SizeInBytes();
         var hint = status == ClStatus.InvalidBufferSize
             ? $"the device allocates at most {ClInfo.DeviceNumber(context.Device, ClInfo.DeviceMaxMemAllocSize)} bytes at once"
             : null;
@@ -69,21 +69,24 @@ internal sealed class DeviceBuffers : GuardedBuffers<DeviceBuffers.Guarded>
     protected override void FillAllocation(Guarded allocation, long totalBytes, uint word, string name) =>
         Fill(allocation.Allocation, totalBytes, word, $"the guard zones of {name}");
 
-    protected override void FillBuffer(Guarded allocation, long bytes, uint word, string name) => Fill(allocation.View, bytes, word, name);
+    // A one-byte pattern: a float16 or fp8 buffer need not be a whole number of 32-bit words.
+    protected override void ZeroBuffer(Guarded allocation, long bytes, string name) => Fill(allocation.View, bytes, 0, sizeof(byte), name);
 
-    private void Fill(ClMemHandle memory, long bytes, uint word, string name)
+    private void Fill(ClMemHandle memory, long bytes, uint word, string name) => Fill(memory, bytes, word, sizeof(uint), name);
+
+    private void Fill(ClMemHandle memory, long bytes, uint word, int patternBytes, string name)
     {
         var pattern = unchecked((int)word);
-        context.Check(OpenClNative.clEnqueueFillBuffer(context.Queue, memory, ref pattern, sizeof(int), 0, (nuint)bytes, 0, IntPtr.Zero,
+        context.Check(OpenClNative.clEnqueueFillBuffer(context.Queue, memory, ref pattern, (nuint)patternBytes, 0, (nuint)bytes, 0, IntPtr.Zero,
             IntPtr.Zero), $"clEnqueueFillBuffer for {name}");
     }
 
     protected override void WriteBuffer(Guarded allocation, HostBuffer source, string name) =>
         context.Check(OpenClNative.clEnqueueWriteBuffer(context.Queue, allocation.View, Blocking, 0, (nuint)source.SizeInBytes,
-            ref HostMemory.FirstByte(source), 0, IntPtr.Zero, IntPtr.Zero), $"clEnqueueWriteBuffer for {name}");
+            ref source.FirstByte(), 0, IntPtr.Zero, IntPtr.Zero), $"clEnqueueWriteBuffer for {name}");
 
     protected override void ReadBuffer(Guarded allocation, HostBuffer destination, string name) =>
-        Read(allocation.View, 0, (nuint)destination.SizeInBytes, ref HostMemory.FirstByte(destination), name);
+        Read(allocation.View, 0, (nuint)destination.SizeInBytes, ref destination.FirstByte(), name);
 
     protected override void ReadAllocation(Guarded allocation, long offset, byte[] destination, string name) =>
         Read(allocation.Allocation, offset, (nuint)destination.Length, ref MemoryMarshal.GetArrayDataReference(destination),

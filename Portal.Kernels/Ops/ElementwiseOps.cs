@@ -25,7 +25,7 @@ internal static class ElementwiseOps
         ],
         DefaultTolerance: new(1e-6, 1e-6),
         DefaultCases: DefaultCases.Streaming,
-        Reference: (p, inputs) => Map(inputs["x"].FloatArray, inputs["y"].FloatArray, "z", new Add()),
+        Reference: (p, inputs) => Map(inputs["x"].ToDoubles(), inputs["y"].ToDoubles(), "z", new Add()),
         BytesMoved: p => 12.0 * p.Int("n"),
         Flops: p => p.Int("n"),
         // |z| < 2^22 + 1 keeps every half-integer sum exact in float32; narrower arithmetic (half, int16) is not.
@@ -51,7 +51,7 @@ internal static class ElementwiseOps
         ],
         DefaultTolerance: new(1e-6, 1e-6),
         DefaultCases: DefaultCases.Streaming,
-        Reference: (p, inputs) => Map(inputs["x"].FloatArray, inputs["y"].FloatArray, "z", new ScaleAdd(p.Float("a"))),
+        Reference: (p, inputs) => Map(inputs["x"].ToDoubles(), inputs["y"].ToDoubles(), "z", new ScaleAdd(p.Float("a"))),
         BytesMoved: p => 12.0 * p.Int("n"),
         Flops: p => 2.0 * p.Int("n"),
         // With the default a, |z| < 2^21 is a multiple of 0.25, exact in float32 with or without a fused multiply-add.
@@ -72,7 +72,11 @@ internal static class ElementwiseOps
         Buffers: [Vector("x", BufferRole.Input, new SignedReals(0.25, 3)), Vector("y", BufferRole.Output)],
         DefaultTolerance: new(1e-5, 1e-4),
         DefaultCases: DefaultCases.Streaming,
-        Reference: (p, inputs) => Map(inputs["x"].FloatArray, inputs["x"].FloatArray, "y", new GeluOfFirst()),
+        Reference: (p, inputs) =>
+        {
+            var x = inputs["x"].ToDoubles();
+            return Map(x, x, "y", new GeluOfFirst());
+        },
         BytesMoved: p => 8.0 * p.Int("n"),
         // By the formula: x³ (2), ·0.044715, +x, ·√(2/π), tanh (counted as 1), +1, ·x, ·0.5.
         Flops: p => 9.0 * p.Int("n"),
@@ -108,7 +112,7 @@ internal static class ElementwiseOps
         public double Apply(double x, double y) => GeluOf(x);
     }
 
-    private static IReadOnlyDictionary<string, double[]> Map<T>(float[] x, float[] y, string output, T function)
+    private static IReadOnlyDictionary<string, double[]> Map<T>(double[] x, double[] y, string output, T function)
         where T : struct, IElementFunction
     {
         var result = new double[x.Length];

@@ -27,7 +27,7 @@ internal static class LayoutOps
         ],
         Reference: (p, inputs) =>
         {
-            var x = inputs["x"].FloatArray;
+            var x = inputs["x"].ToDoubles();
             var rows = p.Int32("rows");
             var cols = p.Int32("cols");
             var y = new double[x.Length];

@@ -31,7 +31,7 @@ internal static class MatmulOp
             DefaultCases.Of(("m", 2048), ("n", 2048), ("k", 2048)),
         ],
         Reference: (p, inputs) => ReferenceOutput.Of("c",
-            Multiply(inputs["a"].FloatArray, inputs["b"].FloatArray, p.Int32("m"), p.Int32("n"), p.Int32("k"))),
+            Multiply(inputs["a"].ToDoubles(), inputs["b"].ToDoubles(), p.Int32("m"), p.Int32("n"), p.Int32("k"))),
         BytesMoved: p => 4.0 * (p.Int("m") * p.Int("k") + p.Int("k") * p.Int("n") + p.Int("m") * p.Int("n")),
         Flops: p => 2.0 * p.Int("m") * p.Int("n") * p.Int("k"),
         // c ≤ −k: negative integers, exact in float32 as the default ones are.
@@ -43,10 +43,8 @@ internal static class MatmulOp
     /// accumulators in registers over all of k, and a task owns one column strip for all rows, so that
     /// strip of b (k × 64 bytes) stays in cache while the rows go by. Edges use a plain loop.
     /// </summary>
-    internal static double[] Multiply(float[] a, float[] b, int m, int n, int k)
+    internal static double[] Multiply(double[] aWide, double[] bWide, int m, int n, int k)
     {
-        var aWide = Widen(a);
-        var bWide = Widen(b);
         var c = new double[(long)m * n];
         var stripWidth = 2 * Vector<double>.Count;
         var strips = n / stripWidth;
@@ -109,16 +107,5 @@ internal static class MatmulOp
                 sum += a[i * k + kk] * b[kk * n + j];
             c[i * n + j] = sum;
         }
-    }
-
-    private static double[] Widen(float[] values)
-    {
-        var wide = new double[values.Length];
-        ChunkedParallel.For(values.Length, (from, to) =>
-        {
-            for (var i = from; i < to; i++)
-                wide[i] = values[i];
-        });
-        return wide;
     }
 }

@@ -62,8 +62,9 @@ internal static class Adversarial
 }
 
 /// <summary>
-/// Computes the op's outputs in double precision from the float32/int32 inputs: one array per output
-/// buffer, keyed by buffer name.
+/// Computes the op's outputs in double precision from the inputs as the kernel gets them (already rounded to their
+/// storage dtype; read them with <see cref="HostBuffer.ToDoubles"/> or the indexer): one array per output buffer,
+/// keyed by buffer name.
 /// </summary>
 public delegate IReadOnlyDictionary<string, double[]> ReferenceFunction(
     CaseParams parameters, IReadOnlyDictionary<string, HostBuffer> inputs);
@@ -78,6 +79,10 @@ internal static class ReferenceOutput
 /// <param name="DefaultCases">Each sets the op's int params; the last one is the large, timed case.</param>
 /// <param name="BytesMoved">The minimum bytes a kernel must read and write, for GB/s.</param>
 /// <param name="Flops">Floating-point operations by the op's formula, for GFLOP/s; null where the op does no arithmetic.</param>
+/// <param name="ReductionLength">How many terms one output element sums (k for matmul, cols for row ops); widens the
+/// default tolerances of narrow dtypes (<see cref="DtypeTolerances"/>). Null: one.</param>
+/// <param name="DtypeTolerance">The op's own default tolerance for an output of a narrow dtype in a case, where the
+/// generic table of <see cref="DtypeTolerances"/> does not fit it; null: the table.</param>
 public sealed record OpDefinition(
     string Name,
     string Semantics,
@@ -88,7 +93,9 @@ public sealed record OpDefinition(
     ReferenceFunction Reference,
     Func<CaseParams, double> BytesMoved,
     Func<CaseParams, double>? Flops,
-    IReadOnlyList<AdversarialInputs>? Adversarial = null)
+    IReadOnlyList<AdversarialInputs>? Adversarial = null,
+    Func<CaseParams, long>? ReductionLength = null,
+    Func<ElementType, CaseParams, Tolerance?>? DtypeTolerance = null)
 {
     /// <summary>The name of each op's own distribution, the one its buffers define.</summary>
     public const string DefaultDistribution = "default";

@@ -24,7 +24,7 @@ internal static class ReductionOps
         DefaultCases: DefaultCases.Streaming,
         Reference: (p, inputs) =>
         {
-            var x = inputs["x"].FloatArray;
+            var x = inputs["x"].ToDoubles();
             var sum = ChunkedParallel.Sum(x.Length, (from, to) =>
             {
                 var partial = 0.0;

@@ -25,7 +25,7 @@ internal static class RowOps
         Buffers: [Matrix("x", BufferRole.Input, new UniformReals(-2, 2)), Matrix("y", BufferRole.Output)],
         DefaultTolerance: new(1e-9, 1e-4),
         DefaultCases: DefaultCases.Rows,
-        Reference: (p, inputs) => PerRow(p, inputs["x"].FloatArray, (x, y) =>
+        Reference: (p, inputs) => PerRow(p, inputs["x"].ToDoubles(), (x, y) =>
         {
             var max = double.NegativeInfinity;
             foreach (var v in x)
@@ -61,9 +61,9 @@ internal static class RowOps
         Reference: (p, inputs) =>
         {
             double eps = p.Float("eps");
-            var gamma = inputs["gamma"].FloatArray;
-            var beta = inputs["beta"].FloatArray;
-            return PerRow(p, inputs["x"].FloatArray, (x, y) =>
+            var gamma = inputs["gamma"].ToDoubles();
+            var beta = inputs["beta"].ToDoubles();
+            return PerRow(p, inputs["x"].ToDoubles(), (x, y) =>
             {
                 var mean = 0.0;
                 foreach (var v in x)
@@ -100,8 +100,8 @@ internal static class RowOps
         Reference: (p, inputs) =>
         {
             double eps = p.Float("eps");
-            var w = inputs["w"].FloatArray;
-            return PerRow(p, inputs["x"].FloatArray, (x, y) =>
+            var w = inputs["w"].ToDoubles();
+            return PerRow(p, inputs["x"].ToDoubles(), (x, y) =>
             {
                 var squares = 0.0;
                 foreach (var v in x)
@@ -118,9 +118,9 @@ internal static class RowOps
         Adversarial: [Adversarial.Of("large", "|x| in [500, 2000): squares overflow a half-precision accumulator",
             ("x", new SignedReals(500, 2000)))]);
 
-    private delegate void RowFunction(ReadOnlySpan<float> x, Span<double> y);
+    private delegate void RowFunction(ReadOnlySpan<double> x, Span<double> y);
 
-    private static IReadOnlyDictionary<string, double[]> PerRow(CaseParams p, float[] x, RowFunction row)
+    private static IReadOnlyDictionary<string, double[]> PerRow(CaseParams p, double[] x, RowFunction row)
     {
         var cols = p.Int32("cols");
         var y = new double[x.Length];

@@ -46,7 +46,9 @@ public static partial class KernelSpecValidator
             ? null
             : LaunchValidation.Resolve(spec.Launch, language.Value, op, cases ?? [], limits, Problem);
 
-        var tolerance = op is null ? null : ResolveTolerance(spec.Tolerance, op.DefaultTolerance, Problem);
+        var types = op is null ? null : ResolveTypes(spec.Dtype, spec.Dtypes, op, Problem);
+        var maxRtol = op is null ? 0.1 : op.Outputs.Select(b => DtypeTolerances.MaxRtol(TypeOf(b, types))).DefaultIfEmpty(0.1).Max();
+        var tolerance = op is null ? null : ResolveTolerance(spec.Tolerance, op.DefaultTolerance, maxRtol, Problem);
         var timing = ResolveTiming(spec.Timing, limits, Problem);
         var timeout = spec.TimeoutSeconds ?? limits.DefaultTimeoutSeconds;
         if (timeout < limits.MinTimeoutSeconds || timeout > limits.MaxTimeoutSeconds)
@@ -56,7 +58,11 @@ public static partial class KernelSpecValidator
             return new SpecValidation(null, problems);
         return new SpecValidation(
             new ValidatedSpec(op!, language!.Value, spec.Entry!, spec.Source!, spec.Args!, launch!, cases!, tolerance!,
-                spec.Seed ?? limits.DefaultSeed, timing!, timeout),
+                spec.Seed ?? limits.DefaultSeed, timing!, timeout)
+            {
+                BufferTypes = types!,
+                RequestedTolerance = spec.Tolerance,
+            },
             problems);
     }
 
@@ -93,15 +99,50 @@ public static partial class KernelSpecValidator
             problem("args", $"'{name}' is missing; {op.Name}'s kernels take {expected}, in any order");
     }
 
-    private static Tolerance? ResolveTolerance(ToleranceSpec? spec, Tolerance defaults, Action<string, string> problem)
+    private static ElementType TypeOf(BufferDefinition buffer, IReadOnlyDictionary<string, ElementType>? types) =>
+        types is not null && types.TryGetValue(buffer.Name, out var type) ? type : buffer.Type;
+
+    /// <summary>
+    /// The storage type of each float buffer the spec changes: <c>dtypes</c> for that buffer, else <c>dtype</c>. Int32
+    /// buffers (ids, counts) have no dtype.
+    /// </summary>
+    private static Dictionary<string, ElementType> ResolveTypes(string? dtype, IReadOnlyDictionary<string, string>? dtypes,
+        OpDefinition op, Action<string, string> problem)
+    {
+        var names = string.Join(", ", ElementTypes.DtypeNames);
+        var floats = op.Buffers.Where(b => b.Type.IsFloat()).ToList();
+        var all = ElementTypes.ParseDtype(dtype ?? "f32");
+        if (all is null)
+            problem("dtype", $"unknown dtype '{dtype}'; one of {names}");
+        else if (dtype is not null && floats.Count == 0)
+            problem("dtype", $"{op.Name} has no float buffers, so it takes no dtype");
+        var types = new Dictionary<string, ElementType>(StringComparer.Ordinal);
+        foreach (var buffer in floats)
+            types[buffer.Name] = all ?? buffer.Type;
+        foreach (var (name, value) in dtypes ?? new Dictionary<string, string>())
+        {
+            var buffer = op.FindBuffer(name);
+            if (buffer is null)
+                problem($"dtypes.{name}", $"{op.Name} has no buffer '{name}'; its float buffers are {string.Join(", ", floats.Select(b => b.Name))}");
+            else if (!buffer.Type.IsFloat())
+                problem($"dtypes.{name}", $"{name} is an {buffer.Type.Name()} buffer, which has no dtype");
+            else if (ElementTypes.ParseDtype(value) is { } type)
+                types[name] = type;
+            else
+                problem($"dtypes.{name}", $"unknown dtype '{value}'; one of {names}");
+        }
+        return types;
+    }
+
+    private static Tolerance? ResolveTolerance(ToleranceSpec? spec, Tolerance defaults, double maxRtol, Action<string, string> problem)
     {
         var atol = spec?.Atol ?? defaults.Atol;
         var rtol = spec?.Rtol ?? defaults.Rtol;
         if (!double.IsFinite(atol) || atol < 0)
             problem("tolerance.atol", $"{Format(atol)} must be a finite number ≥ 0");
-        // With rtol ≥ 0.1 no reference value is ten times its own tolerance, so zeros could pass.
-        if (!double.IsFinite(rtol) || rtol < 0 || rtol >= 0.1)
-            problem("tolerance.rtol", $"{Format(rtol)} must be ≥ 0 and below 0.1, or a kernel writing zeros could pass");
+        // With rtol ≥ 0.1 no reference value is ten times its own tolerance, so zeros could pass (fp8 outputs: twice, 0.3).
+        if (!double.IsFinite(rtol) || rtol < 0 || rtol >= maxRtol)
+            problem("tolerance.rtol", $"{Format(rtol)} must be ≥ 0 and below {Format(maxRtol)}, or a kernel writing zeros could pass");
         return new Tolerance(atol, rtol);
     }
 

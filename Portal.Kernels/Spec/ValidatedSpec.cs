@@ -4,6 +4,7 @@ using Portal.Kernels.Ops;
 namespace Portal.Kernels.Spec;
 
 /// <summary>A spec that passed validation, with every default applied: what executors and the runner use.</summary>
+/// <param name="Tolerance">The spec's tolerance for float32 outputs (its own or the op's default).</param>
 public sealed record ValidatedSpec(
     OpDefinition Op,
     KernelLanguage Language,
@@ -15,7 +16,26 @@ public sealed record ValidatedSpec(
     Tolerance Tolerance,
     ulong Seed,
     TimingPlan Timing,
-    int TimeoutSeconds);
+    int TimeoutSeconds)
+{
+    /// <summary>The storage type of each buffer whose type the spec changed (<c>dtype</c>, <c>dtypes</c>); the others keep the op's.</summary>
+    public IReadOnlyDictionary<string, ElementType> BufferTypes { get; init; } = new Dictionary<string, ElementType>();
+
+    /// <summary>The atol and rtol the spec asked for, if any; narrow-dtype outputs take the rest from <see cref="DtypeTolerances"/>.</summary>
+    public ToleranceSpec? RequestedTolerance { get; init; }
+
+    public ElementType TypeOf(BufferDefinition buffer) => BufferTypes.TryGetValue(buffer.Name, out var type) ? type : buffer.Type;
+
+    /// <summary>The tolerance an output is compared with in a case: the spec's, else the default for the output's dtype.</summary>
+    public Tolerance ToleranceFor(BufferDefinition output, CaseParams parameters)
+    {
+        var type = TypeOf(output);
+        if (type == ElementType.Float32 || !type.IsFloat())
+            return Tolerance;
+        var defaults = DtypeTolerances.Default(Op, type, parameters);
+        return new Tolerance(RequestedTolerance?.Atol ?? defaults.Atol, RequestedTolerance?.Rtol ?? defaults.Rtol);
+    }
+}
 
 /// <param name="Iterations">Timed launches per batch (and the fewest that are timed).</param>
 /// <param name="MaxIterations">The most timed launches, however noisy the samples are.</param>

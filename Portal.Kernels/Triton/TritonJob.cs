@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Portal.Kernels.Buffers;
@@ -76,9 +75,7 @@ internal static class RawBufferFile
         for (var offset = 0; offset < buffer.Length; offset += ChunkElements)
         {
             var count = Math.Min(ChunkElements, buffer.Length - offset);
-            file.Write(buffer.Type == ElementType.Float32
-                ? MemoryMarshal.AsBytes(buffer.AsFloat32().Slice(offset, count))
-                : MemoryMarshal.AsBytes(buffer.AsInt32().Slice(offset, count)));
+            file.Write(buffer.Bytes(offset, count));
         }
     }
 
@@ -98,9 +95,7 @@ internal static class RawBufferFile
         for (var offset = 0; offset < length; offset += ChunkElements)
         {
             var count = Math.Min(ChunkElements, length - offset);
-            file.ReadExactly(type == ElementType.Float32
-                ? MemoryMarshal.AsBytes(buffer.AsFloat32().Slice(offset, count))
-                : MemoryMarshal.AsBytes(buffer.AsInt32().Slice(offset, count)));
+            file.ReadExactly(buffer.Bytes(offset, count));
         }
         return buffer;
     }

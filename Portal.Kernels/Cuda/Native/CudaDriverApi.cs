@@ -45,6 +45,7 @@ internal sealed class CudaDriverApi
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemcpyDtoHFn(ref byte destination, ulong source, nuint bytes);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemcpyDtoDFn(ulong destination, ulong source, nuint bytes);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemsetD32Fn(ulong destination, uint value, nuint count);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int MemsetD8Fn(ulong destination, byte value, nuint count);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] public delegate int LaunchKernelFn(
         IntPtr function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
         uint sharedBytes, IntPtr stream, IntPtr kernelParams, IntPtr extra);
@@ -77,6 +78,7 @@ internal sealed class CudaDriverApi
         cuMemcpyDtoH = library.Function<MemcpyDtoHFn>("cuMemcpyDtoH_v2");
         cuMemcpyDtoD = library.Function<MemcpyDtoDFn>("cuMemcpyDtoD_v2");
         cuMemsetD32 = library.Function<MemsetD32Fn>("cuMemsetD32_v2");
+        cuMemsetD8 = library.Function<MemsetD8Fn>("cuMemsetD8_v2");
         cuLaunchKernel = library.Function<LaunchKernelFn>("cuLaunchKernel");
         cuEventCreate = library.Function<EventCreateFn>("cuEventCreate");
         cuEventRecord = library.Function<EventRecordFn>("cuEventRecord");
@@ -113,6 +115,7 @@ internal sealed class CudaDriverApi
     public readonly MemcpyDtoHFn cuMemcpyDtoH;
     public readonly MemcpyDtoDFn cuMemcpyDtoD;
     public readonly MemsetD32Fn cuMemsetD32;
+    public readonly MemsetD8Fn cuMemsetD8;
     public readonly LaunchKernelFn cuLaunchKernel;
     public readonly EventCreateFn cuEventCreate;
     public readonly EventRecordFn cuEventRecord;

@@ -95,7 +95,7 @@ public class CudaExecutorTests
         var ints = HostBuffer.Int32("h", [0x01020304, 5]);
         var floats = HostBuffer.Float32("z", [1.5f]);
 
-        Assert.Equal(0x04, HostMemory.FirstByte(ints));
-        Assert.Equal(BitConverter.GetBytes(1.5f)[0], HostMemory.FirstByte(floats));
+        Assert.Equal(0x04, ints.FirstByte());
+        Assert.Equal(BitConverter.GetBytes(1.5f)[0], floats.FirstByte());
     }
 }
