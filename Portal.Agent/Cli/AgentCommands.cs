@@ -141,7 +141,10 @@ public static class AgentCommands
         return Ok;
     }
 
-    /// <summary>One spec on the named device, or the first that accepts its language; a verdict in every case.</summary>
+    /// <summary>
+    /// One spec on the named device, or the first that accepts its language; a verdict in every case. The spec is parsed
+    /// and validated once here; the isolated child parses the text once in its own process.
+    /// </summary>
     internal static async Task<KernelResult> ExecuteAsync(DeviceCatalog catalog, ChildCommand command, string specJson, string? deviceId,
         CancellationToken cancellationToken)
     {
@@ -159,7 +162,7 @@ public static class AgentCommands
         if (!device.Accepts(spec.Language))
             return new KernelResult(KernelStatus.Unsupported,
                 $"{device.Name} ({device.Id}) accepts {string.Join(", ", device.LanguageNames)}, not {spec.Language.Name()}", Device: device.ToDeviceInfo());
-        return await new IsolatedKernelRunner(command).RunAsync(specJson, device, cancellationToken);
+        return await new IsolatedKernelRunner(command).RunAsync(specJson, spec, device, cancellationToken);
     }
 
     private static ChildCommand ThisProcess(bool unsandboxed)

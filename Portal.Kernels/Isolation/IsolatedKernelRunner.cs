@@ -52,13 +52,18 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
     private readonly IsolationLimits _isolation = isolation ?? IsolationLimits.Default;
     private readonly KernelLimits _limits = limits ?? KernelLimits.Default;
 
-    public async Task<KernelResult> RunAsync(string specJson, AcceleratorDevice device, CancellationToken cancellationToken)
+    public Task<KernelResult> RunAsync(string specJson, AcceleratorDevice device, CancellationToken cancellationToken)
     {
         // Bad specs are answered here, without starting a process.
         var validation = KernelSpecJson.Parse(specJson, _limits);
-        if (validation.Spec is not { } spec)
-            return new KernelResult(KernelStatus.InvalidSpec, validation.Message, Device: device.ToDeviceInfo());
+        return validation.Spec is { } spec
+            ? RunAsync(specJson, spec, device, cancellationToken)
+            : Task.FromResult(new KernelResult(KernelStatus.InvalidSpec, validation.Message, Device: device.ToDeviceInfo()));
+    }
 
+    /// <summary>A spec the caller has already parsed and validated: the child gets the text, parsed once more in its own process.</summary>
+    public async Task<KernelResult> RunAsync(string specJson, ValidatedSpec spec, AcceleratorDevice device, CancellationToken cancellationToken)
+    {
         if (command.Sandbox is { } sandbox && await sandbox.CheckAsync(cancellationToken) is { Works: false } check)
             return new KernelResult(KernelStatus.Unsupported, NoSandbox(check), Device: device.ToDeviceInfo());
 
