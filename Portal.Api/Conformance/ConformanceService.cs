@@ -140,7 +140,7 @@ public sealed class ConformanceService(PortalDbContext db)
                    j.{column} as subject, coalesce(j.driver_version, '') as driver_version, j.test_id, j.run_id, j.verdict, j.verified,
                    j.finished_at, {Timing("medianMs")} as median_ms, {Timing("gbPerSecond")} as gb_per_second, j.timing_suspect as suspect
               from jobs j
-             where j.status = 'completed' and j.{column} = any(@subjects) and j.test_id = any(@tests) {counts}
+             where j.status = '{JobStatuses.CompletedName}' and j.{column} = any(@subjects) and j.test_id = any(@tests) {counts}
              order by j.{column}, {driver}j.test_id, j.finished_at desc, j.id desc
             """;
         return await db.Database.SqlQueryRaw<LatestVerdict>(sql, new NpgsqlParameter("subjects", subjects), new NpgsqlParameter("tests", suite.TestIds))

@@ -27,7 +27,7 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
                case when not j.timing_suspect then j.result -> 'timing' ->> 'medianMs' end,
                case when not j.timing_suspect then j.result -> 'timing' ->> 'gbPerSecond' end, j.timing_suspect
           from jobs j
-         where j.status = 'completed' and j.sku_id is not null and j.finished_at is not null and j.test_id = any(@tests)
+         where j.status = '{JobStatuses.CompletedName}' and j.sku_id is not null and j.finished_at is not null and j.test_id = any(@tests)
            and {SkuAttribution.JobCountsSql}
          order by j.sku_id desc, j.test_id desc, j.finished_at desc, j.id desc
         """;

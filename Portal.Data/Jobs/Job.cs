@@ -3,32 +3,6 @@ using Portal.Data.Compatibility;
 
 namespace Portal.Data.Jobs;
 
-/// <summary>
-/// Where a job is in its life. Queued → Leased (an agent holds it) → Running (the agent started the kernel)
-/// → Completed (a verdict). A lease that expires sends it to Retrying (backoff) and back to Queued, or, after
-/// the last attempt, to Failed. Cancelled can happen at any point before an outcome. A job still queued long after its
-/// submission (JobQueueOptions.MaxQueuedHours) is Expired: no agent that may run it took it in time.
-/// </summary>
-public enum JobStatus
-{
-    Queued,
-    Leased,
-    Running,
-    Retrying,
-    Completed,
-    Failed,
-    Cancelled,
-    Expired,
-}
-
-public static class JobStatuses
-{
-    /// <summary>States that are final: nothing changes a job in one of them.</summary>
-    public static readonly IReadOnlyList<JobStatus> Final = [JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled, JobStatus.Expired];
-
-    public static bool IsFinal(this JobStatus status) => status is JobStatus.Completed or JobStatus.Failed or JobStatus.Cancelled or JobStatus.Expired;
-}
-
 /// <summary>Why a run exists: a person (or script) asked, or a device needed its conformance profile.</summary>
 public enum RunReason
 {

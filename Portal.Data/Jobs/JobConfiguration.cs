@@ -57,13 +57,13 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => new { j.TargetSkuId, j.Status, j.CreatedAt, j.Id }).HasFilter("target_sku_id is not null")
             .HasDatabaseName("ix_jobs_sku_queue");
         // The reaper reads only held jobs by expiry, and retrying ones by due time.
-        builder.HasIndex(j => j.LeaseExpiresAt).HasFilter("status in ('leased', 'running')").HasDatabaseName("ix_jobs_held");
-        builder.HasIndex(j => j.RetryAt).HasFilter("status = 'retrying'").HasDatabaseName("ix_jobs_retrying");
+        builder.HasIndex(j => j.LeaseExpiresAt).HasFilter($"status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')").HasDatabaseName("ix_jobs_held");
+        builder.HasIndex(j => j.RetryAt).HasFilter($"status = '{JobStatuses.RetryingName}'").HasDatabaseName("ix_jobs_retrying");
         builder.HasIndex(j => j.RunId);
         builder.HasIndex(j => j.TestId);
         builder.HasIndex(j => j.AgentId);
         builder.HasIndex(j => j.DeviceId);
         // The matrix and conformance profiles read the latest verdict per test and SKU.
-        builder.HasIndex(j => new { j.SkuId, j.TestId, j.FinishedAt }).HasFilter("status = 'completed'").HasDatabaseName("ix_jobs_verdicts");
+        builder.HasIndex(j => new { j.SkuId, j.TestId, j.FinishedAt }).HasFilter($"status = '{JobStatuses.CompletedName}'").HasDatabaseName("ix_jobs_verdicts");
     }
 }

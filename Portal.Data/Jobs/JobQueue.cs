@@ -62,7 +62,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                  cross join lateral (
                     select j.id, j.created_at
                       from jobs j join compatibility_tests t on t.id = j.test_id
-                     where j.status = 'queued' and j.target_device_id = dv.id and j.language = any(dv.languages)
+                     where j.status = '{JobStatuses.QueuedName}' and j.target_device_id = dv.id and j.language = any(dv.languages)
                        and {LeaseRule.Sql}
                      order by j.created_at, j.id
                      limit 1
@@ -73,7 +73,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                  cross join lateral (
                     select j.id, j.created_at
                       from jobs j join compatibility_tests t on t.id = j.test_id
-                     where j.status = 'queued' and dv.sku_id is not null and j.target_sku_id = dv.sku_id and j.language = any(dv.languages)
+                     where j.status = '{JobStatuses.QueuedName}' and dv.sku_id is not null and j.target_sku_id = dv.sku_id and j.language = any(dv.languages)
                        and {LeaseRule.Sql}
                      order by j.created_at, j.id
                      limit 1
@@ -83,7 +83,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
              limit 1
         )
         update jobs j
-           set status = 'leased', lease_id = @lease, lease_expires_at = @expires, leased_at = @now, started_at = null,
+           set status = '{JobStatuses.LeasedName}', lease_id = @lease, lease_expires_at = @expires, leased_at = @now, started_at = null,
                attempts = j.attempts + 1, agent_id = @agent, device_id = c.device_id,
                lease_holders = case when @agent = any(j.lease_holders) then j.lease_holders else j.lease_holders || @agent end
           from candidate c
@@ -137,11 +137,11 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     public async Task<LeasedJob?> ReofferAsync(Guid agentId, Guid leaseId, IReadOnlyList<string> freeDevices, DateTimeOffset now, TimeSpan leaseFor,
         CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             update jobs j
                set lease_expires_at = @expires
               from agent_devices d
-             where j.lease_id = @lease and j.agent_id = @agent and j.status = 'leased'
+             where j.lease_id = @lease and j.agent_id = @agent and j.status = '{JobStatuses.LeasedName}'
                and d.id = j.device_id and d.agent_id = @agent and d.local_id = any(@free)
             returning j.id, d.id, d.local_id, j.attempts, j.max_attempts,
                       (select t.spec::text from compatibility_tests t where t.id = j.test_id), j.run_id
@@ -171,12 +171,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     public async Task<(LeaseCheck Check, DateTimeOffset? ExpiresAt)> ExtendAsync(Guid agentId, Guid jobId, Guid leaseId, bool running,
         DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             update jobs
                set lease_expires_at = @expires,
-                   status = case when @running then 'running' else status end,
+                   status = case when @running then '{JobStatuses.RunningName}' else status end,
                    started_at = case when @running and started_at is null then @now else started_at end
-             where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
+             where id = @job and lease_id = @lease and agent_id = @agent and status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
             returning run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
@@ -208,9 +208,9 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     {
         // The FLOP limit is the highest rate the datasheet gives (BF16 or FP8): no kernel of any precision beats it, so a
         // timing over it is impossible whatever precision it ran in. The copy bandwidth bounds bytes moved, not FLOPs.
-        const string sql = """
+        const string sql = $"""
             update jobs j
-               set status = 'completed', verdict = @verdict, result = @result::jsonb, finished_at = @now, lease_expires_at = null,
+               set status = '{JobStatuses.CompletedName}', verdict = @verdict, result = @result::jsonb, finished_at = @now, lease_expires_at = null,
                    started_at = coalesce(j.started_at, j.leased_at),
                    agent_organization_id = a.organization_id, sku_id = d.sku_id, device_name = d.name,
                    driver_version = d.driver_version, agent_version = coalesce(@agentVersion, a.agent_version),
@@ -233,7 +233,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                        nullif(greatest(s.bf16tflops, s.fp8tflops), 0) * 1000 as gflop_limit
              ) x
              where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
-               and j.status in ('leased', 'running')
+               and j.status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
             returning j.run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
@@ -257,11 +257,11 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     /// <summary>Hands a held job back to the queue without using up the attempt (the agent is shutting down).</summary>
     public async Task<LeaseCheck> ReleaseAsync(Guid agentId, Guid jobId, Guid leaseId, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             update jobs
-               set status = 'queued', lease_id = null, lease_expires_at = null, started_at = null,
+               set status = '{JobStatuses.QueuedName}', lease_id = null, lease_expires_at = null, started_at = null,
                    attempts = greatest(attempts - 1, 0)
-             where id = @job and lease_id = @lease and agent_id = @agent and status in ('leased', 'running')
+             where id = @job and lease_id = @lease and agent_id = @agent and status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
             returning run_id, pg_notify('portal_jobs_queued', '')
             """;
         // The "queued" wake-up stays in the statement: rare (an agent shutting down), and a waiting agent must not miss it.
@@ -280,10 +280,10 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     /// <returns>The job's run, or null when the job was already final (or does not exist).</returns>
     public async Task<Guid?> CancelAsync(Guid jobId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        const string sql = """
+        const string sql = $"""
             update jobs
-               set status = 'cancelled', cancel_requested = true, finished_at = @now, failure_reason = @reason, retry_at = null
-             where id = @job and status not in ('completed', 'failed', 'cancelled', 'expired')
+               set status = '{JobStatuses.CancelledName}', cancel_requested = true, finished_at = @now, failure_reason = @reason, retry_at = null
+             where id = @job and status not in ('{JobStatuses.CompletedName}', '{JobStatuses.FailedName}', '{JobStatuses.CancelledName}', '{JobStatuses.ExpiredName}')
             returning run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
@@ -302,9 +302,9 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     /// </summary>
     public async Task<ReapResult> ReapAsync(DateTimeOffset now, TimeSpan backoff, TimeSpan maxBackoff, CancellationToken cancellationToken)
     {
-        const string expire = """
+        const string expire = $"""
             update jobs
-               set status = case when attempts >= max_attempts then 'failed' else 'retrying' end,
+               set status = case when attempts >= max_attempts then '{JobStatuses.FailedName}' else '{JobStatuses.RetryingName}' end,
                    retry_at = case when attempts >= max_attempts then null
                                    else @now + least(@backoff * power(2, attempts - 1), @maxBackoff) end,
                    finished_at = case when attempts >= max_attempts then @now else null end,
@@ -312,12 +312,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                        then 'the lease expired on each of ' || max_attempts || ' attempt(s): the agent stopped reporting (killed, lost its network or its host went down)'
                        else failure_reason end,
                    lease_id = null, lease_expires_at = null
-             where status in ('leased', 'running') and lease_expires_at < @now
+             where status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}') and lease_expires_at < @now
             returning run_id, status
             """;
-        const string requeue = """
-            update jobs set status = 'queued', retry_at = null
-             where status = 'retrying' and retry_at <= @now
+        const string requeue = $"""
+            update jobs set status = '{JobStatuses.QueuedName}', retry_at = null
+             where status = '{JobStatuses.RetryingName}' and retry_at <= @now
             returning run_id
             """;
         var runs = new HashSet<Guid>();
@@ -362,11 +362,11 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         CancellationToken cancellationToken)
     {
         // No index leads with status: the reaper runs this once a minute, not on every pass (JobReaper).
-        const string sql = """
+        const string sql = $"""
             update jobs
-               set status = 'expired', finished_at = @now, retry_at = null, lease_id = null, lease_expires_at = null,
+               set status = '{JobStatuses.ExpiredName}', finished_at = @now, retry_at = null, lease_id = null, lease_expires_at = null,
                    failure_reason = case when attempts = 0 then @neverTaken else @neverFinished end
-             where status = 'queued' and created_at < @before
+             where status = '{JobStatuses.QueuedName}' and created_at < @before
             returning run_id
             """;
         await using var command = dataSource.CreateCommand(sql);
@@ -406,9 +406,9 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         var heldByUs = !reader.IsDBNull(3) && reader.GetBoolean(3);
         if (!heldByUs)
             return LeaseCheck.NotYours;
-        if (currentLease == leaseId && status == "cancelled")
+        if (currentLease == leaseId && status == JobStatuses.CancelledName)
             return LeaseCheck.Cancelled;
-        if (completed && currentLease == leaseId && status == "completed")
+        if (completed && currentLease == leaseId && status == JobStatuses.CompletedName)
             return LeaseCheck.Done;
         return LeaseCheck.Stale;
     }

@@ -47,7 +47,7 @@ public static class AgentFixtures
         {
             await portal.WithDbAsync(db => db.Jobs
                 .Where(j => j.Run!.Reason == Portal.Data.Jobs.RunReason.Qualification && db.AgentDevices.Where(d => d.AgentId == agent.AgentId).Select(d => (Guid?)d.Id).Contains(j.TargetDeviceId))
-                .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, Portal.Data.Jobs.JobStatus.Cancelled)));
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.Status, JobStatus.Cancelled)));
         }
         return (client, agent);
     }
