@@ -42,4 +42,29 @@ public sealed class AgentDtypeTests
         Assert.Equal("unsupported", run.Json.GetProperty("status").GetString());
         Assert.Contains("cl_khr_fp16", run.Json.GetProperty("message").GetString());
     }
+
+    /// <summary>The GPU runbook's own runner (scripts/gpu/dtypes/run.sh), with the real agent on PoCL: every opencl-c kernel "ok".</summary>
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_runbooks_dtype_runner_reports_ok_for_every_opencl_kernel_on_PoCL()
+    {
+        var work = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "agent-specs", $"runbook-{Guid.NewGuid():N}")).FullName;
+        var agent = Path.Combine(work, "agent");
+        await File.WriteAllTextAsync(agent, $"#!/bin/sh\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll")}' \"$@\"\n");
+        File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(DtypeKernelFile.Folder, "run.sh"), agent, "opencl:0:0", work, "opencl-c" })
+            start.ArgumentList.Add(arg);
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        await process.WaitForExitAsync(limit.Token);
+
+        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(process.ExitCode == 0, await output + await error);
+        Assert.Equal(DtypeKernelFile.Of("opencl-c").Count(), lines.Length);
+        Assert.All(lines, line => Assert.StartsWith("ok    dtypes-opencl-c-", line));
+    }
 }

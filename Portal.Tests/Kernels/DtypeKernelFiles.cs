@@ -7,7 +7,9 @@ namespace Portal.Tests.Kernels;
 /// verdict it must get ("expect: passed" or "expect: &lt;status&gt; | &lt;text of the message&gt;") and on its second its spec
 /// less language and source. The opencl-c ones run on PoCL in the tests as well as on the GPU.
 /// </summary>
-internal sealed record DtypeKernelFile(string Language, string Name, string Source, string Status, string MessageText, JsonObject Spec)
+/// <param name="UnsupportedIf">Text an unsupported verdict must contain to be a right answer too (fp8 below compute capability 8.9); null when none is.</param>
+internal sealed record DtypeKernelFile(string Language, string Name, string Source, string Status, string MessageText, JsonObject Spec,
+    string? UnsupportedIf = null)
 {
     public static readonly string Folder = Path.Combine(FloatFormatsTests.RepositoryRoot(), "scripts", "gpu", "dtypes");
 
@@ -23,10 +25,11 @@ internal sealed record DtypeKernelFile(string Language, string Name, string Sour
     {
         var source = File.ReadAllText(path);
         var lines = source.Split('\n');
-        var expect = lines[0].Split("expect:", 2)[1].Trim();
-        var parts = expect.Split('|', 2);
+        var expect = lines[0].Split("expect:", 2)[1].Split("; unsupported if", 2);
+        var parts = expect[0].Split('|', 2);
         var spec = JsonNode.Parse(lines[1].Split("spec:", 2)[1])!.AsObject();
-        return new DtypeKernelFile(language, Path.GetFileNameWithoutExtension(path), source, parts[0].Trim(), parts.Length > 1 ? parts[1].Trim() : "", spec);
+        return new DtypeKernelFile(language, Path.GetFileNameWithoutExtension(path), source, parts[0].Trim(), parts.Length > 1 ? parts[1].Trim() : "", spec,
+            expect.Length > 1 ? expect[1].Trim() : null);
     }
 
     /// <summary>The whole spec as `Portal.Agent exec` and the portal take it.</summary>

@@ -46,4 +46,34 @@ public class GpuDtypeKernelTests
         Assert.Contains(dtype, name.Replace("_", "", StringComparison.Ordinal));
         Assert.Equal(ElementTypes.ParseDtype(dtype), validation.Spec.TypeOf(validation.Spec.Op.Outputs.First()));
     }
+
+    /// <summary>An fp8 kernel may answer unsupported below compute capability 8.9, in the words both executors use.</summary>
+    [Theory]
+    [InlineData("cuda-c", "vector_add_fp8e4m3")]
+    [InlineData("triton", "vector_add_fp8e5m2")]
+    public void An_fp8_kernel_accepts_the_executors_unsupported_answer_and_nothing_vaguer(string language, string name)
+    {
+        var kernel = DtypeKernelFile.Get(language, name);
+        var answer = Portal.Kernels.Cuda.CudaDtypes.Problem(new Portal.Kernels.Cuda.ComputeCapability(8, 0), [("x", ElementType.Float8E4M3)]);
+
+        Assert.Equal("compute capability 8.9", kernel.UnsupportedIf);
+        Assert.Contains(kernel.UnsupportedIf!, answer);
+        Assert.Contains(kernel.UnsupportedIf!, File.ReadAllText(Path.Combine(FloatFormatsTests.RepositoryRoot(), "Portal.Kernels", "Triton", "harness.py")));
+    }
+
+    [Theory]
+    [InlineData("h200-check.sh")]
+    [InlineData("dtypes/run.sh")]
+    [InlineData("out-of-bounds/run.sh")]
+    public void The_runbooks_scripts_are_valid_bash(string script)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardError = true };
+        start.ArgumentList.Add("-n");
+        start.ArgumentList.Add(Path.Combine(FloatFormatsTests.RepositoryRoot(), "scripts", "gpu", script));
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.True(process.ExitCode == 0, error);
+    }
 }

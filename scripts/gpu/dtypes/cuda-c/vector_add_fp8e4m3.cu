@@ -1,4 +1,4 @@
-// expect: passed
+// expect: passed; unsupported if compute capability 8.9
 // spec: {"op": "vector_add", "dtype": "fp8e4m3", "entry": "vector_add", "args": ["x", "y", "z", "n"], "launch": {"grid": ["ceil_div(n, 256)"], "block": [256]}, "cases": [{"n": 1}, {"n": 1000}, {"n": 65537}, {"n": 16777216}], "timing": {"warmup": 2, "iterations": 10, "maxIterations": 20}, "timeoutSeconds": 120}
 // fp8 e4m3 storage (cuda_fp8.h; the constructor rounds to nearest even and saturates); unsupported below compute capability 8.9.
 #include <cuda_fp8.h>

@@ -1,5 +1,5 @@
 // expect: failed | elements wrong; first z[0]: expected
-// spec: {"op": "vector_add", "dtype": "bf16", "entry": "vector_add", "args": ["x", "y", "z", "n"], "launch": {"global": ["ceil_div(n, 64) * 64"], "local": [64]}, "cases": [{"n": 1}, {"n": 1000}, {"n": 65537}], "timing": {"warmup": 1, "iterations": 5, "maxIterations": 5}}
+// spec: {"op": "vector_add", "dtype": "bf16", "entry": "vector_add", "args": ["x", "y", "z", "n"], "launch": {"global": ["ceil_div(n, 64) * 64"], "local": [64]}, "cases": [{"n": 1}, {"n": 1000}, {"n": 65537}], "timing": {"warmup": 1, "iterations": 3, "maxIterations": 3}, "timeoutSeconds": 300}
 // Known wrong: takes bf16 bits for the low half of a float32 (as_float(b) instead of as_float(b << 16)).
 inline float from_bf16(ushort b) { return as_float((uint)b << 16); }
 // Round to nearest even; a NaN stays a (quiet) NaN.
