@@ -45,6 +45,8 @@ public class GpuDtypeKernelTests
         var dtype = (string)kernel.Spec["dtype"]!;
         Assert.Contains(dtype, name.Replace("_", "", StringComparison.Ordinal));
         Assert.Equal(ElementTypes.ParseDtype(dtype), validation.Spec.TypeOf(validation.Spec.Op.Outputs.First()));
+        // The headers a cuda-c kernel includes (cuda_fp16.h, cuda_bf16.h, cuda_fp8.h) are the ones the source check lets through.
+        Assert.Null(KernelSourceCheck.FindProblem(validation.Spec.Language, kernel.Source));
     }
 
     /// <summary>An fp8 kernel may answer unsupported below compute capability 8.9, in the words both executors use.</summary>

@@ -1,7 +1,7 @@
 // expect: passed
 // spec: {"op": "softmax", "dtype": "f16", "entry": "softmax", "args": ["x", "y", "rows", "cols"], "launch": {"grid": ["rows"], "block": [256]}, "cases": [{"rows": 1, "cols": 1}, {"rows": 3, "cols": 1000}, {"rows": 255, "cols": 257}, {"rows": 4096, "cols": 4096}], "timing": {"warmup": 2, "iterations": 10, "maxIterations": 20}, "timeoutSeconds": 120}
 // Row softmax over f16 storage, one block of 256 threads per row, computed in float.
-#include <cuda_f16.h>
+#include <cuda_fp16.h>
 
 #define GROUP 256
 
