@@ -3,8 +3,8 @@ namespace Portal.Kernels.Buffers;
 /// <summary>
 /// Conversions between double and the narrow float storage formats (DESIGN.md "Spec v2"), exact and the same on
 /// every host: double → format rounds to nearest, ties to even; float16 and bfloat16 overflow to ±∞ as IEEE 754
-/// does, the fp8 formats saturate to their largest finite value (as CUDA's <c>__NV_SATFINITE</c> and torch's
-/// float8 casts do), NaN stays NaN. docs/kernels.md "Storage dtypes" lists test vectors that
+/// does, the fp8 formats saturate to their largest finite value, ±∞ included (as CUDA's <c>__NV_SATFINITE</c> conversions
+/// do; torch's own float8 casts do not saturate: e4m3fn gives NaN from 480 up, e5m2 gives ±∞), NaN stays NaN. docs/kernels.md "Storage dtypes" lists test vectors that
 /// <c>FloatFormatsTests</c> holds these functions to.
 /// </summary>
 public static class FloatFormats

@@ -43,13 +43,18 @@ public sealed class CudaExecutor(CudaLibraryNames? libraries = null) : IKernelEx
             var capability = new ComputeCapability(
                 CudaDeviceDiscovery.Attribute(api, context.Device, CudaDriverApi.AttributeComputeCapabilityMajor),
                 CudaDeviceDiscovery.Attribute(api, context.Device, CudaDriverApi.AttributeComputeCapabilityMinor));
-            if (NvrtcOptions.For(capability, [.. nvrtc.SupportedArchitectures()], out var problem) is not { } target)
+            if (CudaDtypes.Problem(capability, spec.Op.Buffers.Select(b => (b.Name, spec.TypeOf(b)))) is { } dtypeProblem)
+                return Release(context, Unsupported(dtypeProblem));
+            var includes = CudaToolkitHeaders.Find();
+            if (NvrtcOptions.For(capability, [.. nvrtc.SupportedArchitectures()], out var problem, includes) is not { } target)
                 return Release(context, Unsupported(problem!));
             cancellationToken.ThrowIfCancellationRequested();
 
             var build = CudaCompilation.Build(nvrtc, context, spec.Source, spec.Entry, target);
             if (build.Failure is { } failure)
-                return Release(context, Preparation.Failed(failure));
+                return Release(context, CudaToolkitHeaders.MissingOnHost(failure.Log, includes) is { } missing
+                    ? Preparation.Failed(new ExecutionFailure(FailureKind.Unsupported, missing, failure.Log))
+                    : Preparation.Failed(failure));
             var l2Bytes = CudaDeviceDiscovery.Attribute(api, context.Device, CudaDriverApi.AttributeL2CacheSize);
             var kernel = new CudaPreparedKernel(context, build.Module!, build.Function, build.Log, l2Bytes);
             context = null;

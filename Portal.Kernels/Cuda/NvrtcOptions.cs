@@ -26,15 +26,19 @@ internal sealed record NvrtcTarget(IReadOnlyList<string> Options, bool EmitsCubi
 internal static class NvrtcOptions
 {
     /// <param name="supportedArchitectures">What nvrtcGetSupportedArchs reports, e.g. 75, 80, 86, 89, 90, 100, 120.</param>
+    /// <param name="includeFolders">Where the toolkit's headers are (<see cref="CudaToolkitHeaders.Find"/>): NVRTC
+    /// searches no folder of its own for cuda_fp16.h, cuda_bf16.h and cuda_fp8.h.</param>
     /// <returns>The target, or null with <paramref name="problem"/> when NVRTC cannot target the device at all.</returns>
-    public static NvrtcTarget? For(ComputeCapability device, IReadOnlyCollection<int> supportedArchitectures, out string? problem)
+    public static NvrtcTarget? For(ComputeCapability device, IReadOnlyCollection<int> supportedArchitectures, out string? problem,
+        IReadOnlyList<string>? includeFolders = null)
     {
         problem = null;
+        var includes = (includeFolders ?? []).Select(folder => $"--include-path={folder}");
         if (supportedArchitectures.Contains(device.Architecture))
-            return new NvrtcTarget([$"--gpu-architecture=sm_{device.Architecture}"], EmitsCubin: true);
+            return new NvrtcTarget([$"--gpu-architecture=sm_{device.Architecture}", .. includes], EmitsCubin: true);
         var older = supportedArchitectures.Where(a => a < device.Architecture).ToList();
         if (older.Count > 0)
-            return new NvrtcTarget([$"--gpu-architecture=compute_{older.Max()}"], EmitsCubin: false);
+            return new NvrtcTarget([$"--gpu-architecture=compute_{older.Max()}", .. includes], EmitsCubin: false);
         problem = $"this NVRTC targets {Describe(supportedArchitectures)}, nothing a compute capability {device} device " +
             $"can run; use an NVRTC from a CUDA release that still supports compute capability {device}";
         return null;

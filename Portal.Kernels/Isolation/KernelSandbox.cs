@@ -211,6 +211,8 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
             wanted.AddRange(IcdLibraryFolders(vendors));
         }
         wanted.AddRange(IcdLibraryFolders("/etc/OpenCL/vendors"));
+        // NVRTC's include path (cuda_fp16.h and friends), found as the child will find it.
+        wanted.AddRange(Cuda.CudaToolkitHeaders.Find(environment));
         wanted.AddRange(programFolders);
 
         var homes = Homes(environment);

@@ -47,11 +47,17 @@ public sealed class OpenClExecutor : IKernelExecutor
         ClKernelHandle? kernel = null;
         try
         {
+            var extensions = ClInfo.DeviceText(native.Device, ClInfo.DeviceExtensions);
+            if (HalfArithmetic.BeforeBuild(spec.Source, extensions, described.Name) is { } needsFp16)
+                return Preparation.Failed(new ExecutionFailure(FailureKind.Unsupported, needsFp16));
             context = OpenClContext.Create(native.Device);
             program = CreateProgram(context, spec.Source);
             var built = OpenClNative.clBuildProgram(program, 1, [native.Device], BuildOptions, IntPtr.Zero, IntPtr.Zero);
             cancellationToken.ThrowIfCancellationRequested();
             var log = BuildLog(program, native.Device);
+            if (built is ClStatus.BuildProgramFailure or ClStatus.CompileProgramFailure
+                && HalfArithmetic.AfterFailedBuild(log, extensions, described.Name) is { } computesInHalf)
+                return Preparation.Failed(new ExecutionFailure(FailureKind.Unsupported, computesInHalf, log));
             if (built is ClStatus.BuildProgramFailure or ClStatus.CompileProgramFailure)
                 return Preparation.Failed(new ExecutionFailure(FailureKind.CompileError, CompileMessage(built, log), log));
             if (built == ClStatus.InvalidBuildOptions)

@@ -17,7 +17,7 @@ internal sealed record TritonHarnessResult(string Status, string? Message = null
     /// <summary>An output, or an input as the kernel left it.</summary>
     public static string BufferPath(string prefix, string buffer) => $"{prefix}.{buffer}.bin";
 
-    /// <summary>A buffer's zone before, then its zone after, <see cref="GuardZones.MinimumBytes"/> each.</summary>
+    /// <summary>A buffer's zone before (<see cref="GuardZones.MinimumBytes"/>), then its zone after (<see cref="GuardZones.AfterZoneBytes"/>).</summary>
     public static string GuardsPath(string prefix, string buffer) => $"{prefix}.{buffer}.guards.bin";
 
     /// <summary>The harness's verdict as a failure, or null when it ran the kernel (or found it) without one.</summary>
@@ -67,7 +67,8 @@ internal sealed record TritonHarnessResult(string Status, string? Message = null
             if (buffer.Role == BufferRole.Input
                 && (input = RawBufferFile.Read(buffer.Name, buffer.Type, buffer.Length, BufferPath(prefix, buffer.Name), out problem, "input")) is null)
                 return BrokenProtocol(problem);
-            if (ReadZones(GuardsPath(prefix, buffer.Name), buffer.Name, out problem) is not { } zones)
+            var after = GuardZones.AfterZoneBytes(TritonJob.Bytes(buffer));
+            if (ReadZones(GuardsPath(prefix, buffer.Name), buffer.Name, GuardZones.MinimumBytes + after, out problem) is not { } zones)
                 return BrokenProtocol(problem);
             guards.Add(new GuardReading(buffer.Name, zones[..GuardZones.MinimumBytes], zones[GuardZones.MinimumBytes..], input));
         }
@@ -77,11 +78,11 @@ internal sealed record TritonHarnessResult(string Status, string? Message = null
     private static LaunchOutcome BrokenProtocol(string? problem) =>
         LaunchOutcome.Failed(new ExecutionFailure(FailureKind.RuntimeError, $"the harness broke its protocol: {problem}"));
 
-    private static byte[]? ReadZones(string path, string buffer, out string? problem)
+    private static byte[]? ReadZones(string path, string buffer, long expected, out string? problem)
     {
         var info = new FileInfo(path);
         problem = !info.Exists ? $"the guard zones of {buffer} were not written"
-            : info.Length != 2L * GuardZones.MinimumBytes ? $"the guard zones of {buffer} have {info.Length} bytes, not {2L * GuardZones.MinimumBytes}"
+            : info.Length != expected ? $"the guard zones of {buffer} have {info.Length} bytes, not {expected}"
             : null;
         return problem is null ? File.ReadAllBytes(path) : null;
     }

@@ -8,8 +8,8 @@ namespace Portal.Kernels.Triton;
 
 /// <summary>
 /// What the harness is asked to do, as the job.json it reads: "check" imports the module and finds the entry;
-/// "launch" also runs it, every buffer a view into a larger tensor whose <see cref="GuardBytes"/> before and after it
-/// hold <see cref="Canary"/> (<see cref="GuardZones"/>). Camel-case JSON, null members left out.
+/// "launch" also runs it, every buffer a view into a larger tensor whose <see cref="GuardBytes"/> before it and each
+/// argument's AfterBytes after it hold <see cref="Canary"/> (<see cref="GuardZones"/>). Camel-case JSON, null members left out.
 /// </summary>
 internal sealed record TritonJob(
     string Mode,
@@ -43,8 +43,9 @@ internal sealed record TritonJob(
         var grid = dimensions.Grid ?? throw new ArgumentException("a triton launch needs a grid", nameof(request));
         var args = request.Arguments.Select(argument => argument switch
         {
-            BufferArgument buffer => new TritonJobArgument("buffer", buffer.Name, buffer.Type.Name(), buffer.Length,
-                buffer.Role == BufferRole.Input ? "input" : "output", buffer.Role == BufferRole.Input ? inputFile(buffer) : null),
+            BufferArgument buffer => new TritonJobArgument("buffer", buffer.Name, KernelTypes.TorchDtype(buffer.Type), buffer.Length,
+                buffer.Role == BufferRole.Input ? "input" : "output", buffer.Role == BufferRole.Input ? inputFile(buffer) : null,
+                AfterBytes: GuardZones.AfterZoneBytes(Bytes(buffer))),
             IntArgument integer => new TritonJobArgument("int", integer.Name, Value: integer.Value),
             FloatArgument real => new TritonJobArgument("float", real.Name, Value: real.Value),
             _ => throw new ArgumentException($"argument {argument.Name} has an unknown kind", nameof(request)),
@@ -54,13 +55,19 @@ internal sealed record TritonJob(
             GuardZones.MinimumBytes, GuardZones.CanaryInt32);
     }
 
+    /// <summary>The buffer's size in bytes: a float16 or fp8 one need not be a whole number of 32-bit words.</summary>
+    public static long Bytes(BufferArgument buffer) => (long)buffer.Length * buffer.Type.SizeInBytes();
+
     public void WriteTo(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
 }
 
 /// <param name="Kind">buffer, int or float.</param>
+/// <param name="Type">A buffer's torch dtype (<see cref="KernelTypes.TorchDtype"/>): float32, float16, bfloat16, float8_e4m3fn, float8_e5m2, int32.</param>
 /// <param name="Value">An int or float param's value; a float param's float32 value widens to double exactly.</param>
+/// <param name="AfterBytes">A buffer's zone after it (<see cref="GuardZones.AfterZoneBytes"/>); the zone before is the job's GuardBytes.</param>
 internal sealed record TritonJobArgument(
-    string Kind, string Name, string? Type = null, int? Length = null, string? Role = null, string? File = null, double? Value = null);
+    string Kind, string Name, string? Type = null, int? Length = null, string? Role = null, string? File = null, double? Value = null,
+    long? AfterBytes = null);
 
 internal sealed record TritonJobTiming(int Warmup, int Iterations);
 

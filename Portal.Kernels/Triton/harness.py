@@ -3,15 +3,17 @@
 The agent writes the job (the module's path, the entry, the device, the launch shape, the arguments with input
 files) and reads back what this harness writes at a path it alone knows: the environment variable
 PORTAL_TRITON_RESULT names a prefix; the result goes to <prefix>.json, each buffer (outputs, and inputs as the
-kernel left them) to <prefix>.<name>.bin and its guard zones to <prefix>.<name>.guards.bin (raw little-endian, as
-the device held them). The variable is removed from os.environ before the submitted module is imported, and nothing
+kernel left them) to <prefix>.<name>.bin and its guard zones, before then after, to <prefix>.<name>.guards.bin (raw
+bytes, as the device held them). Each buffer is a tensor of the torch dtype the job names (float32, float16,
+bfloat16, float8_e4m3fn, float8_e5m2, int32); a dtype this torch or this GPU lacks is "unsupported". The variable is removed from os.environ before the submitted module is imported, and nothing
 the module prints is read as a result. Every buffer the kernel gets is a view into a larger tensor, between zones of
-job["guardBytes"] filled with the 32-bit job["canary"]; the agent, not this harness, decides what a changed zone or
+job["guardBytes"] (before) and the argument's "afterBytes" (after) filled with the 32-bit job["canary"]; the agent, not this harness, decides what a changed zone or
 input means. Outputs are zero-filled before every launch; timed launches follow a write of a buffer larger than the
 L2 and are timed with CUDA events.
 
 Result statuses: ok, compile_error (the module does not import, the entry is missing or not a Triton kernel,
-Triton cannot compile it), runtime_error (the launch or the device failed), unsupported (no torch/triton/CUDA).
+Triton cannot compile it), runtime_error (the launch or the device failed), unsupported (no torch/triton/CUDA, or a
+dtype this torch or GPU lacks).
 """
 import json
 import os
@@ -86,40 +88,68 @@ def run(job, prefix):
     return launch_all(job, prefix, torch, kernel, arguments, buffers, device)
 
 
-class GuardedBuffer:
-    """One buffer: a view, starting `guard` elements in, of a tensor whose first and last `guard` elements hold the canary."""
+# The torch dtype of each buffer type the agent names (Portal.Kernels/Ops/KernelTypes.cs, TorchDtype); fp8 needs a GPU
+# of compute capability 8.9 or newer (Ada, Hopper), as the agent's cuda-c executor demands too.
+FP8 = ("float8_e4m3fn", "float8_e5m2")
 
-    def __init__(self, torch, name, role, torch_type, item_size, length, job, device):
-        self.name, self.role, self.length = name, role, length
-        self.guard = job["guardBytes"] // item_size
-        self.storage = torch.empty(self.guard + length + self.guard, dtype=torch_type, device=device)
-        self.storage.view(torch.int32).fill_(job["canary"])
-        self.view = self.storage.narrow(0, self.guard, length)
+
+def torch_dtype(torch, name, buffer, device):
+    torch_type = getattr(torch, name, None)
+    if not isinstance(torch_type, torch.dtype):
+        raise Failure("unsupported", f"torch {torch.__version__} has no {name}, the dtype of {buffer}")
+    if name in FP8:
+        capability = torch.cuda.get_device_capability(device)
+        if capability < (8, 9):
+            raise Failure("unsupported", f"fp8 buffers ({buffer}: {name}) need compute capability 8.9 or newer; "
+                                         f"this device has {capability[0]}.{capability[1]}")
+    return torch_type
+
+
+class GuardedBuffer:
+    """One buffer: a view into a byte tensor [zone before | buffer | zone after], the whole filled with the 32-bit canary.
+
+    The zones are job["guardBytes"] before and the argument's "afterBytes" after; the zone after starts right at the
+    buffer's end, so a buffer that is not a whole number of 32-bit words (an odd-length bfloat16 one) still has its
+    first element past the end guarded, with the canary out of step there (GuardZones.Phase in the agent). Every
+    transfer is raw bytes, so dtypes numpy lacks (bfloat16, fp8) need no conversion on the way.
+    """
+
+    def __init__(self, torch, argument, torch_type, job, device):
+        self.name, self.role, self.length = argument["name"], argument["role"], argument["length"]
+        self.before = job["guardBytes"]
+        self.bytes = self.length * torch.empty((), dtype=torch_type).element_size()
+        after = argument["afterBytes"]
+        total = self.before + self.bytes + after
+        if total % 4 or self.before % 16:
+            raise Failure("runtime_error", f"the guard zones of {self.name} are not whole canary words")
+        self.raw = torch.full((total // 4,), job["canary"], dtype=torch.int32, device=device).view(torch.uint8)
+        self.view = self.raw[self.before:self.before + self.bytes].view(torch_type)
+
+    def load(self, torch, path):
+        import numpy
+
+        host = numpy.fromfile(path, dtype=numpy.uint8)
+        if host.size != self.bytes:
+            raise Failure("runtime_error", f"input {self.name} has {host.size} bytes, not {self.bytes}")
+        self.raw[self.before:self.before + self.bytes].copy_(torch.from_numpy(host))
 
     def write_back(self, torch, prefix):
         """The buffer, and its zones before and after, as the device holds them after the last launch."""
-        self.view.cpu().numpy().tofile(f"{prefix}.{self.name}.bin")
-        zones = torch.cat((self.storage[:self.guard], self.storage[self.guard + self.length:]))
+        self.raw[self.before:self.before + self.bytes].cpu().numpy().tofile(f"{prefix}.{self.name}.bin")
+        zones = torch.cat((self.raw[:self.before], self.raw[self.before + self.bytes:]))
         zones.cpu().numpy().tofile(f"{prefix}.{self.name}.guards.bin")
 
 
 def load_arguments(job, torch):
-    import numpy
-
     device = torch.device("cuda", job["device"])
     torch.cuda.set_device(device)
-    dtypes = {"float32": (torch.float32, numpy.float32), "int32": (torch.int32, numpy.int32)}
     arguments, buffers = [], []
     for argument in job["args"]:
         if argument["kind"] == "buffer":
-            torch_type, numpy_type = dtypes[argument["type"]]
-            buffer = GuardedBuffer(torch, argument["name"], argument["role"], torch_type, numpy.dtype(numpy_type).itemsize,
-                                   argument["length"], job, device)
+            torch_type = torch_dtype(torch, argument["type"], argument["name"], device)
+            buffer = GuardedBuffer(torch, argument, torch_type, job, device)
             if argument["role"] == "input":
-                host = numpy.fromfile(argument["file"], dtype=numpy_type)
-                if host.size != argument["length"]:
-                    raise Failure("runtime_error", f"input {argument['name']} has {host.size} elements, not {argument['length']}")
-                buffer.view.copy_(torch.from_numpy(host))
+                buffer.load(torch, argument["file"])
             buffers.append(buffer)
             arguments.append(buffer.view)
         elif argument["kind"] == "int":

@@ -95,6 +95,30 @@ public sealed class AgentQueueTests(AgentQueuePortal portal) : IClassFixture<Age
         await agent.WaitForLineAsync(l => l.Contains($"completed job {job}: passed", StringComparison.Ordinal), Patience);
     }
 
+    /// <summary>Storage dtypes through the queue: bf16 and f16 kernels pass, known-wrong ones fail with the message that says why.</summary>
+    [Fact]
+    public async Task Bf16_and_f16_kernels_get_their_verdicts_through_the_queue()
+    {
+        var partner = await PartnerAsync();
+        var name = AgentName();
+        await using var agent = StartAgent(partner, name);
+        var device = await DeviceOfAsync(agent, name);
+        var kernels = new[] { "softmax_bf16", "vector_add_f16", "vector_add_bf16_misread", "vector_add_bf16_past_end" }
+            .Select(k => Portal.Tests.Kernels.DtypeKernelFile.Get("opencl-c", k)).ToList();
+
+        var jobs = new List<Guid>();
+        foreach (var kernel in kernels)
+            jobs.Add(await SubmitAsync(partner, kernel.WriteSpecFile(), $"device:{device}"));
+        foreach (var (kernel, job) in kernels.Zip(jobs))
+        {
+            var done = await WaitForJobAsync(job, j => j.Status.IsFinal(), agent);
+            Assert.Equal(JobStatus.Completed, done.Status);
+            Assert.True(kernel.Status == done.Verdict, $"{kernel}: {done.Verdict}: {done.Result}");
+            using var result = JsonDocument.Parse(done.Result!);
+            Assert.Contains(kernel.MessageText, result.RootElement.GetProperty("message").GetString());
+        }
+    }
+
     [Fact]
     public async Task A_busy_agent_gets_its_next_job_with_the_last_result_and_runs_it()
     {

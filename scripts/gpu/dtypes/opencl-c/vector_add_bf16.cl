@@ -1,0 +1,18 @@
+// expect: passed
+// spec: {"op": "vector_add", "dtype": "bf16", "entry": "vector_add", "args": ["x", "y", "z", "n"], "launch": {"global": ["ceil_div(n, 64) * 64"], "local": [64]}, "cases": [{"n": 1}, {"n": 1000}, {"n": 65537}], "timing": {"warmup": 1, "iterations": 3, "maxIterations": 3}, "timeoutSeconds": 300}
+// bf16 storage: the kernel reads and writes the upper half of a float32 as ushort and adds in float.
+inline float from_bf16(ushort b) { return as_float((uint)b << 16); }
+// Round to nearest even; a NaN stays a (quiet) NaN.
+inline ushort to_bf16(float f) {
+    uint u = as_uint(f);
+    if ((u & 0x7fffffffu) > 0x7f800000u)
+        return (ushort)((u >> 16) | 0x40u);
+    return (ushort)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+}
+
+__kernel void vector_add(__global const ushort* x, __global const ushort* y, __global ushort* z, const int n)
+{
+    int i = get_global_id(0);
+    if (i < n)
+        z[i] = to_bf16(from_bf16(x[i]) + from_bf16(y[i]));
+}
