@@ -57,9 +57,9 @@ internal static class InferenceOps
 
     // x in ±[0.5, 1): each output pair is the input pair rotated, of length ≥ 0.7, so few single outputs are near
     // zero and a wrong pairing, sign or frequency moves an element by O(1). Positions in [0, 4096): a float32 kernel
-    // computing θ = pos·base^(−2i/dim) in float (as torch and most kernels do) loses up to a few 1e−4 rad to the
-    // rounding of θ near 4096 and to pow's last bits, hence atol 2e−3 (≈ 4× that, times |x| ≤ 1), far below the
-    // O(1) error of any real bug.
+    // computing θ = pos·base^(−2i/dim) in float (as torch and most kernels do) loses a few 1e−4 rad there to the
+    // rounding of θ and pow's last bits, and up to 2.4e−3 at the 32k positions of "large" (measured with .NET's
+    // float MathF); atol 5e−3 admits that and stays far below the O(1) error of any real bug.
     public static OpDefinition Rope { get; } = new(
         Name: "rope",
         Semantics: "θᵢ = pos[t]·base^(−2i/dim); y₂ᵢ = x₂ᵢcosθᵢ − x₂ᵢ₊₁sinθᵢ, y₂ᵢ₊₁ = x₂ᵢsinθᵢ + x₂ᵢ₊₁cosθᵢ, per token t and head",
@@ -74,7 +74,7 @@ internal static class InferenceOps
             BufferDefinition.Input("pos", ElementType.Int32, "tokens", p => p.Int("tokens"), _ => new UniformIntegers(0, 4095)),
             BufferDefinition.Output("y", ElementType.Float32, "tokens·heads·dim", RopeElements),
         ],
-        DefaultTolerance: new(2e-3, 1e-4),
+        DefaultTolerance: new(5e-3, 1e-4),
         DefaultCases:
         [
             DefaultCases.Of(("tokens", 1), ("heads", 1), ("dim", 2)),
@@ -88,7 +88,7 @@ internal static class InferenceOps
         BytesMoved: p => 8.0 * RopeElements(p) + 4.0 * p.Int("tokens"),
         // Four multiplies and two adds per pair; the angles' sin and cos are shared by the heads and not counted.
         Flops: p => 3.0 * RopeElements(p),
-        // Positions in [16384, 32768), a 32k context: θ in float32 still errs by under 2e−3 rad there, but a kernel
+        // Positions in [16384, 32768), a 32k context: θ in float32 still errs by under 2.5e−3 rad there, but a kernel
         // that rounds θ or pos to a narrower type (half, bfloat16), or reduces large angles badly, is off by O(1).
         Adversarial: [Adversarial.Of("large", "positions in [16384, 32768): an angle held in a type narrower than float32 is off by radians",
             ("pos", new UniformIntegers(16384, 32767)))],
@@ -96,10 +96,10 @@ internal static class InferenceOps
         // their own rtol (the table's atol of 1e−5 would fail a correct float32-angle kernel near zero crossings).
         DtypeTolerance: (type, _) => type switch
         {
-            ElementType.Float16 => new Tolerance(2e-3, DtypeTolerances.HalfRtol),
-            ElementType.BFloat16 => new Tolerance(2e-3, DtypeTolerances.BFloat16Rtol),
-            ElementType.Float8E4M3 => new Tolerance(2e-3, 0.125),
-            _ => new Tolerance(2e-3, 0.25),
+            ElementType.Float16 => new Tolerance(5e-3, DtypeTolerances.HalfRtol),
+            ElementType.BFloat16 => new Tolerance(5e-3, DtypeTolerances.BFloat16Rtol),
+            ElementType.Float8E4M3 => new Tolerance(5e-3, 0.125),
+            _ => new Tolerance(5e-3, 0.25),
         });
 
     private static long RopeElements(CaseParams p) => p.Int("tokens") * p.Int("heads") * p.Int("dim");
@@ -133,9 +133,10 @@ internal static class InferenceOps
         BytesMoved: p => 12.0 * p.Int("n"),
         // negate, exp (counted as 1), add, divide, multiply.
         Flops: p => 5.0 * p.Int("n"),
-        // |a| in [20, 100): silu written as a·e^a/(1 + e^a) is ∞/∞ = NaN past a ≈ 88.7; the positive half keeps y ≈ a·b large.
-        Adversarial: [Adversarial.Of("large", "|a| in [20, 100): silu built as a·e^a/(1 + e^a) overflows to NaN",
-            ("a", new SignedReals(20, 100)))]);
+        // a in [20, 100): silu written as a·e^a/(1 + e^a) is ∞/∞ = NaN past a ≈ 88.7, while a/(1 + e^−a) gives a·b,
+        // never near zero. (Large negative a would make y vanish, which a kernel writing zeros passes.)
+        Adversarial: [Adversarial.Of("large", "a in [20, 100): silu built as a·e^a/(1 + e^a) overflows to NaN",
+            ("a", new UniformReals(20, 100)))]);
 
     internal static double Silu(double a) => a / (1 + Math.Exp(-a));
 

@@ -44,11 +44,11 @@ public class InferenceOpTests
     [Fact]
     public void Attention_weights_values_by_the_softmax_of_scores_scaled_by_one_over_root_dim()
     {
-        // dim = 4: scale ½. Row 1's scores are 0 and ½·2·ln 3 = ln 3, so its weights are ¼ and ¾.
+        // dim = 4: scale ½. Row 0's scores are both 0; row 1's are 0 and ½·2·ln 3 = ln 3, so its weights are ¼ and ¾.
         var ln3 = (float)Math.Log(3);
         var p = Params(Attention, ("bh", 1), ("seq", 2), ("dim", 4), ("causal", 0));
         var q = F32("q", 0, 0, 0, 0, ln3, 0, 0, 0);
-        var k = F32("k", 7, 1, 1, 1, 2, 0, 0, 0);
+        var k = F32("k", 0, 1, 1, 1, 2, 0, 0, 0);
         var v = F32("v", 1, 10, 0, 0, 2, 20, 0, 0);
 
         var o = Run(Attention, p, q, k, v);
