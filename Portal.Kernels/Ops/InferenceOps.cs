@@ -39,7 +39,7 @@ internal static class InferenceOps
             DefaultCases.Of(("bh", 1), ("seq", 7), ("dim", 5), ("causal", 1)),
             DefaultCases.Of(("bh", 3), ("seq", 33), ("dim", 17), ("causal", 0)),
             DefaultCases.Of(("bh", 5), ("seq", 257), ("dim", 65), ("causal", 1)),
-            DefaultCases.Of(("bh", 64), ("seq", 512), ("dim", 64), ("causal", 1)),
+            DefaultCases.Of(("bh", 128), ("seq", 256), ("dim", 64), ("causal", 1)),
         ],
         Reference: (p, inputs) => ReferenceOutput.Of("o", Attend(
             inputs["q"].ToDoubles(), inputs["k"].ToDoubles(), inputs["v"].ToDoubles(),
