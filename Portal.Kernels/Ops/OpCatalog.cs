@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace Portal.Kernels.Ops;
 
-/// <summary>Op catalog v1 (DESIGN.md): the ops a compatibility test can implement.</summary>
+/// <summary>Op catalog v1 and v2 (DESIGN.md): the ops a compatibility test can implement.</summary>
 public static class OpCatalog
 {
     public static IReadOnlyList<OpDefinition> All { get; } =
@@ -18,6 +18,9 @@ public static class OpCatalog
         RowOps.LayerNorm,
         RowOps.RmsNorm,
         MatmulOp.Matmul,
+        InferenceOps.Attention,
+        InferenceOps.Rope,
+        InferenceOps.SwiGlu,
     ];
 
     private static readonly FrozenDictionary<string, OpDefinition> ByName =

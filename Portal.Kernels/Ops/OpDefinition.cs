@@ -19,7 +19,15 @@ public enum BufferRole
 }
 
 /// <param name="Default">The value a case gets when it omits the param; null for sizes, which every default case sets.</param>
-public sealed record ParamDefinition(string Name, ParamKind Kind, double? Default = null);
+/// <param name="Minimum">The least value of an int param: 1 for sizes, 0 for a flag such as attention's causal.</param>
+/// <param name="Maximum">The greatest value of an int param: 1 for a flag.</param>
+/// <param name="MultipleOf">An int param must be a multiple of it (2 for rope's dim, whose elements come in pairs).</param>
+public sealed record ParamDefinition(string Name, ParamKind Kind, double? Default = null,
+    long Minimum = 1, long Maximum = int.MaxValue, long MultipleOf = 1)
+{
+    /// <summary>An int param that is 0 or 1 (a switch, not a size).</summary>
+    public bool IsFlag => Kind == ParamKind.Int && Minimum == 0 && Maximum == 1;
+}
 
 /// <summary>Absolute and relative tolerance: an element is wrong when |actual − expected| &gt; atol + rtol·|expected|.</summary>
 public sealed record Tolerance(double Atol, double Rtol);

@@ -86,8 +86,13 @@ internal static class CaseValidation
     {
         ParamKind.Int when value != Math.Floor(value) || !double.IsFinite(value) =>
             $"{KernelSpecValidator.Format(value)} is not an integer",
-        ParamKind.Int when value < 1 => $"{KernelSpecValidator.Format(value)} is not positive; sizes start at 1",
+        ParamKind.Int when param.IsFlag && value is not (0 or 1) => $"{KernelSpecValidator.Format(value)} is not 0 or 1",
+        ParamKind.Int when value < param.Minimum => param.Minimum == 1
+            ? $"{KernelSpecValidator.Format(value)} is not positive; sizes start at 1"
+            : $"{KernelSpecValidator.Format(value)} is below {param.Minimum}, the least {param.Name} allowed",
         ParamKind.Int when value > int.MaxValue => $"{KernelSpecValidator.Format(value)} does not fit a 32-bit int",
+        ParamKind.Int when value > param.Maximum => $"{KernelSpecValidator.Format(value)} is above {param.Maximum}, the most {param.Name} allowed",
+        ParamKind.Int when value % param.MultipleOf != 0 => $"{KernelSpecValidator.Format(value)} is not a multiple of {param.MultipleOf}",
         ParamKind.Float when !double.IsFinite(value) || Math.Abs(value) > float.MaxValue =>
             $"{KernelSpecValidator.Format(value)} is not a finite float32",
         _ => null,

@@ -23,12 +23,18 @@ public enum BugClass
 
     /// <summary>Numerically unstable: right on the default inputs, wrong on an adversarial distribution.</summary>
     Unstable,
+
+    /// <summary>Causal attention that lets a query see the keys after it.</summary>
+    NoCausalMask,
+
+    /// <summary>Rotary embedding that rotates the wrong elements together (half-split instead of interleaved pairs).</summary>
+    WrongPairing,
 }
 
 /// <summary>A known-wrong kernel: the suite's spec for its op and language with the control's source in it.</summary>
 public sealed record ControlKernel(string Op, KernelLanguage Language, BugClass Bug, KernelSpec Spec)
 {
-    /// <summary>How the file name writes the bug class: lost_tail, off_by_one, race, skipped_work, out_of_bounds, unstable.</summary>
+    /// <summary>How the file name writes the bug class: lost_tail, off_by_one, race, skipped_work, out_of_bounds, unstable, no_causal_mask, wrong_pairing.</summary>
     public string BugName => ControlKernels.Name(Bug);
 }
 
@@ -57,6 +63,8 @@ public static class ControlKernels
         BugClass.SkippedWork => "skipped_work",
         BugClass.OutOfBounds => "out_of_bounds",
         BugClass.Unstable => "unstable",
+        BugClass.NoCausalMask => "no_causal_mask",
+        BugClass.WrongPairing => "wrong_pairing",
         _ => throw new ArgumentOutOfRangeException(nameof(bug), bug, null),
     };
 

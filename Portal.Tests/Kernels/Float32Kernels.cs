@@ -26,6 +26,9 @@ internal static class Float32Kernels
             "layernorm" => Floats("y", PerRow(F("x"), p.Int32("cols"), row => LayerNorm(row, F("gamma"), F("beta"), p.Float("eps")))),
             "rmsnorm" => Floats("y", PerRow(F("x"), p.Int32("cols"), row => RmsNorm(row, F("w"), p.Float("eps")))),
             "matmul" => Floats("c", Matmul(F("a"), F("b"), p.Int32("m"), p.Int32("n"), p.Int32("k"))),
+            "attention" => Floats("o", Attention(F("q"), F("k"), F("v"), p.Int32("bh"), p.Int32("seq"), p.Int32("dim"), p.Int("causal") == 1)),
+            "rope" => Floats("y", Rope(F("x"), inputs["pos"].AsInt32().ToArray(), p.Int32("heads"), p.Int32("dim"), p.Float("base"))),
+            "swiglu" => Floats("y", Map(F("a"), F("b"), (a, b) => a / (1f + MathF.Exp(-a)) * b)),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
         };
     }
@@ -95,5 +98,42 @@ internal static class Float32Kernels
                 for (var j = 0; j < n; j++)
                     c[i * n + j] += a[i * k + kk] * b[kk * n + j];
         return c;
+    }
+
+    private static float[] Attention(float[] q, float[] k, float[] v, int bh, int seq, int dim, bool causal)
+    {
+        var o = new float[q.Length];
+        var scale = 1f / MathF.Sqrt(dim);
+        for (var row = 0; row < bh * seq; row++)
+        {
+            var head = row / seq * seq * dim;
+            var scores = new float[causal ? row % seq + 1 : seq];
+            for (var j = 0; j < scores.Length; j++)
+                for (var d = 0; d < dim; d++)
+                    scores[j] += q[row * dim + d] * k[head + j * dim + d] * scale;
+            var weights = Softmax(scores);
+            for (var j = 0; j < scores.Length; j++)
+                for (var d = 0; d < dim; d++)
+                    o[row * dim + d] += weights[j] * v[head + j * dim + d];
+        }
+        return o;
+    }
+
+    /// <summary>θ in float32, as torch builds its cos/sin tables.</summary>
+    private static float[] Rope(float[] x, int[] pos, int heads, int dim, float @base)
+    {
+        var y = new float[x.Length];
+        for (var t = 0; t < pos.Length; t++)
+            for (var i = 0; i < dim / 2; i++)
+            {
+                var (sin, cos) = MathF.SinCos(pos[t] * MathF.Pow(@base, -2f * i / dim));
+                for (var h = 0; h < heads; h++)
+                {
+                    var at = (t * heads + h) * dim + 2 * i;
+                    y[at] = x[at] * cos - x[at + 1] * sin;
+                    y[at + 1] = x[at] * sin + x[at + 1] * cos;
+                }
+            }
+        return y;
     }
 }

@@ -9,9 +9,10 @@ public class OpCatalogTests
     public static TheoryData<string> Ops() => [.. OpCatalog.Names];
 
     [Fact]
-    public void The_catalog_holds_the_eleven_ops_of_the_design() =>
+    public void The_catalog_holds_the_ops_of_the_design() =>
         Assert.Equal(
-            ["vector_add", "saxpy", "gelu", "reduce_sum", "histogram", "prefix_sum", "transpose", "softmax", "layernorm", "rmsnorm", "matmul"],
+            ["vector_add", "saxpy", "gelu", "reduce_sum", "histogram", "prefix_sum", "transpose", "softmax", "layernorm", "rmsnorm", "matmul",
+             "attention", "rope", "swiglu"],
             OpCatalog.Names);
 
     [Fact]
@@ -34,13 +35,14 @@ public class OpCatalogTests
 
     [Theory]
     [MemberData(nameof(Ops))]
-    public void Every_op_has_a_one_element_case_and_a_case_that_is_no_multiple_of_256(string name)
+    public void Every_op_has_a_smallest_case_and_a_case_that_is_no_multiple_of_256(string name)
     {
+        // Smallest: every size at the least the op allows (1, or 2 for rope's pairs); flags such as causal are no sizes.
         var op = OpCatalog.Get(name);
-        var sizes = op.DefaultCases.Select(c => op.Params.Where(p => p.Kind == ParamKind.Int && p.Name != "bins")
-            .Select(p => (long)c[p.Name]).ToList()).ToList();
-        Assert.Contains(sizes, s => s.All(v => v == 1));
-        Assert.Contains(sizes, s => s.All(v => v % 256 != 0));
+        var sizes = op.DefaultCases.Select(c => op.Params.Where(p => p.Kind == ParamKind.Int && !p.IsFlag && p.Name != "bins")
+            .Select(p => (Value: (long)c[p.Name], p.Minimum)).ToList()).ToList();
+        Assert.Contains(sizes, s => s.All(v => v.Value == v.Minimum));
+        Assert.Contains(sizes, s => s.All(v => v.Value % 256 != 0));
     }
 
     [Fact]
