@@ -18,6 +18,9 @@ public static class OpCatalog
         RowOps.LayerNorm,
         RowOps.RmsNorm,
         MatmulOp.Matmul,
+        BackwardOps.SoftmaxBackward,
+        BackwardOps.CrossEntropyBackward,
+        BackwardOps.LayerNormBackward,
     ];
 
     private static readonly FrozenDictionary<string, OpDefinition> ByName =

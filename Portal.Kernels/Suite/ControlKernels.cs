@@ -23,12 +23,15 @@ public enum BugClass
 
     /// <summary>Numerically unstable: right on the default inputs, wrong on an adversarial distribution.</summary>
     Unstable,
+
+    /// <summary>A term of the formula is left out (a gradient without its row-sum or mean term, a missing one-hot).</summary>
+    MissingTerm,
 }
 
 /// <summary>A known-wrong kernel: the suite's spec for its op and language with the control's source in it.</summary>
 public sealed record ControlKernel(string Op, KernelLanguage Language, BugClass Bug, KernelSpec Spec)
 {
-    /// <summary>How the file name writes the bug class: lost_tail, off_by_one, race, skipped_work, out_of_bounds, unstable.</summary>
+    /// <summary>How the file name writes the bug class: lost_tail, off_by_one, race, skipped_work, out_of_bounds, unstable, missing_term.</summary>
     public string BugName => ControlKernels.Name(Bug);
 }
 
@@ -57,6 +60,7 @@ public static class ControlKernels
         BugClass.SkippedWork => "skipped_work",
         BugClass.OutOfBounds => "out_of_bounds",
         BugClass.Unstable => "unstable",
+        BugClass.MissingTerm => "missing_term",
         _ => throw new ArgumentOutOfRangeException(nameof(bug), bug, null),
     };
 
