@@ -92,3 +92,32 @@ public sealed record SkewedIntegers(long Hi) : Distribution
 
     public override double Sample(ulong bits, long index) => (bits & 1) == 1 ? 0 : UniformInteger(bits, 0, Hi);
 }
+
+/// <summary>
+/// Rows of <paramref name="Cols"/> elements that are softmax outputs, as a softmax_backward kernel gets them from a
+/// forward pass: logit j of a row is Logits' sample from element j's own bits, and the row is
+/// exp(l_j − max_l)/Σ exp(l − max_l) in double, each element then rounded to the buffer's dtype (so a row sums to 1
+/// up to that rounding). Elements depend on their row, so the generator draws whole rows (<see cref="SampleRow"/>).
+/// </summary>
+public sealed record SoftmaxRows(Distribution Logits, long Cols) : Distribution
+{
+    public override string Description => $"rows of {Cols} that are the softmax of logits {Logits.Description}";
+
+    /// <summary>An element on its own is not defined: it depends on its row.</summary>
+    public override double Sample(ulong bits, long index) =>
+        throw new InvalidOperationException("softmax rows are drawn a row at a time (SampleRow)");
+
+    /// <param name="bits">The random bits of the buffer's element i.</param>
+    /// <param name="rowStart">The index of the row's first element.</param>
+    public void SampleRow(Func<long, ulong> bits, long rowStart, Span<double> row)
+    {
+        var max = double.NegativeInfinity;
+        for (var j = 0; j < row.Length; j++)
+            max = Math.Max(max, row[j] = Logits.Sample(bits(rowStart + j), rowStart + j));
+        var sum = 0.0;
+        for (var j = 0; j < row.Length; j++)
+            sum += row[j] = Math.Exp(row[j] - max);
+        for (var j = 0; j < row.Length; j++)
+            row[j] /= sum;
+    }
+}

@@ -28,6 +28,15 @@ public static class InputGenerator
     public static HostBuffer Generate(string name, ElementType type, int length, Distribution distribution, ulong seed)
     {
         var start = SplitMix64.StreamStart(seed, name);
+        if (distribution is SoftmaxRows rows)
+        {
+            // Whole rows first (an element depends on its row), then the same rounding to the buffer's type.
+            var cols = checked((int)rows.Cols);
+            var values = new double[length];
+            ChunkedParallel.ForEachIndex((length + cols - 1) / cols, r =>
+                rows.SampleRow(i => SplitMix64.Value(start, i), (long)r * cols, values.AsSpan(r * cols, Math.Min(cols, length - r * cols))));
+            return HostBuffer.FromValues(name, type, length, i => values[i]);
+        }
         return HostBuffer.FromValues(name, type, length, i => distribution.Sample(SplitMix64.Value(start, i), i));
     }
 }

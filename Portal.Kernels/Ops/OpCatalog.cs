@@ -21,6 +21,9 @@ public static class OpCatalog
         InferenceOps.Attention,
         InferenceOps.Rope,
         InferenceOps.SwiGlu,
+        BackwardOps.SoftmaxBackward,
+        BackwardOps.CrossEntropyBackward,
+        BackwardOps.LayerNormBackward,
     ];
 
     private static readonly FrozenDictionary<string, OpDefinition> ByName =

@@ -29,12 +29,15 @@ public enum BugClass
 
     /// <summary>Rotary embedding that rotates the wrong elements together (half-split instead of interleaved pairs).</summary>
     WrongPairing,
+
+    /// <summary>A term of the formula is left out (a gradient without its row-sum or mean term, a missing one-hot).</summary>
+    MissingTerm,
 }
 
 /// <summary>A known-wrong kernel: the suite's spec for its op and language with the control's source in it.</summary>
 public sealed record ControlKernel(string Op, KernelLanguage Language, BugClass Bug, KernelSpec Spec)
 {
-    /// <summary>How the file name writes the bug class: lost_tail, off_by_one, race, skipped_work, out_of_bounds, unstable, no_causal_mask, wrong_pairing.</summary>
+    /// <summary>How the file name writes the bug class: lost_tail, off_by_one, race, skipped_work, out_of_bounds, unstable, no_causal_mask, wrong_pairing, missing_term.</summary>
     public string BugName => ControlKernels.Name(Bug);
 }
 
@@ -65,6 +68,7 @@ public static class ControlKernels
         BugClass.Unstable => "unstable",
         BugClass.NoCausalMask => "no_causal_mask",
         BugClass.WrongPairing => "wrong_pairing",
+        BugClass.MissingTerm => "missing_term",
         _ => throw new ArgumentOutOfRangeException(nameof(bug), bug, null),
     };
 

@@ -29,7 +29,62 @@ internal static class Float32Kernels
             "attention" => Floats("o", Attention(F("q"), F("k"), F("v"), p.Int32("bh"), p.Int32("seq"), p.Int32("dim"), p.Int("causal") == 1)),
             "rope" => Floats("y", Rope(F("x"), inputs["pos"].AsInt32().ToArray(), p.Int32("heads"), p.Int32("dim"), p.Float("base"))),
             "swiglu" => Floats("y", Map(F("a"), F("b"), (a, b) => a / (1f + MathF.Exp(-a)) * b)),
+            "softmax_backward" => Floats("dx", SoftmaxBackward(F("y"), F("dy"), p.Int32("cols"))),
+            "cross_entropy_backward" => Floats("dlogits", CrossEntropyBackward(F("logits"), inputs["target"].AsInt32().ToArray(), p.Int32("cols"))),
+            "layernorm_backward" => LayerNormBackward(F("x"), F("dy"), F("gamma"), p.Int32("cols"), p.Float("eps")),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+        };
+    }
+
+    private static float[] SoftmaxBackward(float[] y, float[] dy, int cols)
+    {
+        var dx = new float[y.Length];
+        for (var row = 0; row < y.Length; row += cols)
+        {
+            var sum = 0f;
+            for (var j = row; j < row + cols; j++)
+                sum += dy[j] * y[j];
+            for (var j = row; j < row + cols; j++)
+                dx[j] = y[j] * (dy[j] - sum);
+        }
+        return dx;
+    }
+
+    private static float[] CrossEntropyBackward(float[] logits, int[] target, int cols) =>
+        [.. logits.Chunk(cols).SelectMany((row, i) => Softmax(row).Select((v, j) => j == target[i] ? v - 1f : v))];
+
+    private static Dictionary<string, HostBuffer> LayerNormBackward(float[] x, float[] dy, float[] gamma, int cols, float eps)
+    {
+        var (dx, dgamma, dbeta) = (new float[x.Length], new float[cols], new float[cols]);
+        for (var row = 0; row < x.Length; row += cols)
+        {
+            var mean = 0f;
+            for (var j = 0; j < cols; j++)
+                mean += x[row + j];
+            mean /= cols;
+            float variance = 0f, dxhat = 0f, dxhatDev = 0f;
+            for (var j = 0; j < cols; j++)
+            {
+                var d = x[row + j] - mean;
+                variance += d * d;
+                dxhat += dy[row + j] * gamma[j];
+                dxhatDev += dy[row + j] * gamma[j] * d;
+            }
+            var rstd = 1f / MathF.Sqrt(variance / cols + eps);
+            var (meanDxhat, meanDxhatXhat) = (dxhat / cols, dxhatDev * rstd / cols);
+            for (var j = 0; j < cols; j++)
+            {
+                var xhat = (x[row + j] - mean) * rstd;
+                dx[row + j] = rstd * (dy[row + j] * gamma[j] - meanDxhat - xhat * meanDxhatXhat);
+                dgamma[j] += dy[row + j] * xhat;
+                dbeta[j] += dy[row + j];
+            }
+        }
+        return new()
+        {
+            ["dx"] = HostBuffer.Float32("dx", dx),
+            ["dgamma"] = HostBuffer.Float32("dgamma", dgamma),
+            ["dbeta"] = HostBuffer.Float32("dbeta", dbeta),
         };
     }
 

@@ -173,9 +173,13 @@ public class InputGenerationTests
         return data;
     }
 
+    /// <summary>
+    /// softmax_backward has none: no input offset leaves its result unchanged while costing a naive kernel more than a
+    /// correct one (docs/kernels.md, "Backward ops").
+    /// </summary>
     [Fact]
-    public void Every_op_has_at_least_one_adversarial_distribution() =>
-        Assert.All(OpCatalog.All, op => Assert.True(op.DistributionNames.Count() > 1, op.Name));
+    public void Every_op_but_softmax_backward_has_at_least_one_adversarial_distribution() =>
+        Assert.All(OpCatalog.All.Where(op => op.Name != "softmax_backward"), op => Assert.True(op.DistributionNames.Count() > 1, op.Name));
 
     private static IReadOnlyDictionary<string, HostBuffer> Generate(string op, ulong seed, params (string, double)[] values)
     {

@@ -1,0 +1,25 @@
+using Portal.Kernels.Comparison;
+using Portal.Kernels.Inputs;
+using Portal.Kernels.Ops;
+
+namespace Portal.Tests.Kernels;
+
+/// <summary>
+/// What "the smallest case" means for an op. Every size at the least the op allows (1, or 2 for rope's pairs; flags
+/// such as causal are no sizes, histogram's bins is not one) — unless the op's outputs vanish identically there (a
+/// softmax gradient of a one-column row is 0), so that a kernel writing zeros would pass it and the runner refuses it;
+/// then it is one row of at most three columns.
+/// </summary>
+internal static class SmallestCases
+{
+    public static bool OutputsVanishAtOneElement(OpDefinition op)
+    {
+        var ones = new CaseParams(op, op.Params.ToDictionary(p => p.Name, p => p.Kind == ParamKind.Int ? p.Minimum : p.Default!.Value));
+        return ReferenceCheck.FindProblem(op, op.Reference(ones, InputGenerator.Generate(op, ones, 1)), op.DefaultTolerance) is not null;
+    }
+
+    public static bool IsSmallest(OpDefinition op, CaseParams parameters) =>
+        op.Params.Where(p => p.Kind == ParamKind.Int && !p.IsFlag && p.Name != "bins").All(p => parameters.Int(p.Name) == p.Minimum) ||
+        (OutputsVanishAtOneElement(op) && parameters.Int("rows") == 1 && parameters.Int("cols") <= 3 &&
+         op.Params.Where(p => p.Kind == ParamKind.Int && !p.IsFlag && p.Name is not "rows" and not "cols").All(p => parameters.Int(p.Name) == p.Minimum));
+}
