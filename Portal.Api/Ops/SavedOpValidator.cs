@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Portal.Api.Common;
@@ -6,6 +5,7 @@ using Portal.Api.Tests;
 using Portal.Contracts;
 using Portal.Data;
 using Portal.Data.Compatibility;
+using Portal.Kernels.Ops;
 using Portal.Kernels.Spec;
 
 namespace Portal.Api.Ops;
@@ -22,7 +22,7 @@ public static class SavedOpValidator
     /// <summary>The reference source may take 1 MiB (as a kernel's); JSON escaping can double it, and the rest is small.</summary>
     public const int MaxDefinitionBytes = 3 << 20;
 
-    /// <summary>A definition as stored: its canonical JSON (what the hash is taken over) and the parsed contract.</summary>
+    /// <summary>A definition as stored: its JSON as parsed (nulls left out), the engine's definition hash, and the contract.</summary>
     public sealed record ValidDefinition(string Json, string Hash, OpDefinitionSpec Spec);
 
     public static string Label(string key) => Localized<SavedOpText>.Get("Field" + key);
@@ -79,17 +79,22 @@ public static class SavedOpValidator
         }
         var problems = new ValidationErrors();
         Check(problems, spec);
+        // Then the engine's own rules (expressions, distributions, the reference's launch), with the messages an agent
+        // gives for invalid_spec; the hash is the engine's too, the one that keys the agents' reference cache.
+        var op = problems.Any
+            ? null
+            : CustomOps.Validate(spec, KernelLimits.Default, (field, message) => problems.Add(FromEngineField(field), message));
         foreach (var (field, messages) in problems.ToDictionary())
             foreach (var message in messages)
                 errors.Add(field, message);
-        if (problems.Any)
+        if (problems.Any || op?.Custom is not { } custom)
             return null;
-        var json = JsonSerializer.Serialize(spec, KernelSpecJson.Options);
-        return new ValidDefinition(json, Hash(json), spec);
+        return new ValidDefinition(JsonSerializer.Serialize(spec, KernelSpecJson.Options), custom.DefinitionHash, spec);
     }
 
-    /// <summary>SHA-256 of the canonical JSON, lower-case hex.</summary>
-    public static string Hash(string canonicalJson) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalJson)));
+    /// <summary>The engine names fields under the spec's "opDefinition"; here the definition is the request's "definition".</summary>
+    private static string FromEngineField(string field) =>
+        field == "opDefinition" ? "definition" : field.StartsWith("opDefinition.", StringComparison.Ordinal) ? "definition." + field["opDefinition.".Length..] : "definition." + field;
 
     /// <summary>The shape every definition needs: a name, inputs and outputs with roles, dtypes and lengths, and a reference.</summary>
     private static void Check(ValidationErrors errors, OpDefinitionSpec spec)

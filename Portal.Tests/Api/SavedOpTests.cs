@@ -233,6 +233,70 @@ public sealed class SavedOpTests(SavedOpTests.Fixture portal) : IClassFixture<Sa
         Assert.Contains("member of", Assert.Single(problem.Errors["organizationId"]));
     }
 
+    [Fact]
+    public async Task A_test_of_a_saved_op_links_to_the_version_whose_definition_its_spec_carries()
+    {
+        var op = await CreateAsync("op for a linked test", "consortium");
+        var version = op.Versions[0];
+        var body = CompatibilityFixtures.TestBody("relu kernel", "consortium", CustomSpec(version.Definition));
+        body["opVersionId"] = version.Id;
+
+        var test = await portal.AuthorClient.PostJsonAsync("/api/v1/tests", body).ExpectAsync<Portal.Api.Tests.TestDto>(HttpStatusCode.Created);
+
+        Assert.Equal(("custom", op.Id, 1, version.Id), (test.Op, test.OpVersion?.OpId, test.OpVersion?.Number, test.OpVersion?.VersionId));
+        var tests = await portal.Outsider.GetJsonAsync<List<SavedOpTestDto>>($"/api/v1/ops/{op.Id}/tests");
+        Assert.Equal(["relu kernel"], tests.Select(t => t.Name));
+
+        // The spec must carry that version's definition as it is; another one is a field problem, and nothing is stored.
+        var changed = CompatibilityFixtures.TestBody("relu kernel, other bias", "consortium",
+            CustomSpec(JsonSerializer.SerializeToElement(FusedBiasRelu(3))));
+        changed["opVersionId"] = version.Id;
+        var problem = await portal.AuthorClient.PostJsonAsync("/api/v1/tests", changed).ExpectValidationProblemAsync();
+        Assert.Contains("version 1 of 'op for a linked test'", Assert.Single(problem.Errors["spec.opDefinition"]));
+    }
+
+    [Fact]
+    public async Task A_private_op_of_another_organisation_cannot_be_linked_and_is_not_named()
+    {
+        var secret = await CreateAsync("op nobody else sees");
+        var body = CompatibilityFixtures.TestBody("borrowed", "consortium", CustomSpec(secret.Versions[0].Definition));
+        body["opVersionId"] = secret.Versions[0].Id;
+
+        var problem = await portal.Outsider.PostJsonAsync("/api/v1/tests", body).ExpectValidationProblemAsync();
+
+        Assert.Contains("no op definition version", Assert.Single(problem.Errors["opVersionId"]));
+        Assert.DoesNotContain("op nobody else sees", string.Join(" ", problem.Errors.SelectMany(e => e.Value)));
+    }
+
+    [Fact]
+    public async Task The_engine_names_problems_of_a_definition_that_only_it_checks()
+    {
+        var definition = FusedBiasRelu();
+        definition["buffers"] = new object[]
+        {
+            new { name = "x", role = "input", dtype = "f32", length = "n * q", distribution = "gaussian" },
+            new { name = "y", role = "output", dtype = "f32", length = "n" },
+        };
+
+        var problem = await portal.AuthorClient.PostJsonAsync("/api/v1/ops", Body("engine checked", "private", definition)).ExpectValidationProblemAsync();
+
+        Assert.Contains("definition.buffers[0].length", problem.Errors.Keys);
+        Assert.Contains("definition.buffers[0].distribution", problem.Errors.Keys);
+    }
+
+    /// <summary>A custom-op spec for OpenCL C with the definition as its opDefinition; the kernel computes the op.</summary>
+    private static Dictionary<string, object?> CustomSpec(JsonElement definition) => new()
+    {
+        ["op"] = "custom",
+        ["language"] = "opencl-c",
+        ["entry"] = "bias_relu",
+        ["source"] = "__kernel void bias_relu(__global const float* x, __global float* y, const int n, const float b) " +
+                     "{ int i = get_global_id(0); if (i < n) y[i] = fmax(x[i] + b, 0.0f); }",
+        ["args"] = new[] { "x", "y", "n", "b" },
+        ["launch"] = new { global = new[] { "n" } },
+        ["opDefinition"] = definition,
+    };
+
     /// <summary>A test of the custom op, stored directly with its link (the engine's custom-op validation is not what this class tests).</summary>
     private Task<Guid> AddTestOfAsync(Guid versionId, string name, Guid organizationId, TestVisibility visibility = TestVisibility.Consortium) =>
         portal.WithDbAsync(async db =>
