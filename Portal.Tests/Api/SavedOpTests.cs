@@ -243,7 +243,8 @@ public sealed class SavedOpTests(SavedOpTests.Fixture portal) : IClassFixture<Sa
 
         var test = await portal.AuthorClient.PostJsonAsync("/api/v1/tests", body).ExpectAsync<Portal.Api.Tests.TestDto>(HttpStatusCode.Created);
 
-        Assert.Equal(("custom", op.Id, 1, version.Id), (test.Op, test.OpVersion?.OpId, test.OpVersion?.Number, test.OpVersion?.VersionId));
+        Assert.Equal(("fused_bias_relu", op.Id, 1, version.Id), (test.Op, test.OpVersion?.OpId, test.OpVersion?.Number, test.OpVersion?.VersionId));
+        Assert.Equal("custom", test.Spec.GetProperty("op").GetString());
         var tests = await portal.Outsider.GetJsonAsync<List<SavedOpTestDto>>($"/api/v1/ops/{op.Id}/tests");
         Assert.Equal(["relu kernel"], tests.Select(t => t.Name));
 

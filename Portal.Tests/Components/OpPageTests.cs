@@ -152,7 +152,9 @@ public sealed class OpPageTests : CompatibilityComponentContext
             "__kernel void fused_bias_relu(__global const ushort* x, __global ushort* y, const int n, const float b) { }"));
         page.Find("[data-testid=save]").Click();
         var saved = await PollAsync(() => InDbAsync(db => db.CompatibilityTests.AsNoTracking().SingleOrDefaultAsync()));
-        Assert.Equal(("custom", versionId), (saved.Op, saved.OpVersionId));
+        // A custom test's op column holds its definition's name (TestValidator), its spec says "custom".
+        Assert.Equal(("fused_bias_relu", versionId), (saved.Op, saved.OpVersionId));
+        Assert.Contains("\"op\": \"custom\"", saved.Spec);
         Assert.Contains("opDefinition", saved.Spec);
     }
 
@@ -219,7 +221,7 @@ public sealed class OpPageTests : CompatibilityComponentContext
             run.Jobs.Add(new Job
             {
                 TestId = testId, Language = "opencl-c", Status = JobStatus.Completed, Verdict = verdict, MaxAttempts = 3, Attempts = 1, CreatedAt = now,
-                StartedAt = now, FinishedAt = now, Device = device,
+                StartedAt = now, FinishedAt = now, Device = device, TargetDeviceId = device.Id,
             });
             db.TestRuns.Add(run);
             return await db.SaveChangesAsync();
