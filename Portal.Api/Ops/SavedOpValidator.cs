@@ -96,7 +96,10 @@ public static class SavedOpValidator
     private static string FromEngineField(string field) =>
         field == "opDefinition" ? "definition" : field.StartsWith("opDefinition.", StringComparison.Ordinal) ? "definition." + field["opDefinition.".Length..] : "definition." + field;
 
-    /// <summary>The shape every definition needs: a name, inputs and outputs with roles, dtypes and lengths, and a reference.</summary>
+    /// <summary>
+    /// The shape every definition needs: a name, inputs and outputs with roles, dtypes and lengths, and a reference. The
+    /// engine checks these too, but only in English; the mistakes people make most get their messages here in both languages.
+    /// </summary>
     private static void Check(ValidationErrors errors, OpDefinitionSpec spec)
     {
         if (string.IsNullOrWhiteSpace(spec.Name))
