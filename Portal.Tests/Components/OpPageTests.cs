@@ -75,6 +75,43 @@ public sealed class OpPageTests : CompatibilityComponentContext
     }
 
     [Fact]
+    public async Task The_empty_list_and_a_definitions_buffers_read_in_Korean()
+    {
+        var lab = await AddOrganizationAsync("Korean Lab");
+        await SignInAsync(lab);
+        var (culture, uiCulture) = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("ko");
+        try
+        {
+            var list = Render<OpList>();
+            list.WaitForAssertion(() => Assert.Contains("아직 연산 정의가 없습니다", list.Find("[data-testid=ops-empty]").TextContent), Wait);
+
+            var (opId, _) = await AddOpAsync(lab, "한국어 연산", TestVisibility.Private);
+            var page = Render<OpDetail>(p => p.Add(o => o.Id, opId));
+            page.WaitForAssertion(() => Assert.Contains("입력", page.Find("[data-testid=op-buffer-row]").TextContent), Wait);
+            Assert.Contains("아직 이 연산을 쓰는 테스트가 없습니다", page.Find("[data-testid=op-tests-empty]").TextContent);
+        }
+        finally
+        {
+            (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
+    }
+
+    [Fact]
+    public async Task A_test_written_against_a_saved_op_links_to_that_version_on_its_page()
+    {
+        var lab = await AddOrganizationAsync("Link Lab");
+        var (opId, versionId) = await AddOpAsync(lab, "linked op", TestVisibility.Consortium);
+        var testId = await AddTestOfAsync(versionId, lab, "linked test");
+        await SignInAsync(lab);
+
+        var page = Render<TestDetail>(p => p.Add(o => o.Id, testId));
+
+        page.WaitForAssertion(() => Assert.Contains("linked op, version 1", page.Find("[data-testid=test-op-version]").TextContent), Wait);
+        Assert.Equal($"/ops/{opId}", page.Find("[data-testid=test-op-version]").GetAttribute("href"));
+    }
+
+    [Fact]
     public async Task Another_organisation_finds_no_private_definition()
     {
         var (opId, _) = await AddOpAsync(await AddOrganizationAsync("Hidden Lab"), "hidden op", TestVisibility.Private);
