@@ -16,6 +16,7 @@ using Portal.Api.Deployments;
 using Portal.Api.Jobs;
 using Portal.Api.Matrix;
 using Portal.Api.Memberships;
+using Portal.Api.Ops;
 using Portal.Api.Organizations;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
@@ -48,6 +49,7 @@ public static class PortalApiExtensions
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddScoped<ConformanceService>();
+        services.AddScoped<SavedOpService>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
@@ -102,6 +104,7 @@ public static class PortalApiExtensions
         api.MapTestsApi();
         api.MapRunsApi();
         api.MapMatrixApi();
+        api.MapSavedOpsApi();
         return app;
     }
 }

@@ -10,7 +10,7 @@ using Portal.Kernels.Results;
 namespace Portal.Api.Tests;
 
 /// <summary>Reads, writes and rules for compatibility tests and suites, shared by the API and the Blazor pages.</summary>
-public sealed class CompatibilityTestService(PortalDbContext db, ListTotals totals, SubmissionLimiter limiter)
+public sealed class CompatibilityTestService(PortalDbContext db, ListTotals totals, SubmissionLimiter limiter, Ops.SavedOpService ops)
 {
     public async Task<Outcome<PagedList<TestListItem>>> ListAsync(Caller caller, TestQuery query, CancellationToken cancellationToken)
     {
@@ -57,6 +57,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
                 t.OwnerUserId,
                 t.Spec,
                 t.Version,
+                OpVersion = t.OpVersion == null ? null : new Ops.SavedOpVersionRef(t.OpVersion.OpId, t.OpVersion.Op!.Name, t.OpVersion.Number, t.OpVersion.Id),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (row is null)
@@ -64,7 +65,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
         var i = row.Item;
         using var spec = JsonDocument.Parse(row.Spec);
         return new TestDto(i.Id, i.Name, i.Description, i.Visibility, i.Tags, i.Op, i.Language, i.Organization, row.OwnerUserId, i.Suite,
-            spec.RootElement.Clone(), i.CreatedAt, i.UpdatedAt, row.Version);
+            spec.RootElement.Clone(), i.CreatedAt, i.UpdatedAt, row.Version, row.OpVersion);
     }
 
     /// <summary>Every suite, with how many of its tests the caller can see.</summary>
@@ -81,6 +82,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
     {
         var (valid, errors) = TestValidator.Validate(input);
         var owner = await OwnerAsync(caller, input.OrganizationId, errors, cancellationToken);
+        var opVersion = await ops.LinkAsync(caller, input.OpVersionId, valid?.Spec, errors, cancellationToken);
         if (valid is null || errors.Any)
             return errors.ToOutcome<TestDto>();
         if (limiter.Refuse<TestDto>(caller) is { } refused)
@@ -90,7 +92,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
         var test = new CompatibilityTest
         {
             Name = valid.Name, Op = valid.Op, Language = valid.Language, Spec = valid.Spec,
-            OrganizationId = owner, OwnerUserId = caller.UserId, CreatedAt = now,
+            OrganizationId = owner, OwnerUserId = caller.UserId, CreatedAt = now, OpVersionId = opVersion,
         };
         Apply(test, valid, now);
         db.CompatibilityTests.Add(test);
@@ -110,8 +112,10 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
             errors.Add("organizationId", Localized<TestText>.Get("OrganizationFixed"));
         if (input.Version is null)
             errors.Add("version", Localized<SharedText>.Get("VersionRequired"));
+        var opVersion = await ops.LinkAsync(caller, input.OpVersionId, valid?.Spec, errors, cancellationToken);
         if (valid is null || errors.Any)
             return errors.ToOutcome<TestDto>();
+        test.OpVersionId = opVersion;
 
         // Compare against the version the editor read, not the one just loaded.
         db.Entry(test).Property(t => t.Version).OriginalValue = input.Version!.Value;

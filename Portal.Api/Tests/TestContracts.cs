@@ -48,7 +48,8 @@ public sealed record TestDto(
     JsonElement Spec,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    uint Version);
+    uint Version,
+    Ops.SavedOpVersionRef? OpVersion = null);
 
 /// <summary>A suite with how many of its tests the caller can see.</summary>
 public sealed record SuiteDto(Guid Id, string Slug, string Name, string Description, bool BuiltIn, int Tests);
@@ -77,6 +78,12 @@ public sealed record TestInput
 
     /// <summary>On update: the version that was read; a newer version in the database answers 409.</summary>
     public uint? Version { get; init; }
+
+    /// <summary>
+    /// The saved op version the test is written against (GET /api/v1/ops/{id}): the spec is then <c>"op": "custom"</c>
+    /// with that version's definition as its <c>opDefinition</c>. On update, leaving it out unlinks the test.
+    /// </summary>
+    public Guid? OpVersionId { get; init; }
 }
 
 /// <summary>Filters of the test list, shared with the compatibility matrix.</summary>

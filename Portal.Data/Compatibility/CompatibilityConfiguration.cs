@@ -20,7 +20,9 @@ internal sealed class CompatibilityTestConfiguration : IEntityTypeConfiguration<
         builder.Property(t => t.Version).IsRowVersion();
         builder.HasOne(t => t.Organization).WithMany().HasForeignKey(t => t.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(t => t.Suite).WithMany(s => s.Tests).HasForeignKey(t => t.SuiteId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne(t => t.OpVersion).WithMany().HasForeignKey(t => t.OpVersionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(t => t.OrganizationId);
+        builder.HasIndex(t => t.OpVersionId);
         builder.HasIndex(t => t.SuiteId);
         builder.HasIndex(t => new { t.Language, t.Op });
         builder.HasIndex(t => t.Name);

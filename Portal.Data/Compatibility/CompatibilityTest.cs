@@ -34,6 +34,10 @@ public sealed class CompatibilityTest : IAudited
     public required string Op { get; set; }
     public required string Language { get; set; }
     public required string Spec { get; set; }
+
+    /// <summary>For a test of a saved op (<c>"op": "custom"</c>): the version its spec's opDefinition was taken from.</summary>
+    public Guid? OpVersionId { get; set; }
+    public Ops.SavedOpVersion? OpVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public uint Version { get; set; }

@@ -35,6 +35,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<TestSuite> TestSuites => Set<TestSuite>();
     public DbSet<CompatibilityTest> CompatibilityTests => Set<CompatibilityTest>();
+    public DbSet<Ops.SavedOp> SavedOps => Set<Ops.SavedOp>();
+    public DbSet<Ops.SavedOpVersion> SavedOpVersions => Set<Ops.SavedOpVersion>();
     public DbSet<TestRun> TestRuns => Set<TestRun>();
     public DbSet<Job> Jobs => Set<Job>();
     public DbSet<Agent> Agents => Set<Agent>();

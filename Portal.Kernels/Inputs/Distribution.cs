@@ -121,3 +121,21 @@ public sealed record SoftmaxRows(Distribution Logits, long Cols) : Distribution
             row[j] /= sum;
     }
 }
+
+/// <summary>
+/// Approximately standard normal, exactly reproducible: the Irwin–Hall sum of the element's four 16-bit pieces,
+/// uᵢ = (pieceᵢ + ½)/2¹⁶, z = (u₁ + u₂ + u₃ + u₄ − 2)·√3 (mean 0, variance 1, |z| &lt; 2√3). Only additions, which
+/// are exact, and one rounded multiplication: no transcendental function whose last bit could differ between hosts.
+/// </summary>
+public sealed record ApproximatelyNormal : Distribution
+{
+    private static readonly double Root3 = Math.Sqrt(3);
+
+    public override string Description => "approximately normal (mean 0, variance 1, |x| < 3.47)";
+
+    public override double Sample(ulong bits, long index)
+    {
+        var sum = (double)(bits & 0xFFFF) + ((bits >> 16) & 0xFFFF) + ((bits >> 32) & 0xFFFF) + (bits >> 48) + 2;
+        return (sum / 65536 - 2) * Root3;
+    }
+}

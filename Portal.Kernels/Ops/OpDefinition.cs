@@ -50,6 +50,12 @@ public sealed record BufferDefinition(
 
     public static BufferDefinition Output(string name, ElementType type, string lengthFormula, Func<CaseParams, long> length) =>
         new(name, type, BufferRole.Output, lengthFormula, length, null);
+
+    /// <summary>A custom op's length expression (what <see cref="CustomOps.CheckCases"/> evaluates per case); null for catalog ops.</summary>
+    internal Expressions.LaunchExpression? CustomLength { get; init; }
+
+    /// <summary>A custom op's <c>ids:&lt;expr&gt;</c> bound, checked per case like the length; null otherwise.</summary>
+    internal Expressions.LaunchExpression? CustomIdsBound { get; init; }
 }
 
 /// <summary>
@@ -105,6 +111,10 @@ public sealed record OpDefinition(
     Func<CaseParams, long>? ReductionLength = null,
     Func<ElementType, CaseParams, Tolerance?>? DtypeTolerance = null)
 {
+    /// <summary>For <c>"op": "custom"</c>: the definition's OpenCL C reference and hash; null for catalog ops, whose
+    /// <see cref="Reference"/> is C#.</summary>
+    public CustomReference? Custom { get; init; }
+
     /// <summary>The name of each op's own distribution, the one its buffers define.</summary>
     public const string DefaultDistribution = "default";
 

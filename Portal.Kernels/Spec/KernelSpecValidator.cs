@@ -20,11 +20,7 @@ public static partial class KernelSpecValidator
         var problems = new List<SpecProblem>();
         void Problem(string field, string message) => problems.Add(new SpecProblem(field, message));
 
-        var op = spec.Op is null ? null : OpCatalog.Find(spec.Op);
-        if (spec.Op is null)
-            Problem("op", $"missing; one of {string.Join(", ", OpCatalog.Names)}");
-        else if (op is null)
-            Problem("op", $"unknown op '{spec.Op}'; one of {string.Join(", ", OpCatalog.Names)}");
+        var op = ResolveOp(spec, limits, Problem);
 
         var language = KernelLanguages.Parse(spec.Language);
         if (language is null)
@@ -41,7 +37,14 @@ public static partial class KernelSpecValidator
         if (op is not null)
             CheckArgs(spec.Args, op, Problem);
 
-        var cases = op is null ? null : CaseValidation.Resolve(spec.Cases, op, limits, Problem);
+        if (op?.Custom is not null && spec.Cases is null)
+            foreach (var (param, index) in op.Params.Select((p, i) => (p, i)).Where(p => p.p.Default is null))
+                Problem($"opDefinition.params[{index}].default", $"missing; the spec gives no cases, so its one default case needs a default for {param.Name}");
+        var cases = op is null || (op.Custom is not null && op.DefaultCases.Count == 0 && spec.Cases is null)
+            ? null
+            : CaseValidation.Resolve(spec.Cases, op, limits, Problem);
+        if (op is not null && cases is not null)
+            CustomOps.CheckCases(op, cases, limits, Problem);
         var launch = op is null || language is null
             ? null
             : LaunchValidation.Resolve(spec.Launch, language.Value, op, cases ?? [], limits, Problem);
@@ -64,6 +67,27 @@ public static partial class KernelSpecValidator
                 RequestedTolerance = spec.Tolerance,
             },
             problems);
+    }
+
+    /// <summary>A catalog op by name, or with <c>"op": "custom"</c> the op its <c>opDefinition</c> defines.</summary>
+    private static OpDefinition? ResolveOp(KernelSpec spec, KernelLimits limits, Action<string, string> problem)
+    {
+        var names = string.Join(", ", OpCatalog.Names.Append(CustomOps.OpName));
+        if (spec.Op == CustomOps.OpName)
+            return CustomOps.Validate(spec.OpDefinition, limits, problem);
+        if (spec.OpDefinition is not null)
+            problem("opDefinition", spec.Op is null
+                ? "given without \"op\": \"custom\"; set op to custom to use it"
+                : $"only \"op\": \"custom\" takes an opDefinition; {spec.Op} is defined by the catalog");
+        if (spec.Op is null)
+        {
+            problem("op", $"missing; one of {names}");
+            return null;
+        }
+        var op = OpCatalog.Find(spec.Op);
+        if (op is null)
+            problem("op", $"unknown op '{spec.Op}'; one of {names}");
+        return op;
     }
 
     private static void CheckSource(string? source, KernelLimits limits, Action<string, string> problem)
@@ -117,8 +141,9 @@ public static partial class KernelSpecValidator
         else if (dtype is not null && floats.Count == 0)
             problem("dtype", $"{op.Name} has no float buffers, so it takes no dtype");
         var types = new Dictionary<string, ElementType>(StringComparer.Ordinal);
+        // Without a dtype every float buffer keeps the op's own type (a custom op's definition may give bf16 inputs).
         foreach (var buffer in floats)
-            types[buffer.Name] = all ?? buffer.Type;
+            types[buffer.Name] = dtype is null ? buffer.Type : all ?? buffer.Type;
         foreach (var (name, value) in dtypes ?? new Dictionary<string, string>())
         {
             var buffer = op.FindBuffer(name);

@@ -34,7 +34,7 @@ public abstract class CompatibilityComponentContext : DatabaseComponentContext
     {
         services.AddOptions<JobQueueOptions>();
         services.AddSingleton<JobSignals>();
-        services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<CompatibilityTestService>().AddScoped<RunService>()
+        services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<Portal.Api.Ops.SavedOpService>().AddScoped<CompatibilityTestService>().AddScoped<RunService>()
             .AddScoped<MatrixService>().AddScoped<SkuService>().AddSingleton<SubmissionLimiter>();
         services.AddOptions<SubmissionOptions>();
         // The editor's module is JavaScript; here only its calls are recorded.

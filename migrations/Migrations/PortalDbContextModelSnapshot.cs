@@ -708,6 +708,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(50)")
                         .HasColumnName("op");
 
+                    b.Property<Guid?>("OpVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("op_version_id");
+
                     b.Property<Guid?>("OrganizationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organization_id");
@@ -751,6 +755,9 @@ namespace Portal.Migrations.Migrations
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_compatibility_tests_name");
+
+                    b.HasIndex("OpVersionId")
+                        .HasDatabaseName("ix_compatibility_tests_op_version_id");
 
                     b.HasIndex("OrganizationId")
                         .HasDatabaseName("ix_compatibility_tests_organization_id");
@@ -1297,6 +1304,116 @@ namespace Portal.Migrations.Migrations
                         {
                             t.HasCheckConstraint("ck_test_runs_subject", "test_id is not null or suite_id is not null");
                         });
+                });
+
+            modelBuilder.Entity("Portal.Data.Ops.SavedOp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<int>("LatestVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("latest_version");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<Guid?>("OwnerUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("owner_user_id");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("visibility");
+
+                    b.HasKey("Id")
+                        .HasName("pk_saved_ops");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_saved_ops_name");
+
+                    b.HasIndex("OrganizationId")
+                        .HasDatabaseName("ix_saved_ops_organization_id");
+
+                    b.ToTable("saved_ops", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Ops.SavedOpVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("CreatedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_user_id");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("definition");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OpId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("op_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_saved_op_versions");
+
+                    b.HasIndex("Hash")
+                        .HasDatabaseName("ix_saved_op_versions_hash");
+
+                    b.HasIndex("OpId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_saved_op_versions_op_id_number");
+
+                    b.ToTable("saved_op_versions", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Organizations.Alliance", b =>
@@ -1856,6 +1973,12 @@ namespace Portal.Migrations.Migrations
 
             modelBuilder.Entity("Portal.Data.Compatibility.CompatibilityTest", b =>
                 {
+                    b.HasOne("Portal.Data.Ops.SavedOpVersion", "OpVersion")
+                        .WithMany()
+                        .HasForeignKey("OpVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_compatibility_tests_saved_op_versions_op_version_id");
+
                     b.HasOne("Portal.Data.Organizations.Organization", "Organization")
                         .WithMany()
                         .HasForeignKey("OrganizationId")
@@ -1867,6 +1990,8 @@ namespace Portal.Migrations.Migrations
                         .HasForeignKey("SuiteId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_compatibility_tests_test_suites_suite_id");
+
+                    b.Navigation("OpVersion");
 
                     b.Navigation("Organization");
 
@@ -2012,6 +2137,30 @@ namespace Portal.Migrations.Migrations
                     b.Navigation("Test");
                 });
 
+            modelBuilder.Entity("Portal.Data.Ops.SavedOp", b =>
+                {
+                    b.HasOne("Portal.Data.Organizations.Organization", "Organization")
+                        .WithMany()
+                        .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_ops_organizations_organization_id");
+
+                    b.Navigation("Organization");
+                });
+
+            modelBuilder.Entity("Portal.Data.Ops.SavedOpVersion", b =>
+                {
+                    b.HasOne("Portal.Data.Ops.SavedOp", "Op")
+                        .WithMany("Versions")
+                        .HasForeignKey("OpId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_saved_op_versions_saved_ops_op_id");
+
+                    b.Navigation("Op");
+                });
+
             modelBuilder.Entity("Portal.Data.Organizations.JoinRequest", b =>
                 {
                     b.HasOne("Portal.Data.Organizations.Organization", "Organization")
@@ -2131,6 +2280,11 @@ namespace Portal.Migrations.Migrations
             modelBuilder.Entity("Portal.Data.Jobs.TestRun", b =>
                 {
                     b.Navigation("Jobs");
+                });
+
+            modelBuilder.Entity("Portal.Data.Ops.SavedOp", b =>
+                {
+                    b.Navigation("Versions");
                 });
 
             modelBuilder.Entity("Portal.Data.Organizations.Organization", b =>

@@ -2,12 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Portal.Api.Common;
+using Portal.Api.Ops;
 using Portal.Api.Skus;
 using Portal.Api.Tests;
 using Portal.Data;
 using Portal.Kernels.Ops;
 using Portal.Kernels.Spec;
 using Portal.Kernels.Suite;
+
+using Portal.Components.Ops;
 
 namespace Portal.Components.Tests;
 
@@ -51,6 +54,21 @@ public sealed class TestFormModel
 
     public string Op { get; set; } = "vector_add";
     public string Language { get; set; } = "opencl-c";
+
+    /// <summary>The storage dtype of the float buffers of a catalog op (f32, f16, bf16, fp8e4m3, fp8e5m2); sent only when not f32.</summary>
+    public string Dtype { get; set; } = "f32";
+
+    /// <summary>
+    /// The saved op version the test is written against; then <see cref="Op"/> is "custom" and the spec carries that version's
+    /// definition as its opDefinition, unchanged.
+    /// </summary>
+    public SavedOpVersionRef? SavedOp { get; private set; }
+
+    /// <summary>The saved version's definition as stored (JSON), sent as the spec's opDefinition.</summary>
+    public JsonElement? SavedDefinition { get; private set; }
+
+    /// <summary>Whether the starter in the editor was generated (no conformance kernel for the op, language and dtype): it computes nothing.</summary>
+    public bool StarterIsGenerated { get; private set; }
     public string Source { get; set; } = "";
     public string? Entry { get; set; }
     public List<string> Args { get; set; } = [];
@@ -78,19 +96,48 @@ public sealed class TestFormModel
     /// <summary>The starter kernel last put in the editor; a source still equal to it may be replaced without asking.</summary>
     public string? StarterSource { get; private set; }
 
-    public OpDefinition? OpDefinition => OpCatalog.Find(Op);
+    public OpDefinition? OpDefinition => SavedOp is null ? OpCatalog.Find(Op) : null;
+
+    /// <summary>What the kernel is called with: the catalog op at <see cref="Dtype"/>, or the saved definition's buffers and params.</summary>
+    public KernelSignature? Signature =>
+        SavedDefinition is { } definition
+            ? (OpDefinitions.Read(definition) is { } spec ? KernelSignature.Of(spec) : null)
+            : OpDefinition is { } op && ElementTypes.ParseDtype(Dtype) is { } dtype ? KernelSignature.Of(op, dtype) : null;
+
+    /// <summary>Whether the editor still shows a generated starter, whose body is not written.</summary>
+    public bool ShowsGeneratedStarter => StarterIsGenerated && Source == StarterSource;
+
+    /// <summary>Writes the test against a saved op version (its definition as stored), or back against the catalog op <paramref name="catalogOp"/>.</summary>
+    public void UseSavedOp(SavedOpVersionRef? version, JsonElement? definition, string catalogOp = "vector_add")
+    {
+        SavedOp = version;
+        SavedDefinition = version is null ? null : definition;
+        Op = version is null ? catalogOp : "custom";
+    }
 
     /// <summary>Whether changing op or language may replace the kernel: nothing has been written beyond the starter.</summary>
     public bool SourceIsStarter => string.IsNullOrWhiteSpace(Source) || Source == StarterSource;
 
-    /// <summary>Fills the spec fields from the built-in suite's kernel for this op and language (the starter kernel).</summary>
+    /// <summary>
+    /// Fills the spec fields with the starter kernel: the built-in suite's kernel for this op, language and dtype where there
+    /// is one, else a generated kernel with the right signature and a body marked for the developer to write.
+    /// </summary>
     public void ApplyStarter()
     {
         var language = KernelLanguages.Parse(Language);
-        var shipped = language is null ? null : ConformanceSuite.For(language.Value).FirstOrDefault(e => e.Op == Op);
+        var shipped = language is null || SavedOp is not null
+            ? null
+            : ConformanceSuite.For(language.Value).FirstOrDefault(e => e.Op == Op && (e.Spec.Dtype ?? "f32") == Dtype);
+        StarterIsGenerated = false;
         if (shipped is not null)
         {
             ApplySpec(shipped.Spec);
+        }
+        else if (language is { } known && Signature is { } signature)
+        {
+            var starter = StarterKernels.For(signature, known);
+            ApplySpec(new KernelSpec(Op, Language, starter.Entry, starter.Source, starter.Args, starter.Launch));
+            StarterIsGenerated = true;
         }
         else
         {
@@ -111,8 +158,11 @@ public sealed class TestFormModel
             Organization = test.Organization is { } o ? new VendorRef(o.Id, o.Name, o.Country) : null,
             Op = spec.Op ?? test.Op,
             Language = spec.Language ?? test.Language,
+            Dtype = spec.Dtype ?? "f32",
             Version = test.Version,
         };
+        if (test.OpVersion is { } version && test.Spec.TryGetProperty("opDefinition", out var definition))
+            model.UseSavedOp(version, definition.Clone());
         model.ApplySpec(spec);
         return model;
     }
@@ -152,6 +202,7 @@ public sealed class TestFormModel
         Tags = Tags,
         OrganizationId = Organization?.Id,
         Version = Version,
+        OpVersionId = SavedOp?.VersionId,
         Spec = JsonSerializer.SerializeToElement(SpecJson(errors)),
     };
 
@@ -166,6 +217,13 @@ public sealed class TestFormModel
             ["args"] = new JsonArray([.. Args.Select(a => (JsonNode?)a)]),
             ["launch"] = LaunchJson(),
         };
+        if (SavedDefinition is { } definition)
+            spec["opDefinition"] = JsonNode.Parse(definition.GetRawText());
+        else if (Dtype != "f32")
+            spec["dtype"] = Dtype;
+        // A generated starter computes nothing: it is never sent as if it were the developer's kernel.
+        if (Source.Contains(StarterKernels.BodyMarker, StringComparison.Ordinal))
+            errors.Add("spec.source", Localized<Portal.Components.Ops.OpPageText>.Get("StarterNotWritten"));
         if (!string.IsNullOrWhiteSpace(Cases))
         {
             try
