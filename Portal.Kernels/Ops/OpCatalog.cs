@@ -18,6 +18,9 @@ public static class OpCatalog
         RowOps.LayerNorm,
         RowOps.RmsNorm,
         MatmulOp.Matmul,
+        ModelOps.Embedding,
+        ModelOps.CrossEntropy,
+        ModelOps.Conv2d,
     ];
 
     private static readonly FrozenDictionary<string, OpDefinition> ByName =
