@@ -135,7 +135,7 @@ internal static class ModelOps
             DefaultCases.Of(("n", 1), ("c", 1), ("h", 1), ("w", 1), ("k", 1), ("r", 3), ("s", 3)),
             DefaultCases.Of(("n", 2), ("c", 3), ("h", 5), ("w", 7), ("k", 4), ("r", 3), ("s", 3)),
             DefaultCases.Of(("n", 1), ("c", 5), ("h", 17), ("w", 19), ("k", 3), ("r", 5), ("s", 3)),
-            DefaultCases.Of(("n", 16), ("c", 32), ("h", 112), ("w", 112), ("k", 32), ("r", 3), ("s", 3)),
+            DefaultCases.Of(("n", 16), ("c", 16), ("h", 128), ("w", 128), ("k", 16), ("r", 3), ("s", 3)),
         ],
         Reference: (p, inputs) => ReferenceOutput.Of("y", Convolve(inputs["x"].ToDoubles(), inputs["wt"].ToDoubles(), p)),
         BytesMoved: p => 4.0 * (Image(p) + p.Int("k") * p.Int("c") * p.Int("r") * p.Int("s") + p.Int("n") * p.Int("k") * p.Int("h") * p.Int("w")),
