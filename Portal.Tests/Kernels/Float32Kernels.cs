@@ -29,6 +29,9 @@ internal static class Float32Kernels
             "attention" => Floats("o", Attention(F("q"), F("k"), F("v"), p.Int32("bh"), p.Int32("seq"), p.Int32("dim"), p.Int("causal") == 1)),
             "rope" => Floats("y", Rope(F("x"), inputs["pos"].AsInt32().ToArray(), p.Int32("heads"), p.Int32("dim"), p.Float("base"))),
             "swiglu" => Floats("y", Map(F("a"), F("b"), (a, b) => a / (1f + MathF.Exp(-a)) * b)),
+            "embedding" => Floats("y", Embedding(F("table"), inputs["ids"].AsInt32(), p.Int32("dim"))),
+            "cross_entropy" => Floats("loss", CrossEntropy(F("logits"), inputs["target"].AsInt32(), p.Int32("cols"))),
+            "conv2d" => Floats("y", Conv2d(F("x"), F("wt"), p)),
             "softmax_backward" => Floats("dx", SoftmaxBackward(F("y"), F("dy"), p.Int32("cols"))),
             "cross_entropy_backward" => Floats("dlogits", CrossEntropyBackward(F("logits"), inputs["target"].AsInt32().ToArray(), p.Int32("cols"))),
             "layernorm_backward" => LayerNormBackward(F("x"), F("dy"), F("gamma"), p.Int32("cols"), p.Float("eps")),
@@ -117,6 +120,54 @@ internal static class Float32Kernels
         for (var i = 0; i < rows; i++)
             for (var j = 0; j < cols; j++)
                 y[j * rows + i] = x[i * cols + j];
+        return y;
+    }
+
+    private static float[] Embedding(float[] table, ReadOnlySpan<int> ids, int dim)
+    {
+        var y = new float[ids.Length * dim];
+        for (var t = 0; t < ids.Length; t++)
+            Array.Copy(table, ids[t] * dim, y, t * dim, dim);
+        return y;
+    }
+
+    private static float[] CrossEntropy(float[] logits, ReadOnlySpan<int> target, int cols)
+    {
+        var loss = new float[target.Length];
+        for (var i = 0; i < target.Length; i++)
+        {
+            var row = logits.AsSpan(i * cols, cols);
+            var max = float.NegativeInfinity;
+            foreach (var v in row)
+                max = MathF.Max(max, v);
+            var sum = 0f;
+            foreach (var v in row)
+                sum += MathF.Exp(v - max);
+            loss[i] = max + MathF.Log(sum) - row[target[i]];
+        }
+        return loss;
+    }
+
+    private static float[] Conv2d(float[] x, float[] wt, CaseParams p)
+    {
+        int n = p.Int32("n"), c = p.Int32("c"), h = p.Int32("h"), w = p.Int32("w"), k = p.Int32("k"), r = p.Int32("r"), s = p.Int32("s");
+        var y = new float[n * k * h * w];
+        for (var b = 0; b < n; b++)
+            for (var o = 0; o < k; o++)
+                for (var i = 0; i < h; i++)
+                    for (var j = 0; j < w; j++)
+                    {
+                        var sum = 0f;
+                        for (var ch = 0; ch < c; ch++)
+                            for (var u = 0; u < r; u++)
+                                for (var v = 0; v < s; v++)
+                                {
+                                    int ii = i + u - (r - 1) / 2, jj = j + v - (s - 1) / 2;
+                                    if (ii >= 0 && ii < h && jj >= 0 && jj < w)
+                                        sum += x[((b * c + ch) * h + ii) * w + jj] * wt[((o * c + ch) * r + u) * s + v];
+                                }
+                        y[((b * k + o) * h + i) * w + j] = sum;
+                    }
         return y;
     }
 

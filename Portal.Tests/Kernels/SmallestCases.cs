@@ -6,7 +6,7 @@ namespace Portal.Tests.Kernels;
 
 /// <summary>
 /// What "the smallest case" means for an op. Every size at the least the op allows (1, or 2 for rope's pairs; flags
-/// such as causal are no sizes, histogram's bins is not one) — unless the op's outputs vanish identically there (a
+/// such as causal are no sizes, and sizes with a default such as histogram's bins keep it) — unless the op's outputs vanish identically there (a
 /// softmax gradient of a one-column row is 0), so that a kernel writing zeros would pass it and the runner refuses it;
 /// then it is one row of at most three columns.
 /// </summary>
@@ -19,7 +19,11 @@ internal static class SmallestCases
     }
 
     public static bool IsSmallest(OpDefinition op, CaseParams parameters) =>
-        op.Params.Where(p => p.Kind == ParamKind.Int && !p.IsFlag && p.Name != "bins").All(p => parameters.Int(p.Name) == p.Minimum) ||
+        Sizes(op).All(p => parameters.Int(p.Name) == p.Minimum) ||
         (OutputsVanishAtOneElement(op) && parameters.Int("rows") == 1 && parameters.Int("cols") <= 3 &&
-         op.Params.Where(p => p.Kind == ParamKind.Int && !p.IsFlag && p.Name is not "rows" and not "cols").All(p => parameters.Int(p.Name) == p.Minimum));
+         Sizes(op).Where(p => p.Name is not "rows" and not "cols").All(p => parameters.Int(p.Name) == p.Minimum));
+
+    /// <summary>The int params that size a case: not flags (attention's causal), and without a default (histogram's bins, conv2d's r and s keep theirs).</summary>
+    private static IEnumerable<ParamDefinition> Sizes(OpDefinition op) =>
+        op.Params.Where(p => p.Kind == ParamKind.Int && !p.IsFlag && p.Default is null);
 }

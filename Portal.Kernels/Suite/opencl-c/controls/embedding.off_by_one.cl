@@ -1,0 +1,11 @@
+// CONTROL KERNEL, must fail (off_by_one): ids are clamped to vocab − 2 instead of vocab − 1, so the last row of the table is never read and every token of id vocab − 1 gets the row before it.
+// Embedding lookup, y[t, d] = table[ids[t], d]: one work-item per output element over (dim, tokens), so that
+// neighbouring work-items copy neighbouring elements of one row. Offsets in size_t: ids·dim may pass 2^31.
+__kernel void embedding(__global const float* table, __global const int* ids, __global float* y,
+                        const int tokens, const int vocab, const int dim)
+{
+    int d = get_global_id(0);
+    int t = get_global_id(1);
+    if (d < dim && t < tokens)
+        y[(size_t)t * dim + d] = table[(size_t)clamp(ids[t], 0, vocab - 2) * dim + d];
+}
