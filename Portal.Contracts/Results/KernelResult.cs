@@ -63,6 +63,10 @@ public sealed record CaseResult(
 /// to store so a number can be judged: n (<paramref name="Iterations"/>), mean, std and max.
 /// </summary>
 /// <param name="GflopPerSecond">Null for ops without arithmetic (histogram, transpose).</param>
+/// <param name="Dtype">The storage dtype the rates are at (the spec's <c>dtype</c>: f32, f16, bf16, …); absent in results from before it was recorded, meaning f32.</param>
+/// <param name="MedianRelativeStandardError">The standard error of the median relative to it, when sampling stopped.</param>
+/// <param name="StoppedBy">Why sampling stopped: <c>rse</c> (under 1 %), <c>budget</c> (device-time budget spent),
+/// <c>max_iterations</c>, or <c>time_limit</c> (the job's timeoutSeconds would not fit another batch).</param>
 public sealed record TimingResult(
     IReadOnlyDictionary<string, double> Params,
     int Iterations,
@@ -73,4 +77,11 @@ public sealed record TimingResult(
     double StdMs,
     double MaxMs,
     double GbPerSecond,
-    double? GflopPerSecond);
+    double? GflopPerSecond,
+    string? Dtype = null,
+    double? MedianRelativeStandardError = null,
+    string? StoppedBy = null)
+{
+    /// <summary>The FLOP rate in TFLOP/s, as datasheets give it.</summary>
+    public double? TflopPerSecond => GflopPerSecond / 1000;
+}

@@ -57,12 +57,36 @@ public class TimingSummaryTests
         Assert.Throws<ArgumentException>(() => TimingSummary.Summarise(times, VectorAdd, N(1)));
 
     [Fact]
-    public void Relative_standard_error_shrinks_with_more_samples_of_the_same_spread()
+    public void Relative_standard_error_of_the_median_shrinks_with_more_samples_of_the_same_spread()
     {
-        var few = TimingSummary.RelativeStandardError([1, 1.1, 0.9, 1]);
-        var many = TimingSummary.RelativeStandardError([.. Enumerable.Repeat(new[] { 1, 1.1, 0.9, 1 }, 25).SelectMany(t => t)]);
+        var few = TimingSummary.MedianRelativeStandardError([1, 1.1, 0.9, 1]);
+        var many = TimingSummary.MedianRelativeStandardError([.. Enumerable.Repeat(new[] { 1, 1.1, 0.9, 1 }, 25).SelectMany(t => t)]);
         Assert.True(many < few / 4);
-        Assert.Equal(0, TimingSummary.RelativeStandardError([2, 2, 2]));
-        Assert.Equal(double.PositiveInfinity, TimingSummary.RelativeStandardError([2]));
+        Assert.Equal(0, TimingSummary.MedianRelativeStandardError([2, 2, 2]));
+        Assert.Equal(double.PositiveInfinity, TimingSummary.MedianRelativeStandardError([2]));
+    }
+
+    [Fact]
+    public void Relative_standard_error_of_the_median_is_the_width_of_its_95_percent_interval_over_3_92()
+    {
+        // 20 samples 1.00, 1.01, …, 1.19 (shuffled): ranks 20/2 ∓ 1.96·√20/2 are 5 and 16, so 1.04 and 1.15, median 1.095.
+        double[] times = [.. Enumerable.Range(0, 20).Select(i => 1.0 + (i * 7 % 20) / 100.0)];
+        Assert.Equal((1.15 - 1.04) / 3.92 / 1.095, TimingSummary.MedianRelativeStandardError(times), 12);
+    }
+
+    [Fact]
+    public void Times_in_two_clusters_keep_the_median_uncertain()
+    {
+        // Alternating 1 and 3 ms: the median lies in either cluster, however many samples there are.
+        double[] times = [.. Enumerable.Range(0, 75).Select(i => i % 2 == 0 ? 1.0 : 3.0)];
+        Assert.True(TimingSummary.MedianRelativeStandardError(times) > 0.1);
+    }
+
+    [Fact]
+    public void One_slow_launch_moves_neither_the_median_nor_its_standard_error()
+    {
+        // A preemption: the mean's standard error would be about 11 %; the median's stays 0.
+        double[] times = [.. Enumerable.Repeat(1.0, 19), 50.0];
+        Assert.Equal(0, TimingSummary.MedianRelativeStandardError(times));
     }
 }

@@ -52,7 +52,9 @@ public class OpenClSuiteTests
         Assert.Equal(OpCatalog.Get(op).DistributionNames.Order(), result.Cases!.Select(c => c.Distribution!).Distinct().Order());
         Assert.Equal(OpenClTestDevice.Info, result.Device);
         var timing = result.Timing!;
-        Assert.True(timing.Iterations >= entry.Spec.Timing!.Iterations);
+        // A full batch, unless the 2 s device-time budget would not fit one (a large case on a CPU device).
+        Assert.True(timing.Iterations >= entry.Spec.Timing!.Iterations || timing.StoppedBy == TimingStops.Budget,
+            $"{timing.Iterations} launches, stopped by {timing.StoppedBy}");
         Assert.True(timing.MedianMs > 0 && timing.GbPerSecond > 0, $"median {timing.MedianMs} ms, {timing.GbPerSecond} GB/s");
     }
 
