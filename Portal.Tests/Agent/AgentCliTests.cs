@@ -187,9 +187,11 @@ public sealed class AgentCliTests
         var run = await AgentProcess.RunAsync("suite", "--language", "opencl-c");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("11 of 11 passed", run.Output);
-        foreach (var op in new[] { "vector_add", "saxpy", "gelu", "reduce_sum", "histogram", "prefix_sum", "transpose", "softmax", "layernorm", "rmsnorm", "matmul" })
-            Assert.Contains(op, run.Output);
+        // Suite v2: every op's f32 kernel and the dtype variants (matmul.bf16, reduce_sum.f16, …).
+        var count = Portal.Kernels.Suite.ConformanceSuite.For(KernelLanguage.OpenClC).Count;
+        Assert.Contains($"{count} of {count} passed", run.Output);
+        foreach (var kernel in Portal.Kernels.Suite.ConformanceSuite.For(KernelLanguage.OpenClC).Select(e => e.Name))
+            Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(kernel)}\s+opencl-c\s+\S+\s+passed", run.Output);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Portal.Kernels.Ops;
 using Portal.Kernels.Results;
+using Portal.Kernels.Spec;
 
 namespace Portal.Tests.Kernels;
 
@@ -48,6 +49,38 @@ public class TimingSummaryTests
     public void Ops_without_arithmetic_report_no_flop_rate() =>
         Assert.Null(TimingSummary.Summarise([1], OpCatalog.Get("transpose"),
             new CaseParams(OpCatalog.Get("transpose"), new Dictionary<string, double> { ["rows"] = 2, ["cols"] = 2 })).GflopPerSecond);
+
+    [Fact]
+    public void Rates_of_a_bf16_spec_count_each_buffer_at_its_resolved_dtype_and_name_the_dtype()
+    {
+        // matmul m = n = k = 512 with bf16 a and b and an f32 c: 2·512² + 2·512² + 4·512² bytes, not 12·512².
+        var spec = Specs.Validate(Specs.For("matmul", ["a", "b", "c", "m", "n", "k"], Specs.Case(("m", 512), ("n", 512), ("k", 512)))
+            with { Dtype = "bf16", Dtypes = new Dictionary<string, string> { ["c"] = "f32" } }).Spec!;
+        var timing = TimingSummary.Summarise([2.0], spec, spec.Cases[0]);
+        const double elements = 512.0 * 512;
+        Assert.Equal(8 * elements / 2e-3 / 1e9, timing.GbPerSecond, 9);
+        Assert.Equal(2.0 * 512 * 512 * 512 / 2e-3 / 1e9, timing.GflopPerSecond!.Value, 6);
+        Assert.Equal(timing.GflopPerSecond / 1000, timing.TflopPerSecond);
+        Assert.Equal("bf16", timing.Dtype);
+    }
+
+    [Fact]
+    public void Rates_of_an_f16_reduction_count_two_bytes_an_input_element()
+    {
+        var spec = Specs.Validate(Specs.For("reduce_sum", ["x", "s", "n"], Specs.N(1 << 20)) with { Dtype = "f16" }).Spec!;
+        var timing = TimingSummary.Summarise([1.0], spec, spec.Cases[0]);
+        Assert.Equal((2.0 * (1 << 20) + 2) / 1e-3 / 1e9, timing.GbPerSecond, 9);
+        Assert.Equal("f16", timing.Dtype);
+    }
+
+    [Fact]
+    public void A_v1_spec_is_rated_at_f32_as_before()
+    {
+        var spec = Specs.Validate(Specs.VectorAdd(Specs.N(1 << 20))).Spec!;
+        var timing = TimingSummary.Summarise([0.5], spec, spec.Cases[0]);
+        Assert.Equal(12.0 * (1 << 20) / 0.5e-3 / 1e9, timing.GbPerSecond, 9);
+        Assert.Equal("f32", timing.Dtype);
+    }
 
     [Theory]
     [InlineData(new double[0])]

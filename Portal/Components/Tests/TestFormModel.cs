@@ -87,7 +87,7 @@ public sealed class TestFormModel
     public void ApplyStarter()
     {
         var language = KernelLanguages.Parse(Language);
-        var shipped = language is null ? null : ConformanceSuite.For(language.Value).FirstOrDefault(e => e.Op == Op);
+        var shipped = language is null ? null : ConformanceSuite.Plain(language.Value, Op);
         if (shipped is not null)
         {
             ApplySpec(shipped.Spec);
