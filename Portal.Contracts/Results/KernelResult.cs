@@ -33,13 +33,16 @@ public sealed record DeviceInfo(string Id, string Name, string Vendor, string Ru
 /// <summary>The verdict of one job. Null members are left out of the JSON.</summary>
 /// <param name="Message">One line a person can act on.</param>
 /// <param name="CompileLog">The driver's build log, when there is one.</param>
+/// <param name="BufferDtypes">Each buffer's storage dtype as the kernel saw it (<c>{"a": "bf16", "c": "f32"}</c>, int32 for
+/// int buffers), in the op's order; absent when the run stopped before the kernel was compiled, and in older results.</param>
 public sealed record KernelResult(
     KernelStatus Status,
     string Message,
     string? CompileLog = null,
     DeviceInfo? Device = null,
     IReadOnlyList<CaseResult>? Cases = null,
-    TimingResult? Timing = null);
+    TimingResult? Timing = null,
+    IReadOnlyDictionary<string, string>? BufferDtypes = null);
 
 /// <summary>The first wrong element of a case, as a person needs it to start debugging.</summary>
 public sealed record Mismatch(string Buffer, long Index, double Expected, double Actual);

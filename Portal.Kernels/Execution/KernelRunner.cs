@@ -237,6 +237,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
         }
 
         private KernelResult Result(KernelStatus status, string message, TimingResult? timing = null) =>
-            new(status, message, HostPaths.Redact(kernel.CompileLog), device, results, timing);
+            new(status, message, HostPaths.Redact(kernel.CompileLog), device, results, timing,
+                spec.Op.Buffers.ToDictionary(b => b.Name, b => spec.TypeOf(b).Dtype(), StringComparer.Ordinal));
     }
 }

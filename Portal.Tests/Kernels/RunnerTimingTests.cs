@@ -130,6 +130,15 @@ public class RunnerTimingTests
     }
 
     [Fact]
+    public async Task The_result_names_each_buffers_dtype_as_the_kernel_saw_it_whatever_the_verdict()
+    {
+        var spec = VectorAdd(N(64)) with { Dtype = "bf16", Dtypes = new Dictionary<string, string> { ["z"] = "f32" } };
+        var result = await Run(new SimulatedDevice { Fault = Fault.WritesZeros }, spec);
+        Assert.Equal(KernelStatus.Failed, result.Status);
+        Assert.Equal(["x bf16", "y bf16", "z f32"], result.BufferDtypes!.Select(b => $"{b.Key} {b.Value}"));
+    }
+
+    [Fact]
     public async Task A_non_positive_device_time_is_a_runtime_error_rather_than_an_infinite_rate()
     {
         var result = await Run(new SimulatedDevice { DeviceTime = _ => 0 }, VectorAdd(N(64)));
