@@ -15,7 +15,9 @@ namespace Portal.Agent.Cli;
 internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, TextWriter output)
 {
     /// <param name="Control">The control kernel's bug class (lost_tail, race, …); null for a suite kernel.</param>
-    public sealed record SuiteRow(string Op, string Language, string? Device, KernelResult Result, string? Control = null);
+    /// <param name="Op">The suite kernel's name: the op, with its dtype for a variant (<c>matmul.bf16</c>).</param>
+    /// <param name="Dtype">The spec's dtype (f32 for the plain kernels); null for a control kernel.</param>
+    public sealed record SuiteRow(string Op, string Language, string? Device, KernelResult Result, string? Control = null, string? Dtype = null);
 
     public async Task<int> RunAsync(CommandLine options, CancellationToken cancellationToken)
     {
@@ -30,7 +32,7 @@ internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, 
         if (options.Flag("--controls"))
             return await RunControlsAsync(language, deviceId, json, cancellationToken);
         if (!json)
-            await output.WriteLineAsync($"{"op",-12} {"language",-9} {"device",-14} {"verdict",-14} {"median ms",10} {"GB/s",9}");
+            await output.WriteLineAsync($"{"op",-16} {"language",-9} {"device",-14} {"verdict",-14} {"median ms",10} {"GB/s",9} {"TFLOP/s",8}");
         var rows = new List<SuiteRow>();
         foreach (var entry in ConformanceSuite.All.Where(e => language is null || e.Language == language))
         {
@@ -76,14 +78,15 @@ internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, 
     {
         var specJson = KernelSpecJson.Serialize(entry.Spec);
         var result = await AgentCommands.ExecuteAsync(catalog, command, specJson, deviceId, cancellationToken);
-        return new SuiteRow(entry.Op, entry.Language.Name(), result.Device?.Id, result);
+        return new SuiteRow(entry.Name, entry.Language.Name(), result.Device?.Id, result, Dtype: entry.Dtype);
     }
 
     private static string FormatRow(SuiteRow row)
     {
         var timing = row.Result.Timing;
-        return $"{row.Op,-12} {row.Language,-9} {row.Device ?? "-",-14} {row.Result.Status.Name(),-14} " +
-               $"{(timing is null ? "-" : timing.MedianMs.ToString("0.000")),10} {(timing is null ? "-" : timing.GbPerSecond.ToString("0.0")),9}" +
+        return $"{row.Op,-16} {row.Language,-9} {row.Device ?? "-",-14} {row.Result.Status.Name(),-14} " +
+               $"{(timing is null ? "-" : timing.MedianMs.ToString("0.000")),10} {(timing is null ? "-" : timing.GbPerSecond.ToString("0.0")),9} " +
+               $"{(timing?.TflopPerSecond is { } tflops ? tflops.ToString("0.000") : "-"),8}" +
                (row.Result.Status == KernelStatus.Passed ? "" : $"  {row.Result.Message}");
     }
 

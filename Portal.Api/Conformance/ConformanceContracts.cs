@@ -3,8 +3,9 @@ using Portal.Data.Agents;
 namespace Portal.Api.Conformance;
 
 /// <summary>
-/// How a SKU or a device does on the conformance suite: per language, per op × language, and per driver version.
-/// Pass rates are passed ÷ suite tests (0–1): an untested kernel counts against the rate, as it is not yet proven.
+/// How a SKU or a device does on the conformance suite: per language, per storage dtype, per op × dtype × language, and
+/// per driver version. Pass rates are passed ÷ suite tests (0–1): an untested kernel counts against the rate, as it is not
+/// yet proven.
 /// </summary>
 public sealed record ConformanceProfileDto(
     string Suite,
@@ -12,7 +13,8 @@ public sealed record ConformanceProfileDto(
     IReadOnlyList<OpConformanceDto> Ops,
     IReadOnlyList<DriverConformanceDto> Drivers,
     bool Verified,
-    DateTimeOffset? LastResultAt)
+    DateTimeOffset? LastResultAt,
+    IReadOnlyList<DtypeConformanceDto>? Dtypes = null)
 {
     public bool HasResults => Languages.Any(l => l.Tested > 0);
 }
@@ -20,8 +22,11 @@ public sealed record ConformanceProfileDto(
 /// <param name="Verified">Whether any of the latest results in the language came from a consortium agent.</param>
 public sealed record LanguageConformanceDto(string Language, int SuiteTests, int Tested, int Passed, double PassRate, bool Verified);
 
-/// <summary>One op's suite tests, one cell per language the suite has a kernel for.</summary>
-public sealed record OpConformanceDto(string Op, IReadOnlyList<ConformanceCellDto> Cells);
+/// <summary>The suite tests of one op in one dtype (f32, or a variant such as bf16), one cell per language the suite has a kernel for.</summary>
+public sealed record OpConformanceDto(string Op, IReadOnlyList<ConformanceCellDto> Cells, string Dtype = "f32");
+
+/// <summary>The suite tests of one storage dtype, across the profile's languages.</summary>
+public sealed record DtypeConformanceDto(string Dtype, int SuiteTests, int Tested, int Passed, double PassRate);
 
 /// <summary>A suite test's latest completed outcome; the verdict is null while it has none. Timing is from the result's timed case,
 /// left out when <c>Suspect</c> (it implies more than the device can do; the job page says why).</summary>

@@ -88,9 +88,19 @@ public sealed class ConformanceService(PortalDbContext db)
             return new LanguageConformanceDto(language, tests.Count, results.Count, passed, Rate(passed, tests.Count), results.Any(r => r.Verified));
         }).ToList();
 
-        var ops = suite.Tests.Where(t => Shown(t.Language)).GroupBy(t => t.Op)
-            .OrderBy(g => OpOrder(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new OpConformanceDto(g.Key, [.. g.OrderBy(t => LanguageOrder(t.Language)).Select(t => Cell(t, latest.GetValueOrDefault(t.Id)))]))
+        var ops = suite.Tests.Where(t => Shown(t.Language)).GroupBy(t => (t.Op, t.Dtype))
+            .OrderBy(g => OpOrder(g.Key.Op)).ThenBy(g => g.Key.Op, StringComparer.Ordinal).ThenBy(g => DtypeOrder(g.Key.Dtype))
+            .Select(g => new OpConformanceDto(g.Key.Op, [.. g.OrderBy(t => LanguageOrder(t.Language)).Select(t => Cell(t, latest.GetValueOrDefault(t.Id)))],
+                g.Key.Dtype))
+            .ToList();
+
+        var dtypes = suite.Tests.Where(t => Shown(t.Language)).GroupBy(t => t.Dtype).OrderBy(g => DtypeOrder(g.Key))
+            .Select(g =>
+            {
+                var results = g.Select(t => latest.GetValueOrDefault(t.Id)).OfType<LatestVerdict>().ToList();
+                var passed = results.Count(r => r.Verdict == Passed);
+                return new DtypeConformanceDto(g.Key, g.Count(), results.Count, passed, Rate(passed, g.Count()));
+            })
             .ToList();
 
         // Newest driver first; within a driver, languages in their usual order.
@@ -114,7 +124,7 @@ public sealed class ConformanceService(PortalDbContext db)
             : verifiedJobs.Where(j => j.DeviceId == id);
         var verified = await verifiedJobs.AnyAsync(cancellationToken);
         return new ConformanceProfileDto(suite.Name, languages, ops, drivers, verified,
-            latest.Count == 0 ? null : latest.Values.Max(r => r.FinishedAt));
+            latest.Count == 0 ? null : latest.Values.Max(r => r.FinishedAt), dtypes);
     }
 
     /// <summary>
@@ -156,7 +166,7 @@ public sealed class ConformanceService(PortalDbContext db)
     {
         var suite = await db.TestSuites.AsNoTracking()
             .Where(s => s.Slug == TestSuite.ConformanceSlug)
-            .Select(s => new { s.Name, Tests = s.Tests.Select(t => new SuiteTest(t.Id, t.Op, t.Language)).ToList() })
+            .Select(s => new { s.Name, Tests = s.Tests.Select(t => new SuiteTest(t.Id, t.Op, t.Language, t.Dtype)).ToList() })
             .FirstOrDefaultAsync(cancellationToken);
         return new Suite(suite?.Name ?? TestSuite.ConformanceSlug, suite?.Tests ?? []);
     }
@@ -175,13 +185,18 @@ public sealed class ConformanceService(PortalDbContext db)
 
     private static int LanguageOrder(string language) => LanguageNames.IndexOf(language) is var i and >= 0 ? i : int.MaxValue;
 
+    private static readonly List<string> DtypeNames = [.. ElementTypes.DtypeNames];
+
+    // f32, f16, bf16, fp8e4m3, fp8e5m2.
+    private static int DtypeOrder(string dtype) => DtypeNames.IndexOf(dtype) is var i and >= 0 ? i : int.MaxValue;
+
     private enum Subject
     {
         Sku,
         Device,
     }
 
-    private sealed record SuiteTest(Guid Id, string Op, string Language);
+    private sealed record SuiteTest(Guid Id, string Op, string Language, string Dtype);
 
     private sealed class Suite(string name, List<SuiteTest> tests)
     {

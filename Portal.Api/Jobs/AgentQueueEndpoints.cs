@@ -155,7 +155,7 @@ public static class AgentQueueEndpoints
         var result = KernelResultJson.Serialize(completion.Result!.Bounded());
         var verdict = completion.Result!.Status.Name();
         var (check, repeated) = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null,
-            Finite(completion.Result.Timing?.GbPerSecond), Finite(completion.Result.Timing?.GflopPerSecond)),
+            Finite(completion.Result.Timing?.GbPerSecond), Finite(completion.Result.Timing?.GflopPerSecond), completion.Result.Timing?.Dtype),
             time.GetUtcNow(), cancellationToken);
         if (check != LeaseCheck.Done)
             return Refused(check, id);

@@ -8,9 +8,10 @@ using Portal.Kernels.Suite;
 namespace Portal.Api.Jobs;
 
 /// <summary>
-/// Keeps the built-in conformance suite v1 in the database as a consortium-wide suite: one test per op and
-/// language, as shipped in Portal.Kernels. Runs at every start; a kernel changed in a new engine version
-/// updates its test, a new one is added, nothing else is touched.
+/// Keeps the built-in conformance suite (v2) in the database as a consortium-wide suite: one test per op, dtype variant
+/// and language, as shipped in Portal.Kernels. Runs at every start; a kernel changed in a new engine version
+/// updates its test, a new one (a new op, a new dtype variant) is added, nothing else is touched. The suite keeps its
+/// slug, so auto-qualification, which queues every test of the suite, queues v2.
 /// </summary>
 public static class ConformanceSuiteLoader
 {
@@ -22,15 +23,19 @@ public static class ConformanceSuiteLoader
             suite = new TestSuite
             {
                 Slug = TestSuite.ConformanceSlug,
-                Name = "Conformance suite v1",
-                Description = "One kernel per op of the catalog in each language, checked against the CPU reference. " +
-                    "Queued automatically for every new device and driver version.",
+                Name = SuiteName,
+                Description = SuiteDescription,
                 BuiltIn = true,
                 CreatedAt = now,
             };
             db.TestSuites.Add(suite);
         }
         var changed = 0;
+        if (suite.Name != SuiteName || suite.Description != SuiteDescription)
+        {
+            (suite.Name, suite.Description) = (SuiteName, SuiteDescription);
+            changed++;
+        }
         foreach (var entry in ConformanceSuite.All)
         {
             var name = NameOf(entry);
@@ -43,9 +48,9 @@ public static class ConformanceSuiteLoader
                 {
                     Suite = suite,
                     Name = name,
-                    Description = $"Built-in conformance kernel: {entry.Op} in {entry.Language.Name()}.",
+                    Description = $"Built-in conformance kernel: {entry.Op} ({entry.Dtype}) in {entry.Language.Name()}.",
                     Visibility = TestVisibility.Consortium,
-                    Tags = ["conformance", entry.Op],
+                    Tags = ["conformance", entry.Op, entry.Dtype],
                     Op = entry.Op,
                     Language = entry.Language.Name(),
                     Spec = spec,
@@ -70,7 +75,13 @@ public static class ConformanceSuiteLoader
         return changed;
     }
 
-    public static string NameOf(SuiteEntry entry) => $"{entry.Op} · {entry.Language.Name()}";
+    public const string SuiteName = "Conformance suite v2";
+
+    private const string SuiteDescription = "One kernel per op of the catalog in each language, and dtype variants (bf16, f16) " +
+        "where they make sense, checked against the CPU reference. Queued automatically for every new device and driver version.";
+
+    /// <summary>"matmul · opencl-c" for an op's f32 kernel (as in v1), "matmul.bf16 · opencl-c" for a dtype variant.</summary>
+    public static string NameOf(SuiteEntry entry) => $"{entry.Name} · {entry.Language.Name()}";
 
     // jsonb normalises key order and spacing: compare documents, not text.
     private static bool SameJson(string stored, string shipped) =>

@@ -15,6 +15,9 @@ public sealed record MatrixQuery
 
     /// <summary>An op of the catalog, e.g. vector_add.</summary>
     public string? Op { get; init; }
+
+    /// <summary>A storage dtype (f32, f16, bf16, fp8e4m3, fp8e5m2): a test's is its spec's dtype, f32 when absent.</summary>
+    public string? Dtype { get; init; }
     public string? Tag { get; init; }
 
     /// <summary>Searches the tests' names and descriptions.</summary>
@@ -23,7 +26,7 @@ public sealed record MatrixQuery
     /// <summary>The owner organisation's id.</summary>
     public Guid? OrganizationId { get; init; }
 
-    internal TestQuery ToTestQuery() => new() { Suite = Suite, Language = Language, Op = Op, Tag = Tag, Q = Q, OrganizationId = OrganizationId };
+    internal TestQuery ToTestQuery() => new() { Suite = Suite, Language = Language, Op = Op, Dtype = Dtype, Tag = Tag, Q = Q, OrganizationId = OrganizationId };
 }
 
 /// <summary>
@@ -42,7 +45,8 @@ public sealed record MatrixRow(
     TestVisibility Visibility,
     OrganizationRef? Organization,
     SuiteRef? Suite,
-    IReadOnlyDictionary<Guid, MatrixCell> Cells);
+    IReadOnlyDictionary<Guid, MatrixCell> Cells,
+    string Dtype = "f32");
 
 public sealed record MatrixSku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
 

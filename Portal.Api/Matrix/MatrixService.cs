@@ -47,7 +47,7 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
             .Take(MaxTests + 1)
             .Select(t => new
             {
-                t.Id, t.Name, t.Op, t.Language, t.Visibility,
+                t.Id, t.Name, t.Op, t.Language, t.Visibility, t.Dtype,
                 Organization = t.Organization == null ? null : new OrganizationRef(t.Organization.Id, t.Organization.Name, t.Organization.Country),
                 Suite = t.Suite == null ? null : new SuiteRef(t.Suite.Id, t.Suite.Slug, t.Suite.Name),
             })
@@ -68,7 +68,7 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
 
         var rows = tests.Select(t => new MatrixRow(t.Id, t.Name, t.Op, t.Language, t.Visibility, t.Organization, t.Suite,
             cells[t.Id].ToDictionary(l => l.SkuId, l => new MatrixCell(l.JobId, l.Verdict, l.FinishedAt, l.MedianMs, l.GbPerSecond,
-                JobReader.BandwidthShare(l.GbPerSecond, peaks.GetValueOrDefault(l.SkuId)), l.Verified, l.Suspect)))).ToList();
+                JobReader.BandwidthShare(l.GbPerSecond, peaks.GetValueOrDefault(l.SkuId)), l.Verified, l.Suspect)), t.Dtype)).ToList();
         return new MatrixDto(rows, skus, truncated);
     }
 

@@ -143,6 +143,8 @@ internal static class JobReader
         var sku = skuName ?? Localized<RunText>.Get("SuspectUnknownSku");
         return (r.SuspectFigure, r.SuspectLimitSource) switch
         {
+            (TimingFigure.GflopPerSecond, TimingLimitSource.DatasheetBf16) => Localized<RunText>.Format("SuspectDatasheetFlopsAtDtype", measured, limit, sku, "BF16"),
+            (TimingFigure.GflopPerSecond, TimingLimitSource.DatasheetFp8) => Localized<RunText>.Format("SuspectDatasheetFlopsAtDtype", measured, limit, sku, "FP8"),
             (TimingFigure.GflopPerSecond, _) => Localized<RunText>.Format("SuspectDatasheetFlops", measured, limit, sku),
             (_, TimingLimitSource.CopyBandwidth) => Localized<RunText>.Format("SuspectCopyBandwidth", measured, limit),
             _ => Localized<RunText>.Format("SuspectDatasheetBandwidth", measured, limit, sku),

@@ -34,6 +34,14 @@ internal static class TestCatalogue
             else
                 errors.Add("op", Localized<TestText>.Format("OpUnknown", query.Op.Trim(), string.Join(", ", OpCatalog.Names)));
         }
+        if (!string.IsNullOrWhiteSpace(query.Dtype))
+        {
+            var dtype = query.Dtype.Trim().ToLowerInvariant();
+            if (ElementTypes.ParseDtype(dtype) is not null)
+                tests = tests.Where(t => t.Dtype == dtype);
+            else
+                errors.Add("dtype", Localized<TestText>.Format("DtypeUnknown", query.Dtype.Trim(), string.Join(", ", ElementTypes.DtypeNames)));
+        }
         if (!string.IsNullOrWhiteSpace(query.Suite))
         {
             var slug = query.Suite.Trim();
@@ -54,7 +62,7 @@ internal static class TestCatalogue
             t.Id, t.Name, t.Description, t.Visibility, t.Tags, t.Op, t.Language,
             t.Organization == null ? null : new OrganizationRef(t.Organization.Id, t.Organization.Name, t.Organization.Country),
             t.Suite == null ? null : new SuiteRef(t.Suite.Id, t.Suite.Slug, t.Suite.Name),
-            t.CreatedAt, t.UpdatedAt));
+            t.CreatedAt, t.UpdatedAt, null, t.Dtype));
 
     /// <summary>The key a list total is remembered under: the filter and whose private tests the caller sees.</summary>
     public static string TotalKey(TestQuery query, Caller caller) =>

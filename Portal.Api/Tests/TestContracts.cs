@@ -20,7 +20,8 @@ public sealed record TestListItem(
     SuiteRef? Suite,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    TestResults? Results = null);
+    TestResults? Results = null,
+    string Dtype = "f32");
 
 /// <summary>
 /// A test's latest verdict on each device it completed on: on how many devices it ran, on how many its latest verdict
@@ -100,6 +101,9 @@ public sealed record TestQuery
 
     /// <summary>An op of the catalog, e.g. vector_add.</summary>
     public string? Op { get; init; }
+
+    /// <summary>A storage dtype: f32, f16, bf16, fp8e4m3, fp8e5m2 (a test's is its spec's <c>dtype</c>, f32 when absent).</summary>
+    public string? Dtype { get; init; }
 
     /// <summary>A suite's slug, e.g. conformance-v1.</summary>
     public string? Suite { get; init; }

@@ -33,13 +33,16 @@ public sealed record DeviceInfo(string Id, string Name, string Vendor, string Ru
 /// <summary>The verdict of one job. Null members are left out of the JSON.</summary>
 /// <param name="Message">One line a person can act on.</param>
 /// <param name="CompileLog">The driver's build log, when there is one.</param>
+/// <param name="BufferDtypes">Each buffer's storage dtype as the kernel saw it (<c>{"a": "bf16", "c": "f32"}</c>, int32 for
+/// int buffers), in the op's order; absent when the run stopped before the kernel was compiled, and in older results.</param>
 public sealed record KernelResult(
     KernelStatus Status,
     string Message,
     string? CompileLog = null,
     DeviceInfo? Device = null,
     IReadOnlyList<CaseResult>? Cases = null,
-    TimingResult? Timing = null);
+    TimingResult? Timing = null,
+    IReadOnlyDictionary<string, string>? BufferDtypes = null);
 
 /// <summary>The first wrong element of a case, as a person needs it to start debugging.</summary>
 public sealed record Mismatch(string Buffer, long Index, double Expected, double Actual);
@@ -63,6 +66,10 @@ public sealed record CaseResult(
 /// to store so a number can be judged: n (<paramref name="Iterations"/>), mean, std and max.
 /// </summary>
 /// <param name="GflopPerSecond">Null for ops without arithmetic (histogram, transpose).</param>
+/// <param name="Dtype">The storage dtype the rates are at (the spec's <c>dtype</c>: f32, f16, bf16, …); absent in results from before it was recorded, meaning f32.</param>
+/// <param name="MedianRelativeStandardError">The standard error of the median relative to it, when sampling stopped.</param>
+/// <param name="StoppedBy">Why sampling stopped: <c>rse</c> (under 1 %), <c>budget</c> (device-time budget spent),
+/// <c>max_iterations</c>, or <c>time_limit</c> (the job's timeoutSeconds would not fit another batch).</param>
 public sealed record TimingResult(
     IReadOnlyDictionary<string, double> Params,
     int Iterations,
@@ -73,4 +80,11 @@ public sealed record TimingResult(
     double StdMs,
     double MaxMs,
     double GbPerSecond,
-    double? GflopPerSecond);
+    double? GflopPerSecond,
+    string? Dtype = null,
+    double? MedianRelativeStandardError = null,
+    string? StoppedBy = null)
+{
+    /// <summary>The FLOP rate in TFLOP/s, as datasheets give it.</summary>
+    public double? TflopPerSecond => GflopPerSecond / 1000;
+}

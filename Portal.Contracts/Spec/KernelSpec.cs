@@ -43,9 +43,11 @@ public sealed record LaunchSpec(
 public sealed record ToleranceSpec(double? Atol = null, double? Rtol = null);
 
 /// <param name="Warmup">Untimed launches before measuring.</param>
-/// <param name="Iterations">Timed launches per batch; the runner adds batches until the relative standard
-/// error of the mean is under 1 % or <paramref name="MaxIterations"/> is reached.</param>
-public sealed record TimingSpec(int? Warmup = null, int? Iterations = null, int? MaxIterations = null);
+/// <param name="Iterations">Timed launches per batch (at most); the runner adds batches until the relative standard
+/// error of the median is under 1 %, <paramref name="BudgetMs"/> of device time is spent, or <paramref name="MaxIterations"/>
+/// is reached, whichever comes first.</param>
+/// <param name="BudgetMs">Device time, in ms, the timed launches of one job may take together (default 2000).</param>
+public sealed record TimingSpec(int? Warmup = null, int? Iterations = null, int? MaxIterations = null, int? BudgetMs = null);
 
 /// <summary>A launch dimension as written: a JSON integer or a string expression, kept as text.</summary>
 [JsonConverter(typeof(LaunchValueJsonConverter))]

@@ -17,6 +17,8 @@ internal sealed class CompatibilityTestConfiguration : IEntityTypeConfiguration<
         builder.Property(t => t.Op).HasMaxLength(50);
         builder.Property(t => t.Language).HasMaxLength(20);
         builder.Property(t => t.Spec).HasColumnType("jsonb");
+        // Stored, so a filter reads a column rather than parsing every spec; a v1 spec (no dtype) is f32.
+        builder.Property(t => t.Dtype).HasComputedColumnSql("coalesce(spec ->> 'dtype', 'f32')", stored: true);
         builder.Property(t => t.Version).IsRowVersion();
         builder.HasOne(t => t.Organization).WithMany().HasForeignKey(t => t.OrganizationId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(t => t.Suite).WithMany(s => s.Tests).HasForeignKey(t => t.SuiteId).OnDelete(DeleteBehavior.Restrict);
@@ -25,6 +27,7 @@ internal sealed class CompatibilityTestConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(t => t.OpVersionId);
         builder.HasIndex(t => t.SuiteId);
         builder.HasIndex(t => new { t.Language, t.Op });
+        builder.HasIndex(t => t.Dtype);
         builder.HasIndex(t => t.Name);
         builder.HasIndex(t => t.Tags).HasMethod("gin");
     }

@@ -38,6 +38,10 @@ public sealed class CompatibilityTest : IAudited
     /// <summary>For a test of a saved op (<c>"op": "custom"</c>): the version its spec's opDefinition was taken from.</summary>
     public Guid? OpVersionId { get; set; }
     public Ops.SavedOpVersion? OpVersion { get; set; }
+
+    /// <summary>The spec's storage dtype (<c>dtype</c>; f32 when absent), computed by the database from <see cref="Spec"/>
+    /// so that the matrix, the test list and the conformance profile can filter and group by it.</summary>
+    public string Dtype { get; private set; } = "f32";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public uint Version { get; set; }

@@ -105,9 +105,14 @@ public enum TimingFigure
     GflopPerSecond,
 }
 
-/// <summary>Where a timing limit comes from: the mapped SKU's datasheet, else 1.25× the copy bandwidth the agent measured.</summary>
+/// <summary>
+/// Where a timing limit comes from: the mapped SKU's datasheet (its memory bandwidth, or its highest FLOP rate), the
+/// datasheet's FLOP rate for the timing's dtype (BF16, FP8), else 1.25× the copy bandwidth the agent measured.
+/// </summary>
 public enum TimingLimitSource
 {
     Datasheet,
     CopyBandwidth,
+    DatasheetBf16,
+    DatasheetFp8,
 }

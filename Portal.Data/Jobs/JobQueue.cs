@@ -24,8 +24,9 @@ public enum LeaseCheck
 /// <summary>What an agent knows about itself and the device a result came from, recorded with the outcome.</summary>
 /// <param name="GbPerSecond">The timing's bandwidth, when the result has one and it is finite (what the suspect check reads).</param>
 /// <param name="GflopPerSecond">The timing's FLOP rate, likewise.</param>
+/// <param name="Dtype">The dtype the timing's rates are at (f32, f16, bf16, fp8e4m3, fp8e5m2): which datasheet FLOP rate holds them.</param>
 public sealed record JobProvenance(string Verdict, string ResultJson, string? AgentVersion, string? EngineVersion,
-    double? GbPerSecond = null, double? GflopPerSecond = null);
+    double? GbPerSecond = null, double? GflopPerSecond = null, string? Dtype = null);
 
 /// <summary>
 /// The queue's hot path in SQL. EF cannot say "take the oldest matching job nobody else is taking" (FOR UPDATE
@@ -206,8 +207,9 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     public async Task<(LeaseCheck Check, bool Repeated)> CompleteAsync(Guid agentId, Guid jobId, Guid leaseId, JobProvenance outcome, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        // The FLOP limit is the highest rate the datasheet gives (BF16 or FP8): no kernel of any precision beats it, so a
-        // timing over it is impossible whatever precision it ran in. The copy bandwidth bounds bytes moved, not FLOPs.
+        // The FLOP limit is the datasheet's rate for the timing's dtype where the SKU gives one (BF16 for bf16, FP8 for
+        // the fp8 formats): a bf16 kernel cannot use the FP8 units. Otherwise (f32, f16, or a figure the SKU lacks) it is the
+        // highest rate the datasheet gives: no kernel of any precision beats it. The copy bandwidth bounds bytes, not FLOPs.
         const string sql = $"""
             update jobs j
                set status = '{JobStatuses.CompletedName}', verdict = @verdict, result = @result::jsonb, finished_at = @now, lease_expires_at = null,
@@ -219,7 +221,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                    timing_suspect = coalesce(x.gb > x.gb_limit or x.gflop > x.gflop_limit, false),
                    suspect_figure = case when x.gb > x.gb_limit then 'gb_per_second' when x.gflop > x.gflop_limit then 'gflop_per_second' end,
                    suspect_limit = case when x.gb > x.gb_limit then x.gb_limit when x.gflop > x.gflop_limit then x.gflop_limit end,
-                   suspect_limit_source = case when x.gb > x.gb_limit then x.gb_source when x.gflop > x.gflop_limit then 'datasheet' end
+                   suspect_limit_source = case when x.gb > x.gb_limit then x.gb_source when x.gflop > x.gflop_limit then x.gflop_source end
               from agents a
               join organizations o on o.id = a.organization_id,
                    agent_devices d
@@ -230,7 +232,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                             when d.copy_bandwidth_gb_per_second > 0 then d.copy_bandwidth_gb_per_second * 1.25 end as gb_limit,
                        case when s.memory_bandwidth_tbs > 0 then 'datasheet'
                             when d.copy_bandwidth_gb_per_second > 0 then 'copy_bandwidth' end as gb_source,
-                       nullif(greatest(s.bf16tflops, s.fp8tflops), 0) * 1000 as gflop_limit
+                       case when @dtype = 'bf16' and s.bf16tflops > 0 then s.bf16tflops * 1000
+                            when @dtype in ('fp8e4m3', 'fp8e5m2') and s.fp8tflops > 0 then s.fp8tflops * 1000
+                            else nullif(greatest(s.bf16tflops, s.fp8tflops), 0) * 1000 end as gflop_limit,
+                       case when @dtype = 'bf16' and s.bf16tflops > 0 then 'datasheet_bf16'
+                            when @dtype in ('fp8e4m3', 'fp8e5m2') and s.fp8tflops > 0 then 'datasheet_fp8'
+                            else 'datasheet' end as gflop_source
              ) x
              where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
                and j.status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
@@ -245,6 +252,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         command.Parameters.Add(new NpgsqlParameter("engineVersion", (object?)outcome.EngineVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter("gb", (object?)outcome.GbPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
         command.Parameters.Add(new NpgsqlParameter("gflop", (object?)outcome.GflopPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
+        command.Parameters.Add(new NpgsqlParameter("dtype", (object?)outcome.Dtype ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
         if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
         {
             events.Add(run);

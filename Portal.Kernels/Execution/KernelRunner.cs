@@ -17,7 +17,7 @@ namespace Portal.Kernels.Execution;
 /// </summary>
 public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timeProvider = null, KernelLimits? limits = null)
 {
-    /// <summary>Timing stops adding launches once the standard error of the mean is below this share of it.</summary>
+    /// <summary>Timing stops adding launches once the standard error of the median is below this share of it.</summary>
     public const double TargetRelativeStandardError = 0.01;
 
     private readonly TimeProvider time = timeProvider ?? TimeProvider.System;
@@ -114,27 +114,38 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                 var isTimed = i == spec.Cases.Count - 1;
                 if (isTimed && results.All(r => r.Status == KernelStatus.Passed))
                 {
-                    var (samples, timingStop) = await TimeAsync(request, reference, name);
+                    (timing, var timingStop) = await TimeAsync(request, reference, name);
                     if (timingStop is not null)
                         return timingStop;
-                    timing = TimingSummary.Summarise(samples!, spec.Op, parameters);
                 }
             }
             return Verdict(timing);
         }
 
         /// <summary>
-        /// Warm-up once, then batches of timed launches until the standard error of the mean is under 1 %, the
-        /// cap is reached, or another batch might not fit in the job's remaining time.
+        /// Warm-up once, then batches of timed launches until the standard error of the median is under 1 %, the timed
+        /// launches have spent the plan's device-time budget, the cap is reached, or another batch might not fit in the
+        /// job's remaining time, whichever comes first. A batch is never planned past the budget: its size is what the
+        /// remaining budget fits at the mean device time so far, or, before the first, at the checked launch's wall time
+        /// (an upper bound, as it includes the copies). At least one launch is timed whatever it costs.
         /// </summary>
-        private async Task<(List<double>? Samples, KernelResult? Stop)> TimeAsync(
+        private async Task<(TimingResult? Timing, KernelResult? Stop)> TimeAsync(
             LaunchRequest request, IReadOnlyDictionary<string, double[]> reference, string name)
         {
             var samples = new List<double>();
             var plan = spec.Timing;
+            var spentMs = 0.0;
+            var estimateMs = budget.LastCall.TotalMilliseconds;
+            var stoppedBy = TimingStops.MaxIterations;
             while (samples.Count < plan.MaxIterations)
             {
-                var batch = Math.Min(plan.Iterations, plan.MaxIterations - samples.Count);
+                var fits = estimateMs > 0 ? (int)Math.Min(int.MaxValue, Math.Floor((plan.BudgetMs - spentMs) / estimateMs)) : int.MaxValue;
+                var batch = Math.Min(Math.Min(plan.Iterations, plan.MaxIterations - samples.Count), samples.Count == 0 ? Math.Max(fits, 1) : fits);
+                if (batch <= 0)
+                {
+                    stoppedBy = TimingStops.Budget;
+                    break;
+                }
                 var timed = request with { Timing = new TimedRepetitions(samples.Count == 0 ? plan.Warmup : 0, batch) };
                 var (check, stop) = await LaunchAndCompareAsync(timed, reference, $"timing {name}");
                 if (stop is not null)
@@ -148,13 +159,26 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                         : $"outputs were right after one launch but wrong after the timed launches; {Describe(results.Count - 1)}")));
                 }
                 samples.AddRange(check.DeviceTimesMs);
-                if (TimingSummary.RelativeStandardError(samples) < TargetRelativeStandardError)
+                spentMs += check.DeviceTimesMs.Sum();
+                estimateMs = spentMs / samples.Count;
+                if (TimingSummary.MedianRelativeStandardError(samples) < TargetRelativeStandardError)
+                {
+                    stoppedBy = TimingStops.RelativeStandardError;
                     break;
+                }
+                if (spentMs >= plan.BudgetMs)
+                {
+                    stoppedBy = TimingStops.Budget;
+                    break;
+                }
                 // Stop sampling with what we have rather than turn a passing kernel into a timeout.
                 if (budget.Remaining < 2 * budget.LastCall)
+                {
+                    stoppedBy = TimingStops.TimeLimit;
                     break;
+                }
             }
-            return (samples, null);
+            return (TimingSummary.Summarise(samples, spec, request.Case) with { StoppedBy = stoppedBy }, null);
         }
 
         /// <param name="StrayWrites">What the kernel wrote outside its outputs, one line per buffer side or input.</param>
@@ -213,6 +237,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
         }
 
         private KernelResult Result(KernelStatus status, string message, TimingResult? timing = null) =>
-            new(status, message, HostPaths.Redact(kernel.CompileLog), device, results, timing);
+            new(status, message, HostPaths.Redact(kernel.CompileLog), device, results, timing,
+                spec.Op.Buffers.ToDictionary(b => b.Name, b => spec.TypeOf(b).Dtype(), StringComparer.Ordinal));
     }
 }

@@ -41,7 +41,17 @@ public static class ResultLimits
             FirstMismatch = c.FirstMismatch is { } m ? m with { Buffer = Cut(m.Buffer, MaxNameChars)! } : null,
             Distribution = Cut(c.Distribution, MaxNameChars),
         }).ToList(),
+        Timing = result.Timing is { } t ? t with { Dtype = Cut(t.Dtype, MaxNameChars), StoppedBy = Cut(t.StoppedBy, MaxNameChars) } : null,
+        BufferDtypes = result.BufferDtypes is { } buffers ? CutNames(buffers) : null,
     };
+
+    private static Dictionary<string, string> CutNames(IReadOnlyDictionary<string, string> buffers)
+    {
+        var cut = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, dtype) in buffers)
+            cut.TryAdd(Cut(name, MaxNameChars)!, Cut(dtype, MaxNameChars)!);
+        return cut;
+    }
 
     /// <summary>The list field that is over its cap ("cases", "cases[3].params", "timing.params"), or null.</summary>
     public static string? OverlongList(KernelResult result)
@@ -53,6 +63,8 @@ public static class ResultLimits
             if (result.Cases![i].Params?.Count > MaxParams)
                 return $"cases[{i}].params";
         }
+        if (result.BufferDtypes?.Count > MaxParams)
+            return "bufferDtypes";
         return result.Timing?.Params?.Count > MaxParams ? "timing.params" : null;
     }
 

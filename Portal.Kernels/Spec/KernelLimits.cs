@@ -32,6 +32,13 @@ public sealed record KernelLimits
 
     public int DefaultMaxIterations { get; init; } = 200;
 
+    /// <summary>Device time the timed launches of one job may take together unless the spec says otherwise: a 140 ms
+    /// kernel gets about 14 timed launches rather than holding the device's queue for 28 s.</summary>
+    public int DefaultTimingBudgetMs { get; init; } = 2000;
+
+    /// <summary>The most device time a spec may ask its timed launches to take.</summary>
+    public int MaxTimingBudgetMs { get; init; } = 60_000;
+
     public ulong DefaultSeed { get; init; } = 1;
 
     /// <summary>Largest launch dimension: grid and global sizes are 32-bit on the APIs we drive.</summary>

@@ -65,6 +65,7 @@ public static partial class KernelSpecValidator
             {
                 BufferTypes = types!,
                 RequestedTolerance = spec.Tolerance,
+                Dtype = ElementTypes.ParseDtype(spec.Dtype ?? "f32") ?? ElementType.Float32,
             },
             problems);
     }
@@ -176,6 +177,7 @@ public static partial class KernelSpecValidator
         var warmup = spec?.Warmup ?? limits.DefaultWarmup;
         var iterations = spec?.Iterations ?? limits.DefaultIterations;
         var maxIterations = spec?.MaxIterations ?? Math.Max(iterations, limits.DefaultMaxIterations);
+        var budgetMs = spec?.BudgetMs ?? limits.DefaultTimingBudgetMs;
         var valid = true;
         if (warmup < 0 || warmup > limits.MaxWarmup)
         {
@@ -192,7 +194,12 @@ public static partial class KernelSpecValidator
             problem("timing.maxIterations", $"{maxIterations} is outside {iterations}–{limits.MaxIterations}");
             valid = false;
         }
-        return valid ? new TimingPlan(warmup, iterations, maxIterations) : null;
+        if (budgetMs < 1 || budgetMs > limits.MaxTimingBudgetMs)
+        {
+            problem("timing.budgetMs", $"{budgetMs} is outside 1–{limits.MaxTimingBudgetMs}");
+            valid = false;
+        }
+        return valid ? new TimingPlan(warmup, iterations, maxIterations, budgetMs) : null;
     }
 
     internal static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -24,6 +24,28 @@ public sealed record ValidatedSpec(
     /// <summary>The atol and rtol the spec asked for, if any; narrow-dtype outputs take the rest from <see cref="DtypeTolerances"/>.</summary>
     public ToleranceSpec? RequestedTolerance { get; init; }
 
+    /// <summary>The spec's <c>dtype</c> (f32 when absent): what its timing's rates are at, and which datasheet figure they are held to.</summary>
+    public ElementType Dtype { get; init; } = ElementType.Float32;
+
+    /// <summary>
+    /// The bytes a kernel must read and write in a case at the buffers' resolved dtypes. The op's formula counts
+    /// its buffers at their declared types; it is scaled by how much smaller (or larger) all the buffers of the case
+    /// are at their resolved dtypes, which is exact for every formula that counts each buffer once (all catalog ops
+    /// but dot, whose 4-byte scalar output is left out) and needs no per-op code for a new dtype.
+    /// </summary>
+    public double BytesMoved(CaseParams parameters)
+    {
+        double declared = 0, resolved = 0;
+        foreach (var buffer in Op.Buffers)
+        {
+            var length = (double)buffer.Length(parameters);
+            declared += length * buffer.Type.SizeInBytes();
+            resolved += length * TypeOf(buffer).SizeInBytes();
+        }
+        var formula = Op.BytesMoved(parameters);
+        return declared > 0 ? formula * resolved / declared : formula;
+    }
+
     public ElementType TypeOf(BufferDefinition buffer) => BufferTypes.TryGetValue(buffer.Name, out var type) ? type : buffer.Type;
 
     /// <summary>The tolerance an output is compared with in a case: the spec's, else the default for the output's dtype.</summary>
@@ -37,9 +59,10 @@ public sealed record ValidatedSpec(
     }
 }
 
-/// <param name="Iterations">Timed launches per batch (and the fewest that are timed).</param>
+/// <param name="Iterations">Timed launches per batch, at most (fewer when the budget would not fit them).</param>
 /// <param name="MaxIterations">The most timed launches, however noisy the samples are.</param>
-public sealed record TimingPlan(int Warmup, int Iterations, int MaxIterations);
+/// <param name="BudgetMs">Device time the timed launches may take together; at least one launch is timed whatever it costs.</param>
+public sealed record TimingPlan(int Warmup, int Iterations, int MaxIterations, int BudgetMs);
 
 /// <summary>The launch shape with every expression parsed; fields a language does not use are null.</summary>
 public sealed record ValidatedLaunch(

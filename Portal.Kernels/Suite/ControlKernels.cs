@@ -83,7 +83,7 @@ public static class ControlKernels
             if (segments.Length < 6 || segments[^6] != "Suite" || segments[^4] != Folder)
                 continue;
             var (folder, op, bugName, extension) = (segments[^5], segments[^3], segments[^2], segments[^1]);
-            var entry = suite.FirstOrDefault(e => e.Language.Name().Replace('-', '_') == folder && e.Op == op)
+            var entry = suite.FirstOrDefault(e => e.Language.Name().Replace('-', '_') == folder && e.Op == op && e.Dtype == SuiteEntry.Float32)
                 ?? throw new InvalidDataException($"{name}: no suite kernel for op '{op}' in '{folder}' beside it");
             if (!bugs.TryGetValue(bugName, out var bug))
                 throw new InvalidDataException($"{name}: '{bugName}' is not a bug class ({string.Join(", ", bugs.Keys)})");

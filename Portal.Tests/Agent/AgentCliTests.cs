@@ -187,11 +187,11 @@ public sealed class AgentCliTests
         var run = await AgentProcess.RunAsync("suite", "--language", "opencl-c");
 
         Assert.Equal(0, run.ExitCode);
-        // Every op of the catalog (v1 and v2) has an opencl-c suite kernel; OpCatalogTests pins the list.
-        var ops = Portal.Kernels.Ops.OpCatalog.Names.ToList();
-        Assert.Contains($"{ops.Count} of {ops.Count} passed", run.Output);
-        foreach (var op in ops)
-            Assert.Contains(op, run.Output);
+        // Suite v2: every op's f32 kernel and the dtype variants (matmul.bf16, reduce_sum.f16, …).
+        var count = Portal.Kernels.Suite.ConformanceSuite.For(KernelLanguage.OpenClC).Count;
+        Assert.Contains($"{count} of {count} passed", run.Output);
+        foreach (var kernel in Portal.Kernels.Suite.ConformanceSuite.For(KernelLanguage.OpenClC).Select(e => e.Name))
+            Assert.Matches($@"(?m)^{System.Text.RegularExpressions.Regex.Escape(kernel)}\s+opencl-c\s+\S+\s+passed", run.Output);
     }
 
     [Fact]

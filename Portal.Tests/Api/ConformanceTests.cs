@@ -24,6 +24,9 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
         public HttpClient Reader { get; private set; } = null!;
         public IReadOnlyDictionary<string, int> SuiteTests { get; private set; } = null!;
 
+        /// <summary>Suite tests per (language, dtype).</summary>
+        public IReadOnlyDictionary<(string Language, string Dtype), int> SuiteTestsByDtype { get; private set; } = null!;
+
         protected override async Task StartedAsync()
         {
             Vendor = await AddOrganizationAsync("Conformance Vendor", OrganizationKind.ChipDesigner);
@@ -34,6 +37,9 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
             Reader = await CreateClientForAsync(await CreateUserAsync("Reader"));
             SuiteTests = await WithDbAsync(db => db.CompatibilityTests.Where(t => t.Suite!.Slug == TestSuite.ConformanceSlug)
                 .GroupBy(t => t.Language).ToDictionaryAsync(g => g.Key, g => g.Count()));
+            SuiteTestsByDtype = (await WithDbAsync(db => db.CompatibilityTests.Where(t => t.Suite!.Slug == TestSuite.ConformanceSlug)
+                .GroupBy(t => new { t.Language, t.Dtype }).Select(g => new { g.Key.Language, g.Key.Dtype, Count = g.Count() }).ToListAsync()))
+                .ToDictionary(g => (g.Language, g.Dtype), g => g.Count);
         }
     }
 
@@ -79,6 +85,34 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
         Assert.Equal([("580.65", "opencl-c", opencl - 1), ("580.65", "cuda-c", cuda)], profile.Drivers.Select(d => (d.DriverVersion, d.Language, d.Passed)));
         Assert.False(profile.Verified);
         Assert.True(profile.HasResults);
+    }
+
+    [Fact]
+    public async Task A_sku_profile_has_pass_rates_per_dtype_and_a_row_per_op_and_dtype()
+    {
+        var (sku, _, device) = await portal.AddSkuWithDeviceAsync(portal.Vendor);
+        var (agent, _) = await portal.RegisterAgentAsync(portal.PartnerToken, keepQualification: true, devices: device);
+        // The bf16 softmax fails in OpenCL C; its f32 kernel passes.
+        await agent.CompleteQueuedAsync("gpu:0", (kernel, language) => Verdict(
+            (kernel, language) == ("softmax.bf16", "opencl-c") ? KernelStatus.Failed : KernelStatus.Passed));
+
+        var profile = await SkuProfileAsync(sku);
+
+        int Count(string dtype, params string[] languages) => languages.Sum(l => portal.SuiteTestsByDtype.GetValueOrDefault((l, dtype)));
+        Assert.Equal(["f32", "f16", "bf16"], profile.Dtypes!.Select(d => d.Dtype));
+        var (f32, bf16) = (profile.Dtypes!.Single(d => d.Dtype == "f32"), profile.Dtypes!.Single(d => d.Dtype == "bf16"));
+        // The device accepts OpenCL C only: the CUDA C and Triton variants stay untested and count against the rate.
+        var ran = Count("bf16", "opencl-c");
+        Assert.Equal((Count("bf16", "opencl-c", "cuda-c", "triton"), ran, ran - 1), (bf16.SuiteTests, bf16.Tested, bf16.Passed));
+        Assert.Equal(Count("f32", "opencl-c"), f32.Tested);
+        Assert.Equal((double)(ran - 1) / bf16.SuiteTests, bf16.PassRate, 9);
+        Assert.Equal(f32.Tested, f32.Passed);
+        Assert.True(ran >= 5, $"{ran} bf16 suite tests in OpenCL C");
+
+        Assert.Equal("passed", Cell(profile, "softmax", "opencl-c").Verdict);
+        Assert.Equal("failed", profile.Ops.Single(o => (o.Op, o.Dtype) == ("softmax", "bf16")).Cells.Single(c => c.Language == "opencl-c").Verdict);
+        // Each op's f32 row comes first, then its variants.
+        Assert.Equal(["f32", "f16", "bf16"], profile.Ops.Where(o => o.Op == "reduce_sum").Select(o => o.Dtype));
     }
 
     [Fact]
@@ -186,5 +220,5 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
     }
 
     private static ConformanceCellDto Cell(ConformanceProfileDto profile, string op, string language) =>
-        profile.Ops.Single(o => o.Op == op).Cells.Single(c => c.Language == language);
+        profile.Ops.Single(o => o.Op == op && o.Dtype == "f32").Cells.Single(c => c.Language == language);
 }

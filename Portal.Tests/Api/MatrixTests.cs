@@ -72,6 +72,7 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
     [Theory]
     [InlineData("?language=cuda-c", "saxpy cuda")]
     [InlineData("?op=vector_add", "vector_add opencl")]
+    [InlineData("?dtype=f32&language=opencl-c", "vector_add opencl")]
     [InlineData("?suite=partner-suite-v1", "vector_add opencl")]
     public async Task Filters_choose_the_rows_and_the_columns_follow(string query, string test)
     {

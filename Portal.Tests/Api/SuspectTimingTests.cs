@@ -20,6 +20,7 @@ public sealed class SuspectTimingTests(SuspectTimingTests.Fixture portal) : ICla
     public sealed class Fixture : PortalFactory
     {
         public Guid Sku { get; private set; }
+        public Guid DtypeSku { get; private set; }
         public string RegistrationToken { get; private set; } = "";
         public HttpClient Reader { get; private set; } = null!;
 
@@ -32,6 +33,13 @@ public sealed class SuspectTimingTests(SuspectTimingTests.Fixture portal) : ICla
                 s.DeviceNamePatterns = ["Physics GPU"];
                 s.MemoryBandwidthTbs = 4.8;
                 s.Bf16Tflops = 989;
+            });
+            // 989 BF16 and 1,979 FP8 TFLOPS: a bf16 timing is held to the first, an fp8 one to the second, f32 to the highest.
+            DtypeSku = await this.AddSkuAsync(vendor, "Dtype GPU", SkuCategory.Gpu, s =>
+            {
+                s.DeviceNamePatterns = ["Dtype GPU"];
+                s.Bf16Tflops = 989;
+                s.Fp8Tflops = 1979;
             });
             RegistrationToken = await this.CreateRegistrationTokenAsync(vendor);
             Reader = await CreateClientForAsync(await CreateUserAsync("Suspect Reader", consortiumAdmin: true));
@@ -66,6 +74,34 @@ public sealed class SuspectTimingTests(SuspectTimingTests.Fixture portal) : ICla
         Assert.Null(honest.SuspectFigure);
         Assert.False(honestDto.Suspect);
         Assert.Null(honestDto.SuspectReason);
+    }
+
+    [Theory]
+    [InlineData("bf16", true, 989_000.0, TimingLimitSource.DatasheetBf16, "BF16")]
+    [InlineData("fp8e4m3", false, null, null, null)]
+    [InlineData("f32", false, null, null, null)]
+    [InlineData(null, false, null, null, null)]
+    public async Task A_flop_rate_is_held_to_the_datasheet_figure_for_its_dtype(string? dtype, bool suspect, double? limit,
+        TimingLimitSource? source, string? named)
+    {
+        // 1,200 TFLOP/s: over the BF16 rate, under the FP8 one (the highest, which bounds f32 and results without a dtype).
+        var (job, dto) = await CompleteAsync(AgentFixtures.Gpu("cuda:0", name: "Dtype GPU 80GB"), gbPerSecond: 100, gflopPerSecond: 1_200_000, dtype: dtype);
+
+        Assert.Equal((suspect, limit, source), (job.TimingSuspect, job.SuspectLimit, job.SuspectLimitSource));
+        if (named is not null)
+        {
+            Assert.Contains("989,000 GFLOP/s", dto.SuspectReason);
+            Assert.Contains(named, dto.SuspectReason);
+        }
+    }
+
+    [Fact]
+    public async Task An_fp8_flop_rate_over_the_fp8_figure_is_suspect_naming_it()
+    {
+        var (job, dto) = await CompleteAsync(AgentFixtures.Gpu("cuda:0", name: "Dtype GPU 80GB"), gbPerSecond: 100, gflopPerSecond: 2_500_000, dtype: "fp8e5m2");
+
+        Assert.Equal((true, 1_979_000.0, TimingLimitSource.DatasheetFp8), (job.TimingSuspect, job.SuspectLimit!.Value, job.SuspectLimitSource!.Value));
+        Assert.Contains("FP8", dto.SuspectReason);
     }
 
     [Theory]
@@ -133,20 +169,22 @@ public sealed class SuspectTimingTests(SuspectTimingTests.Fixture portal) : ICla
         return (agent, reported.Single().DeviceId);
     }
 
-    private async Task<(Job Job, JobDto Dto)> CompleteAsync(DeviceReport device, double gbPerSecond, double? gflopPerSecond = null)
+    private async Task<(Job Job, JobDto Dto)> CompleteAsync(DeviceReport device, double gbPerSecond, double? gflopPerSecond = null,
+        string? dtype = null)
     {
         var (agent, deviceId) = await AgentAsync(device);
         var language = device.Languages.Contains("cuda-c") ? "cuda-c" : "opencl-c";
-        return await CompleteAsync(agent, deviceId, await portal.AddVectorAddTestAsync(language), gbPerSecond, gflopPerSecond);
+        return await CompleteAsync(agent, deviceId, await portal.AddVectorAddTestAsync(language), gbPerSecond, gflopPerSecond, dtype);
     }
 
     /// <summary>Runs the test on the device and completes its job with a passing result of these rates, as the agent would.</summary>
-    private async Task<(Job Job, JobDto Dto)> CompleteAsync(HttpClient agent, Guid deviceId, Guid test, double gbPerSecond, double? gflopPerSecond = null)
+    private async Task<(Job Job, JobDto Dto)> CompleteAsync(HttpClient agent, Guid deviceId, Guid test, double gbPerSecond, double? gflopPerSecond = null,
+        string? dtype = null)
     {
         var run = await portal.SubmitAsync(test, $"device:{deviceId}");
         var localId = await portal.WithDbAsync(db => db.AgentDevices.Where(d => d.Id == deviceId).Select(d => d.LocalId).SingleAsync());
         var lease = await agent.PostJsonAsync("/api/v1/agent/lease", new LeaseRequest([localId], 0)).ExpectAsync<JobLease>(HttpStatusCode.OK);
-        var timing = new TimingResult(new Dictionary<string, double> { ["n"] = 1 << 24 }, 20, 0.1, 0.1, 0.1, 0.1, 0, 0.1, gbPerSecond, gflopPerSecond);
+        var timing = new TimingResult(new Dictionary<string, double> { ["n"] = 1 << 24 }, 20, 0.1, 0.1, 0.1, 0.1, 0, 0.1, gbPerSecond, gflopPerSecond, dtype);
         await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/complete",
             new JobCompletion(lease.LeaseId, new KernelResult(KernelStatus.Passed, "all cases passed", Timing: timing))).ExpectAsync(HttpStatusCode.OK);
 

@@ -28,7 +28,7 @@ public sealed class TestListTests(TestListTests.Fixture portal) : IClassFixture<
             Fab = await AddOrganizationAsync("List Fab", OrganizationKind.ChipDesigner);
             Suite = await this.AddSuiteAsync("partner-suite-v1", "Conformance v1", builtIn: true);
             await this.AddTestAsync("Suite vector_add OpenCL", null, TestVisibility.Consortium, "opencl-c", suiteId: Suite, tags: ["elementwise"]);
-            await this.AddTestAsync("Suite vector_add CUDA", null, TestVisibility.Consortium, "cuda-c", suiteId: Suite, tags: ["elementwise"]);
+            await this.AddTestAsync("Suite vector_add CUDA", null, TestVisibility.Consortium, "cuda-c", suiteId: Suite, tags: ["elementwise"], dtype: "bf16");
             await this.AddTestAsync("Lab saxpy 50% faster", Lab, TestVisibility.Consortium, "triton", op: "saxpy", tags: ["blas"]);
             await this.AddTestAsync("Fab secret gelu", Fab, TestVisibility.Private, "opencl-c", op: "gelu", tags: ["blas"]);
             await this.AddTestAsync("Fab suite extra", Fab, TestVisibility.Private, "opencl-c", suiteId: Suite);
@@ -56,10 +56,29 @@ public sealed class TestListTests(TestListTests.Fixture portal) : IClassFixture<
     [InlineData("?op=saxpy", "Lab saxpy 50% faster")]
     [InlineData("?suite=partner-suite-v1&language=opencl-c", "Suite vector_add OpenCL")]
     [InlineData("?tag=BLAS", "Lab saxpy 50% faster")]
+    [InlineData("?dtype=bf16", "Suite vector_add CUDA")]
     [InlineData("?q=50%25", "Lab saxpy 50% faster")]
     public async Task Each_filter_narrows_the_list(string query, string expected)
     {
         Assert.Equal([expected], await NamesAsync(portal.LabMember, query));
+    }
+
+    [Fact]
+    public async Task A_tests_dtype_is_its_specs_and_f32_when_the_spec_names_none()
+    {
+        Assert.Equal(["Lab saxpy 50% faster", "Suite vector_add OpenCL"], await NamesAsync(portal.LabMember, "?dtype=f32"));
+        var page = await portal.LabMember.GetJsonAsync<PagedList<TestListItem>>("/api/v1/tests?language=cuda-c");
+        Assert.Equal("bf16", page.Items.Single().Dtype);
+        Assert.Empty(await NamesAsync(portal.LabMember, "?dtype=fp8e4m3"));
+    }
+
+    [Fact]
+    public async Task An_unknown_dtype_is_refused_naming_the_field()
+    {
+        var refused = await portal.LabMember.GetAsync("/api/v1/tests?dtype=f64").ExpectAsync(HttpStatusCode.BadRequest);
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("\"dtype\"", body);
+        Assert.Contains("bf16", body);
     }
 
     [Fact]

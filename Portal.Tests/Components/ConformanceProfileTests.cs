@@ -51,6 +51,26 @@ public sealed class ConformanceProfileTests : DatabaseComponentContext
     }
 
     [Fact]
+    public void Shows_the_pass_rate_per_dtype_and_a_row_per_op_variant()
+    {
+        var profile = new ConformanceProfileDto("Conformance suite v2",
+            [new("opencl-c", 2, 2, 1, 0.5, false)],
+            [new("softmax", [Cell("opencl-c", "passed")]), new("softmax", [Cell("opencl-c", "failed")], "bf16")],
+            [], Verified: false, LastResultAt: Finished,
+            Dtypes: [new("f32", 1, 1, 1, 1.0), new("bf16", 1, 1, 0, 0.0)]);
+
+        var view = Render<ConformanceProfile>(p => p.Add(x => x.Profile, profile));
+
+        Assert.Equal("1/1 passed", view.Find("[data-testid=dtype-f32] [data-testid=pass-count]").TextContent.Trim());
+        Assert.Equal("0/1 passed", view.Find("[data-testid=dtype-bf16] [data-testid=pass-count]").TextContent.Trim());
+        Assert.Contains("By dtype", view.Markup);
+        Assert.Equal("passed", view.Find("[data-testid=op-softmax] [data-testid=verdict]").GetAttribute("data-verdict"));
+        var variant = view.Find("[data-testid=op-softmax-bf16]");
+        Assert.Contains("bf16", variant.TextContent);
+        Assert.Equal("failed", variant.QuerySelector("[data-testid=verdict]")!.GetAttribute("data-verdict"));
+    }
+
+    [Fact]
     public void Without_results_it_says_how_hardware_gets_qualified()
     {
         var profile = new ConformanceProfileDto("Conformance suite v1", [new("opencl-c", 11, 0, 0, 0, false)], [], [], false, null);

@@ -91,6 +91,25 @@ public sealed class RunPageTests : CompatibilityComponentContext
     }
 
     [Fact]
+    public async Task The_result_shows_the_dtype_of_each_buffer_and_of_the_timing()
+    {
+        var partner = await AddOrganizationAsync("Dtype Labs");
+        var user = await SignInAsync(partner);
+        var (agent, device) = await AddAgentAsync(partner, "Dtype-1", null);
+        var (run, job) = await AddRunAsync(await AddTestAsync("matmul bf16", partner, op: "matmul"), device, user);
+        var passed = new KernelResult(KernelStatus.Passed, "all cases passed",
+            Timing: new TimingResult(new Dictionary<string, double> { ["m"] = 512 }, 20, 0.5, 0.4, 0.6, 0.5, 0.01, 0.7, 8, 536.9, "bf16"),
+            BufferDtypes: new Dictionary<string, string> { ["a"] = "bf16", ["b"] = "bf16", ["c"] = "f32" });
+        await UpdateJobAsync(job, j => Complete(j, passed, null, agent, partner, device));
+
+        var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=job-buffers]")), Wait);
+        Assert.Equal(["a bf16", "b bf16", "c f32"], page.FindAll("[data-testid=job-buffer]").Select(b => b.TextContent.Trim()));
+        Assert.Equal("bf16", page.Find("[data-testid=job-timing-dtype]").TextContent.Trim());
+    }
+
+    [Fact]
     public async Task The_requester_cancels_a_waiting_job_from_the_page()
     {
         var partner = await AddOrganizationAsync("FuriosaAI");

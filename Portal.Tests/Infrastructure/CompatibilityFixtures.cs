@@ -81,12 +81,15 @@ public static class CompatibilityFixtures
 
     /// <summary>Stores a test as the API would (op and language copied out of the spec); answers its id.</summary>
     public static Task<Guid> AddTestAsync(this PortalFactory portal, string name, Guid? organizationId, TestVisibility visibility,
-        string language = "opencl-c", string op = "vector_add", Guid? suiteId = null, string[]? tags = null, Guid? ownerUserId = null) =>
+        string language = "opencl-c", string op = "vector_add", Guid? suiteId = null, string[]? tags = null, Guid? ownerUserId = null,
+        string? dtype = null) =>
         portal.WithDbAsync(async db =>
         {
             var now = portal.Time.GetUtcNow();
             var spec = VectorAddSpec(language);
             spec["op"] = op;
+            if (dtype is not null)
+                spec["dtype"] = dtype;
             var test = new CompatibilityTest
             {
                 Name = name, OrganizationId = organizationId, OwnerUserId = ownerUserId, Visibility = visibility, Tags = [.. tags ?? []],

@@ -32,7 +32,8 @@ public static class ConformanceFixtures
 
     /// <summary>
     /// Leases and completes every job the queue offers the device, each with the result <paramref name="result"/> gives for
-    /// its (op, language), over the agent protocol; answers how many it completed.
+    /// its (kernel, language), over the agent protocol; answers how many it completed. The kernel is the op for an f32 spec
+    /// and op.dtype for a dtype variant (<c>softmax.bf16</c>), as the suite names them.
     /// </summary>
     public static async Task<int> CompleteQueuedAsync(this HttpClient agent, string device, Func<string, string, KernelResult> result)
     {
@@ -44,6 +45,8 @@ public static class ConformanceFixtures
                 return completed;
             var lease = await Task.FromResult(response).ExpectAsync<JobLease>(HttpStatusCode.OK);
             var op = lease.Spec.GetProperty("op").GetString()!;
+            if (lease.Spec.TryGetProperty("dtype", out var dtype) && dtype.GetString() is { } variant and not "f32")
+                op += "." + variant;
             var language = lease.Spec.GetProperty("language").GetString()!;
             await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/complete", new JobCompletion(lease.LeaseId, result(op, language)))
                 .ExpectAsync(HttpStatusCode.OK);

@@ -1,4 +1,3 @@
-using Portal.Kernels.Ops;
 using Portal.Kernels.Spec;
 
 namespace Portal.Tests.Kernels;
@@ -18,18 +17,19 @@ public sealed class GpuSuiteFileTests
 
     public static TheoryData<string> Languages() => [.. Suites.Keys];
 
+    /// <summary>Each language with each of its suite kernels: every op's f32 kernel and the dtype variants.</summary>
     public static TheoryData<string, string> LanguagesAndOps()
     {
         var data = new TheoryData<string, string>();
         foreach (var language in Suites.Keys)
-            foreach (var op in OpCatalog.Names)
-                data.Add(language, op);
+            foreach (var kernel in SuiteFiles.KernelNames())
+                data.Add(language, kernel);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Languages))]
-    public void Every_op_has_one_kernel_and_one_spec(string language) => Suites[language].HasExactlyOneKernelAndSpecPerOp();
+    public void Every_op_and_dtype_variant_has_one_kernel_and_one_spec(string language) => Suites[language].HasExactlyOneKernelAndSpecPerOpAndVariant();
 
     [Theory]
     [MemberData(nameof(LanguagesAndOps))]
@@ -38,11 +38,11 @@ public sealed class GpuSuiteFileTests
 
     [Theory]
     [MemberData(nameof(LanguagesAndOps))]
-    public void The_spec_with_its_kernel_source_validates(string language, string op)
+    public void The_spec_with_its_kernel_source_validates(string language, string kernel)
     {
-        var spec = Suites[language].Validated(op);
+        var spec = Suites[language].Validated(kernel);
         Assert.Equal(language, spec.Language.Name());
-        Assert.Equal(op, spec.Op.Name);
+        Assert.Equal(kernel.Split('.')[0], spec.Op.Name);
     }
 
     [Theory]

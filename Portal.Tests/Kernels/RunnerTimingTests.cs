@@ -26,16 +26,74 @@ public class RunnerTimingTests
     }
 
     [Fact]
-    public async Task Sampling_continues_until_the_standard_error_is_under_one_percent()
+    public async Task A_fast_noisy_kernel_is_sampled_until_the_standard_error_of_the_median_is_under_one_percent()
     {
-        // Times alternate 1.0 and 1.2 ms: std/mean ≈ 0.092, so the standard error drops under 1 % after 85 samples.
-        var device = new SimulatedDevice { DeviceTime = i => i % 2 == 0 ? 1.0 : 1.2 };
+        // Times spread evenly over 0.95–1.05 ms: the median's standard error is 1.02 % after 60 launches and 0.51 %
+        // after 80, far from the 200 cap and the 2 s budget (80 ms spent).
+        var device = new SimulatedDevice { DeviceTime = i => 1.0 + 0.01 * (i * 7 % 11 - 5) };
         var result = await Run(device, VectorAdd(N(64)));
-        Assert.Equal(100, result.Timing!.Iterations);
-        Assert.Equal([3, 0, 0, 0, 0], Timings(device).Skip(1).Select(t => t!.Warmup));
-        Assert.Equal(1.1, result.Timing.MedianMs, 12);
-        Assert.Equal(1.0, result.Timing.MinMs);
-        Assert.Equal(1.2, result.Timing.MaxMs);
+        Assert.Equal(80, result.Timing!.Iterations);
+        Assert.Equal([new TimedRepetitions(3, 20), new TimedRepetitions(0, 20), new TimedRepetitions(0, 20), new TimedRepetitions(0, 20)],
+            Timings(device).Skip(1));
+        Assert.Equal(TimingStops.RelativeStandardError, result.Timing.StoppedBy);
+        Assert.True(result.Timing.MedianRelativeStandardError < 0.01);
+        Assert.Equal(1.0, result.Timing.MedianMs, 12);
+        Assert.Equal(0.95, result.Timing.MinMs, 12);
+        Assert.Equal(1.05, result.Timing.MaxMs, 12);
+    }
+
+    /// <summary>A device on which every call takes as long, in wall time on the fake clock, as one launch.</summary>
+    private SimulatedDevice SlowDevice(double launchMs, Func<int, double> deviceTime) => new()
+    {
+        DeviceTime = deviceTime,
+        BeforeLaunch = _ =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(launchMs));
+            return Task.CompletedTask;
+        },
+    };
+
+    [Fact]
+    public async Task A_140_ms_kernel_gets_about_14_timed_launches_within_the_two_second_budget_not_200()
+    {
+        // Noisy enough (130, 140, 150 ms) that the standard error alone would want over 150 launches: the budget stops it.
+        var device = SlowDevice(140, i => 130 + 10 * (i % 3));
+        var result = await Run(device, VectorAdd(N(64)));
+        Assert.Equal(KernelStatus.Passed, result.Status);
+        Assert.Equal([null, new TimedRepetitions(3, 14)], Timings(device));
+        Assert.Equal(14, result.Timing!.Iterations);
+        Assert.Equal(TimingStops.Budget, result.Timing.StoppedBy);
+    }
+
+    [Fact]
+    public async Task The_spec_sets_the_device_time_budget()
+    {
+        var device = SlowDevice(140, i => 130 + 10 * (i % 3));
+        var result = await Run(device, VectorAdd(N(64)) with { Timing = new TimingSpec(BudgetMs: 700) });
+        Assert.Equal(5, result.Timing!.Iterations);
+        Assert.Equal(TimingStops.Budget, result.Timing.StoppedBy);
+    }
+
+    [Fact]
+    public async Task Batches_after_the_first_are_sized_by_the_measured_device_time()
+    {
+        // The checked launch takes 10 ms of wall time (copies included) but the kernel only 1–3 ms on the device: the
+        // first batch is the 10 launches that estimate fits in 100 ms, the later ones are sized at the measured 2 ms.
+        var device = SlowDevice(10, i => i % 2 == 0 ? 1.0 : 3.0);
+        var result = await Run(device, VectorAdd(N(64)) with { Timing = new TimingSpec(BudgetMs: 100) });
+        Assert.Equal([null, new TimedRepetitions(3, 10), new TimedRepetitions(0, 20), new TimedRepetitions(0, 20)], Timings(device));
+        Assert.Equal(50, result.Timing!.Iterations);
+        Assert.Equal(TimingStops.Budget, result.Timing.StoppedBy);
+    }
+
+    [Fact]
+    public async Task A_kernel_slower_than_the_whole_budget_is_still_timed_once()
+    {
+        var device = SlowDevice(3000, _ => 3000);
+        var result = await Run(device, VectorAdd(N(64)));
+        Assert.Equal([null, new TimedRepetitions(3, 1)], Timings(device));
+        Assert.Equal(1, result.Timing!.Iterations);
+        Assert.Equal(3000, result.Timing.MedianMs);
     }
 
     [Fact]
@@ -44,6 +102,7 @@ public class RunnerTimingTests
         var device = new SimulatedDevice { DeviceTime = i => i % 2 == 0 ? 1.0 : 3.0 };
         var result = await Run(device, VectorAdd(N(64)) with { Timing = new TimingSpec(1, 30, 75) });
         Assert.Equal(75, result.Timing!.Iterations);
+        Assert.Equal(TimingStops.MaxIterations, result.Timing.StoppedBy);
         Assert.Equal([new TimedRepetitions(1, 30), new TimedRepetitions(0, 30), new TimedRepetitions(0, 15)], Timings(device).Skip(1));
     }
 
@@ -62,7 +121,21 @@ public class RunnerTimingTests
         };
         var result = await Run(device, VectorAdd(N(64)));
         Assert.Equal(KernelStatus.Passed, result.Status);
-        Assert.Equal(4 * 20, result.Timing!.Iterations);
+        // The first batch is sized at the checked launch's wall time (10 s, so one launch fits the 2 s budget), the next
+        // at the 2 ms measured; after the correctness launch and three batches the 10 s left would not fit two more.
+        Assert.Equal([null, new TimedRepetitions(3, 1), new TimedRepetitions(0, 20), new TimedRepetitions(0, 20), new TimedRepetitions(0, 20)],
+            Timings(device));
+        Assert.Equal(61, result.Timing!.Iterations);
+        Assert.Equal(TimingStops.TimeLimit, result.Timing.StoppedBy);
+    }
+
+    [Fact]
+    public async Task The_result_names_each_buffers_dtype_as_the_kernel_saw_it_whatever_the_verdict()
+    {
+        var spec = VectorAdd(N(64)) with { Dtype = "bf16", Dtypes = new Dictionary<string, string> { ["z"] = "f32" } };
+        var result = await Run(new SimulatedDevice { Fault = Fault.WritesZeros }, spec);
+        Assert.Equal(KernelStatus.Failed, result.Status);
+        Assert.Equal(["x bf16", "y bf16", "z f32"], result.BufferDtypes!.Select(b => $"{b.Key} {b.Value}"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class SpecValidationTests
     {
         var spec = VectorAdd(N(7), N(9)) with
         {
-            Tolerance = new ToleranceSpec(1e-3, 1e-4), Seed = 99, Timing = new TimingSpec(1, 5, 50), TimeoutSeconds = 30,
+            Tolerance = new ToleranceSpec(1e-3, 1e-4), Seed = 99, Timing = new TimingSpec(1, 5, 50, 500), TimeoutSeconds = 30,
         };
         var validated = Validate(spec).Spec!;
         Assert.Equal("vector_add", validated.Op.Name);
@@ -19,7 +19,7 @@ public class SpecValidationTests
         Assert.Equal([7L, 9L], validated.Cases.Select(c => c.Int("n")));
         Assert.Equal(new Tolerance(1e-3, 1e-4), validated.Tolerance);
         Assert.Equal(99UL, validated.Seed);
-        Assert.Equal(new TimingPlan(1, 5, 50), validated.Timing);
+        Assert.Equal(new TimingPlan(1, 5, 50, 500), validated.Timing);
         Assert.Equal(30, validated.TimeoutSeconds);
     }
 
@@ -31,7 +31,7 @@ public class SpecValidationTests
         Assert.Equal(op.DefaultCases.Select(c => (long)c["n"]), validated.Cases.Select(c => c.Int("n")));
         Assert.Equal(op.DefaultTolerance, validated.Tolerance);
         Assert.Equal(1UL, validated.Seed);
-        Assert.Equal(new TimingPlan(3, 20, 200), validated.Timing);
+        Assert.Equal(new TimingPlan(3, 20, 200, 2000), validated.Timing);
         Assert.Equal(60, validated.TimeoutSeconds);
     }
 
@@ -203,6 +203,13 @@ public class SpecValidationTests
     [InlineData(3, 20, 20000, "timing.maxIterations")]
     public void Timing_out_of_range_is_an_invalid_spec_naming_the_field(int warmup, int iterations, int? max, string field) =>
         Assert.Equal(field, SingleProblem(VectorAdd() with { Timing = new TimingSpec(warmup, iterations, max) }).Field);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(60_001)]
+    public void A_timing_budget_outside_one_ms_to_a_minute_is_an_invalid_spec(int budgetMs) =>
+        Assert.Equal("timing.budgetMs", SingleProblem(VectorAdd() with { Timing = new TimingSpec(BudgetMs: budgetMs) }).Field);
 
     [Theory]
     [InlineData(0)]

@@ -35,41 +35,61 @@ internal sealed class SuiteFiles(string language, string extension)
         [.. typeof(KernelRunner).Assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
             .Select(n => n[Prefix.Length..]).Where(n => !n.StartsWith("controls.", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
-    public string Source(string op) => Spec(op).Source!;
+    public string Source(string kernel) => Spec(kernel).Source!;
 
     /// <summary>The spec file with the source file filled in, as the suite runs it.</summary>
-    public KernelSpec Spec(string op) =>
-        ConformanceSuite.For(KernelLanguages.Parse(language)!.Value).Single(e => e.Op == op).Spec;
+    /// <param name="kernel">An op (its f32 kernel) or a variant, <c>matmul.bf16</c>.</param>
+    public KernelSpec Spec(string kernel) => Entry(kernel).Spec;
 
-    public ValidatedSpec Validated(string op)
+    public SuiteEntry Entry(string kernel) =>
+        ConformanceSuite.For(KernelLanguages.Parse(language)!.Value).Single(e => e.Name == kernel);
+
+    public ValidatedSpec Validated(string kernel)
     {
-        var validation = KernelSpecValidator.Validate(Spec(op));
+        var validation = KernelSpecValidator.Validate(Spec(kernel));
         Assert.True(validation.IsValid, validation.Message);
         return validation.Spec!;
     }
 
     public static TheoryData<string> Ops() => [.. OpCatalog.Names];
 
-    public void HasExactlyOneKernelAndSpecPerOp()
+    /// <summary>
+    /// The dtype variants every language ships (suite v2), in the suite's order: the existing ops in the dtypes where
+    /// they make sense (issue 11). Plain files are f32.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Variants =
+        ["reduce_sum.f16", "reduce_sum.bf16", "softmax.bf16", "layernorm.bf16", "rmsnorm.bf16", "matmul.bf16"];
+
+    /// <summary>Every suite kernel of a language by name, in the suite's order: each op, then its variants.</summary>
+    public static IReadOnlyList<string> KernelNames() =>
+        [.. OpCatalog.Names.SelectMany(op => Variants.Where(v => v.StartsWith(op + ".", StringComparison.Ordinal)).Prepend(op))];
+
+    public static TheoryData<string> Kernels() => [.. KernelNames()];
+
+    public void HasExactlyOneKernelAndSpecPerOpAndVariant()
     {
-        Assert.Equal(OpCatalog.Names.SelectMany(op => new[] { $"{op}.{extension}", $"{op}.spec.json" }).Order(StringComparer.Ordinal), Files());
-        Assert.Equal(OpCatalog.Names, ConformanceSuite.For(KernelLanguages.Parse(language)!.Value).Select(e => e.Op));
+        Assert.Equal(KernelNames().SelectMany(name => new[] { $"{name}.{extension}", $"{name}.spec.json" }).Order(StringComparer.Ordinal), Files());
+        Assert.Equal(KernelNames(), ConformanceSuite.For(KernelLanguages.Parse(language)!.Value).Select(e => e.Name));
     }
 
-    public void SpecFileLeavesTheSourceToItsKernelFile(string op)
+    /// <summary>The file's dtype is the spec's: none or f32 for a plain file, the variant's own for a variant.</summary>
+    public void SpecFileLeavesTheSourceToItsKernelFile(string kernel)
     {
-        using var document = JsonDocument.Parse(Read($"{op}.spec.json"));
+        using var document = JsonDocument.Parse(Read($"{kernel}.spec.json"));
         Assert.False(document.RootElement.TryGetProperty("source", out _));
         Assert.Equal(language, document.RootElement.GetProperty("language").GetString());
+        var entry = Entry(kernel);
+        Assert.Equal(entry.Dtype, Validated(kernel).Dtype.Dtype());
+        Assert.Equal(kernel == entry.Op ? SuiteEntry.Float32 : kernel[(entry.Op.Length + 1)..], entry.Dtype);
     }
 
     /// <summary>
     /// A first case that is the op's smallest (every size at its least; one short row where the op's outputs vanish at one element), a checked case with an odd size above one (so no multiple of any
     /// block), and a last, timed case large enough to measure.
     /// </summary>
-    public void CasesCoverTheEdgesAndEndLarge(string op)
+    public void CasesCoverTheEdgesAndEndLarge(string kernel)
     {
-        var spec = Validated(op);
+        var spec = Validated(kernel);
         Assert.True(SmallestCases.IsSmallest(spec.Op, spec.Cases[0]), $"the first case ({spec.Cases[0]}) is not the op's smallest");
         Assert.Contains(spec.Cases.SkipLast(1), c => c.Ints.Values.Any(v => v > 1 && v % 2 == 1));
         var timed = spec.Cases[^1];
@@ -78,13 +98,13 @@ internal sealed class SuiteFiles(string language, string extension)
     }
 
     /// <summary>The runner refuses cases whose reference a kernel writing zeros could pass; these must not be such cases.</summary>
-    public void SmallCasesCanTellAZeroWriterFromAKernel(string op)
+    public void SmallCasesCanTellAZeroWriterFromAKernel(string kernel)
     {
-        var spec = Validated(op);
+        var spec = Validated(kernel);
         foreach (var parameters in spec.Cases.SkipLast(1))
         {
-            var reference = spec.Op.Reference(parameters, InputGenerator.Generate(spec.Op, parameters, spec.Seed));
-            Assert.Null(ReferenceCheck.FindProblem(spec.Op, reference, spec.Tolerance));
+            var reference = spec.Op.Reference(parameters, InputGenerator.Generate(spec.Op, parameters, spec.Seed, spec.BufferTypes));
+            Assert.Null(ReferenceCheck.FindProblem(spec, parameters, reference));
         }
     }
 

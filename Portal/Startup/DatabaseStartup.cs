@@ -30,7 +30,7 @@ internal sealed class DatabaseStartup(
         // The built-in conformance suite is part of every portal, demo or not.
         var time = scope.ServiceProvider.GetRequiredService<TimeProvider>();
         if (await ConformanceSuiteLoader.LoadAsync(db, time.GetUtcNow(), cancellationToken) is > 0 and var suiteChanges)
-            logger.LogInformation("Conformance suite v1: {Count} test(s) added or updated", suiteChanges);
+            logger.LogInformation("Conformance suite v2: {Count} test(s) added or updated", suiteChanges);
 
         var settings = options.Value;
         if (settings.DemoData == true)

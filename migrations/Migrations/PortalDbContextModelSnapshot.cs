@@ -690,6 +690,13 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("description");
 
+                    b.Property<string>("Dtype")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("dtype")
+                        .HasComputedColumnSql("coalesce(spec ->> 'dtype', 'f32')", true);
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -752,6 +759,9 @@ namespace Portal.Migrations.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_compatibility_tests");
+
+                    b.HasIndex("Dtype")
+                        .HasDatabaseName("ix_compatibility_tests_dtype");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_compatibility_tests_name");

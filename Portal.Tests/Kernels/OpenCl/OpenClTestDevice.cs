@@ -28,7 +28,8 @@ internal static class OpenClTestDevice
         new KernelRunner(new OpenClExecutor()).RunAsync(spec, Info, CancellationToken.None);
 
     /// <summary>The built-in suite's opencl-c kernel for an op.</summary>
-    public static SuiteEntry Suite(string op) => ConformanceSuite.For(KernelLanguage.OpenClC).Single(e => e.Op == op);
+    /// <param name="kernel">An op (its f32 kernel) or a dtype variant, <c>matmul.bf16</c>.</param>
+    public static SuiteEntry Suite(string kernel) => ConformanceSuite.For(KernelLanguage.OpenClC).Single(e => e.Name == kernel);
 }
 
 /// <summary>

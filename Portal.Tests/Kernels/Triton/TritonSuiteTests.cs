@@ -10,15 +10,17 @@ public partial class TritonSuiteTests
 
     public static TheoryData<string> Ops() => SuiteFiles.Ops();
 
+    public static TheoryData<string> Kernels() => SuiteFiles.Kernels();
+
     [GeneratedRegex(@"@triton\.jit\s*\ndef\s+(\w+)\s*\(([^)]*)\)\s*:")]
     private static partial Regex JitFunction();
 
     /// <summary>The harness passes the args positionally and the constexprs by name: both must match the signature.</summary>
     [Theory]
-    [MemberData(nameof(Ops))]
-    public void The_entry_is_a_jit_function_taking_the_args_in_order_then_the_constexprs(string op)
+    [MemberData(nameof(Kernels))]
+    public void The_entry_is_a_jit_function_taking_the_args_in_order_then_the_constexprs(string name)
     {
-        var spec = Suite.Validated(op);
+        var spec = Suite.Validated(name);
         var kernel = Assert.Single(JitFunction().Matches(spec.Source));
         Assert.Equal(spec.Entry, kernel.Groups[1].Value);
         var parameters = kernel.Groups[2].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -36,10 +38,10 @@ public partial class TritonSuiteTests
 
     /// <summary>A grid that covers the data with BLOCK-sized programs must use the same BLOCK the kernel is given.</summary>
     [Theory]
-    [MemberData(nameof(Ops))]
-    public void A_grid_that_divides_by_a_block_divides_by_the_kernels_block(string op)
+    [MemberData(nameof(Kernels))]
+    public void A_grid_that_divides_by_a_block_divides_by_the_kernels_block(string name)
     {
-        var spec = Suite.Validated(op);
+        var spec = Suite.Validated(name);
         foreach (var dimension in spec.Launch.Grid!.Select(g => g.Text))
         {
             var divisor = Regex.Match(dimension, @"ceil_div\(\w+, (\d+)\)");
