@@ -29,6 +29,15 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
 
     private static readonly ConcurrentDictionary<string, SandboxCheck> Works = new(StringComparer.Ordinal);
 
+    /// <summary>Folders of this process that no sandbox may show, e.g. the custom-op reference cache.</summary>
+    private static readonly ConcurrentDictionary<string, bool> Hidden = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Keeps <paramref name="folder"/> out of every sandbox this process builds (kernel children and Triton's harness):
+    /// no folder that is it, lies in it or holds it is bound, whatever the environment's paths name.
+    /// </summary>
+    public static void Hide(string folder) => Hidden[RealPath(folder)] = true;
+
     /// <summary>The system's bubblewrap, found on PATH.</summary>
     public static KernelSandbox Default { get; } = new();
 
@@ -220,7 +229,8 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
             if (!Path.IsPathFullyQualified(folder) || !Path.Exists(folder))
                 continue;
             var real = RealPath(folder);
-            if (real == "/" || homes.Any(home => IsUnder(home, real)) || IsUnder(workFolder, real) || bound.Any(b => IsUnder(real, b)))
+            if (real == "/" || homes.Any(home => IsUnder(home, real)) || IsUnder(workFolder, real) || bound.Any(b => IsUnder(real, b))
+                || Hidden.Keys.Any(hidden => IsUnder(hidden, real) || IsUnder(real, hidden)))
                 continue;
             bound.RemoveAll(b => IsUnder(b, real));
             bound.Add(real);
