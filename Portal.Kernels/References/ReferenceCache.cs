@@ -27,10 +27,8 @@ public sealed class ReferenceCache
         if (SystemFolders.Any(s => Folder == s || Folder.StartsWith(s + "/", StringComparison.Ordinal)))
             throw new ArgumentException($"the reference cache cannot lie in {Folder}: kernels' sandboxes show that folder", nameof(folder));
         MaxBytes = maxBytes;
-        Directory.CreateDirectory(Folder);
+        // Hidden from every sandbox now; created only when a custom op first stores a reference.
         Isolation.KernelSandbox.Hide(Folder);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string Folder { get; }
@@ -90,6 +88,12 @@ public sealed class ReferenceCache
         lock (gate)
         {
             var path = PathOf(key);
+            if (!Directory.Exists(Folder))
+            {
+                Directory.CreateDirectory(Folder);
+                if (!OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             var temporary = path + ".partial";
             File.WriteAllBytes(temporary, bytes);
             File.Move(temporary, path, overwrite: true);
