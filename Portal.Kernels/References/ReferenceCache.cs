@@ -27,8 +27,18 @@ public sealed class ReferenceCache
         if (SystemFolders.Any(s => Folder == s || Folder.StartsWith(s + "/", StringComparison.Ordinal)))
             throw new ArgumentException($"the reference cache cannot lie in {Folder}: kernels' sandboxes show that folder", nameof(folder));
         MaxBytes = maxBytes;
-        // Hidden from every sandbox now; created only when a custom op first stores a reference.
+        // Created now, so that every sandbox built from here on covers it, even inside a folder the sandbox shows.
+        CreateFolder();
         Isolation.KernelSandbox.Hide(Folder);
+    }
+
+    private void CreateFolder()
+    {
+        if (Directory.Exists(Folder))
+            return;
+        Directory.CreateDirectory(Folder);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     public string Folder { get; }
@@ -88,12 +98,7 @@ public sealed class ReferenceCache
         lock (gate)
         {
             var path = PathOf(key);
-            if (!Directory.Exists(Folder))
-            {
-                Directory.CreateDirectory(Folder);
-                if (!OperatingSystem.IsWindows())
-                    File.SetUnixFileMode(Folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            CreateFolder();
             var temporary = path + ".partial";
             File.WriteAllBytes(temporary, bytes);
             File.Move(temporary, path, overwrite: true);

@@ -117,8 +117,8 @@ public sealed class AgentQueueTests(AgentQueuePortal portal) : IClassFixture<Age
         var wrong = await SubmitAsync(partner, CustomSpecFile(CustomSpecs.BiasReluSpec(CustomSpecs.BiasReluKernelWrongOnOdd)), $"device:{device}");
         var failed = await WaitForJobAsync(wrong, j => j.Status.IsFinal(), agent);
 
-        Assert.Equal("passed", passed.Verdict);
-        Assert.Equal("failed", failed.Verdict);
+        Assert.True(passed.Verdict == "passed", passed.Result);
+        Assert.True(failed.Verdict == "failed", failed.Result);
         Assert.Contains("first y[", failed.Result);
         Assert.Single(Directory.GetFiles(cache, "*.ref"));
         Assert.Contains(agent.Lines, l => l.Contains($"job {right}: reference: computed 1 cases", StringComparison.Ordinal));
