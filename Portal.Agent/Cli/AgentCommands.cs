@@ -3,6 +3,7 @@ using System.Text.Json;
 using Portal.Agent.Queue;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;
+using Portal.Kernels.References;
 using Portal.Kernels.Results;
 using Portal.Kernels.Spec;
 
@@ -42,6 +43,9 @@ public static class AgentCommands
                                                          run a kernel on the portal's devices; --wait follows the jobs
                                                          and prints the results (exit 0 all passed, 3 one did not).
                                                          Environment: PORTAL_URL, PORTAL_TOKEN
+        Custom ops' references (computed on this host's CPU OpenCL device with fp64) are cached in PORTAL_REFERENCE_CACHE
+        (default $XDG_STATE_HOME/portal-agent/references), at most PORTAL_REFERENCE_CACHE_MB (default 1024) MiB;
+        PORTAL_REFERENCE_OCL_ICD_VENDORS names the OpenCL ICD folder the reference's device is looked for in.
         Every kernel is compiled and run in a bubblewrap sandbox (no network, no view of this host's files beyond the
         system and the drivers, nothing of the agent's state); without bubblewrap, jobs are refused. With exec, suite or
         run, --unsandboxed-kernels runs them without it: only where every kernel is trusted.
@@ -82,7 +86,7 @@ public static class AgentCommands
             // run has its devices listed by a child (ChildDiscovery), once it handles the stop signals.
             if (args[0] == "run")
             {
-                var self = ThisProcess(unsandboxed);
+                var self = WithReferenceCache(ThisProcess(unsandboxed), environment);
                 return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), (timeout, token) => ChildDiscovery.DiscoverAsync(self, timeout, token), self,
                     output, error, environment, time, cancellationToken);
             }
@@ -99,7 +103,7 @@ public static class AgentCommands
         var catalog = childDevice is null
             ? await HostBackends.DiscoverAsync(cancellationToken)
             : await HostBackends.DiscoverForAsync(childDevice, cancellationToken);
-        var command = ThisProcess(unsandboxed);
+        var command = args[0] == KernelChild.Verb ? ThisProcess(unsandboxed) : WithReferenceCache(ThisProcess(unsandboxed), environment);
         var parsed = CommandLine.Parse(args.Skip(1).ToArray());
         try
         {
@@ -133,7 +137,9 @@ public static class AgentCommands
             return NoResult;
         }
 
-        var result = await ExecuteAsync(catalog, command, specJson, options.Value("--device"), cancellationToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await ExecuteAsync(catalog, command, specJson, options.Value("--device"), cancellationToken,
+            report => error.WriteLine($"{report}; the job took {clock.Elapsed.TotalMilliseconds:0} ms"));
         var text = JsonSerializer.Serialize(result, Json);
         if (options.Value("--out") is { } outFile)
             await File.WriteAllTextAsync(outFile, text, cancellationToken);
@@ -145,8 +151,9 @@ public static class AgentCommands
     /// One spec on the named device, or the first that accepts its language; a verdict in every case. The spec is parsed
     /// and validated once here; the isolated child parses the text once in its own process.
     /// </summary>
+    /// <param name="log">Told how a custom op's reference was found (cache or computed, and how long it took).</param>
     internal static async Task<KernelResult> ExecuteAsync(DeviceCatalog catalog, ChildCommand command, string specJson, string? deviceId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<string>? log = null)
     {
         var validation = KernelSpecJson.Parse(specJson);
         if (validation.Spec is not { } spec)
@@ -162,7 +169,11 @@ public static class AgentCommands
         if (!device.Accepts(spec.Language))
             return new KernelResult(KernelStatus.Unsupported,
                 $"{device.Name} ({device.Id}) accepts {string.Join(", ", device.LanguageNames)}, not {spec.Language.Name()}", Device: device.ToDeviceInfo());
-        return await new IsolatedKernelRunner(command).RunAsync(specJson, spec, device, cancellationToken);
+        var runner = new IsolatedKernelRunner(command);
+        var result = await runner.RunAsync(specJson, spec, device, cancellationToken);
+        if (runner.ReferenceReport is { } report)
+            log?.Invoke(report);
+        return result;
     }
 
     private static ChildCommand ThisProcess(bool unsandboxed)
@@ -170,6 +181,14 @@ public static class AgentCommands
         var command = ChildCommand.ThisProcess(Path.Combine(AppContext.BaseDirectory, "Portal.Agent.dll"));
         return unsandboxed ? command with { Sandbox = null } : command;
     }
+
+    /// <summary>exec, suite and run keep custom-op references between jobs; the child never needs the cache.</summary>
+    private static ChildCommand WithReferenceCache(ChildCommand command, Func<string, string?> environment) =>
+        command with
+        {
+            ReferenceCache = ReferenceCache.FromEnvironment(environment),
+            ReferenceIcdVendors = environment("PORTAL_REFERENCE_OCL_ICD_VENDORS") is { Length: > 0 } vendors ? vendors : null,
+        };
 
     private static async Task<int> UsageErrorAsync(TextWriter error, string message)
     {

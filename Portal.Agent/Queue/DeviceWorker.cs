@@ -126,7 +126,8 @@ public sealed class DeviceWorker(
     {
         try
         {
-            return await AgentCommands.ExecuteAsync(catalog, command, lease.Spec.GetRawText(), lease.Device, cancellationToken);
+            return await AgentCommands.ExecuteAsync(catalog, command, lease.Spec.GetRawText(), lease.Device, cancellationToken,
+                report => log.Write($"job {lease.JobId}: {report}"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

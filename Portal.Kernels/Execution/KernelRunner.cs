@@ -15,7 +15,10 @@ namespace Portal.Kernels.Execution;
 /// message comes before any wrong elements, which it may have caused. Whatever the kernel does, the answer is a
 /// <see cref="KernelResult"/>; only cancellation by the caller and executor bugs surface as exceptions.
 /// </summary>
-public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timeProvider = null, KernelLimits? limits = null)
+/// <param name="references">Where a custom op's references come from (precomputed by the agent's cache, or computed on the
+/// host's CPU OpenCL device); null: computed here.</param>
+public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timeProvider = null, KernelLimits? limits = null,
+    References.CustomReferences? references = null)
 {
     /// <summary>Timing stops adding launches once the standard error of the median is below this share of it.</summary>
     public const double TargetRelativeStandardError = 0.01;
@@ -47,6 +50,17 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
         if (KernelSourceCheck.FindProblem(spec.Language, spec.Source, "compiling") is { } forbidden)
             return new KernelResult(KernelStatus.CompileError, forbidden, Device: device);
 
+        // A custom op's reference comes before the kernel: a broken definition is invalid_spec, never a kernel verdict.
+        IReadOnlyList<IReadOnlyDictionary<string, double[]>>? customReferences = null;
+        if (spec.Op.Custom is not null)
+        {
+            var (computed, unusable) = await (references ?? new References.CustomReferences()).ComputeAllAsync(spec, cancellationToken);
+            if (unusable is not null)
+                return new KernelResult(unusable.Unsupported ? KernelStatus.Unsupported : KernelStatus.InvalidSpec, unusable.Message,
+                    HostPaths.Redact(unusable.Log), device);
+            customReferences = computed;
+        }
+
         var budget = new KernelBudget(TimeSpan.FromSeconds(spec.TimeoutSeconds), time);
         var (preparation, timedOut) = await budget.RunAsync(
             token => executor.PrepareAsync(spec, device, token), cancellationToken);
@@ -60,7 +74,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             return FailureResult(failure, "compiling", device, []);
 
         await using var kernel = preparation.Kernel!;
-        var run = new CaseRun(spec, kernel, budget, device, cancellationToken);
+        var run = new CaseRun(spec, kernel, budget, device, customReferences, cancellationToken);
         return await run.ExecuteAsync();
     }
 
@@ -86,7 +100,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
 
     /// <summary>The state of one run through the cases, so the steps can be separate methods.</summary>
     private sealed class CaseRun(ValidatedSpec spec, IPreparedKernel kernel, KernelBudget budget, DeviceInfo device,
-        CancellationToken cancellationToken)
+        IReadOnlyList<IReadOnlyDictionary<string, double[]>>? customReferences, CancellationToken cancellationToken)
     {
         private readonly List<CaseResult> results = [];
 
@@ -101,7 +115,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                 var parameters = spec.Cases[i];
                 var name = $"cases[{i}] ({parameters})";
                 var inputs = InputGenerator.Generate(spec.Op, parameters, spec.Seed, spec.BufferTypes);
-                var reference = spec.Op.Reference(parameters, inputs);
+                var reference = customReferences?[i] ?? spec.Op.Reference(parameters, inputs);
                 if (ReferenceCheck.FindProblem(spec, parameters, reference) is { } unusable)
                     return Result(KernelStatus.InvalidSpec, $"{name}: {unusable}");
 

@@ -14,6 +14,9 @@ internal enum ChildExitReason
 /// <summary>How a child that wrote no result ended, turned into the verdict a person can act on.</summary>
 internal sealed record ChildExit(ChildExitReason Reason, int ExitCode, string StandardErrorTail)
 {
+    /// <summary>A reference child's files by key, when it exited normally.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Computed { get; init; }
+
     public KernelResult Describe(DeviceInfo device, TimeSpan deadline, long memoryCapBytes) => Reason switch
     {
         ChildExitReason.Deadline => new KernelResult(KernelStatus.Timeout,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Portal.Kernels.Devices;
+using Portal.Kernels.References;
 using Portal.Kernels.Results;
 using Portal.Kernels.Spec;
 
@@ -17,6 +18,15 @@ public sealed record ChildCommand(string FileName, IReadOnlyList<string> PrefixA
 
     /// <summary>The sandbox every job's child runs in; null only when the agent was told to run kernels unsandboxed.</summary>
     public KernelSandbox? Sandbox { get; init; } = KernelSandbox.Default;
+
+    /// <summary>Where custom-op references are kept between jobs (never inside a sandbox); null: computed for every job.</summary>
+    public ReferenceCache? ReferenceCache { get; init; }
+
+    /// <summary>
+    /// The OpenCL ICD folder (OCL_ICD_VENDORS) the reference child looks in for its CPU fp64 device, e.g. PoCL's alone
+    /// on a host whose kernels run on a vendor's ICD; null: the agent's own. Environment: PORTAL_REFERENCE_OCL_ICD_VENDORS.
+    /// </summary>
+    public string? ReferenceIcdVendors { get; init; }
 
     /// <summary>This process again: a single-file agent is its own executable; a framework-dependent one runs under dotnet.</summary>
     public static ChildCommand ThisProcess(string entryAssemblyPath)
@@ -67,15 +77,103 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         if (command.Sandbox is { } sandbox && await sandbox.CheckAsync(cancellationToken) is { Works: false } check)
             return new KernelResult(KernelStatus.Unsupported, NoSandbox(check), Device: device.ToDeviceInfo());
 
+        IReadOnlyDictionary<string, byte[]>? references = null;
+        if (spec.Op.Custom is not null)
+        {
+            var (found, stop) = await ReferencesAsync(spec, specJson, device, cancellationToken);
+            if (stop is not null)
+                return stop;
+            references = found;
+        }
+        var (result, exit, deadline) = await RunChildAsync(spec, specJson, device, references, computeReferences: false, cancellationToken);
+        return result ?? exit.Describe(device.ToDeviceInfo(), deadline, _isolation.MemoryCapBytes);
+    }
+
+    /// <summary>How many times a child was started to compute custom-op references (cache misses), for tests and the benchmark.</summary>
+    public int ReferenceRuns => _referenceRuns;
+
+    private int _referenceRuns;
+
+    /// <summary>How the last custom op's references were found, with the time computing them took, for exec's log.</summary>
+    public string? ReferenceReport { get; private set; }
+
+    /// <summary>
+    /// Every case's reference file, from the cache or from a child in reference mode: the same sandbox and limits as the
+    /// kernel's, but no kernel runs in it, so nothing a kernel does can reach what is cached. A reference that does not
+    /// build, crashes or hangs is the definition's fault: invalid_spec naming the reference.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, byte[]>? References, KernelResult? Stop)> ReferencesAsync(
+        ValidatedSpec spec, string specJson, AcceleratorDevice device, CancellationToken cancellationToken)
+    {
+        var cache = command.ReferenceCache;
+        var keys = spec.Cases.Select(c => CustomReferences.CaseKey(spec, c)).ToList();
+        bool Valid(byte[] bytes, int i) => ReferenceFile.Read(bytes, spec.Op, spec.Cases[i]) is not null;
+        var found = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count && cache is not null; i++)
+        {
+            var index = i;
+            if (cache.TryRead(keys[i], bytes => Valid(bytes, index)) is { } bytes)
+                found[keys[i]] = bytes;
+        }
+        if (found.Count == keys.Count)
+        {
+            ReferenceReport = $"reference: {keys.Count} cases from the cache";
+            return (found, null);
+        }
+
+        Interlocked.Increment(ref _referenceRuns);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (result, exit, deadline) = await RunChildAsync(spec, specJson, device, null, computeReferences: true, cancellationToken);
+        ReferenceReport = $"reference: computed {keys.Count} cases in {clock.Elapsed.TotalMilliseconds:0} ms (a child of its own)";
+        if (result is not null)
+            return (null, result);
+        if (exit.Reason == ChildExitReason.Exited && exit.ExitCode == 0 && exit.Computed is { } computed)
+        {
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (!computed.TryGetValue(keys[i], out var bytes) || !Valid(bytes, i))
+                    return (null, Invalid(device, "the reference's process wrote no usable reference"));
+                found[keys[i]] = bytes;
+                cache?.Store(keys[i], bytes);
+            }
+            return (found, null);
+        }
+        var died = exit.Describe(device.ToDeviceInfo(), deadline, _isolation.MemoryCapBytes);
+        return (null, Invalid(device, died.Status == KernelStatus.Timeout
+            ? $"the reference did not finish within {deadline.TotalSeconds:0} s"
+            : $"the reference crashed ({died.Message.Replace("the kernel's process", "its process", StringComparison.Ordinal)})", died.CompileLog));
+    }
+
+    private static KernelResult Invalid(AcceleratorDevice device, string message, string? log = null) =>
+        new(KernelStatus.InvalidSpec, $"opDefinition.reference: {message}", log, device.ToDeviceInfo());
+
+    /// <summary>One child in a fresh job folder: its result if it wrote one, else how it ended.</summary>
+    private async Task<(KernelResult? Result, ChildExit Exit, TimeSpan Deadline)> RunChildAsync(ValidatedSpec spec, string specJson,
+        AcceleratorDevice device, IReadOnlyDictionary<string, byte[]>? references, bool computeReferences, CancellationToken cancellationToken)
+    {
         var folder = Directory.CreateTempSubdirectory("portal-kernel-");
         try
         {
             var specFile = Path.Combine(folder.FullName, "spec.json");
             var resultFile = Path.Combine(folder.FullName, "result.json");
+            var referenceFolder = Path.Combine(folder.FullName, "references");
             await File.WriteAllTextAsync(specFile, specJson, cancellationToken);
             KernelSandbox.CreateFolders(folder.FullName);
+            if (references is not null)
+            {
+                Directory.CreateDirectory(referenceFolder);
+                foreach (var (key, bytes) in references)
+                    await File.WriteAllBytesAsync(Path.Combine(referenceFolder, key + ".ref"), bytes, cancellationToken);
+            }
             var environment = KernelSandbox.ChildEnvironment(folder.FullName);
-            IReadOnlyList<string> child = [command.FileName, .. command.PrefixArguments, .. KernelChild.Arguments(specFile, device.Id, resultFile)];
+            if (computeReferences && command.ReferenceIcdVendors is { } vendors)
+            {
+                environment["OCL_ICD_VENDORS"] = vendors;
+                environment.Remove("OCL_ICD_FILENAMES");
+            }
+            var option = computeReferences ? KernelChild.ComputeReferencesOption : references is not null ? KernelChild.ReferencesOption : null;
+            IReadOnlyList<string> child = [command.FileName, .. command.PrefixArguments,
+                .. KernelChild.Arguments(specFile, device.Id, resultFile, option, option is null ? null : referenceFolder)];
             if (command.Sandbox is { } confined)
                 child = confined.Command(child, folder.FullName, environment, command.ProgramFolders);
             var deadline = TimeSpan.FromSeconds(spec.TimeoutSeconds) + _isolation.HostAllowance;
@@ -84,16 +182,33 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
             // (another job's result, the agent's state) as this job's result: only a plain file is a result.
             var written = new FileInfo(resultFile);
             if (written.Exists && written.LinkTarget is not null)
-                return new KernelResult(KernelStatus.Crashed, "the kernel's process left a link instead of a result", Device: device.ToDeviceInfo());
+                return (new KernelResult(KernelStatus.Crashed, "the kernel's process left a link instead of a result", Device: device.ToDeviceInfo()), exit, deadline);
             if (written.Exists)
-                return KernelResultJson.Deserialize(await File.ReadAllTextAsync(resultFile, cancellationToken))
-                    ?? throw new InvalidDataException("The kernel process wrote an empty result.");
-            return exit.Describe(device.ToDeviceInfo(), deadline, _isolation.MemoryCapBytes);
+                return (KernelResultJson.Deserialize(await File.ReadAllTextAsync(resultFile, cancellationToken)) is { } result
+                    ? result with { Device = result.Device ?? device.ToDeviceInfo() }
+                    : throw new InvalidDataException("The kernel process wrote an empty result."), exit, deadline);
+            if (computeReferences && exit.Reason == ChildExitReason.Exited && exit.ExitCode == 0)
+                exit = exit with { Computed = ReadComputed(referenceFolder) };
+            return (null, exit, deadline);
         }
         finally
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    /// <summary>The plain .ref files a reference child wrote (a link is not a reference: it could point at a host file).</summary>
+    private static Dictionary<string, byte[]> ReadComputed(string folder)
+    {
+        var computed = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (!Directory.Exists(folder) || new DirectoryInfo(folder).LinkTarget is not null)
+            return computed;
+        foreach (var file in new DirectoryInfo(folder).GetFiles("*.ref"))
+        {
+            if (file.LinkTarget is null && file.Length < (2L << 30))
+                computed[Path.GetFileNameWithoutExtension(file.Name)] = File.ReadAllBytes(file.FullName);
+        }
+        return computed;
     }
 
     /// <summary>The verdict of every job on a host where the sandbox does not work.</summary>

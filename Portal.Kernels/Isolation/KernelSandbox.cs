@@ -29,6 +29,16 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
 
     private static readonly ConcurrentDictionary<string, SandboxCheck> Works = new(StringComparer.Ordinal);
 
+    /// <summary>Folders of this process that no sandbox may show, e.g. the custom-op reference cache.</summary>
+    private static readonly ConcurrentDictionary<string, bool> Hidden = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Keeps <paramref name="folder"/> out of every sandbox this process builds (kernel children and Triton's harness):
+    /// no folder that is it or lies in it is bound, whatever the environment's paths name, and where a bound folder holds
+    /// it, an empty folder covers it.
+    /// </summary>
+    public static void Hide(string folder) => Hidden[RealPath(folder)] = true;
+
     /// <summary>The system's bubblewrap, found on PATH.</summary>
     public static KernelSandbox Default { get; } = new();
 
@@ -126,8 +136,15 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
             args.AddRange(["--dev-bind", node, node]);
         // /tmp is a fresh one; the folders below may lie in the host's /tmp, so they are bound after it.
         args.AddRange(["--tmpfs", "/tmp"]);
-        foreach (var folder in ReadOnlyFolders(environment, programFolders ?? [], workFolder))
+        var bound = ReadOnlyFolders(environment, programFolders ?? [], workFolder);
+        foreach (var folder in bound)
             args.AddRange(["--ro-bind", folder, folder]);
+        // A hidden folder inside a bound one (the reference cache beside the agent's program, say) is covered by an empty one.
+        foreach (var hidden in Hidden.Keys.Order(StringComparer.Ordinal))
+        {
+            if (Directory.Exists(hidden) && bound.Prepend("/usr").Any(folder => IsUnder(hidden, folder)))
+                args.AddRange(["--tmpfs", hidden]);
+        }
         args.AddRange(["--bind", workFolder, workFolder, "--chdir", workFolder, "--clearenv"]);
         foreach (var (name, value) in environment.Where(v => v.Key != InsideVariable).OrderBy(v => v.Key, StringComparer.Ordinal))
             args.AddRange(["--setenv", name, value]);
@@ -222,7 +239,8 @@ public sealed class KernelSandbox(string bubblewrap = "bwrap")
             if (!Path.IsPathFullyQualified(folder) || !Path.Exists(folder))
                 continue;
             var real = RealPath(folder);
-            if (real == "/" || homes.Any(home => IsUnder(home, real)) || IsUnder(workFolder, real) || bound.Any(b => IsUnder(real, b)))
+            if (real == "/" || homes.Any(home => IsUnder(home, real)) || IsUnder(workFolder, real) || bound.Any(b => IsUnder(real, b))
+                || Hidden.Keys.Any(hidden => IsUnder(real, hidden)))
                 continue;
             bound.RemoveAll(b => IsUnder(b, real));
             bound.Add(real);

@@ -13,6 +13,8 @@ using Portal.Data.Audit;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
 using Portal.Kernels;
+using Portal.Kernels.References;
+using Portal.Tests.Kernels.Custom;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Agent;
@@ -117,6 +119,42 @@ public sealed class AgentQueueTests(AgentQueuePortal portal) : IClassFixture<Age
             using var result = JsonDocument.Parse(done.Result!);
             Assert.Contains(kernel.MessageText, result.RootElement.GetProperty("message").GetString());
         }
+    }
+
+    /// <summary>
+    /// Issue 11: a custom op through the queue: a right kernel passes and a wrong one fails naming the element; the second
+    /// job takes the reference from the agent's cache instead of computing it again.
+    /// </summary>
+    [Fact]
+    public async Task A_custom_op_job_passes_a_wrong_kernel_fails_and_the_second_takes_the_reference_from_the_agents_cache()
+    {
+        var partner = await PartnerAsync();
+        var name = AgentName();
+        var cache = Path.Combine(AppContext.BaseDirectory, "agent-specs", $"{Guid.NewGuid():N}", "references");
+        await using var agent = RunningAgent.Start(new Dictionary<string, string> { [ReferenceCache.FolderVariable] = cache },
+            "run", "--portal", portal.BaseUrl, "--registration-token", partner.RegistrationToken, "--state", StatePath(),
+            "--name", name, "--devices", Pocl, "--lease-seconds", AgentQueuePortal.LeaseSeconds.ToString());
+        var device = await DeviceOfAsync(agent, name);
+
+        var right = await SubmitAsync(partner, CustomSpecFile(CustomSpecs.BiasReluSpec()), $"device:{device}");
+        var passed = await WaitForJobAsync(right, j => j.Status.IsFinal(), agent);
+        var wrong = await SubmitAsync(partner, CustomSpecFile(CustomSpecs.BiasReluSpec(CustomSpecs.BiasReluKernelWrongOnOdd)), $"device:{device}");
+        var failed = await WaitForJobAsync(wrong, j => j.Status.IsFinal(), agent);
+
+        Assert.True(passed.Verdict == "passed", passed.Result);
+        Assert.True(failed.Verdict == "failed", failed.Result);
+        Assert.Contains("first y[", failed.Result);
+        Assert.Single(Directory.GetFiles(cache, "*.ref"));
+        Assert.Contains(agent.Lines, l => l.Contains($"job {right}: reference: computed 1 cases", StringComparison.Ordinal));
+        Assert.Contains(agent.Lines, l => l.Contains($"job {wrong}: reference: 1 cases from the cache", StringComparison.Ordinal));
+    }
+
+    private static string CustomSpecFile(KernelSpec spec)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "agent-specs", $"{Guid.NewGuid():N}.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, Portal.Kernels.Spec.KernelSpecJson.Serialize(spec));
+        return path;
     }
 
     [Fact]

@@ -138,6 +138,34 @@ public sealed class KernelSandboxTests : IDisposable
         Assert.DoesNotContain("another organisation", result.Message);
     }
 
+    /// <summary>
+    /// Issue 11: the agent's cache of custom-op references holds private tests' expected outputs. Even inside a folder the
+    /// environment makes the sandbox show (PYTHONPATH, where Triton's harness imports from), it is not there, neither for the
+    /// job's child nor for Triton's Python; a folder beside it on the same path still is.
+    /// </summary>
+    [Fact]
+    public async Task The_reference_cache_is_not_visible_inside_even_on_a_path_the_sandbox_shows()
+    {
+        var shown = Path.Combine(_besideProgram, "shown");
+        var holder = Path.Combine(_besideProgram, "site-packages");
+        var cache = new Portal.Kernels.References.ReferenceCache(Path.Combine(holder, "references"));
+        cache.Store(new string('a', 64), System.Text.Encoding.UTF8.GetBytes("cpr_secret_reference"));
+        var visible = WriteSecret(shown, "module.py");
+        var inherited = new Hashtable(Environment.GetEnvironmentVariables()) { ["PYTHONPATH"] = $"{shown}:{holder}:{cache.Folder}" };
+        var file = Path.Combine(cache.Folder, new string('a', 64) + ".ref");
+
+        var child = await RunAsync(["cat", visible, file], inherited: inherited);
+        var environment = TritonEnvironment.For(_work, TritonOptions.Default, resultPrefix: null, inherited);
+        var triton = await StartAsync(TritonEnvironment.Command(["python3", "-c", $"print(open('{file}').read())"], _work, TritonOptions.Default,
+            sandboxed: true, environment), environment);
+
+        Assert.Contains("cpr_secret_", child.Output);
+        Assert.DoesNotContain("cpr_secret_reference", child.Output);
+        Assert.Contains("No such file or directory", child.Error);
+        Assert.NotEqual(0, triton.ExitCode);
+        Assert.DoesNotContain("cpr_secret_reference", triton.Output);
+    }
+
     private static string WriteSecret(string folder, string name)
     {
         Directory.CreateDirectory(folder);

@@ -86,6 +86,8 @@ internal static class OpenClNative
 
     [DllImport(Library)] public static extern int clSetKernelArg(ClKernelHandle kernel, uint index, nuint size, ref float value);
 
+    [DllImport(Library)] public static extern int clSetKernelArg(ClKernelHandle kernel, uint index, nuint size, ref double value);
+
     [DllImport(Library)] public static extern ClMemHandle clCreateBuffer(ClContextHandle context, ulong flags, nuint size, IntPtr hostPointer, out int status);
 
     /// <summary>cl_buffer_region: a sub-buffer's origin and size in bytes within its parent.</summary>
