@@ -29,7 +29,6 @@ internal static class ClInfo
     public const uint DeviceVersion = 0x102F;
     public const uint DeviceExtensions = 0x1030;
     public const uint DeviceOpenClCVersion = 0x103D;
-    public const uint DeviceExtensions = 0x1030;
 
     public const ulong DeviceTypeCpu = 1 << 1;
     public const ulong DeviceTypeGpu = 1 << 2;
