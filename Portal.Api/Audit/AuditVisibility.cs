@@ -2,6 +2,7 @@ using Portal.Api.Accounts;
 using Portal.Api.Agents;
 using Portal.Api.Common;
 using Portal.Api.Memberships;
+using Portal.Api.Ops;
 using Portal.Api.Tests;
 using Portal.Data;
 using Portal.Data.Accounts;
@@ -9,6 +10,7 @@ using Portal.Data.Agents;
 using Portal.Data.Audit;
 using Portal.Data.Compatibility;
 using Portal.Data.Deployments;
+using Portal.Data.Ops;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
 
@@ -30,7 +32,7 @@ public static class AuditVisibility
 
     /// <summary>Types with a rule of their own, below.</summary>
     public static readonly IReadOnlyList<string> Restricted =
-        [nameof(CompatibilityTest), nameof(JoinRequest), nameof(ApiToken), nameof(AgentRegistrationToken)];
+        [nameof(CompatibilityTest), nameof(JoinRequest), nameof(ApiToken), nameof(AgentRegistrationToken), nameof(SavedOp), nameof(SavedOpVersion)];
 
     /// <summary>Fields that are never shown, whoever reads: parts of secrets (older entries may hold them), and the
     /// personal token a token was made with, which is its owner's alone.</summary>
@@ -45,6 +47,9 @@ public static class AuditVisibility
         var requests = db.JoinRequests.VisibleTo(caller).Select(r => r.Id.ToString());
         var apiTokens = ApiTokenService.OwnedBy(db.ApiTokens, caller).Select(t => t.Id.ToString());
         var registrationTokens = RegistrationTokenService.VisibleTo(db.AgentRegistrationTokens, caller).Select(t => t.Id.ToString());
+        // A private op definition's history (its reference source included) is as invisible as the definition.
+        var ops = db.SavedOps.VisibleTo(caller).Select(o => o.Id.ToString());
+        var opVersions = db.SavedOpVersions.VisibleTo(caller).Select(v => v.Id.ToString());
         return entries.Where(e =>
             open.Contains(e.EntityType)
             // A personal token is its owner's alone, consortium admins included.
@@ -52,7 +57,9 @@ public static class AuditVisibility
             || (e.EntityType == nameof(CompatibilityTest) && tests.Contains(e.EntityId))
             || (e.EntityType == nameof(JoinRequest) && requests.Contains(e.EntityId))
             || (e.EntityType == nameof(ApiToken) && apiTokens.Contains(e.EntityId))
-            || (e.EntityType == nameof(AgentRegistrationToken) && registrationTokens.Contains(e.EntityId)));
+            || (e.EntityType == nameof(AgentRegistrationToken) && registrationTokens.Contains(e.EntityId))
+            || (e.EntityType == nameof(SavedOp) && ops.Contains(e.EntityId))
+            || (e.EntityType == nameof(SavedOpVersion) && opVersions.Contains(e.EntityId)));
     }
 
     /// <summary>An entry as a reader gets it: without any field that holds part of a secret.</summary>

@@ -31,6 +31,7 @@ public sealed class AuditVisibilityTests(AuditVisibilityTests.Fixture portal) : 
     {
         public string KernelMarker { get; } = $"kernel-secret-{Guid.NewGuid():N}";
         public string JoinMarker { get; } = $"join-secret-{Guid.NewGuid():N}";
+        public string OpMarker { get; } = $"op-secret-{Guid.NewGuid():N}";
         public Guid Lab { get; private set; }
         public Guid Fab { get; private set; }
         public Guid Ministry { get; private set; }
@@ -102,6 +103,22 @@ public sealed class AuditVisibilityTests(AuditVisibilityTests.Fixture portal) : 
                 .ExpectAsync<CreatedRegistrationTokenDto>(HttpStatusCode.Created);
             Add("registration token", "AgentRegistrationToken", registration.RegistrationToken.Id, [registration.Token, registration.RegistrationToken.Prefix],
                 client => ListsAsync(client, "/api/v1/agent-registration-tokens", registration.RegistrationToken.Id));
+
+            // A private op definition, its reference source carrying a marker: its history is its organisation's alone.
+            var definition = SavedOpTests.FusedBiasRelu();
+            definition["name"] = "secret_bias_relu";
+            definition["reference"] = new
+            {
+                entry = "ref",
+                launch = new { global = new[] { "n" } },
+                source = $"/* {OpMarker} */ __kernel void ref(__global const double* x, __global double* y, const int n, const double b) " +
+                         "{ int i = get_global_id(0); if (i < n) y[i] = fmax(x[i] + b, 0.0); }",
+            };
+            var op = await owner.PostJsonAsync("/api/v1/ops",
+                    new Dictionary<string, object?> { ["name"] = $"{OpMarker} op", ["visibility"] = "private", ["description"] = OpMarker, ["definition"] = definition })
+                .ExpectAsync<Portal.Api.Ops.SavedOpDto>(HttpStatusCode.Created);
+            Add("private op", nameof(Portal.Data.Ops.SavedOp), op.Id, [OpMarker], Opens($"/api/v1/ops/{op.Id}"));
+            Add("private op version", nameof(Portal.Data.Ops.SavedOpVersion), op.Versions[0].Id, [OpMarker], Opens($"/api/v1/ops/{op.Id}"));
 
             // Every role's own personal token (minted above): its owner's alone.
             var tokens = await WithDbAsync(db => db.ApiTokens.Select(t => new { t.Id, t.Prefix }).ToListAsync());
