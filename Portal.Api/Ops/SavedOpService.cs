@@ -107,11 +107,9 @@ public sealed class SavedOpService(PortalDbContext db)
     /// <summary>Adds a version; the ones before it stay as they are, with the tests written against them.</summary>
     public async Task<Outcome<SavedOpDto>> AddVersionAsync(Caller caller, Guid id, SavedOpVersionInput input, CancellationToken cancellationToken)
     {
-        var op = await db.SavedOps.VisibleTo(caller).FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
-        if (op is null)
-            return NotFound(id);
-        if (!SavedOpAccess.CanEdit(caller, op.OrganizationId))
-            return new Outcome<SavedOpDto>.Forbidden(Localized<SavedOpText>.Get("EditForbidden"));
+        var (op, refused) = await EditableAsync(caller, id, cancellationToken);
+        if (refused is not null)
+            return refused;
         var errors = new ValidationErrors();
         var definition = SavedOpValidator.Definition(errors, input.Definition);
         if (definition is null)
@@ -133,13 +131,22 @@ public sealed class SavedOpService(PortalDbContext db)
         return await SaveAsync(caller, id, cancellationToken);
     }
 
-    public async Task<Outcome<SavedOpDto>> SetVisibilityAsync(Caller caller, Guid id, SavedOpVisibilityInput input, CancellationToken cancellationToken)
+    /// <summary>The op, tracked for changes, when the caller may edit it; otherwise the 404 (cannot see it) or 403 (may only read it).</summary>
+    private async Task<(SavedOp Op, Outcome<SavedOpDto>? Refused)> EditableAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var op = await db.SavedOps.VisibleTo(caller).FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
         if (op is null)
-            return NotFound(id);
-        if (!SavedOpAccess.CanEdit(caller, op.OrganizationId))
-            return new Outcome<SavedOpDto>.Forbidden(Localized<SavedOpText>.Get("EditForbidden"));
+            return (null!, NotFound(id));
+        return SavedOpAccess.CanEdit(caller, op.OrganizationId)
+            ? (op, null)
+            : (op, new Outcome<SavedOpDto>.Forbidden(Localized<SavedOpText>.Get("EditForbidden")));
+    }
+
+    public async Task<Outcome<SavedOpDto>> SetVisibilityAsync(Caller caller, Guid id, SavedOpVisibilityInput input, CancellationToken cancellationToken)
+    {
+        var (op, refused) = await EditableAsync(caller, id, cancellationToken);
+        if (refused is not null)
+            return refused;
         var errors = new ValidationErrors();
         var visibility = SavedOpValidator.Visibility(errors, input.Visibility);
         if (errors.Any)

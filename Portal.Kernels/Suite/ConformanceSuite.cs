@@ -40,9 +40,12 @@ public static class ConformanceSuite
 
     public static IReadOnlyList<SuiteEntry> For(KernelLanguage language) => [.. All.Where(e => e.Language == language)];
 
-    /// <summary>The op's f32 kernel in a language (the starter kernel, and what control kernels are built from); null if none.</summary>
-    public static SuiteEntry? Plain(KernelLanguage language, string op) =>
-        All.FirstOrDefault(e => e.Language == language && e.Op == op && e.Dtype == SuiteEntry.Float32);
+    /// <summary>The op's f32 kernel in a language (what control kernels are built from); null if none.</summary>
+    public static SuiteEntry? Plain(KernelLanguage language, string op) => Find(language, op, SuiteEntry.Float32);
+
+    /// <summary>The op's kernel for a dtype in a language (the test form's starter); null if the suite has none.</summary>
+    public static SuiteEntry? Find(KernelLanguage language, string op, string dtype) =>
+        All.FirstOrDefault(e => e.Language == language && e.Op == op && e.Dtype == dtype);
 
     /// <summary>
     /// Reads the suite from an assembly's resources. MSBuild names them RootNamespace + path with '/' as '.'

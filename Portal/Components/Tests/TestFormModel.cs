@@ -127,7 +127,7 @@ public sealed class TestFormModel
         var language = KernelLanguages.Parse(Language);
         var shipped = language is null || SavedOp is not null
             ? null
-            : ConformanceSuite.For(language.Value).FirstOrDefault(e => e.Op == Op && (e.Spec.Dtype ?? "f32") == Dtype);
+            : ConformanceSuite.Find(language.Value, Op, Dtype);
         StarterIsGenerated = false;
         if (shipped is not null)
         {
