@@ -204,7 +204,7 @@ public sealed class SavedOpService(PortalDbContext db)
     /// must be one the caller can see, and the spec must be <c>"op": "custom"</c> with exactly that version's definition.
     /// Problems go to <paramref name="errors"/>; null when no version is named or it does not fit.
     /// </summary>
-    public async Task<Guid?> LinkAsync(Caller caller, Guid? versionId, string? specJson, ValidationErrors errors, CancellationToken cancellationToken)
+    public async Task<Guid?> LinkAsync(Caller caller, Guid? versionId, KernelSpec? spec, ValidationErrors errors, CancellationToken cancellationToken)
     {
         if (versionId is not { } id)
             return null;
@@ -216,16 +216,15 @@ public sealed class SavedOpService(PortalDbContext db)
             errors.Add("opVersionId", Localized<SavedOpText>.Format("VersionNotFound", id));
             return null;
         }
-        if (specJson is null)
+        if (spec is null)
             return null;
-        using var spec = JsonDocument.Parse(specJson);
-        if (!spec.RootElement.TryGetProperty("op", out var op) || op.ValueKind != JsonValueKind.String || op.GetString() != "custom")
+        if (spec.Op != "custom")
         {
             errors.Add("spec.op", Localized<SavedOpText>.Get("OpVersionNotCustom"));
             return null;
         }
-        var given = spec.RootElement.TryGetProperty("opDefinition", out var definition)
-            ? SavedOpValidator.Definition(new ValidationErrors(), definition)
+        var given = spec.OpDefinition is { } definition
+            ? SavedOpValidator.Definition(new ValidationErrors(), JsonSerializer.SerializeToElement(definition, SpecJson.Options))
             : null;
         if (given?.Hash != version.Hash)
         {

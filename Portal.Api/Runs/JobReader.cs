@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Api.Deployments;
@@ -18,7 +17,7 @@ internal static class JobReader
 {
     private sealed record Row(
         Guid Id, Guid TestId, Guid? TargetDeviceId, Guid? TargetSkuId, JobStatus Status, int Attempts, int MaxAttempts, string? Verdict,
-        string? Result, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+        KernelResult? Result, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
         Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, SkuMapping? DeviceMapping, Guid? SkuId, Guid? AgentId, string? AgentName,
         Guid? AgentOrganizationId, string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified,
         string Language, TestVisibility TestVisibility, Guid? TestOrganizationId, bool TimingSuspect, TimingFigure? SuspectFigure,
@@ -118,12 +117,7 @@ internal static class JobReader
                 r.AgentId is { } agentId ? new ProvenanceAgent(agentId, r.AgentName ?? "") : null,
                 r.AgentOrganizationId is { } organizationId ? organizations.GetValueOrDefault(organizationId) : null,
                 r.DriverVersion, r.EngineVersion, r.AgentVersion, r.Verified);
-        JsonElement? result = null;
-        if (r.Result is not null)
-        {
-            using var document = JsonDocument.Parse(r.Result);
-            result = document.RootElement.Clone();
-        }
+        var result = r.Result;
         var target = r.TargetDeviceId is { } targetDevice ? $"device:{targetDevice}" : $"sku:{r.TargetSkuId}";
         var share = BandwidthShare(result, r.SkuId is { } recorded ? skus.GetValueOrDefault(recorded)?.MemoryBandwidthTbs : null);
         return new JobDto(r.Id, r.TestId, device, target, r.Status, r.Attempts, r.MaxAttempts, r.Verdict, result, r.FailureReason,
@@ -135,10 +129,10 @@ internal static class JobReader
     /// Why a timing is suspect, in the reader's language: the figure, the limit it broke and where the limit comes from
     /// (DESIGN.md "Timings that break physics"). Formatted on read from what was recorded at completion.
     /// </summary>
-    private static string SuspectReason(Row r, JsonElement? result, string? skuName)
+    private static string SuspectReason(Row r, KernelResult? result, string? skuName)
     {
-        var field = r.SuspectFigure == TimingFigure.GflopPerSecond ? "gflopPerSecond" : "gbPerSecond";
-        var measured = TimingFigureOf(result, field) is { } value ? value.ToString("N0", CultureInfo.CurrentCulture) : "?";
+        var figure = r.SuspectFigure == TimingFigure.GflopPerSecond ? result?.Timing?.GflopPerSecond : result?.Timing?.GbPerSecond;
+        var measured = figure is { } value ? value.ToString("N0", CultureInfo.CurrentCulture) : "?";
         var limit = r.SuspectLimit is { } l ? l.ToString("N0", CultureInfo.CurrentCulture) : "?";
         var sku = skuName ?? Localized<RunText>.Get("SuspectUnknownSku");
         return (r.SuspectFigure, r.SuspectLimitSource) switch
@@ -151,21 +145,8 @@ internal static class JobReader
         };
     }
 
-    private static double? TimingFigureOf(JsonElement? result, string field) =>
-        result is { ValueKind: JsonValueKind.Object } document && document.TryGetProperty("timing", out var timing)
-        && timing.ValueKind == JsonValueKind.Object && timing.TryGetProperty(field, out var figure) && figure.ValueKind == JsonValueKind.Number
-            ? figure.GetDouble()
-            : null;
-
     /// <summary>The result's achieved GB/s over the SKU's peak (TB/s × 1000); null unless both are known and finite.</summary>
-    public static double? BandwidthShare(JsonElement? result, double? peakTbs)
-    {
-        if (peakTbs is not > 0 || result is not { ValueKind: JsonValueKind.Object } document
-            || !document.TryGetProperty("timing", out var timing) || timing.ValueKind != JsonValueKind.Object
-            || !timing.TryGetProperty("gbPerSecond", out var gbs) || gbs.ValueKind != JsonValueKind.Number)
-            return null;
-        return BandwidthShare(gbs.GetDouble(), peakTbs);
-    }
+    public static double? BandwidthShare(KernelResult? result, double? peakTbs) => BandwidthShare(result?.Timing?.GbPerSecond, peakTbs);
 
     public static double? BandwidthShare(double? gbPerSecond, double? peakTbs) =>
         gbPerSecond is { } achieved && double.IsFinite(achieved) && peakTbs is > 0 ? achieved / (peakTbs.Value * 1000) : null;

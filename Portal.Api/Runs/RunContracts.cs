@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 using Portal.Api.Deployments;
 using Portal.Api.Skus;
 using Portal.Api.Tests;
@@ -57,7 +57,7 @@ public sealed record RunListItem(
 /// <param name="Device">The device that runs (or ran) the job, or the device it is aimed at; null while a SKU job waits.</param>
 /// <param name="Target">"device:&lt;id&gt;" or "sku:&lt;id&gt;", as submitted.</param>
 /// <param name="Verdict">The result's status once completed: passed, failed, compile_error, …</param>
-/// <param name="Result">The result document (DESIGN.md "Result (contract)") as the agent sent it.</param>
+/// <param name="Result">The result (DESIGN.md "Result (contract)") as the agent sent it, written with the contract's own JSON.</param>
 /// <param name="BandwidthShare">Achieved over peak memory bandwidth: the result's GB/s over the SKU's TB/s × 1000.</param>
 /// <param name="WaitingReason">
 /// While the job waits (queued or retrying): why no present agent can take it (no online device of its target accepts
@@ -75,7 +75,7 @@ public sealed record JobDto(
     int Attempts,
     int MaxAttempts,
     string? Verdict,
-    JsonElement? Result,
+    [property: JsonConverter(typeof(KernelResultJsonConverter))] KernelResult? Result,
     string? FailureReason,
     JobProvenanceDto? Provenance,
     double? BandwidthShare,

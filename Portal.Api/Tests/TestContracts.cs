@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Portal.Api.Deployments;
 using Portal.Data.Compatibility;
 
@@ -46,7 +47,7 @@ public sealed record TestDto(
     OrganizationRef? Organization,
     Guid? OwnerUserId,
     SuiteRef? Suite,
-    JsonElement Spec,
+    [property: JsonConverter(typeof(SpecJsonConverter))] KernelSpec Spec,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     uint Version,

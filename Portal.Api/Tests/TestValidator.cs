@@ -18,7 +18,7 @@ public static class TestValidator
     /// <summary>The source alone may take 1 MiB (KernelLimits); JSON escaping can double it, and the rest is small.</summary>
     public const int MaxSpecBytes = 3 << 20;
 
-    public sealed record Valid(string Name, string Description, TestVisibility Visibility, List<string> Tags, string Spec, string Op, string Language);
+    public sealed record Valid(string Name, string Description, TestVisibility Visibility, List<string> Tags, KernelSpec Spec, string Op, string Language);
 
     public static (Valid? Value, ValidationErrors Errors) Validate(TestInput input)
     {
@@ -30,7 +30,7 @@ public static class TestValidator
         var spec = Spec(errors, input.Spec);
         return errors.Any || spec is null
             ? (null, errors)
-            : (new Valid(name!, description ?? "", visibility, tags, spec.Value.Text, spec.Value.Op, spec.Value.Language), errors);
+            : (new Valid(name!, description ?? "", visibility, tags, spec.Value.Document, spec.Value.Op, spec.Value.Language), errors);
     }
 
     /// <summary>The field's name as a person reads it, in the current language.</summary>
@@ -70,7 +70,7 @@ public static class TestValidator
         return valid;
     }
 
-    private static (string Text, string Op, string Language)? Spec(ValidationErrors errors, JsonElement? spec)
+    private static (KernelSpec Document, string Op, string Language)? Spec(ValidationErrors errors, JsonElement? spec)
     {
         if (spec is not { ValueKind: JsonValueKind.Object } document)
         {
@@ -94,6 +94,6 @@ public static class TestValidator
         var validation = KernelSpecJson.Parse(text);
         foreach (var problem in validation.Problems)
             errors.Add(SpecField(problem.Field), problem.Message);
-        return validation.Spec is { } valid ? (text, valid.Op.Name, valid.Language.Name()) : null;
+        return validation is { Spec: { } valid, Document: { } written } ? (written, valid.Op.Name, valid.Language.Name()) : null;
     }
 }

@@ -75,8 +75,8 @@ internal static class AuditRecorder
                 continue;
             if (part is not null)
                 name = $"{part.PartLabel}: {name}";
-            var before = entry.State == EntityState.Added ? null : Format(property.OriginalValue);
-            var after = entry.State == EntityState.Deleted ? null : Format(property.CurrentValue);
+            var before = entry.State == EntityState.Added ? null : Stored(property, property.OriginalValue);
+            var after = entry.State == EntityState.Deleted ? null : Stored(property, property.CurrentValue);
             if (entry.State == EntityState.Modified && (!property.IsModified || before == after))
                 continue;
             if (before is null && after is null)
@@ -133,6 +133,10 @@ internal static class AuditRecorder
 
     private static string DisplayName(object entity) =>
         entity.GetType().GetProperty("Name")?.GetValue(entity) as string ?? entity.ToString() ?? "";
+
+    /// <summary>A value as its column holds it: a typed jsonb document (a spec, a result) as its JSON, not the record's ToString.</summary>
+    private static string? Stored(PropertyEntry property, object? value) =>
+        value is not null && property.Metadata.GetValueConverter() is { } converter ? Format(converter.ConvertToProvider(value)) : Format(value);
 
     private static string? Format(object? value) => value switch
     {

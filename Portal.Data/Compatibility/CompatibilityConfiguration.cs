@@ -16,7 +16,7 @@ internal sealed class CompatibilityTestConfiguration : IEntityTypeConfiguration<
         builder.Property(t => t.Visibility).HasConversion<SnakeCaseEnumConverter<TestVisibility>>().HasMaxLength(20);
         builder.Property(t => t.Op).HasMaxLength(50);
         builder.Property(t => t.Language).HasMaxLength(20);
-        builder.Property(t => t.Spec).HasColumnType("jsonb");
+        builder.Property(t => t.Spec).IsJsonb(SpecJson.Serialize, SpecJson.Deserialize);
         // Stored, so a filter reads a column rather than parsing every spec; a v1 spec (no dtype) is f32.
         builder.Property(t => t.Dtype).HasComputedColumnSql("coalesce(spec ->> 'dtype', 'f32')", stored: true);
         builder.Property(t => t.Version).IsRowVersion();

@@ -33,7 +33,8 @@ public sealed class CompatibilityTest : IAudited
     public TestSuite? Suite { get; set; }
     public required string Op { get; set; }
     public required string Language { get; set; }
-    public required string Spec { get; set; }
+    /// <summary>The spec as its author wrote it (validated), stored as <c>jsonb</c> in the contract's own JSON.</summary>
+    public required KernelSpec Spec { get; set; }
 
     /// <summary>For a test of a saved op (<c>"op": "custom"</c>): the version its spec's opDefinition was taken from.</summary>
     public Guid? OpVersionId { get; set; }

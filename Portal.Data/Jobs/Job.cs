@@ -67,7 +67,7 @@ public sealed class Job
     public string? Verdict { get; set; }
 
     /// <summary>The result document (DESIGN.md "Result (contract)") as the agent sent it.</summary>
-    public string? Result { get; set; }
+    public KernelResult? Result { get; set; }
 
     /// <summary>Why the job has no verdict: the attempts ran out, it was cancelled, or no agent took it in time.</summary>
     public string? FailureReason { get; set; }

@@ -30,7 +30,8 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Status).HasConversion<SnakeCaseEnumConverter<JobStatus>>().HasMaxLength(20);
         builder.Property(j => j.Language).HasMaxLength(20);
         builder.Property(j => j.Verdict).HasMaxLength(20);
-        builder.Property(j => j.Result).HasColumnType("jsonb");
+        // JobQueue.CompleteAsync writes it as KernelResultJson text; EF reads it back as the contract's record.
+        builder.Property(j => j.Result!).IsJsonb(KernelResultJson.Serialize, KernelResultJson.Deserialize);
         builder.Property(j => j.FailureReason).HasMaxLength(1000);
         builder.Property(j => j.DeviceName).HasMaxLength(300);
         builder.Property(j => j.DriverVersion).HasMaxLength(200);

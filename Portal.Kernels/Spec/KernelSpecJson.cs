@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Portal.Kernels.Spec;
 
@@ -9,13 +8,7 @@ namespace Portal.Kernels.Spec;
 /// </summary>
 public static class KernelSpecJson
 {
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        AllowTrailingCommas = false,
-    };
+    public static JsonSerializerOptions Options => SpecJson.Options;
 
     /// <summary>Parses and validates; malformed JSON is an invalid spec naming the field (path) at fault.</summary>
     public static SpecValidation Parse(string json, KernelLimits? limits = null)
@@ -34,7 +27,7 @@ public static class KernelSpecJson
             : KernelSpecValidator.Validate(spec, limits);
     }
 
-    public static string Serialize(KernelSpec spec) => JsonSerializer.Serialize(spec, Options);
+    public static string Serialize(KernelSpec spec) => SpecJson.Serialize(spec);
 
     private static SpecProblem Describe(JsonException e)
     {

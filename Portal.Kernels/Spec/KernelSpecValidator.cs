@@ -58,7 +58,7 @@ public static partial class KernelSpecValidator
             Problem("timeoutSeconds", $"{timeout} is outside {limits.MinTimeoutSeconds}–{limits.MaxTimeoutSeconds}");
 
         if (problems.Count > 0)
-            return new SpecValidation(null, problems);
+            return new SpecValidation(null, problems) { Document = spec };
         return new SpecValidation(
             new ValidatedSpec(op!, language!.Value, spec.Entry!, spec.Source!, spec.Args!, launch!, cases!, tolerance!,
                 spec.Seed ?? limits.DefaultSeed, timing!, timeout)
@@ -67,7 +67,7 @@ public static partial class KernelSpecValidator
                 RequestedTolerance = spec.Tolerance,
                 Dtype = ElementTypes.ParseDtype(spec.Dtype ?? "f32") ?? ElementType.Float32,
             },
-            problems);
+            problems) { Document = spec };
     }
 
     /// <summary>A catalog op by name, or with <c>"op": "custom"</c> the op its <c>opDefinition</c> defines.</summary>

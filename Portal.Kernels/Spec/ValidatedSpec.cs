@@ -110,6 +110,9 @@ public sealed record SpecValidation(ValidatedSpec? Spec, IReadOnlyList<SpecProbl
 {
     public bool IsValid => Spec is not null;
 
+    /// <summary>The spec as written (null when the JSON could not be read): what the portal stores for a valid one.</summary>
+    public KernelSpec? Document { get; init; }
+
     /// <summary>All problems on one line, for an invalid_spec result.</summary>
     public string Message => string.Join("; ", Problems);
 }

@@ -70,7 +70,7 @@ public sealed class AgentResultLimitTests(AgentResultLimitTests.Queue portal) : 
             .ExpectAsync(HttpStatusCode.OK);
 
         var job = await portal.WithDbAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == lease.JobId));
-        var stored = KernelResultJson.Deserialize(job.Result!)!;
+        var stored = job.Result!;
         Assert.Equal("compile_error", job.Verdict);
         Assert.StartsWith(new string('L', ResultLimits.MaxCompileLogChars), stored.CompileLog);
         Assert.EndsWith($"[… truncated: {200_000 - ResultLimits.MaxCompileLogChars} more characters]", stored.CompileLog);

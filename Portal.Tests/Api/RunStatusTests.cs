@@ -97,8 +97,8 @@ public sealed class RunStatusTests(RunStatusTests.Fixture portal) : IClassFixtur
 
         Assert.Equal(("passed", JobStatus.Completed), (job.Verdict, job.Status));
         Assert.Equal(0.5, job.BandwidthShare!.Value, 9);
-        Assert.Equal(0.25, job.Result!.Value.GetProperty("timing").GetProperty("medianMs").GetDouble());
-        Assert.Equal("passed", job.Result.Value.GetProperty("status").GetString());
+        Assert.Equal(0.25, job.Result!.Timing!.MedianMs);
+        Assert.Equal(KernelStatus.Passed, job.Result.Status);
         var provenance = job.Provenance!;
         Assert.Equal(("verifier-1", "The Consortium", "550.1", "engine-1", "1.0.0", true),
             (provenance.Agent?.Name, provenance.Organization?.Name, provenance.Driver, provenance.EngineVersion, provenance.AgentVersion, provenance.Verified));

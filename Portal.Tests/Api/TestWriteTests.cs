@@ -57,8 +57,8 @@ public sealed class TestWriteTests(TestWriteTests.Fixture portal) : IClassFixtur
         Assert.Equal(["elementwise", "fp32"], test.Tags);
         Assert.Equal(portal.Lab, test.Organization?.Id);
         Assert.Equal(portal.Author.Id, test.OwnerUserId);
-        Assert.Equal("vector_add", test.Spec.GetProperty("entry").GetString());
-        Assert.Contains("__global__", test.Spec.GetProperty("source").GetString());
+        Assert.Equal("vector_add", test.Spec.Entry);
+        Assert.Contains("__global__", test.Spec.Source);
         var stored = await portal.WithDbAsync(db => db.CompatibilityTests.SingleAsync(t => t.Id == created.Id));
         Assert.Equal(("vector_add", "cuda-c"), (stored.Op, stored.Language));
     }

@@ -72,7 +72,7 @@ public sealed class TestFormTests : CompatibilityComponentContext
 
         var saved = await PollAsync(() => InDbAsync(db => db.CompatibilityTests.AsNoTracking().SingleOrDefaultAsync()));
         Assert.Equal(("vector_add, float4 loads", partner, "vector_add", "opencl-c"), (saved.Name, saved.OrganizationId!.Value, saved.Op, saved.Language));
-        Assert.Contains("__kernel", saved.Spec);
+        Assert.Contains("__kernel", saved.Spec.Source);
         page.WaitForAssertion(() => Assert.EndsWith($"/tests/{saved.Id}", Services.GetRequiredService<NavigationManager>().Uri), Wait);
     }
 

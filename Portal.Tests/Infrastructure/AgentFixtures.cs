@@ -65,7 +65,7 @@ public static class AgentFixtures
                 """;
             var test = new CompatibilityTest
             {
-                Name = $"vector_add {Guid.NewGuid():N}", Op = "vector_add", Language = language, Spec = spec, Visibility = visibility,
+                Name = $"vector_add {Guid.NewGuid():N}", Op = "vector_add", Language = language, Spec = SpecJson.Deserialize(spec), Visibility = visibility,
                 OrganizationId = organizationId, CreatedAt = now, UpdatedAt = now,
             };
             db.CompatibilityTests.Add(test);

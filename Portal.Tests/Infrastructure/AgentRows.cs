@@ -51,7 +51,7 @@ public static class AgentRows
     {
         var test = new CompatibilityTest
         {
-            Name = name, Op = op, Language = language, Spec = "{}", Visibility = TestVisibility.Consortium, CreatedAt = db.Now, UpdatedAt = db.Now,
+            Name = name, Op = op, Language = language, Spec = SpecJson.Deserialize("{}"), Visibility = TestVisibility.Consortium, CreatedAt = db.Now, UpdatedAt = db.Now,
         };
         var run = new TestRun { TestId = test.Id, CreatedAt = db.Now };
         db.CompatibilityTests.Add(test);
@@ -69,7 +69,7 @@ public static class AgentRows
             RunId = runId, TestId = testId, Language = language, TargetDeviceId = deviceId, DeviceId = deviceId, CreatedAt = db.Now, MaxAttempts = 3,
             Attempts = 1, LeasedAt = db.Now, Status = verdict is null ? JobStatus.Running : JobStatus.Completed, Verdict = verdict,
             FinishedAt = verdict is null ? null : finishedAt ?? db.Now, SkuId = skuId, DriverVersion = driver,
-            Result = verdict is null ? null : $$"""{"status":"{{verdict}}","message":"m"}""",
+            Result = verdict is null ? null : KernelResultJson.Deserialize($$"""{"status":"{{verdict}}","message":"m"}"""),
         };
         db.Jobs.Add(job);
         await SaveAsync(db);

@@ -101,7 +101,7 @@ public abstract class CompatibilityComponentContext : DatabaseComponentContext
             var test = new CompatibilityTest
             {
                 Name = name, OrganizationId = organizationId, Visibility = TestVisibility.Consortium, Op = op, Language = language, SuiteId = suiteId,
-                Spec = JsonSerializer.Serialize(spec), CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+                Spec = SpecJson.Deserialize(JsonSerializer.Serialize(spec)), CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
             };
             db.CompatibilityTests.Add(test);
             await db.SaveChangesAsync();
@@ -149,7 +149,7 @@ public abstract class CompatibilityComponentContext : DatabaseComponentContext
     {
         job.Status = JobStatus.Completed;
         job.Verdict = result.Status.Name();
-        job.Result = KernelResultJson.Serialize(result);
+        job.Result = result;
         job.Attempts = Math.Max(job.Attempts, 1);
         job.StartedAt ??= DateTimeOffset.UtcNow;
         job.FinishedAt = DateTimeOffset.UtcNow;

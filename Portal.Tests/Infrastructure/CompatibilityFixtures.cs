@@ -93,7 +93,7 @@ public static class CompatibilityFixtures
             var test = new CompatibilityTest
             {
                 Name = name, OrganizationId = organizationId, OwnerUserId = ownerUserId, Visibility = visibility, Tags = [.. tags ?? []],
-                SuiteId = suiteId, Op = op, Language = language, Spec = JsonSerializer.Serialize(spec), CreatedAt = now, UpdatedAt = now,
+                SuiteId = suiteId, Op = op, Language = language, Spec = SpecJson.Deserialize(JsonSerializer.Serialize(spec)), CreatedAt = now, UpdatedAt = now,
             };
             db.CompatibilityTests.Add(test);
             db.Actor = AuditActor.System;
@@ -179,7 +179,7 @@ public static class CompatibilityFixtures
                     gbPerSecond, 1.0));
             job.Status = JobStatus.Completed;
             job.Verdict = verdict.Name();
-            job.Result = KernelResultJson.Serialize(result);
+            job.Result = result;
             job.Attempts = Math.Max(job.Attempts, 1);
             job.StartedAt = finishedAt - TimeSpan.FromSeconds(5);
             job.FinishedAt = finishedAt;

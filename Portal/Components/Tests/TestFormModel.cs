@@ -148,7 +148,7 @@ public sealed class TestFormModel
 
     public static TestFormModel From(TestDto test)
     {
-        var spec = JsonSerializer.Deserialize<KernelSpec>(test.Spec.GetRawText(), KernelSpecJson.Options)!;
+        var spec = test.Spec;
         var model = new TestFormModel
         {
             Name = test.Name,
@@ -161,8 +161,8 @@ public sealed class TestFormModel
             Dtype = spec.Dtype ?? "f32",
             Version = test.Version,
         };
-        if (test.OpVersion is { } version && test.Spec.TryGetProperty("opDefinition", out var definition))
-            model.UseSavedOp(version, definition.Clone());
+        if (test.OpVersion is { } version && spec.OpDefinition is { } definition)
+            model.UseSavedOp(version, JsonSerializer.SerializeToElement(definition, Portal.Contracts.SpecJson.Options));
         model.ApplySpec(spec);
         return model;
     }
