@@ -16,6 +16,7 @@ using Portal.Api.Deployments;
 using Portal.Api.Jobs;
 using Portal.Api.Matrix;
 using Portal.Api.Memberships;
+using Portal.Api.Operations;
 using Portal.Api.Ops;
 using Portal.Api.Organizations;
 using Portal.Api.Runs;
@@ -50,6 +51,7 @@ public static class PortalApiExtensions
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddScoped<ConformanceService>();
         services.AddScoped<SavedOpService>();
+        services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
@@ -105,6 +107,7 @@ public static class PortalApiExtensions
         api.MapRunsApi();
         api.MapMatrixApi();
         api.MapSavedOpsApi();
+        api.MapOperationsApi();
         return app;
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Portal.Api.Agents;
 using Portal.Api.Common;
+using Portal.Api.Operations;
 using Portal.Data.Jobs;
 using Portal.Kernels.Results;
 
@@ -85,8 +86,10 @@ public static class AgentQueueEndpoints
     private static async Task<JobLease?> LeaseOnceAsync(LeaseRequest request, AgentIdentity agent, JobQueue queue,
         IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken, Guid? leaseId = null)
     {
+        var started = Stopwatch.GetTimestamp();
         var job = await queue.TryLeaseAsync(agent.AgentId, agent.OrganizationId, agent.Consortium, request.Devices!, time.GetUtcNow(),
             options.Value.Lease, cancellationToken, leaseId);
+        QueueMetrics.LeaseLooked(started, job is not null);
         if (job is null)
             return null;
         if (cancellationToken.IsCancellationRequested)
@@ -159,6 +162,8 @@ public static class AgentQueueEndpoints
             time.GetUtcNow(), cancellationToken);
         if (check != LeaseCheck.Done)
             return Refused(check, id);
+        if (!repeated)
+            QueueMetrics.Completed(verdict);
         JobLease? nextLease = null;
         if (completion.Next is { } wanted)
         {

@@ -83,6 +83,7 @@ public static class PortalWebExtensions
             .PersistKeysToDbContext<PortalDbContext>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddPortalMetrics();
 
         // No Server header. Behind a reverse proxy the scheme and client address come from X-Forwarded-Proto/-For,
         // trusted from a proxy on this host (README "Deployment"); cookies are Secure whenever the request is https.
@@ -130,6 +131,7 @@ public static class PortalWebExtensions
         // network where the portal runs lets through.
         app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API").DisableDefaultFonts()).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
+        app.MapPortalMetrics();
         return app;
     }
 }
