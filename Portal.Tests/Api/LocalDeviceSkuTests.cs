@@ -51,7 +51,7 @@ public sealed class LocalDeviceSkuTests(LocalDeviceSkuTests.Fixture portal) : IC
 
         var cpu = Assert.Single(matrix.Skus, s => s.Name == "CPU (PoCL)");
         Assert.True(cpu.Tested);
-        var cell = Assert.Single(matrix.Tests.SelectMany(t => t.Cells).Where(c => c.Key == cpu.Id)).Value;
+        var cell = Assert.Single(matrix.Tests.SelectMany(t => t.Cells), c => c.Key == cpu.Id).Value;
         Assert.Equal((lease.JobId, "passed"), (cell.JobId, cell.Verdict));
     }
 }
