@@ -185,7 +185,7 @@ public sealed class DemoRegistrySeedTests : IAsyncLifetime
 
         var loaded = await LoadAsync(organizations: false);
 
-        Assert.Equal((11, 5), (loaded!.Skus, loaded.Deployments));
+        Assert.Equal((12, 5), (loaded!.Skus, loaded.Deployments));
         Assert.Equal(
             ["Deployment 'National AI Computing Center': SKU 'Rebellions REBEL-Quad' is not in the catalogue",
              "Deployment 'National AI Computing Center': supplier 'Rebellions' is not an organisation",
