@@ -51,13 +51,12 @@ public sealed class BrowserPortal : DemoPortalFactory
     /// <summary>How long a journey waits for what a person would wait for.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    /// <summary>A fresh browser context at laptop size, or the given width (390: a phone), and, when given, a browser
-    /// language, signed in as a demo account.</summary>
-    public async Task<IPage> SignedInPageAsync(string email, string? locale = null, int width = 1366, int height = 768)
+    /// <summary>A fresh browser context at laptop size (and, when given, a browser language), signed in as a demo account.</summary>
+    public async Task<IPage> SignedInPageAsync(string email, string? locale = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            ViewportSize = new ViewportSize { Width = width, Height = height },
+            ViewportSize = new ViewportSize { Width = 1366, Height = 768 },
             Locale = locale,
         });
         var page = await context.NewPageAsync();
