@@ -87,9 +87,8 @@ public sealed class DashboardService(PortalDbContext db, TimeProvider time)
     private IQueryable<Milestone> DueWithin(DateOnly today, DateOnly last) =>
         db.Milestones.Where(m => m.Status == MilestoneStatus.Planned && m.Date >= today && m.Date <= last);
 
-    /// <summary>Marked slipped, or still planned for a day that has passed.</summary>
-    private IQueryable<Milestone> SlippedBy(DateOnly today) =>
-        db.Milestones.Where(m => m.Status == MilestoneStatus.Slipped || (m.Status == MilestoneStatus.Planned && m.Date < today));
+    /// <summary>Overdue as <see cref="MilestoneSchedule"/> defines it, the same rule as the project page and the list.</summary>
+    private IQueryable<Milestone> SlippedBy(DateOnly today) => db.Milestones.Where(MilestoneSchedule.Overdue(today));
 
     private static async Task<MilestoneListDto> MilestonesAsync(IQueryable<Milestone> milestones, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ public sealed record BudgetDto(decimal Amount, string Currency);
 
 public sealed record ParticipantDto(Guid OrganizationId, string OrganizationName, string Country, ParticipantRole Role);
 
-public sealed record NextMilestoneDto(Guid Id, DateOnly Date, string Title);
+/// <param name="Overdue">Past its date and not done, or marked slipped (<see cref="Portal.Data.Deployments.MilestoneSchedule"/>).</param>
+public sealed record NextMilestoneDto(Guid Id, DateOnly Date, string Title, bool Overdue);
 
 /// <summary>
 /// Figures derived from the hardware bill and the milestones. Accelerators are the units of lines whose
@@ -18,7 +19,8 @@ public sealed record NextMilestoneDto(Guid Id, DateOnly Date, string Title);
 /// <param name="UnitsWithoutBf16">Planned accelerator units left out of the peak figures: their SKU has no published BF16 figure.</param>
 /// <param name="KwPerAccelerator">Planned power over planned accelerators; null without either.</param>
 /// <param name="DomesticShare">0–1: planned accelerator units whose SKU's vendor is from the deployment's country.</param>
-/// <param name="NextMilestone">The earliest milestone not done, dated today or later.</param>
+/// <param name="NextMilestone">The earliest milestone not done: an overdue one comes before any later one, never skipped.</param>
+/// <param name="SlippedMilestones">Milestones overdue today (<see cref="Portal.Data.Deployments.MilestoneSchedule"/>), as the dashboard counts them.</param>
 public sealed record DeploymentFiguresDto(
     long PlannedAccelerators,
     long InstalledAccelerators,
@@ -58,7 +60,8 @@ public sealed record HardwareLineDto(
     int InstalledUnits,
     uint Version);
 
-public sealed record MilestoneDto(Guid Id, DateOnly Date, string Title, MilestoneStatus Status, string? Note, uint Version);
+/// <param name="Overdue">Past its date and not done, or marked slipped (<see cref="Portal.Data.Deployments.MilestoneSchedule"/>).</param>
+public sealed record MilestoneDto(Guid Id, DateOnly Date, string Title, MilestoneStatus Status, string? Note, uint Version, bool Overdue);
 
 public sealed record DeploymentDto(
     Guid Id,

@@ -32,9 +32,11 @@ internal sealed class DeploymentRow
     public Guid? NextMilestoneId { get; init; }
     public DateOnly? NextMilestoneDate { get; init; }
     public string? NextMilestoneTitle { get; init; }
+    public MilestoneStatus? NextMilestoneStatus { get; init; }
+    public DateOnly Today { get; init; }
 
     public NextMilestoneDto? NextMilestone => NextMilestoneId is { } id && NextMilestoneDate is { } date
-        ? new NextMilestoneDto(id, date, NextMilestoneTitle ?? "")
+        ? new NextMilestoneDto(id, date, NextMilestoneTitle ?? "", MilestoneSchedule.IsOverdue(NextMilestoneStatus ?? MilestoneStatus.Planned, date, Today))
         : null;
     public int SlippedMilestones { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
@@ -63,8 +65,10 @@ internal static class DeploymentRows
     private static readonly SkuCategory[] Accelerators = [.. SkuCategories.Accelerators];
 
     /// <summary>Projects deployments with the sums behind their figures; <paramref name="today"/> picks the next milestone.</summary>
-    public static IQueryable<DeploymentRow> Rows(this IQueryable<SovereignDeployment> deployments, DateOnly today) =>
-        deployments.Select(d => new DeploymentRow
+    public static IQueryable<DeploymentRow> Rows(this IQueryable<SovereignDeployment> deployments, DateOnly today)
+    {
+        var overdue = MilestoneSchedule.Overdue(today);
+        return deployments.Select(d => new DeploymentRow
         {
             Id = d.Id,
             Name = d.Name,
@@ -90,20 +94,26 @@ internal static class DeploymentRows
                 .Sum(l => (long)l.PlannedUnits),
             DomesticAccelerators = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category) && l.Sku.Vendor.Country == d.Country)
                 .Sum(l => (long)l.PlannedUnits),
-            // Three scalar subqueries, each a short walk of the (deployment, date) index: projecting the row
-            // as one object makes EF number every milestone in the table with a window function instead.
+            // Scalar subqueries, each a short walk of the (deployment, date) index: projecting the row as one object
+            // makes EF number every milestone in the table with a window function instead. The next milestone is the
+            // earliest one not done, so an overdue one is never skipped.
             NextMilestoneId = d.Milestones
-                .Where(m => m.Status != MilestoneStatus.Done && m.Date >= today)
+                .Where(m => m.Status != MilestoneStatus.Done)
                 .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (Guid?)m.Id).FirstOrDefault(),
             NextMilestoneDate = d.Milestones
-                .Where(m => m.Status != MilestoneStatus.Done && m.Date >= today)
+                .Where(m => m.Status != MilestoneStatus.Done)
                 .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (DateOnly?)m.Date).FirstOrDefault(),
             NextMilestoneTitle = d.Milestones
-                .Where(m => m.Status != MilestoneStatus.Done && m.Date >= today)
+                .Where(m => m.Status != MilestoneStatus.Done)
                 .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => m.Title).FirstOrDefault(),
-            SlippedMilestones = d.Milestones.Count(m => m.Status == MilestoneStatus.Slipped),
+            NextMilestoneStatus = d.Milestones
+                .Where(m => m.Status != MilestoneStatus.Done)
+                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (MilestoneStatus?)m.Status).FirstOrDefault(),
+            Today = today,
+            SlippedMilestones = d.Milestones.AsQueryable().Count(overdue),
             CreatedAt = d.CreatedAt,
             UpdatedAt = d.UpdatedAt,
             Version = d.Version,
         });
+    }
 }

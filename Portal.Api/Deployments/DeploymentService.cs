@@ -76,7 +76,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             })
             .FirstAsync(cancellationToken);
         var hardware = await HardwareLineService.Lines(db, id).ToListAsync(cancellationToken);
-        var milestones = await MilestoneService.Milestones(db, id).ToListAsync(cancellationToken);
+        var milestones = await MilestoneService.Milestones(db, Today, id).ToListAsync(cancellationToken);
         return new DeploymentDto(
             row.Id, row.Name, row.Country, row.Region, row.Site, row.Latitude, row.Longitude, row.Ministry, row.Status, row.PlannedMw,
             row.InstalledMw, row.EnergySources, row.Budget, extras.Participants, extras.SourceUrls, extras.Notes, hardware, milestones,

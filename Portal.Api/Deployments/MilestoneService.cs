@@ -6,13 +6,15 @@ using Portal.Data.Deployments;
 namespace Portal.Api.Deployments;
 
 /// <summary>A deployment's milestones: date, title, status and note, edited by the deployment's editors.</summary>
-public sealed class MilestoneService(PortalDbContext db)
+public sealed class MilestoneService(PortalDbContext db, TimeProvider time)
 {
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
     public async Task<Outcome<IReadOnlyList<MilestoneDto>>> ListAsync(Guid deploymentId, CancellationToken cancellationToken)
     {
         if (!await db.Deployments.AnyAsync(d => d.Id == deploymentId, cancellationToken))
             return new Outcome<IReadOnlyList<MilestoneDto>>.NotFound(Localized<DeploymentText>.Format("NotFound", deploymentId));
-        return await Milestones(db, deploymentId).ToListAsync(cancellationToken);
+        return await Milestones(db, Today, deploymentId).ToListAsync(cancellationToken);
     }
 
     public async Task<Outcome<MilestoneDto>> AddAsync(Caller caller, Guid deploymentId, MilestoneInput input, CancellationToken cancellationToken)
@@ -63,16 +65,17 @@ public sealed class MilestoneService(PortalDbContext db)
         return true;
     }
 
-    internal static IQueryable<MilestoneDto> Milestones(PortalDbContext db, Guid deploymentId, Guid? milestoneId = null) =>
+    /// <summary>The milestones, each flagged overdue on <paramref name="today"/> by the one rule (evaluated as rows arrive).</summary>
+    internal static IQueryable<MilestoneDto> Milestones(PortalDbContext db, DateOnly today, Guid deploymentId, Guid? milestoneId = null) =>
         db.Milestones.AsNoTracking()
             .Where(m => m.DeploymentId == deploymentId && (milestoneId == null || m.Id == milestoneId))
             .OrderBy(m => m.Date).ThenBy(m => m.Title)
-            .Select(m => new MilestoneDto(m.Id, m.Date, m.Title, m.Status, m.Note, m.Version));
+            .Select(m => new MilestoneDto(m.Id, m.Date, m.Title, m.Status, m.Note, m.Version, MilestoneSchedule.IsOverdue(m.Status, m.Date, today)));
 
     private async Task<Outcome<MilestoneDto>> SaveAsync(Caller caller, Guid deploymentId, Guid milestoneId, CancellationToken cancellationToken) =>
         await db.SaveAsAsync(caller, cancellationToken) == SaveResult.Conflict
             ? new Outcome<MilestoneDto>.Conflict(Localized<DeploymentText>.Get("MilestoneConflict"))
-            : await Milestones(db, deploymentId, milestoneId).FirstAsync(cancellationToken);
+            : await Milestones(db, Today, deploymentId, milestoneId).FirstAsync(cancellationToken);
 
     private static Outcome<T>.NotFound MilestoneNotFound<T>(Guid milestoneId) => new(Localized<DeploymentText>.Format("MilestoneNotFound", milestoneId));
 }

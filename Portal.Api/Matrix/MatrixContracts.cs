@@ -31,7 +31,9 @@ public sealed record MatrixQuery
 
 /// <summary>
 /// Tests × hardware SKUs. Rows are the visible tests that match; columns the SKUs with at least one completed job of
-/// those tests (jobs whose device maps to no SKU are left out); a cell is the latest completed verdict.
+/// those tests (jobs whose device maps to no SKU are left out), then SKUs that claim a language of those tests and have no
+/// result yet (<see cref="MatrixSku.Tested"/> false, at most <see cref="MatrixService.MaxUntestedSkus"/>); a cell is the
+/// latest completed verdict.
 /// </summary>
 /// <param name="Truncated">More tests matched than <see cref="MatrixService.MaxTests"/>: narrow the filter.</param>
 public sealed record MatrixDto(IReadOnlyList<MatrixRow> Tests, IReadOnlyList<MatrixSku> Skus, bool Truncated);
@@ -48,7 +50,8 @@ public sealed record MatrixRow(
     IReadOnlyDictionary<Guid, MatrixCell> Cells,
     string Dtype = "f32");
 
-public sealed record MatrixSku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
+/// <param name="Tested">Whether any test in view has a result on it; false: a column of "not tested".</param>
+public sealed record MatrixSku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs, bool Tested = true);
 
 /// <param name="JobId">The job whose result this is.</param>
 /// <param name="BandwidthShare">Achieved GB/s over the SKU's peak memory bandwidth.</param>

@@ -16,6 +16,9 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
     /// <summary>Rows at most; a wider view is a filter away (suite, language, op).</summary>
     public const int MaxTests = 1000;
 
+    /// <summary>Columns of SKUs without a result, at most: those that claim a language of the tests in view.</summary>
+    public const int MaxUntestedSkus = 100;
+
     // The latest completed job per (SKU, test), for the tests in view. EF cannot say DISTINCT ON, nor read into the
     // result document (a jsonb column mapped as text); this can, in one pass over ix_jobs_verdicts read backwards
     // (sku_id, test_id, finished_at all descending), which is why the order is written that way. Only results that count toward
@@ -58,10 +61,19 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
 
         var latest = await LatestAsync(tests.Select(t => t.Id).ToArray(), cancellationToken);
         var skuIds = latest.Select(l => l.SkuId).Distinct().ToList();
-        var skus = await db.HardwareSkus.AsNoTracking()
-            .Where(s => skuIds.Contains(s.Id))
+        // A SKU that claims a language of these tests but has no result yet is a column too, "not tested": a gap shown,
+        // not hidden.
+        var languages = tests.Select(t => t.Language).Distinct().ToList();
+        var untested = await db.HardwareSkus.AsNoTracking()
+            .Where(s => !skuIds.Contains(s.Id) && s.Languages.Any(l => languages.Contains(l)))
             .OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).ThenBy(s => s.Id)
-            .Select(s => new MatrixSku(s.Id, s.Name, s.Vendor.Name, s.MemoryBandwidthTbs))
+            .Take(MaxUntestedSkus)
+            .Select(s => s.Id)
+            .ToListAsync(cancellationToken);
+        var skus = await db.HardwareSkus.AsNoTracking()
+            .Where(s => skuIds.Contains(s.Id) || untested.Contains(s.Id))
+            .OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).ThenBy(s => s.Id)
+            .Select(s => new MatrixSku(s.Id, s.Name, s.Vendor.Name, s.MemoryBandwidthTbs, skuIds.Contains(s.Id)))
             .ToListAsync(cancellationToken);
         var peaks = skus.ToDictionary(s => s.Id, s => s.MemoryBandwidthTbs);
         var cells = latest.ToLookup(l => l.TestId);

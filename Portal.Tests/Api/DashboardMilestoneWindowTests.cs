@@ -41,5 +41,34 @@ public sealed class DashboardMilestoneWindowTests : IAsyncLifetime
         Assert.Equal((2, 3), (tomorrow.MilestonesDue.Total, tomorrow.MilestonesSlipped.Total));
     }
 
+    [Fact]
+    public async Task The_dashboard_and_the_project_page_count_the_same_milestones_as_slipped()
+    {
+        var today = DateOnly.FromDateTime(_portal.Time.GetUtcNow().UtcDateTime);
+        var id = await _portal.WithDbAsync(db => DashboardRows.DeploymentAsync(db, "Agreeing", "KR", DeploymentStatus.Planned, milestones:
+        [
+            (today.AddDays(-66), "Permit", MilestoneStatus.Planned), // never marked: 66 days overdue
+            (today.AddDays(-3), "Marked late", MilestoneStatus.Slipped),
+            (today.AddDays(-40), "Done on time", MilestoneStatus.Done),
+            (today, "Due today", MilestoneStatus.Planned),
+            (today.AddDays(20), "Power-on", MilestoneStatus.Planned),
+        ]));
+        var client = await _portal.CreateClientForAsync(await _portal.CreateUserAsync("Officer"));
+
+        var dashboard = await client.GetJsonAsync<DashboardDto>("/api/v1/dashboard");
+        var project = await client.GetJsonAsync<Portal.Api.Deployments.DeploymentDto>($"/api/v1/deployments/{id}");
+        var listed = await client.GetJsonAsync<Portal.Api.Common.PagedList<Portal.Api.Deployments.DeploymentListItem>>("/api/v1/deployments?q=Agreeing");
+
+        string[] slipped = ["Permit", "Marked late"];
+        Assert.Equal(slipped, Titles(dashboard.MilestonesSlipped));
+        Assert.Equal(slipped.Length, project.Figures.SlippedMilestones);
+        Assert.Equal(slipped.Length, Assert.Single(listed.Items).Figures.SlippedMilestones);
+        // The timeline marks the same milestones overdue.
+        Assert.Equal(slipped, project.Milestones.Where(m => m.Overdue).OrderBy(m => m.Date).Select(m => m.Title).ToArray());
+        // And the next milestone is the oldest of them, not the one due today.
+        Assert.Equal(("Permit", true), (project.Figures.NextMilestone?.Title, project.Figures.NextMilestone?.Overdue));
+        Assert.Equal(project.Figures, Assert.Single(listed.Items).Figures);
+    }
+
     private static string[] Titles(MilestoneListDto milestones) => [.. milestones.Items.Select(m => m.Title)];
 }

@@ -46,7 +46,8 @@ public sealed class DeploymentDerivedTests(DeploymentPortal portal) : IClassFixt
         Assert.Equal(500, figures.UnitsWithoutBf16);
         Assert.Equal(50_000.0 / 4500, figures.KwPerAccelerator!.Value, 6);
         Assert.Equal(3500.0 / 4500, figures.DomesticShare!.Value, 6);
-        Assert.Equal(("Grid connection", Today.AddDays(5)), (figures.NextMilestone!.Title, figures.NextMilestone.Date));
+        // The next milestone never skips an overdue one: the permit that slipped ten days ago comes before the grid connection.
+        Assert.Equal(("Overdue permit", Today.AddDays(-10), true), (figures.NextMilestone!.Title, figures.NextMilestone.Date, figures.NextMilestone.Overdue));
         Assert.Equal(2, figures.SlippedMilestones);
     }
 
@@ -64,11 +65,11 @@ public sealed class DeploymentDerivedTests(DeploymentPortal portal) : IClassFixt
         Assert.Equal(("4500", "500", "3018", "900", "500", "0.7778", "2"),
             (row["planned_accelerators"], row["installed_accelerators"], row["peak_bf16_pflops_planned"], row["peak_bf16_pflops_installed"],
              row["units_without_bf16"], row["domestic_share"], row["slipped_milestones"]));
-        Assert.Equal(Today.AddDays(5).ToString("yyyy-MM-dd"), row["next_milestone_date"]);
+        Assert.Equal(Today.AddDays(-10).ToString("yyyy-MM-dd"), row["next_milestone_date"]);
     }
 
     [Fact]
-    public async Task The_next_milestone_moves_on_with_the_clock()
+    public async Task A_planned_milestone_whose_day_passes_stays_next_and_counts_as_overdue()
     {
         var milestones = new[] { (Today.AddDays(40), "Later", MilestoneStatus.Planned), (Today.AddDays(20), "Sooner", MilestoneStatus.Planned) };
         var id = await portal.AddDeploymentAsync("Clockwork", milestones: milestones);
@@ -78,9 +79,12 @@ public sealed class DeploymentDerivedTests(DeploymentPortal portal) : IClassFixt
         // Other tests build dates from the clock as they run, so moving it on does not disturb them.
         portal.Time.Advance(TimeSpan.FromDays(21));
 
-        var figures = (await portal.OtherMember.GetJsonAsync<DeploymentDto>($"/api/v1/deployments/{id}")).Figures;
+        var deployment = await portal.OtherMember.GetJsonAsync<DeploymentDto>($"/api/v1/deployments/{id}");
         Assert.True(Today > sooner);
-        Assert.Equal("Later", figures.NextMilestone?.Title);
+        // Still planned a day after its date: overdue, counted as slipped, and still the next thing to happen.
+        Assert.Equal(("Sooner", true), (deployment.Figures.NextMilestone?.Title, deployment.Figures.NextMilestone?.Overdue));
+        Assert.Equal(1, deployment.Figures.SlippedMilestones);
+        Assert.Equal([("Sooner", true), ("Later", false)], deployment.Milestones.Select(m => (m.Title, m.Overdue)));
     }
 
     [Fact]

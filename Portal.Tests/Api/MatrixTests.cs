@@ -9,7 +9,8 @@ using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Api;
 
-/// <summary>GET /api/v1/matrix and its CSV: per test and SKU, the latest completed verdict, and only SKUs that have one.</summary>
+/// <summary>GET /api/v1/matrix and its CSV: per test and SKU, the latest completed verdict; SKUs that claim a language in view
+/// without a result are columns "not tested".</summary>
 public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<MatrixTests.Fixture>
 {
     public sealed class Fixture : CompatibilityPortal
@@ -17,6 +18,7 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
         public Guid H200 { get; private set; }
         public Guid Npu { get; private set; }
         public Guid Idle { get; private set; }
+        public Guid Claimed { get; private set; }
         public Guid OpenCl { get; private set; }
         public Guid Cuda { get; private set; }
         public Guid Latest { get; private set; }
@@ -31,6 +33,8 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
             H200 = await this.AddSkuAsync(vendor, "H200", configure: SkuFixtures.H200);
             Npu = await this.AddSkuAsync(vendor, "Atom NPU", SkuCategory.Npu);
             Idle = await this.AddSkuAsync(vendor, "Idle GPU");
+            // Claims OpenCL C, has no result: a column of "not tested" wherever OpenCL tests are rows.
+            Claimed = await this.AddSkuAsync(vendor, "Claimed CPU", SkuCategory.Cpu, s => s.Languages = ["opencl-c"]);
             var suite = await this.AddSuiteAsync("partner-suite-v1", "Conformance v1", builtIn: true);
             OpenCl = await this.AddTestAsync("vector_add opencl", null, TestVisibility.Consortium, "opencl-c", suiteId: suite);
             Cuda = await this.AddTestAsync("saxpy cuda", lab, TestVisibility.Consortium, "cuda-c", op: "saxpy");
@@ -54,11 +58,13 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
     }
 
     [Fact]
-    public async Task Each_cell_is_the_latest_completed_verdict_and_only_skus_with_results_are_columns()
+    public async Task Each_cell_is_the_latest_completed_verdict_and_a_sku_claiming_a_language_without_results_is_shown_not_tested()
     {
         var matrix = await portal.Client.GetJsonAsync<MatrixDto>("/api/v1/matrix");
 
-        Assert.Equal(["Atom NPU", "H200"], matrix.Skus.Select(s => s.Name));
+        // The idle GPU claims no language and has no result: no column. The claimed CPU has no result: a column, not tested.
+        Assert.Equal([("Atom NPU", true), ("Claimed CPU", false), ("H200", true)], matrix.Skus.Select(s => (s.Name, s.Tested)));
+        Assert.DoesNotContain(matrix.Tests, t => t.Cells.ContainsKey(portal.Claimed));
         Assert.Equal(["vector_add opencl", "saxpy cuda"], matrix.Tests.Select(t => t.Name));
         var openCl = matrix.Tests[0].Cells;
         Assert.Equal(("passed", "compile_error"), (openCl[portal.H200].Verdict, openCl[portal.Npu].Verdict));
@@ -78,7 +84,9 @@ public sealed class MatrixTests(MatrixTests.Fixture portal) : IClassFixture<Matr
     {
         var matrix = await portal.Client.GetJsonAsync<MatrixDto>("/api/v1/matrix" + query);
         Assert.Equal([test], matrix.Tests.Select(t => t.Name));
-        Assert.Equal(test == "saxpy cuda" ? [] : new[] { "Atom NPU", "H200" }, matrix.Skus.Select(s => s.Name));
+        // The H200 claims CUDA C but its only CUDA job was cancelled: a column, not tested.
+        Assert.Equal(test == "saxpy cuda" ? [("H200", false)] : new[] { ("Atom NPU", true), ("Claimed CPU", false), ("H200", true) },
+            matrix.Skus.Select(s => (s.Name, s.Tested)));
     }
 
     [Fact]

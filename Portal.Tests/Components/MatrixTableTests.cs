@@ -103,6 +103,31 @@ public sealed class MatrixTableTests : CompatibilityComponentContext
     }
 
     [Fact]
+    public async Task A_sku_that_claims_the_language_but_has_no_result_is_a_column_that_reads_not_tested()
+    {
+        var vendor = await AddOrganizationAsync("Untested Vendor");
+        await SignInAsync(vendor);
+        var sku = await AddSkuAsync(vendor, "Quiet-1");
+        await InDbAsync(async db =>
+        {
+            (await db.HardwareSkus.FindAsync(sku))!.Languages = ["opencl-c"];
+            return await db.SaveChangesAsync();
+        });
+        await AddTestAsync("add never run", vendor);
+
+        var page = Render<MatrixPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=matrix-row]")), Wait);
+        var column = Assert.Single(page.FindAll("[data-testid=matrix-sku]"));
+        Assert.Contains("Quiet-1", column.TextContent);
+        Assert.Equal("false", column.GetAttribute("data-tested"));
+        Assert.Equal("not tested", page.Find("[data-testid=matrix-not-tested]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=matrix-cell]"));
+        // Still no result anywhere: the page says how to get one.
+        Assert.Single(page.FindAll("[data-testid=matrix-no-results]"));
+    }
+
+    [Fact]
     public async Task Without_tests_the_matrix_says_how_to_get_its_first_row()
     {
         await SignInAsync(null);

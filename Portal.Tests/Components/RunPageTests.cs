@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,6 +61,50 @@ public sealed class RunPageTests : CompatibilityComponentContext
         Assert.Contains("Partner-reported", page.Find("[data-testid=job-verified]").TextContent);
         Assert.Contains("bench-01", page.Find("[data-testid=job-provenance]").TextContent);
         GC.KeepAlive(signals);
+    }
+
+    [Fact]
+    public async Task A_korean_page_stays_korean_in_words_and_dates_when_a_signal_from_another_thread_renders_it()
+    {
+        var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        var (english, korean) = (new CultureInfo("en-US"), new CultureInfo("ko-KR"));
+        try
+        {
+            // The portal's host starts the signals in the process's culture, English here, long before anyone opens a page.
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = english;
+            var partner = await AddOrganizationAsync("Korean Labs");
+            var user = await SignInAsync(partner);
+            var (agent, device) = await AddAgentAsync(partner, "Korean-1", null);
+            var (run, job) = await AddRunAsync(await AddTestAsync("vector_add in Korean", partner), device, user);
+            var created = await InDbAsync(async db => (await db.TestRuns.FindAsync(run))!.CreatedAt);
+            var signals = await StartSignalsAsync();
+            var events = Services.GetRequiredService<RunEventBatch>();
+
+            // A Korean person's circuit renders the page.
+            CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = korean;
+            var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
+            page.WaitForAssertion(() => Assert.Equal("current", Step(page, "queued")), Wait);
+            Assert.StartsWith("대기 · 작업 1개", page.Find("[data-testid=run-summary]").TextContent.Trim());
+
+            // The verdict arrives through PostgreSQL, on the listening thread, which runs in English.
+            await UpdateJobAsync(job, j => Complete(j, Failed, null, agent, partner, device));
+            await Task.Run(() =>
+            {
+                CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = english;
+                events.Add(run);
+            });
+
+            page.WaitForAssertion(() => Assert.Equal("failed", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict")), Wait);
+            Assert.Equal("실패", page.Find("[data-testid=run-verdict]").TextContent.Trim());
+            var summary = page.Find("[data-testid=run-summary]").TextContent.Trim();
+            Assert.StartsWith($"완료 · 작업 1개 · 제출 {created.ToLocalTime().ToString("g", korean)}", summary);
+            Assert.Contains("실패: 1", summary);
+            GC.KeepAlive(signals);
+        }
+        finally
+        {
+            (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+        }
     }
 
     [Fact]

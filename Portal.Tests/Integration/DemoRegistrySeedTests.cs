@@ -53,14 +53,14 @@ public sealed class DemoRegistrySeedTests : IAsyncLifetime
             await db.AuditEntries.CountAsync()));
 
     [Fact]
-    public async Task The_13_skus_appear_with_their_vendor_and_figures_and_unknown_figures_stay_empty()
+    public async Task The_14_skus_appear_with_their_vendor_and_figures_and_unknown_figures_stay_empty()
     {
         var loaded = await LoadAsync();
 
         Assert.NotNull(loaded);
-        Assert.Equal((13, 5), (loaded.Skus, loaded.Deployments));
+        Assert.Equal((14, 5), (loaded.Skus, loaded.Deployments));
         Assert.Empty(loaded.Skipped);
-        Assert.Equal(13, await QueryAsync(db => db.HardwareSkus.CountAsync()));
+        Assert.Equal(14, await QueryAsync(db => db.HardwareSkus.CountAsync()));
 
         var h200 = await SkuAsync("NVIDIA", "H200 SXM");
         Assert.Equal((SkuCategory.Gpu, 141d, "HBM3e", 4.8, 989d, 1979d, 1979d, 700d),
@@ -153,10 +153,10 @@ public sealed class DemoRegistrySeedTests : IAsyncLifetime
         var after = await CountsAsync();
         var second = await LoadAsync();
 
-        Assert.Equal((13, 5), (first!.Skus, first.Deployments));
+        Assert.Equal((14, 5), (first!.Skus, first.Deployments));
         Assert.Null(second);
         Assert.Equal(after, await CountsAsync());
-        Assert.Equal((13, 5, 4, 12, 17), (after.Skus, after.Deployments, after.Lines, after.Milestones, after.Participants));
+        Assert.Equal((14, 5, 4, 12, 17), (after.Skus, after.Deployments, after.Lines, after.Milestones, after.Participants));
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class DemoRegistrySeedTests : IAsyncLifetime
 
         var loaded = await LoadAsync(organizations: false);
 
-        Assert.Equal((11, 5), (loaded!.Skus, loaded.Deployments));
+        Assert.Equal((12, 5), (loaded!.Skus, loaded.Deployments));
         Assert.Equal(
             ["Deployment 'National AI Computing Center': SKU 'Rebellions REBEL-Quad' is not in the catalogue",
              "Deployment 'National AI Computing Center': supplier 'Rebellions' is not an organisation",

@@ -29,6 +29,16 @@ public static class DeploymentLabels
         _ => "#c62828",
     };
 
+    /// <summary>Red for an overdue milestone (the one rule, carried on the DTO), else the status's colour.</summary>
+    public static Color MilestoneColor(Portal.Api.Deployments.MilestoneDto milestone) =>
+        milestone.Overdue ? Color.Error : MilestoneColor(milestone.Status);
+
+    /// <summary>"Overdue" for a milestone still planned after its day; otherwise its status.</summary>
+    public static string MilestoneState(Portal.Api.Deployments.MilestoneDto milestone) =>
+        milestone.Overdue && milestone.Status == MilestoneStatus.Planned
+            ? Localized<DeploymentUi>.Get("MilestoneOverdue")
+            : Milestone(milestone.Status);
+
     public static Color MilestoneColor(MilestoneStatus status) => status switch
     {
         MilestoneStatus.Done => Color.Success,
