@@ -14,7 +14,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
     public const string BootstrapToken = PortalFactory.BootstrapToken;
 
     /// <summary>A replica starting beside others on a loaded 2-core machine compiles the whole portal first.</summary>
-    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(3);
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -72,15 +72,22 @@ public sealed partial class PortalProcess : IAsyncDisposable
         portal._process.BeginErrorReadLine();
         try
         {
-            portal.BaseAddress = await portal._listening.Task.WaitAsync(StartLimit);
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                portal.BaseAddress = await portal._listening.Task.WaitAsync(StartLimit);
+            }
+            catch (TimeoutException)
+            {
+                throw new InvalidOperationException($"Portal {name} did not listen within {StartLimit.TotalSeconds:F0} s:\n{portal.Output}");
+            }
             using var client = portal.CreateClient();
-            var deadline = Stopwatch.StartNew();
             while (true)
             {
                 using var health = await client.GetAsync("/health");
                 if (health.IsSuccessStatusCode)
                     return portal;
-                if (deadline.Elapsed > StartLimit || portal.HasExited)
+                if (clock.Elapsed > StartLimit || portal.HasExited)
                     throw new InvalidOperationException($"Portal {name} did not become healthy ({health.StatusCode}):\n{portal.Output}");
                 await Task.Delay(100); // polling the portal's readiness, not waiting for time to pass
             }

@@ -91,7 +91,8 @@ internal sealed class StartupTurn : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({Key})", connection);
+            // No command timeout: a replica waits as long as the one ahead of it takes (the host's token bounds the wait).
+            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({Key})", connection) { CommandTimeout = 0 };
             await take.ExecuteNonQueryAsync(cancellationToken);
             return new StartupTurn(connection);
         }
