@@ -68,6 +68,7 @@ public sealed partial class PortalProcess : IAsyncDisposable
     {
         var portal = new PortalProcess(name, connectionString, settings);
         portal._process.Start();
+        WatchOver(portal._process.Id);
         portal._process.BeginOutputReadLine();
         portal._process.BeginErrorReadLine();
         try
@@ -121,6 +122,23 @@ public sealed partial class PortalProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// A test host that is killed (or whose fixture failed half-way) must not leave portals running: a small detached
+    /// shell waits for this test process or the portal to end, then kills the portal.
+    /// </summary>
+    private static void WatchOver(int portalPid)
+    {
+        const string script = """
+            exec >/dev/null 2>&1 </dev/null
+            while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 0.5; done
+            kill -9 "$2" 2>/dev/null
+            """;
+        var start = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var arg in new[] { "sh", "-c", script, "portal-process-watch", Environment.ProcessId.ToString(), portalPid.ToString() })
+            start.ArgumentList.Add(arg);
+        using var watcher = Process.Start(start) ?? throw new InvalidOperationException("Could not start the portal's watcher (setsid sh).");
     }
 
     private void Heard(string? line)

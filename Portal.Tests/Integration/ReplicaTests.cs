@@ -317,7 +317,18 @@ public sealed class ReplicaTests(ReplicaTests.Replicas replicas) : IClassFixture
         {
             _database = await TestPostgres.CreateDatabaseAsync();
             // Started at once, as a scaled service starts: their start-up work (suite, bootstrap token) must not collide.
-            All = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StartAsync($"replica-{(char)('a' + i)}")));
+            var starting = Enumerable.Range(0, 3).Select(i => StartAsync($"replica-{(char)('a' + i)}")).ToList();
+            try
+            {
+                All = await Task.WhenAll(starting);
+            }
+            catch
+            {
+                // The ones that did start are not the fixture's yet: stop them here.
+                foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+                    await started.Result.DisposeAsync();
+                throw;
+            }
             (_sku, _test) = await SeedAsync();
             using var admin = All[0].CreateClient(PortalProcess.BootstrapToken);
             var organization = await WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == _sku).Select(s => s.VendorId).SingleAsync());
