@@ -34,7 +34,7 @@ public static class PortalApiExtensions
     public static IServiceCollection AddPortalApi(this IServiceCollection services)
     {
         services.AddScoped<CallerResolver>();
-        services.AddSingleton<ListTotals>();
+        services.AddSingleton<ListTotals>().AddHostedService<DataChangeListener>();
         services.AddScoped<OrganizationService>();
         services.AddScoped<AllianceService>();
         services.AddScoped<MembershipService>();

@@ -45,6 +45,12 @@ public sealed record RunDto(
     IReadOnlyList<JobDto> Jobs,
     bool CanCancel);
 
+/// <summary>How far a run has come: what <c>GET /api/v1/runs/{id}/events</c> sends each time one of its jobs changes.</summary>
+/// <param name="Jobs">The run's jobs the caller may see.</param>
+/// <param name="Finished">Of those, the ones with an outcome (completed, failed, cancelled or expired).</param>
+/// <param name="Outcomes">Finished jobs by outcome, as in <see cref="RunDto.Outcomes"/>.</param>
+public sealed record RunProgress(Guid Id, RunStatus Status, string? Verdict, int Jobs, int Finished, IReadOnlyDictionary<string, int> Outcomes);
+
 public sealed record RunListItem(
     Guid Id,
     RunReason Reason,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Portal.Api.Common;
+using Portal.Api.Jobs;
 using Portal.Api.Tests;
 
 namespace Portal.Api.Runs;
@@ -15,6 +16,7 @@ public static class RunEndpoints
         tests.MapPost("/", SubmitRun).WithName(nameof(SubmitRun)).ProducesProblems(400, 404, 429).WithRetryAfter();
         tests.MapGet("/", ListTestRuns).WithName(nameof(ListTestRuns)).ProducesProblems(400, 404);
         app.MapGet("/runs/{id:guid}", GetRun).WithName(nameof(GetRun)).WithTags("Runs").ProducesProblems(404);
+        app.MapGet("/runs/{id:guid}/events", WatchRun).WithName(nameof(WatchRun)).WithTags("Runs").ProducesProblems(404);
         app.MapDelete("/jobs/{id:guid}", CancelJob).WithName(nameof(CancelJob)).WithTags("Runs").ProducesProblems(403, 404, 409);
         return app;
     }
@@ -30,6 +32,17 @@ public static class RunEndpoints
     public static async Task<Results<Ok<RunDto>, ValidationProblem, ProblemHttpResult>> GetRun(
         Guid id, Caller caller, RunService runs, CancellationToken cancellationToken) =>
         (await runs.GetAsync(caller, id, cancellationToken)).ToOk();
+
+    /// <summary>
+    /// Server-sent events: a <c>progress</c> event with the run's <see cref="RunProgress"/> now, then each time one of its
+    /// jobs changes (on any replica), until every job is final.
+    /// </summary>
+    public static async Task<Results<ServerSentEventsResult<RunProgress>, ValidationProblem, ProblemHttpResult>> WatchRun(
+        Guid id, Caller caller, RunService runs, JobSignals signals, CancellationToken cancellationToken)
+    {
+        var found = await runs.GetProgressAsync(caller, id, cancellationToken);
+        return found.To(_ => TypedResults.ServerSentEvents(RunProgressStream.ReadAsync(id, caller, runs, signals, cancellationToken), "progress"));
+    }
 
     /// <summary>Cancels the job; answers its new state, or 409 when it already had an outcome.</summary>
     public static async Task<Results<Ok<JobDto>, ValidationProblem, ProblemHttpResult>> CancelJob(

@@ -49,14 +49,36 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
         if (run is null || (run.TestVisibility is { } visibility && !TestAccess.CanSee(caller, run.TestOrganizationId, visibility)))
             return RunNotFound(runId);
 
-        // A suite run's jobs name their own tests: show only those the caller may see.
-        var visibleTests = db.CompatibilityTests.VisibleTo(caller);
-        var jobs = await JobReader.ReadAsync(db, queueOptions.Value,
-            db.Jobs.AsNoTracking().Where(j => j.RunId == runId && visibleTests.Any(t => t.Id == j.TestId)), cancellationToken);
+        var jobs = await JobReader.ReadAsync(db, queueOptions.Value, VisibleJobsOf(caller, runId), cancellationToken);
         var states = jobs.Select(j => (j.Status, j.Verdict)).ToList();
         return new RunDto(run.Id, run.TestId, run.TestName, run.Suite, run.Reason, run.RequestedByUserId,
             RunSummary.Status(jobs.Select(j => j.Status).ToList()), RunSummary.Verdict(states), RunSummary.Outcomes(states), run.CreatedAt, jobs,
             TestAccess.CanCancel(caller, run.TestOrganizationId, run.RequestedByUserId));
+    }
+
+    /// <summary>
+    /// How far a run has come, counted in the database (a run of thousands of jobs is not read job by job): what a live
+    /// view re-reads each time one of its jobs changes, on whichever replica that happened.
+    /// </summary>
+    public async Task<Outcome<RunProgress>> GetProgressAsync(Caller caller, Guid runId, CancellationToken cancellationToken)
+    {
+        var run = await db.TestRuns.AsNoTracking().Where(r => r.Id == runId)
+            .Select(r => new { OrganizationId = r.Test == null ? null : r.Test.OrganizationId, Visibility = r.Test == null ? (TestVisibility?)null : r.Test.Visibility })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (run is null || (run.Visibility is { } visibility && !TestAccess.CanSee(caller, run.OrganizationId, visibility)))
+            return new Outcome<RunProgress>.NotFound(Localized<RunText>.Format("RunNotFound", runId));
+        var groups = await VisibleJobsOf(caller, runId).GroupBy(j => new { j.Status, j.Verdict })
+            .Select(g => new { g.Key.Status, g.Key.Verdict, Count = g.Count() }).ToListAsync(cancellationToken);
+        var states = groups.SelectMany(g => Enumerable.Repeat((g.Status, g.Verdict), g.Count)).ToList();
+        return new RunProgress(runId, RunSummary.Status(states.Select(s => s.Status).ToList()), RunSummary.Verdict(states), states.Count,
+            states.Count(s => s.Status.IsFinal()), RunSummary.Outcomes(states));
+    }
+
+    /// <summary>A suite run's jobs name their own tests: only those the caller may see.</summary>
+    private IQueryable<Job> VisibleJobsOf(Caller caller, Guid runId)
+    {
+        var visibleTests = db.CompatibilityTests.VisibleTo(caller);
+        return db.Jobs.AsNoTracking().Where(j => j.RunId == runId && visibleTests.Any(t => t.Id == j.TestId));
     }
 
     /// <summary>A test's runs, newest first.</summary>

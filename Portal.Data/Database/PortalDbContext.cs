@@ -59,13 +59,19 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (!AddAuditEntries())
-            return Counted(await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken));
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (saved > 0)
+                await Database.ExecuteSqlRawAsync(NotifySaved, cancellationToken);
+            return Counted(saved);
+        }
 
-        // The change and its audit entries commit together or not at all.
+        // The change and its audit entries commit together or not at all; so does the notification of it.
         var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         await using (ownTransaction)
         {
             var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await Database.ExecuteSqlRawAsync(NotifySaved, cancellationToken);
             if (ownTransaction is not null)
                 await ownTransaction.CommitAsync(cancellationToken);
             return Counted(written);
@@ -76,12 +82,24 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (!AddAuditEntries())
-            return Counted(base.SaveChanges(acceptAllChangesOnSuccess));
+        {
+            var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            if (saved > 0)
+                Database.ExecuteSqlRaw(NotifySaved);
+            return Counted(saved);
+        }
         using var ownTransaction = Database.CurrentTransaction is null ? Database.BeginTransaction() : null;
         var written = base.SaveChanges(acceptAllChangesOnSuccess);
+        Database.ExecuteSqlRaw(NotifySaved);
         ownTransaction?.Commit();
         return Counted(written);
     }
+
+    /// <summary>
+    /// Tells every replica's listener that this database changed (delivered at commit, dropped with a rollback), so that
+    /// their list totals are recounted rather than served for up to their maximum age.
+    /// </summary>
+    private const string NotifySaved = "NOTIFY " + DataChanges.Channel;
 
     // Also moved inside an outer transaction that may yet roll back: a total recounted early is harmless.
     private int Counted(int written)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Portal.Api.Accounts;
 using Portal.Api.Jobs;
 using Portal.Data;
@@ -20,6 +21,9 @@ internal sealed class DatabaseStartup(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        // Replicas starting together on one database take turns: each step below reads, then writes what is missing
+        // (the suite, demo data, the bootstrap admin and token), and two replicas doing that at once both write it.
+        await using var turn = await StartupTurn.TakeAsync(db.Database.GetConnectionString()!, cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count > 0)
         {
@@ -66,4 +70,39 @@ internal sealed class DatabaseStartup(
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// A PostgreSQL advisory lock held, on a connection of its own, while one replica does its start-up work; a replica
+/// that dies holding it lets go with its connection. Not pooled: a session lock would stay with a pooled connection.
+/// </summary>
+internal sealed class StartupTurn : IAsyncDisposable
+{
+    /// <summary>Any fixed number, the same in every replica: "portal" in ASCII.</summary>
+    private const long Key = 0x706f7274616c;
+
+    private readonly NpgsqlConnection _connection;
+
+    private StartupTurn(NpgsqlConnection connection) => _connection = connection;
+
+    public static async Task<StartupTurn> TakeAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // No command timeout: a replica waits as long as the one ahead of it takes (the host's token bounds the wait).
+            await using var take = new NpgsqlCommand($"SELECT pg_advisory_lock({Key})", connection) { CommandTimeout = 0 };
+            await take.ExecuteNonQueryAsync(cancellationToken);
+            return new StartupTurn(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Closing the (unpooled) connection ends its session, and with it the lock.</summary>
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }
