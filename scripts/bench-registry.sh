@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Load test of the registry's list and detail APIs on the synthetic data set (issue 3):
 # seeds `seed --synthetic N` into a private cluster under .data/bench-pg (once), starts the portal
-# in Release/Production, and drives each endpoint with wrk at 50 connections. Figures go to
-# docs/benchmarks.md by hand, with this command line.
-#   usage: scripts/bench-registry.sh   (env: N=10000 CONNECTIONS=50 DURATION=20s PORT=5199)
+# in Release/Production, and drives each endpoint with wrk at 50 connections. Then (issue 12) pgbench
+# runs each endpoint's page query alone (scripts/bench-registry/*.sql, the SQL the portal sends, with the
+# same values) on the same server with as many clients, and the table at the end puts the two side by
+# side: portal req/s ÷ pgbench tps is the share of PostgreSQL's own speed the endpoint gets.
+# Figures go to docs/benchmarks.md by hand, with this command line.
+#   usage: scripts/bench-registry.sh   (env: N=10000 CONNECTIONS=50 DURATION=20s PORT=5199 PGBENCH=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -36,8 +39,10 @@ ASPNETCORE_ENVIRONMENT=Production PORTAL_BOOTSTRAP_TOKEN="$TOKEN" Logging__LogLe
   $PORTAL --contentRoot "$(pwd)/Portal" --urls "$BASE" --Portal:DataDirectory="$DATA" >.data/bench-portal.log 2>&1 &
 PORTAL_PID=$!
 trap 'kill $PORTAL_PID 2>/dev/null; wait $PORTAL_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
+# Up to 5 minutes: on a loaded machine, start-up (JIT, migrations, a new index on 100,000 rows) takes its time.
+for _ in $(seq 1 600); do
   curl -fs "$BASE/health" >/dev/null 2>&1 && break
+  kill -0 $PORTAL_PID 2>/dev/null || break
   sleep 0.5
 done
 curl -fs "$BASE/health" >/dev/null || { echo "portal did not start; see .data/bench-portal.log" >&2; exit 1; }
@@ -47,21 +52,56 @@ first_id() { curl -fs "${auth[@]}" "$BASE$1" | grep -o '"id":"[^"]*"' | head -1 
 SKU_ID=$(first_id "/api/v1/skus?pageSize=1&sort=-bf16Tflops")
 DEPLOYMENT_ID=$(first_id "/api/v1/deployments?pageSize=1&country=KR")
 
+declare -A RESULTS
 run() {
   local name=$1 path=$2
   # A short warm-up run first, so that the JIT and the connection pool are not measured.
   wrk -t2 -c"$CONNECTIONS" -d3s "${auth[@]}" "$BASE$path" >/dev/null
   printf '%-34s ' "$name"
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s scripts/wrk-report.lua "${auth[@]}" "$BASE$path" | grep '^RESULT' | cut -c8-
+  local result
+  result=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 5s -s scripts/wrk-report.lua "${auth[@]}" "$BASE$path" | grep '^RESULT' | cut -c8-)
+  echo "$result"
+  RESULTS[$name]=$result
 }
 
+# name | path | page query for pgbench (scripts/bench-registry/NAME.sql), or - when there is none
+ENDPOINTS=(
+  "skus: category gpu, by name|/api/v1/skus?category=gpu&sort=name&pageSize=50|skus-gpu-by-name"
+  "skus: gpu+ga, by -bf16Tflops|/api/v1/skus?category=gpu&lifecycle=ga&sort=-bf16Tflops&pageSize=50|skus-gpu-ga-by-bf16"
+  "skus: triton+vendor KR, by name|/api/v1/skus?language=triton&country=KR&sort=name&pageSize=50|skus-triton-kr-by-name"
+  "skus: search 'nova', by name|/api/v1/skus?q=nova&sort=name&pageSize=50|skus-search-nova"
+  "sku detail|/api/v1/skus/$SKU_ID|-"
+  "deployments: KR, by name|/api/v1/deployments?country=KR&sort=name&pageSize=50|deployments-kr-by-name"
+  "deployments: status, by -plannedMw|/api/v1/deployments?status=under_construction&sort=-plannedMw&pageSize=50|deployments-status-by-planned-mw"
+  "deployment detail|/api/v1/deployments/$DEPLOYMENT_ID|-"
+  "organizations: kind, by name|/api/v1/organizations?kind=chip_designer&sort=name&pageSize=50|organizations-kind-by-name"
+)
+
 echo "==> wrk -t2 -c$CONNECTIONS -d$DURATION against $BASE (N=$N)"
-run "skus: category gpu, by name" "/api/v1/skus?category=gpu&sort=name&pageSize=50"
-run "skus: gpu+ga, by -bf16Tflops" "/api/v1/skus?category=gpu&lifecycle=ga&sort=-bf16Tflops&pageSize=50"
-run "skus: triton+vendor KR, by name" "/api/v1/skus?language=triton&country=KR&sort=name&pageSize=50"
-run "skus: search 'nova', by name" "/api/v1/skus?q=nova&sort=name&pageSize=50"
-run "sku detail" "/api/v1/skus/$SKU_ID"
-run "deployments: KR, by name" "/api/v1/deployments?country=KR&sort=name&pageSize=50"
-run "deployments: status, by -plannedMw" "/api/v1/deployments?status=under_construction&sort=-plannedMw&pageSize=50"
-run "deployment detail" "/api/v1/deployments/$DEPLOYMENT_ID"
-run "organizations: kind, by name" "/api/v1/organizations?kind=chip_designer&sort=name&pageSize=50"
+for endpoint in "${ENDPOINTS[@]}"; do
+  IFS='|' read -r name path _ <<<"$endpoint"
+  run "$name" "$path"
+done
+
+[ "${PGBENCH:-1}" = 1 ] || exit 0
+# The embedded cluster listens on a free loopback port chosen at start (portal.conf), as user "portal" with the
+# password kept beside the data (Portal.Data/Database/EmbeddedPostgres.cs).
+PG_BIN=$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/pgbench" | sort -V | tail -1)")
+PGPORT=$(sed -n 's/^port = //p' "$DATA/portal.conf")
+PGPASSWORD=$(cat "$DATA/portal-credentials")
+export PGHOST=127.0.0.1 PGPORT PGUSER=portal PGPASSWORD PGDATABASE=portal
+echo "==> pgbench -n -M extended -c$CONNECTIONS -j2 -T${DURATION%s} with each page query alone (127.0.0.1:$PGPORT)"
+printf '%-34s %9s %9s %11s %11s %7s\n' endpoint "portal/s" "p95 ms" "pgbench tps" "pg avg ms" ratio
+for endpoint in "${ENDPOINTS[@]}"; do
+  IFS='|' read -r name _ sql <<<"$endpoint"
+  [ "$sql" = - ] && continue
+  # Extended protocol with no prepared statements: what Npgsql does here (no auto-prepare, PortalDataExtensions).
+  out=$("$PG_BIN/pgbench" -n -M extended -c "$CONNECTIONS" -j 2 -T "${DURATION%s}" -f "scripts/bench-registry/$sql.sql" 2>&1) || true
+  tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
+  avg=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
+  [ -n "$tps" ] || { echo "pgbench failed for $sql:"; echo "$out" | tail -5; continue; }
+  rps=$(echo "${RESULTS[$name]}" | sed -n 's/.*rps=\([0-9.]*\).*/\1/p')
+  p95=$(echo "${RESULTS[$name]}" | sed -n 's/.*p95=\([0-9.]*\).*/\1/p')
+  awk -v n="$name" -v r="$rps" -v p="$p95" -v t="$tps" -v a="$avg" \
+    'BEGIN { printf "%-34s %9.0f %9.1f %11.0f %11.2f %7.2f\n", n, r, p, t, a, (t > 0 ? r / t : 0) }'
+done

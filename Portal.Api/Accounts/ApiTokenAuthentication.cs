@@ -33,6 +33,8 @@ public sealed class ApiTokenAuthenticationHandler(
         if (token is null)
             return AuthenticateResult.Fail("The token is unknown, expired or revoked.");
 
+        // The caller was read with the token: Caller.BindAsync takes it from here instead of querying again.
+        Context.Items[typeof(Caller)] = token.Caller;
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, token.UserId.ToString()), new Claim(ApiTokenClaims.TokenId, token.TokenId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

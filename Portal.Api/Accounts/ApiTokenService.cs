@@ -112,21 +112,37 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
         }
     }
 
-    /// <summary>The token and user a presented token acts as, or null when it is unknown, revoked or expired.</summary>
+    /// <summary>
+    /// The token and caller a presented token acts as, or null when it is unknown, revoked or expired. One query reads the
+    /// token, its user and the user's roles: no cache, so a revoked token, or a role taken away, counts on the very next
+    /// request, on every replica.
+    /// </summary>
     public async Task<AuthenticatedToken?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {
         var hash = Hash(presented);
         var now = time.GetUtcNow();
-        var token = await db.ApiTokens
+        var token = await db.ApiTokens.AsNoTracking()
             .Where(t => t.SecretHash == hash && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
-            .Select(t => new { t.Id, t.UserId, t.LastUsedAt })
+            .Select(t => new
+            {
+                t.Id,
+                t.UserId,
+                t.LastUsedAt,
+                Name = t.User!.DisplayName != "" ? t.User.DisplayName : t.User.UserName!,
+                t.User.IsConsortiumAdmin,
+                Roles = t.User.Memberships.Select(m => new { m.OrganizationId, m.Role }).ToList(),
+            })
             .FirstOrDefaultAsync(cancellationToken);
         if (token is null)
             return null;
         // Last use is informative: write it at most once a minute per token, not on every request.
         if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
             await db.ApiTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), cancellationToken);
-        return new AuthenticatedToken(token.Id, token.UserId);
+        var caller = new Caller(token.UserId, token.Name, token.IsConsortiumAdmin, token.Roles.ToDictionary(r => r.OrganizationId, r => r.Role))
+        {
+            ApiTokenId = token.Id,
+        };
+        return new AuthenticatedToken(token.Id, token.UserId, caller);
     }
 
     /// <summary>

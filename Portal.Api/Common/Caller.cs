@@ -27,9 +27,15 @@ public sealed record Caller(Guid UserId, string Name, bool IsConsortiumAdmin, IR
     public bool IsAdminOf(Guid organizationId) =>
         IsConsortiumAdmin || (Roles.TryGetValue(organizationId, out var role) && role == MemberRole.Admin);
 
-    /// <summary>Minimal API binding: endpoints take a <see cref="Caller"/> parameter.</summary>
+    /// <summary>
+    /// Minimal API binding: endpoints take a <see cref="Caller"/> parameter. An API token's caller was read with the token
+    /// (ApiTokenAuthenticationHandler); a cookie session's is read here.
+    /// </summary>
     public static async ValueTask<Caller?> BindAsync(HttpContext context) =>
-        await context.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(context.User, context.RequestAborted);
+        context.Items.TryGetValue(typeof(Caller), out var read) && read is Caller caller
+            && context.User.FindFirstValue(ClaimTypes.NameIdentifier) == caller.UserId.ToString()
+            ? caller
+            : await context.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(context.User, context.RequestAborted);
 }
 
 public sealed class CallerResolver(PortalDbContext db)

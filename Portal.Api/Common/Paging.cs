@@ -1,7 +1,32 @@
+using System.Text.Json.Serialization;
+
 namespace Portal.Api.Common;
 
 /// <summary>The list envelope every collection endpoint answers with.</summary>
-public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+public sealed record PagedList<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize)
+{
+    /// <summary>
+    /// Where a list that pages by cursor (keyset) goes on: pass it as <c>cursor</c> for the rows after this page's last one.
+    /// Null on the last page, and on lists and orders that page by number only. A page read by cursor has page 0.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? NextCursor { get; init; }
+}
+
+public static class PagedListOutcomes
+{
+    /// <summary>Only the rows of a page (a search that counted nothing), or the page's problem.</summary>
+    public static Outcome<IReadOnlyList<T>> Items<T>(this Outcome<PagedList<T>> outcome) => outcome switch
+    {
+        Outcome<PagedList<T>>.Success page => new Outcome<IReadOnlyList<T>>.Success(page.Value.Items),
+        Outcome<PagedList<T>>.Invalid invalid => new Outcome<IReadOnlyList<T>>.Invalid(invalid.Errors),
+        Outcome<PagedList<T>>.NotFound notFound => new Outcome<IReadOnlyList<T>>.NotFound(notFound.Message),
+        Outcome<PagedList<T>>.Forbidden forbidden => new Outcome<IReadOnlyList<T>>.Forbidden(forbidden.Message),
+        Outcome<PagedList<T>>.Conflict conflict => new Outcome<IReadOnlyList<T>>.Conflict(conflict.Message),
+        Outcome<PagedList<T>>.TooMany tooMany => new Outcome<IReadOnlyList<T>>.TooMany(tooMany.Message, tooMany.RetryAfterSeconds),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
+    };
+}
 
 public static class Paging
 {

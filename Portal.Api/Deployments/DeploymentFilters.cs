@@ -19,9 +19,10 @@ internal static class DeploymentFilters
         {
             var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
             const string escape = Like.EscapeCharacter;
+            // No COALESCE around a column, so that each arm of the OR reads its own trigram index (a BitmapOr); NULL does not match anyway.
             deployments = deployments.Where(d =>
-                EF.Functions.ILike(d.Name, pattern, escape) || EF.Functions.ILike(d.Site ?? "", pattern, escape)
-                || EF.Functions.ILike(d.Region ?? "", pattern, escape));
+                EF.Functions.ILike(d.Name, pattern, escape) || EF.Functions.ILike(d.Site!, pattern, escape)
+                || EF.Functions.ILike(d.Region!, pattern, escape));
         }
         if (!string.IsNullOrWhiteSpace(query.Country))
         {
@@ -73,9 +74,14 @@ internal static class DeploymentFilters
                 : r.Status == DeploymentStatus.UnderConstruction ? 2
                 : r.Status == DeploymentStatus.Operational ? 3
                 : r.Status == DeploymentStatus.Paused ? 4 : 5, descending),
-            // Unknown power sorts last either way.
-            "plannedMw" => Then(rows.OrderBy(r => r.PlannedMw == null), r => r.PlannedMw, descending),
-            "installedMw" => Then(rows.OrderBy(r => r.InstalledMw == null), r => r.InstalledMw, descending),
+            // Unknown power sorts last either way, as (x IS NULL), COALESCE(±x, 0): the expression indexes of the
+            // RegistryAtScale migration hold exactly this order (with name, id), so a page is read in index order.
+            "plannedMw" => descending
+                ? rows.OrderBy(r => r.PlannedMw == null).ThenBy(r => -r.PlannedMw ?? 0.0)
+                : rows.OrderBy(r => r.PlannedMw == null).ThenBy(r => r.PlannedMw ?? 0.0),
+            "installedMw" => descending
+                ? rows.OrderBy(r => r.InstalledMw == null).ThenBy(r => -r.InstalledMw ?? 0.0)
+                : rows.OrderBy(r => r.InstalledMw == null).ThenBy(r => r.InstalledMw ?? 0.0),
             "plannedAccelerators" => By(rows, r => r.PlannedAccelerators, descending),
             "installedAccelerators" => By(rows, r => r.InstalledAccelerators, descending),
             "peakPflops" => By(rows, r => r.PlannedTflops, descending),
@@ -89,7 +95,4 @@ internal static class DeploymentFilters
 
     private static IOrderedQueryable<DeploymentRow> By<TKey>(IQueryable<DeploymentRow> rows, Expression<Func<DeploymentRow, TKey>> key, bool descending) =>
         descending ? rows.OrderByDescending(key) : rows.OrderBy(key);
-
-    private static IOrderedQueryable<DeploymentRow> Then<TKey>(IOrderedQueryable<DeploymentRow> rows, Expression<Func<DeploymentRow, TKey>> key, bool descending) =>
-        descending ? rows.ThenByDescending(key) : rows.ThenBy(key);
 }

@@ -75,8 +75,11 @@ public sealed class HardwareLineService(PortalDbContext db)
         if (!string.IsNullOrWhiteSpace(text))
         {
             var pattern = "%" + Like.Escape(text.Trim()) + "%";
-            skus = skus.Where(s => EF.Functions.ILike(s.Name, pattern, Like.EscapeCharacter)
-                                   || EF.Functions.ILike(s.Vendor.Name, pattern, Like.EscapeCharacter));
+            // The OR split into a UNION of ids, so that each arm reads its table's trigram index (see SkuCatalogue.Filter).
+            var all = skus;
+            var matches = all.Where(s => EF.Functions.ILike(s.Name, pattern, Like.EscapeCharacter)).Select(s => s.Id)
+                .Union(all.Where(s => EF.Functions.ILike(s.Vendor.Name, pattern, Like.EscapeCharacter)).Select(s => s.Id));
+            skus = skus.Where(s => matches.Contains(s.Id));
         }
         return await skus.OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).Take(MaxChoices)
             .Select(s => new SkuChoice(s.Id, s.Name, s.Vendor.Name, s.Category, s.Bf16Tflops))

@@ -10,7 +10,18 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
 {
     private static readonly string[] SortKeys = ["name", "kind", "country", "created", "updated"];
 
-    public async Task<Outcome<PagedList<OrganizationDto>>> ListAsync(OrganizationQuery query, CancellationToken cancellationToken)
+    public async Task<Outcome<PagedList<OrganizationDto>>> ListAsync(OrganizationQuery query, CancellationToken cancellationToken) =>
+        await PageAsync(query, countTotal: true, cancellationToken);
+
+    /// <summary>
+    /// A page of matches without their count, for autocompletes: a count is a new filter on every keystroke, so the
+    /// remembered totals (<see cref="ListTotals"/>) never help there and each count reads every match.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<OrganizationDto>>> SearchAsync(OrganizationQuery query, CancellationToken cancellationToken) =>
+        (await PageAsync(query, countTotal: false, cancellationToken)).Items();
+
+    /// <param name="countTotal">False: the envelope's total is -1 (not counted).</param>
+    private async Task<Outcome<PagedList<OrganizationDto>>> PageAsync(OrganizationQuery query, bool countTotal, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
@@ -19,7 +30,7 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<OrganizationDto>>();
 
-        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
+        var total = countTotal ? await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken) : -1;
         var items = await Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return new PagedList<OrganizationDto>(items, total, page, pageSize);
     }
@@ -133,9 +144,10 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
             var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
+            // No COALESCE around a column, so that each arm of the OR reads its own trigram index (a BitmapOr); NULL does not match anyway.
             organizations = organizations.Where(o =>
-                EF.Functions.ILike(o.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(o.Description ?? "", pattern, Like.EscapeCharacter)
-                || EF.Functions.ILike(o.Website ?? "", pattern, Like.EscapeCharacter));
+                EF.Functions.ILike(o.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(o.Description!, pattern, Like.EscapeCharacter)
+                || EF.Functions.ILike(o.Website!, pattern, Like.EscapeCharacter));
         }
         if (!string.IsNullOrWhiteSpace(query.Kind))
         {

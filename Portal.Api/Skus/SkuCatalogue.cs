@@ -23,10 +23,16 @@ internal static class SkuCatalogue
     {
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
+            // Split the OR so that each arm reads its own trigram index (pg_trgm): the SKU's name and memory type are
+            // one table's columns (a BitmapOr), the vendor's name is another table's, so it becomes its own arm of a
+            // UNION of ids. No COALESCE around a column: a NULL does not match anyway, and the index is on the column.
             var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
-            skus = skus.Where(s =>
-                EF.Functions.ILike(s.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(s.Vendor.Name, pattern, Like.EscapeCharacter)
-                || EF.Functions.ILike(s.MemoryType ?? "", pattern, Like.EscapeCharacter));
+            var all = skus;
+            var matches = all
+                .Where(s => EF.Functions.ILike(s.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(s.MemoryType!, pattern, Like.EscapeCharacter))
+                .Select(s => s.Id)
+                .Union(all.Where(s => EF.Functions.ILike(s.Vendor.Name, pattern, Like.EscapeCharacter)).Select(s => s.Id));
+            skus = skus.Where(s => matches.Contains(s.Id));
         }
         if (query.Vendor is { } vendorId)
             skus = skus.Where(s => s.VendorId == vendorId);
@@ -63,36 +69,62 @@ internal static class SkuCatalogue
         return errors.Any ? null : skus;
     }
 
-    public static IQueryable<HardwareSku>? Sort(IQueryable<HardwareSku> skus, string? sort, ValidationErrors errors)
+    public static IQueryable<HardwareSku>? Sort(IQueryable<HardwareSku> skus, string? sort, ValidationErrors errors) =>
+        ParseSort(sort, errors) is { } order ? Sort(skus, order) : null;
+
+    /// <summary>A valid sort key and its direction.</summary>
+    public sealed record Order(string Key, bool Descending)
+    {
+        public override string ToString() => (Descending ? "-" : "") + Key;
+    }
+
+    public static Order? ParseSort(string? sort, ValidationErrors errors)
     {
         var key = string.IsNullOrWhiteSpace(sort) ? "name" : sort.Trim();
         var descending = key.StartsWith('-');
         if (descending)
             key = key[1..];
-        if (!SortKeys.Contains(key))
-        {
-            errors.Add("sort", Localized<SkuText>.Format("SortInvalid", string.Join(", ", SortKeys)));
-            return null;
-        }
-        var ordered = key switch
+        if (SortKeys.Contains(key))
+            return new Order(key, descending);
+        errors.Add("sort", Localized<SkuText>.Format("SortInvalid", string.Join(", ", SortKeys)));
+        return null;
+    }
+
+    public static IQueryable<HardwareSku> Sort(IQueryable<HardwareSku> skus, Order order)
+    {
+        var descending = order.Descending;
+        if (Figures.TryGetValue(order.Key, out var figure))
+            return SkuKeyset.ByFigure(skus, figure, descending);
+        if (order.Key == "name")
+            return SkuKeyset.ByName(skus, descending);
+        var ordered = order.Key switch
         {
             "vendor" => By(skus, s => s.Vendor.Name, descending),
             "category" => By(skus, s => s.Category, descending),
             // Lifecycle in its natural order, not alphabetically.
             "lifecycle" => By(skus, s => s.Lifecycle == SkuLifecycle.Announced ? 0 : s.Lifecycle == SkuLifecycle.Sampling ? 1 : s.Lifecycle == SkuLifecycle.Ga ? 2 : 3, descending),
             "releaseMonth" => NullsLast(skus, s => s.ReleaseMonth, descending),
-            "memoryGb" => NullsLast(skus, s => s.MemoryGb, descending),
-            "memoryBandwidthTbs" => NullsLast(skus, s => s.MemoryBandwidthTbs, descending),
-            "bf16Tflops" => NullsLast(skus, s => s.Bf16Tflops, descending),
-            "fp8Tflops" => NullsLast(skus, s => s.Fp8Tflops, descending),
-            "int8Tops" => NullsLast(skus, s => s.Int8Tops, descending),
-            "tdpW" => NullsLast(skus, s => s.TdpW, descending),
             "updated" => By(skus, s => s.UpdatedAt, descending),
-            _ => By(skus, s => s.Name, descending),
+            _ => throw new ArgumentOutOfRangeException(nameof(order), order, null),
         };
         // A unique tie-breaker keeps pages stable.
-        return key == "name" ? ordered.ThenBy(s => s.Id) : ordered.ThenBy(s => s.Name).ThenBy(s => s.Id);
+        return ordered.ThenBy(s => s.Name).ThenBy(s => s.Id);
     }
+
+    /// <summary>
+    /// The sortable figures that are numbers: ordered as <c>(x IS NULL), COALESCE(±x, 0), name, id</c>, all ascending,
+    /// which is "unknown last either way" and matches the expression indexes of the RegistryAtScale migration, so that a
+    /// page is read in index order and a cursor (<see cref="SkuKeyset"/>) seeks straight to its place.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, SkuKeyset.Figure> Figures = new Dictionary<string, SkuKeyset.Figure>
+    {
+        ["memoryGb"] = new(s => s.MemoryGb, r => r.MemoryGb),
+        ["memoryBandwidthTbs"] = new(s => s.MemoryBandwidthTbs, r => r.MemoryBandwidthTbs),
+        ["bf16Tflops"] = new(s => s.Bf16Tflops, r => r.Bf16Tflops),
+        ["fp8Tflops"] = new(s => s.Fp8Tflops, r => r.Fp8Tflops),
+        ["int8Tops"] = new(s => s.Int8Tops, r => r.Int8Tops),
+        ["tdpW"] = new(s => s.TdpW, r => r.TdpW),
+    };
 
     public static IQueryable<Row> Project(IQueryable<HardwareSku> skus) =>
         skus.Select(s => new Row(

@@ -161,4 +161,10 @@ public sealed record SkuQuery
 
     /// <summary>A claimed kernel language.</summary>
     public string? Language { get; init; }
+
+    /// <summary>
+    /// The previous page's nextCursor: the rows after its last one, in the same order (keyset paging; page must be
+    /// absent). Deep pages cost as little as the first. Offered when sorting by name or by a numeric figure.
+    /// </summary>
+    public string? Cursor { get; init; }
 }

@@ -16,18 +16,40 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
     public static bool CanEdit(Caller? caller, Guid vendorId) =>
         caller is not null && (caller.IsConsortiumAdmin || caller.IsMemberOf(vendorId));
 
-    public async Task<Outcome<PagedList<SkuListItem>>> ListAsync(SkuQuery query, CancellationToken cancellationToken)
+    public async Task<Outcome<PagedList<SkuListItem>>> ListAsync(SkuQuery query, CancellationToken cancellationToken) =>
+        await PageAsync(query, countTotal: true, cancellationToken);
+
+    /// <summary>
+    /// A page of matches without their count, for autocompletes: a count is a new filter on every keystroke, so the
+    /// remembered totals (<see cref="ListTotals"/>) never help there and each count reads every match.
+    /// </summary>
+    public async Task<Outcome<IReadOnlyList<SkuListItem>>> SearchAsync(SkuQuery query, CancellationToken cancellationToken) =>
+        (await PageAsync(query, countTotal: false, cancellationToken)).Items();
+
+    /// <param name="countTotal">False: the envelope's total is -1 (not counted).</param>
+    private async Task<Outcome<PagedList<SkuListItem>>> PageAsync(SkuQuery query, bool countTotal, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
         var filtered = SkuCatalogue.Filter(db.HardwareSkus.AsNoTracking(), query, errors);
-        var sorted = filtered is null ? null : SkuCatalogue.Sort(filtered, query.Sort, errors);
-        if (errors.Any || sorted is null)
+        var order = SkuCatalogue.ParseSort(query.Sort, errors);
+        var cursor = string.IsNullOrWhiteSpace(query.Cursor) ? null : query.Cursor;
+        if (cursor is not null && query.Page is not null)
+            errors.Add("page", Localized<SkuText>.Get("CursorWithPage"));
+        var from = filtered is null || order is null || cursor is null ? filtered : SkuKeyset.After(filtered, order, cursor, errors);
+        if (errors.Any || from is null || order is null)
             return errors.ToOutcome<PagedList<SkuListItem>>();
 
-        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
-        var rows = await SkuCatalogue.Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
-        return new PagedList<SkuListItem>(rows.Select(SkuCatalogue.ToListItem).ToList(), total, page, pageSize);
+        var total = countTotal
+            ? await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null, Cursor = null }, cancellationToken)
+            : -1;
+        var sorted = SkuCatalogue.Sort(from, order);
+        var paged = cursor is null ? sorted.Skip((page - 1) * pageSize) : sorted;
+        var rows = await SkuCatalogue.Project(paged.Take(pageSize)).ToListAsync(cancellationToken);
+        return new PagedList<SkuListItem>(rows.Select(SkuCatalogue.ToListItem).ToList(), total, cursor is null ? page : 0, pageSize)
+        {
+            NextCursor = rows.Count == pageSize ? SkuKeyset.Next(order, rows[^1]) : null,
+        };
     }
 
     /// <summary>Every SKU matching the filter, in the requested order, for CSV export.</summary>

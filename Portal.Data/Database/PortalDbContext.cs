@@ -53,6 +53,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
         base.OnModelCreating(builder);
         // Case-insensitive uniqueness for names, without giving up ILIKE on the columns themselves.
         builder.HasCollation("case_insensitive", locale: "und-u-ks-level2", provider: "icu", deterministic: false);
+        // Trigram indexes (GIN, gin_trgm_ops) answer the lists' ILIKE '%…%' searches; the contrib module ships with the server.
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
     }
 

@@ -33,6 +33,10 @@ internal sealed class SovereignDeploymentConfiguration : IEntityTypeConfiguratio
         // Filter then name order (the list's default) from one index.
         builder.HasIndex(d => new { d.Country, d.Name });
         builder.HasIndex(d => new { d.Status, d.Name });
+        // The search (q): each column its own trigram index, read by each arm of the OR (DeploymentFilters.Filter).
+        builder.HasIndex(d => d.Name, "ix_sovereign_deployments_name_trgm").HasDatabaseName("ix_sovereign_deployments_name_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.HasIndex(d => d.Site, "ix_sovereign_deployments_site_trgm").HasDatabaseName("ix_sovereign_deployments_site_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.HasIndex(d => d.Region, "ix_sovereign_deployments_region_trgm").HasDatabaseName("ix_sovereign_deployments_region_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
     }
 }
 

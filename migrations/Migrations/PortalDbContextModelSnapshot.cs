@@ -22,6 +22,7 @@ namespace Portal.Migrations.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1064,6 +1065,24 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("Status", "Name")
                         .HasDatabaseName("ix_sovereign_deployments_status_name");
 
+                    b.HasIndex(new[] { "Name" }, "ix_sovereign_deployments_name_trgm")
+                        .HasDatabaseName("ix_sovereign_deployments_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_sovereign_deployments_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_sovereign_deployments_name_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Region" }, "ix_sovereign_deployments_region_trgm")
+                        .HasDatabaseName("ix_sovereign_deployments_region_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Region" }, "ix_sovereign_deployments_region_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Region" }, "ix_sovereign_deployments_region_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Site" }, "ix_sovereign_deployments_site_trgm")
+                        .HasDatabaseName("ix_sovereign_deployments_site_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Site" }, "ix_sovereign_deployments_site_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Site" }, "ix_sovereign_deployments_site_trgm"), new[] { "gin_trgm_ops" });
+
                     b.ToTable("sovereign_deployments", null, t =>
                         {
                             t.HasCheckConstraint("ck_sovereign_deployments_budget", "(budget_amount IS NULL) = (budget_currency IS NULL)");
@@ -1621,6 +1640,24 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("Kind", "Name")
                         .HasDatabaseName("ix_organizations_kind_name");
 
+                    b.HasIndex(new[] { "Description" }, "ix_organizations_description_trgm")
+                        .HasDatabaseName("ix_organizations_description_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Description" }, "ix_organizations_description_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Description" }, "ix_organizations_description_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Name" }, "ix_organizations_name_trgm")
+                        .HasDatabaseName("ix_organizations_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_organizations_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_organizations_name_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Website" }, "ix_organizations_website_trgm")
+                        .HasDatabaseName("ix_organizations_website_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Website" }, "ix_organizations_website_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Website" }, "ix_organizations_website_trgm"), new[] { "gin_trgm_ops" });
+
                     b.ToTable("organizations", (string)null);
                 });
 
@@ -1769,6 +1806,18 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_hardware_skus_vendor_id_name");
 
                     NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("VendorId", "Name"), new[] { null, "case_insensitive" });
+
+                    b.HasIndex(new[] { "MemoryType" }, "ix_hardware_skus_memory_type_trgm")
+                        .HasDatabaseName("ix_hardware_skus_memory_type_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "MemoryType" }, "ix_hardware_skus_memory_type_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "MemoryType" }, "ix_hardware_skus_memory_type_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "Name" }, "ix_hardware_skus_name_trgm")
+                        .HasDatabaseName("ix_hardware_skus_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_hardware_skus_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_hardware_skus_name_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("hardware_skus", (string)null);
                 });

@@ -1,0 +1,2 @@
+-- GET /api/v1/skus?category=gpu&sort=name&pageSize=50: the page (the total is remembered, ListTotals)
+SELECT h.id, h.vendor_id, o.name, o.country, h.name, h.category, h.lifecycle, h.release_month, h.memory_gb, h.memory_type, h.memory_bandwidth_tbs, h.bf16tflops, h.fp8tflops, h.int8tops, h.tdp_w, h.languages, h.updated_at FROM hardware_skus AS h INNER JOIN organizations AS o ON h.vendor_id = o.id WHERE h.category = 'gpu' ORDER BY h.name, h.id LIMIT 50 OFFSET 0;
