@@ -411,7 +411,7 @@ public sealed class ReplicaTests(ReplicaTests.Replicas replicas) : IClassFixture
                 var test = new CompatibilityTest
                 {
                     Name = "vector_add replicas", Op = "vector_add", Language = "cuda-c", Visibility = TestVisibility.Consortium, CreatedAt = now, UpdatedAt = now,
-                    Spec = """{"op":"vector_add","language":"cuda-c","entry":"vector_add","source":"extern \"C\" __global__ void vector_add(const float* x, const float* y, float* z, int n) { int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) z[i] = x[i] + y[i]; }","args":["x","y","z","n"],"launch":{"grid":["ceil_div(n, 64)"],"block":[64]},"cases":[{"n":1000}]}""",
+                    Spec = SpecJson.Deserialize("""{"op":"vector_add","language":"cuda-c","entry":"vector_add","source":"extern \"C\" __global__ void vector_add(const float* x, const float* y, float* z, int n) { int i = blockIdx.x * blockDim.x + threadIdx.x; if (i < n) z[i] = x[i] + y[i]; }","args":["x","y","z","n"],"launch":{"grid":["ceil_div(n, 64)"],"block":[64]},"cases":[{"n":1000}]}"""),
                 };
                 db.AddRange(vendor, sku, test);
                 db.Actor = AuditActor.System;
