@@ -1,6 +1,7 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Jobs;
 using Portal.Components.Pages.Runs;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
