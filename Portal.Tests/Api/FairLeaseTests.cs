@@ -46,7 +46,7 @@ public sealed class FairLeaseTests(CompatibilityPortal portal) : IClassFixture<C
             leased.Add(lease.JobId);
         }
         Assert.Contains(smallJob, leased);
-        Assert.Equal(Backlog + 2, await portal.WithDbAsync(db => db.Jobs.CountAsync(j => j.TargetDeviceId == device)));
+        Assert.Equal(Backlog + 1, await portal.WithDbAsync(db => db.Jobs.CountAsync(j => j.TestId == bigTest)));
     }
 
     [Fact]
