@@ -43,11 +43,9 @@ public static class PortalApiExtensions
         services.AddScoped<DashboardService>();
         services.AddScoped<DeploymentService>().AddScoped<HardwareLineService>().AddScoped<MilestoneService>();
         services.AddScoped<SkuService>();
-        services.AddOptions<JobQueueOptions>().BindConfiguration(JobQueueOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddJobQueue();
         services.AddSingleton<AgentTokens>();
-        services.AddSingleton<JobSignals>().AddHostedService(sp => sp.GetRequiredService<JobSignals>());
-        services.AddSingleton<JobReaper>().AddHostedService(sp => sp.GetRequiredService<JobReaper>());
-        services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
+        services.AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddScoped<ConformanceService>();
         services.AddScoped<SavedOpService>();

@@ -23,8 +23,6 @@ public static class PortalDataExtensions
         // The job queue's hot path runs its own SQL on a pooled data source (JobQueue). Its statements leave no session
         // state behind, so a connection going back to the pool needs no reset: that saves a round trip per statement.
         services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString));
-        services.AddSingleton<Jobs.RunEventBatch>();
-        services.AddSingleton<Jobs.JobQueue>();
         return services;
     }
 

@@ -22,6 +22,8 @@ REPORT=.data/bench-queue.json
 
 ensure_dotnet
 ensure_postgres
+# The machine may be shared (other builds, other benchmarks): the load average goes beside every figure recorded.
+echo "==> load average at start: $(cat /proc/loadavg)"
 PG_BIN=$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/pgbench" | sort -V | tail -1)")
 [ -x "$PG_BIN/pgbench" ] || { echo "pgbench not found under /usr/lib/postgresql/*/bin" >&2; exit 1; }
 
@@ -71,3 +73,4 @@ echo
 awk -v q="$JOBS_PER_S" -v t="$TPS" 'BEGIN {
   printf "queue jobs/s %.0f ÷ pgbench -N tps %.0f = %.2f\n", q, t, q / t
   printf "(a job is two write transactions, lease and complete, against one for a pgbench -N transaction)\n" }'
+echo "==> load average at end: $(cat /proc/loadavg)"

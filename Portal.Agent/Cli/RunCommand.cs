@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 using Portal.Agent.Queue;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;

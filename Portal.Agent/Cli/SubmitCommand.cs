@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 using Portal.Agent.Submit;
 
 namespace Portal.Agent.Cli;

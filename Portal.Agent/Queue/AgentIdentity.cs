@@ -1,4 +1,4 @@
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 using Portal.Kernels;
 
 namespace Portal.Agent.Queue;
@@ -32,7 +32,7 @@ public sealed class AgentIdentity(HttpClient http, AgentRunOptions options, Agen
             shutdown.Fail(problem);
             return null;
         }
-        var client = new PortalClient(new PortalConnection(http, registrationToken, time));
+        var client = new AgentQueueClient(new PortalConnection(http, registrationToken, time));
         var registration = new AgentRegistration(options.Name, Environment.MachineName, AgentVersion, KernelEngine.Version);
         var backoff = new Backoff(options.MaxBackoff);
         while (true)

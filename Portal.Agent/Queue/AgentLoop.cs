@@ -1,4 +1,4 @@
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 using Portal.Kernels;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;
@@ -25,7 +25,7 @@ public sealed class AgentLoop(
         var token = await new AgentIdentity(http, options, shutdown, log, time).ResolveAsync(saved, cancellationToken);
         if (token is null)
             return shutdown.Failure;
-        var client = new PortalClient(new PortalConnection(http, token, time));
+        var client = new AgentQueueClient(new PortalConnection(http, token, time));
         if (!await ReportDevicesAsync(client))
             return shutdown.Failure;
 
@@ -39,7 +39,7 @@ public sealed class AgentLoop(
     }
 
     /// <summary>Tells the portal what this host has; retried until it works or the agent is stopped.</summary>
-    private async Task<bool> ReportDevicesAsync(PortalClient client)
+    private async Task<bool> ReportDevicesAsync(AgentQueueClient client)
     {
         var report = new DevicesReport(devices.Select(ToReport).ToList(), Environment.MachineName, AgentIdentity.AgentVersion, KernelEngine.Version);
         var backoff = new Backoff(options.MaxBackoff);
@@ -80,7 +80,7 @@ public sealed class AgentLoop(
         }
     }
 
-    private async Task HeartbeatAsync(PortalClient client, IReadOnlyList<DeviceWorker> workers, CancellationToken cancellationToken)
+    private async Task HeartbeatAsync(AgentQueueClient client, IReadOnlyList<DeviceWorker> workers, CancellationToken cancellationToken)
     {
         while (await Backoff.WaitAsync(options.HeartbeatEvery, time, cancellationToken))
         {

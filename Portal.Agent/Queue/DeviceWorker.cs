@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Portal.Agent.Cli;
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 using Portal.Kernels.Devices;
 using Portal.Kernels.Isolation;
 using Portal.Kernels.Results;
@@ -17,7 +17,7 @@ public sealed class DeviceWorker(
     AcceleratorDevice device,
     DeviceCatalog catalog,
     ChildCommand command,
-    PortalClient client,
+    AgentQueueClient client,
     AgentRunOptions options,
     AgentShutdown shutdown,
     AgentLog log,

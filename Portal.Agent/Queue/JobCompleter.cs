@@ -1,4 +1,4 @@
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 using Portal.Kernels.Results;
 
 namespace Portal.Agent.Queue;
@@ -12,7 +12,7 @@ namespace Portal.Agent.Queue;
 /// when the first call's answer was lost after the portal leased a next job with it, the portal hands that same job
 /// and lease back, so it does not wait for its lease to expire.
 /// </summary>
-public sealed class JobCompleter(PortalClient client, AgentRunOptions options, AgentShutdown shutdown, AgentLog log, TimeProvider time)
+public sealed class JobCompleter(AgentQueueClient client, AgentRunOptions options, AgentShutdown shutdown, AgentLog log, TimeProvider time)
 {
     /// <param name="next">The lease request for the device's next job, or null to ask for none (the agent is stopping).</param>
     /// <returns>The next job the portal leased with the completion, if any.</returns>

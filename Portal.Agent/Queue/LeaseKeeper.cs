@@ -1,4 +1,4 @@
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 
 namespace Portal.Agent.Queue;
 
@@ -21,7 +21,7 @@ public enum LeaseStanding
 public sealed class LeaseKeeper : IAsyncDisposable
 {
     private static readonly TimeSpan Shortest = TimeSpan.FromSeconds(1);
-    private readonly PortalClient _client;
+    private readonly AgentQueueClient _client;
     private readonly JobLease _lease;
     private readonly CancellationTokenSource _run;
     private readonly AgentLog _log;
@@ -30,7 +30,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private LeaseKeeper(PortalClient client, JobLease lease, TimeSpan every, CancellationTokenSource run, AgentLog log, AgentShutdown shutdown,
+    private LeaseKeeper(AgentQueueClient client, JobLease lease, TimeSpan every, CancellationTokenSource run, AgentLog log, AgentShutdown shutdown,
         TimeProvider time)
     {
         (_client, _lease, _run, _log, _shutdown, _time) = (client, lease, run, log, shutdown, time);
@@ -39,7 +39,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     }
 
     /// <summary>Starts extending; <paramref name="run"/> is cancelled when the job must stop.</summary>
-    public static LeaseKeeper Start(PortalClient client, JobLease lease, TimeSpan every, CancellationTokenSource run, AgentLog log,
+    public static LeaseKeeper Start(AgentQueueClient client, JobLease lease, TimeSpan every, CancellationTokenSource run, AgentLog log,
         AgentShutdown shutdown, TimeProvider time) =>
         new(client, lease, every, run, log, shutdown, time);
 

@@ -28,7 +28,7 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
         if (errors.Any)
             return errors.ToOutcome<Guid>();
         var run = new TestRun { TestId = test.Id, RequestedByUserId = caller.UserId, Reason = RunReason.Submitted };
-        return await SaveAsync(run, resolved.Select(t => (test.Id, test.Language, t)), cancellationToken);
+        return await SaveAsync(run, test.OrganizationId, resolved.Select(t => (test.Id, test.Language, t)), cancellationToken);
     }
 
     /// <summary>Qualification: every test of a suite in each of the given languages, on one device.</summary>
@@ -42,16 +42,22 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
         if (tests.Count == 0)
             return null;
         var run = new TestRun { SuiteId = suiteId, Reason = RunReason.Qualification };
-        return await SaveAsync(run, tests.Select(t => (t.Id, t.Language, new Target(deviceId, null))), cancellationToken);
+        return await SaveAsync(run, null, tests.Select(t => (t.Id, t.Language, new Target(deviceId, null))), cancellationToken);
     }
 
-    private async Task<Guid> SaveAsync(TestRun run, IEnumerable<(Guid TestId, string Language, Target Target)> jobs, CancellationToken cancellationToken)
+    /// <param name="organizationId">Whose turn the jobs take in their pools (the test's organisation; null: none, as the suite's).</param>
+    private async Task<Guid> SaveAsync(TestRun run, Guid? organizationId, IEnumerable<(Guid TestId, string Language, Target Target)> jobs,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         run.CreatedAt = now;
         var maxAttempts = options.Value.MaxAttempts;
-        foreach (var (testId, language, target) in jobs)
+        var list = jobs.ToList();
+        var perPool = list.GroupBy(j => Pool(j.Target)).ToDictionary(g => g.Key, g => g.Count());
+        var next = new Dictionary<Guid, long>(await queue.AllocateFairRanksAsync(organizationId ?? Guid.Empty, perPool, cancellationToken));
+        foreach (var (testId, language, target) in list)
         {
+            var pool = Pool(target);
             run.Jobs.Add(new Job
             {
                 TestId = testId,
@@ -59,6 +65,7 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
                 TargetDeviceId = target.DeviceId,
                 TargetSkuId = target.SkuId,
                 Status = JobStatus.Queued,
+                FairRank = next[pool]++,
                 MaxAttempts = maxAttempts,
                 CreatedAt = now,
             });
@@ -69,6 +76,8 @@ public sealed class JobSubmitter(PortalDbContext db, JobQueue queue, RunEventBat
         events.Add(run.Id);
         return run.Id;
     }
+
+    private static Guid Pool(Target target) => target.DeviceId ?? target.SkuId!.Value;
 
     private async Task<List<Target>> ResolveAsync(ValidationErrors errors, CompatibilityTest test, IReadOnlyList<string> targets,
         CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-using System.Net;
+using Portal.Contracts.Queue;
 using System.Text.Json;
 using Portal.Kernels.Spec;
 
@@ -12,10 +12,8 @@ public sealed record CreatedRegistrationToken(string Token);
 public sealed record CreatedRun(Guid Id, IReadOnlyList<CreatedEntity> Jobs);
 
 /// <summary>The consortium admin behind the benchmark: makes the organisation, the registration token, the test and the runs.</summary>
-public sealed class PortalUser(HttpClient client)
+public sealed class PortalUser(PortalConnection portal)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>
     /// A consortium-wide vector_add in OpenCL C. Synthetic agents never run it; it only has to pass the portal's
     /// validation, so it is checked here first, where a mistake in it reads better than a 400 from the portal.
@@ -33,16 +31,16 @@ public sealed class PortalUser(HttpClient client)
         """);
 
     public async Task<Guid> CreateOrganizationAsync(string name, CancellationToken cancellationToken) =>
-        (await PortalHttp.SendAsync<object, CreatedEntity>(client, HttpMethod.Post, "/api/v1/organizations",
+        (await SendAsync<CreatedEntity>("api/v1/organizations",
             new { name, kind = "datacenter_operator", country = "KR", description = "Synthetic agents of the queue benchmark" },
-            HttpStatusCode.Created, Json, cancellationToken)).Id;
+            cancellationToken)).Id;
 
     public async Task<string> CreateRegistrationTokenAsync(Guid organizationId, CancellationToken cancellationToken) =>
-        (await PortalHttp.SendAsync<object, CreatedRegistrationToken>(client, HttpMethod.Post, "/api/v1/agent-registration-tokens",
-            new { organizationId, name = "queue benchmark", expiresInDays = 1 }, HttpStatusCode.Created, Json, cancellationToken)).Token;
+        (await SendAsync<CreatedRegistrationToken>("api/v1/agent-registration-tokens",
+            new { organizationId, name = "queue benchmark", expiresInDays = 1 }, cancellationToken)).Token;
 
     public async Task<Guid> CreateTestAsync(Guid organizationId, string name, CancellationToken cancellationToken) =>
-        (await PortalHttp.SendAsync<object, CreatedEntity>(client, HttpMethod.Post, "/api/v1/tests",
+        (await SendAsync<CreatedEntity>("api/v1/tests",
             new
             {
                 name,
@@ -52,17 +50,34 @@ public sealed class PortalUser(HttpClient client)
                 spec = VectorAddSpec,
                 organizationId,
             },
-            HttpStatusCode.Created, Json, cancellationToken)).Id;
+            cancellationToken)).Id;
 
     /// <summary>One job per target: "device:&lt;id&gt;" or "sku:&lt;id&gt;".</summary>
     public Task<CreatedRun> SubmitRunAsync(Guid testId, IReadOnlyList<string> targets, CancellationToken cancellationToken) =>
-        PortalHttp.SendAsync<object, CreatedRun>(client, HttpMethod.Post, $"/api/v1/tests/{testId}/runs", new { targets },
-            HttpStatusCode.Created, Json, cancellationToken);
+        SendAsync<CreatedRun>($"api/v1/tests/{testId}/runs", new { targets }, cancellationToken);
 
-    /// <summary>Registration is the one agent call made with the registration token rather than an agent token.</summary>
-    public static Task<RegisteredAgent> RegisterAgentAsync(HttpClient withRegistrationToken, string name, CancellationToken cancellationToken) =>
-        PortalHttp.SendAsync<AgentRegistration, RegisteredAgent>(withRegistrationToken, HttpMethod.Post, "/api/v1/agents/register",
-            new AgentRegistration(name, "bench.invalid", "bench", "bench"), HttpStatusCode.Created, AgentProtocol.Json, cancellationToken);
+    /// <summary>A created entity's answer; a refusal stops the benchmark with the portal's problem and a hint at the usual cause.</summary>
+    private async Task<T> SendAsync<T>(string path, object body, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            return await portal.SendAsync<T>(HttpMethod.Post, path, body, PortalConnection.CallTimeout, cancellationToken)
+                ?? throw new BenchmarkException($"POST /{path} answered 204 where it creates something");
+        }
+        catch (PortalProblemException refused)
+        {
+            var hint = refused.Status switch
+            {
+                // Without the tests API, the Blazor routes answer these paths: 404, or 405 for a POST.
+                404 or 405 when path.StartsWith("api/v1/tests", StringComparison.Ordinal) =>
+                    " (this portal has no tests/runs API: POST /api/v1/tests and /api/v1/tests/{id}/runs are needed for the fill)",
+                429 => " (the submission rate limit: start the portal with Portal__Submissions__PermitLimit raised, as scripts/bench-queue.sh does)",
+                401 => " (is --token a live API token of a consortium admin?)",
+                _ => "",
+            };
+            throw new BenchmarkException($"POST /{path} refused{hint}: {refused.Problem.Describe()}");
+        }
+    }
 
     private static JsonElement ParseValidSpec(string json)
     {

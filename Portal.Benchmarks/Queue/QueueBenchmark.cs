@@ -17,7 +17,7 @@ public sealed class QueueBenchmark(QueueBenchmarkOptions options, TextWriter pro
     {
         // A connection per agent, one more for each long poll's neighbour call, and the submitting user's.
         using var http = new PortalHttp(options.Url, 2 * options.Agents + options.FillParallel + 4);
-        var user = new PortalUser(http.Client(options.Token));
+        var user = new PortalUser(http.Connection(options.Token));
         var cpu = new CpuUsage(options.PortalPid, options.PostgresPid);
         var stamp = DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 
@@ -47,13 +47,13 @@ public sealed class QueueBenchmark(QueueBenchmarkOptions options, TextWriter pro
 
     private async Task<List<SyntheticAgent>> RegisterAsync(PortalHttp http, string registrationToken, CancellationToken cancellationToken)
     {
-        var registrar = http.Client(registrationToken);
+        var registrar = http.Agent(registrationToken);
         var agents = new SyntheticAgent?[options.Agents];
         await Parallel.ForAsync(0, options.Agents, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                var registered = await PortalUser.RegisterAgentAsync(registrar, $"bench-agent-{i:D4}", token);
-                var agent = new SyntheticAgent(http.Client(registered.Token), registered);
+                var registered = await SyntheticAgent.RegisterAsync(registrar, $"bench-agent-{i:D4}", token);
+                var agent = new SyntheticAgent(http.Agent(registered.Token), registered);
                 await agent.ReportDeviceAsync(token);
                 agents[i] = agent;
             });

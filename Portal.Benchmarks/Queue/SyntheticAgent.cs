@@ -1,14 +1,14 @@
-using System.Net;
-using System.Net.Http.Json;
+using Portal.Contracts.Queue;
 using Portal.Kernels.Results;
 
 namespace Portal.Benchmarks.Queue;
 
 /// <summary>
-/// An agent that speaks the protocol but never runs a kernel: it reports one fake OpenCL device, leases, and at once
-/// reports every job passed. What it measures is therefore the queue alone: HTTP, authentication and the SQL.
+/// An agent that speaks the protocol (through the client Portal.Agent uses) but never runs a kernel: it reports one fake
+/// OpenCL device, leases, and at once reports every job passed. What it measures is therefore the queue alone: HTTP,
+/// authentication and the SQL.
 /// </summary>
-public sealed class SyntheticAgent(HttpClient client, RegisteredAgent registered)
+public sealed class SyntheticAgent(AgentQueueClient client, RegisteredAgent registered)
 {
     public const string DeviceLocalId = "bench:0";
 
@@ -23,34 +23,21 @@ public sealed class SyntheticAgent(HttpClient client, RegisteredAgent registered
     /// <summary>The portal's id of the device, as runs name it: "device:&lt;id&gt;". Known after <see cref="ReportDeviceAsync"/>.</summary>
     public Guid DeviceId { get; private set; }
 
+    /// <summary>Registration is the one agent call made with the registration token rather than an agent token.</summary>
+    public static Task<RegisteredAgent> RegisterAsync(AgentQueueClient withRegistrationToken, string name, CancellationToken cancellationToken) =>
+        withRegistrationToken.RegisterAsync(new AgentRegistration(name, "bench.invalid", "bench", "bench"), cancellationToken);
+
     public async Task ReportDeviceAsync(CancellationToken cancellationToken)
     {
-        var reported = await PortalHttp.SendAsync<DevicesReport, List<ReportedDevice>>(client, HttpMethod.Put, "/api/v1/agent/devices",
-            new DevicesReport([Device], "bench.invalid", "bench", "bench"), HttpStatusCode.OK, AgentProtocol.Json, cancellationToken);
+        var reported = await client.ReportDevicesAsync(new DevicesReport([Device], "bench.invalid", "bench", "bench"), cancellationToken);
         DeviceId = reported.Single(d => d.Id == DeviceLocalId).DeviceId;
     }
 
     /// <summary>A job, or null when none came within <paramref name="waitSeconds"/> (204).</summary>
-    public async Task<JobLease?> LeaseAsync(int waitSeconds, CancellationToken cancellationToken)
-    {
-        const string path = "/api/v1/agent/lease";
-        using var response = await PortalHttp.SendAsync(client, HttpMethod.Post, path, Requests[waitSeconds], AgentProtocol.Json, cancellationToken);
-        return response.StatusCode switch
-        {
-            HttpStatusCode.NoContent => null,
-            HttpStatusCode.OK => await response.Content.ReadFromJsonAsync<JobLease>(AgentProtocol.Json, cancellationToken),
-            _ => throw await PortalHttp.RefusedAsync(response, HttpMethod.Post, path, cancellationToken),
-        };
-    }
+    public Task<JobLease?> LeaseAsync(int waitSeconds, CancellationToken cancellationToken) =>
+        client.LeaseAsync(Requests[waitSeconds], cancellationToken);
 
     /// <summary>Reports the job passed; with <paramref name="askNext"/> the answer also brings the next job, as Portal.Agent asks for it.</summary>
-    public async Task<JobLease?> CompleteAsync(JobLease lease, bool askNext, CancellationToken cancellationToken)
-    {
-        var path = $"/api/v1/agent/jobs/{lease.JobId}/complete";
-        using var response = await PortalHttp.SendAsync(client, HttpMethod.Post, path,
-            new JobCompletion(lease.LeaseId, Passed, askNext ? Requests[0] : null), AgentProtocol.Json, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw await PortalHttp.RefusedAsync(response, HttpMethod.Post, path, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync<JobCompleted>(AgentProtocol.Json, cancellationToken))?.Next;
-    }
+    public async Task<JobLease?> CompleteAsync(JobLease lease, bool askNext, CancellationToken cancellationToken) =>
+        (await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, Passed, askNext ? Requests[0] : null), cancellationToken)).Next;
 }

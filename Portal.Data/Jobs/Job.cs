@@ -45,6 +45,13 @@ public sealed class Job
     public int MaxAttempts { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// The job's turn within its target (its pool): leases take the lowest first, then the oldest. Each organisation's jobs
+    /// get consecutive ranks that start no earlier than the pool's head (<see cref="JobFairShare"/>), so organisations
+    /// take turns instead of the one with the most queued going first.
+    /// </summary>
+    public long FairRank { get; set; }
+
     /// <summary>When a Retrying job goes back to the queue.</summary>
     public DateTimeOffset? RetryAt { get; set; }
     public Guid? LeaseId { get; set; }
@@ -115,4 +122,23 @@ public enum TimingLimitSource
     CopyBandwidth,
     DatasheetBf16,
     DatasheetFp8,
+}
+
+/// <summary>
+/// How far one organisation's jobs in one pool (a target device or SKU) have been ranked: its next submission there starts
+/// after <see cref="LastRank"/>, or at the pool's head if that is later (start-time fair queueing, with the head as the
+/// pool's virtual clock). Written at submission only; the lease never touches it.
+/// </summary>
+public sealed class JobFairShare
+{
+    /// <summary>The target device's or SKU's id.</summary>
+    public Guid PoolId { get; set; }
+
+    /// <summary>The test's organisation (<see cref="Guid.Empty"/> for tests of none, such as the conformance suite).</summary>
+    public Guid OrganizationId { get; set; }
+
+    public long LastRank { get; set; }
+
+    /// <summary>How many ranks the last submission took (the upsert needs it to place the next one).</summary>
+    public int Granted { get; set; }
 }

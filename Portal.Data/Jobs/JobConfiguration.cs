@@ -53,10 +53,13 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         // index holds only the jobs aimed at its kind of target, so a job update writes one of the two. Earlier
         // partial indexes on status = 'queued' alone let the planner, with statistics taken before a burst of
         // submissions, read one kind's index to find the other's jobs: the whole queue on every lease.
-        builder.HasIndex(j => new { j.TargetDeviceId, j.Status, j.CreatedAt, j.Id }).HasFilter("target_device_id is not null")
+        // Fair first (FairRank), then oldest: the order the lease reads them in.
+        builder.HasIndex(j => new { j.TargetDeviceId, j.Status, j.FairRank, j.CreatedAt, j.Id }).HasFilter("target_device_id is not null")
             .HasDatabaseName("ix_jobs_device_queue");
-        builder.HasIndex(j => new { j.TargetSkuId, j.Status, j.CreatedAt, j.Id }).HasFilter("target_sku_id is not null")
+        builder.HasIndex(j => new { j.TargetSkuId, j.Status, j.FairRank, j.CreatedAt, j.Id }).HasFilter("target_sku_id is not null")
             .HasDatabaseName("ix_jobs_sku_queue");
+        // The reaper gives up on jobs queued too long: only queued jobs, by age (written at submission and re-queue only).
+        builder.HasIndex(j => j.CreatedAt).HasFilter($"status = '{JobStatuses.QueuedName}'").HasDatabaseName("ix_jobs_queued_age");
         // The reaper reads only held jobs by expiry, and retrying ones by due time.
         builder.HasIndex(j => j.LeaseExpiresAt).HasFilter($"status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')").HasDatabaseName("ix_jobs_held");
         builder.HasIndex(j => j.RetryAt).HasFilter($"status = '{JobStatuses.RetryingName}'").HasDatabaseName("ix_jobs_retrying");
@@ -66,5 +69,14 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.HasIndex(j => j.DeviceId);
         // The matrix and conformance profiles read the latest verdict per test and SKU.
         builder.HasIndex(j => new { j.SkuId, j.TestId, j.FinishedAt }).HasFilter($"status = '{JobStatuses.CompletedName}'").HasDatabaseName("ix_jobs_verdicts");
+    }
+}
+
+internal sealed class JobFairShareConfiguration : IEntityTypeConfiguration<JobFairShare>
+{
+    public void Configure(EntityTypeBuilder<JobFairShare> builder)
+    {
+        builder.ToTable("job_fair_shares");
+        builder.HasKey(s => new { s.PoolId, s.OrganizationId });
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Jobs;
 using Portal.Data.Agents;
 using Portal.Data.Audit;
 using Portal.Data.Jobs;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 using Portal.Agent.Queue;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;
@@ -58,7 +58,7 @@ public sealed class JobCompleterTests(JobCompleterTests.Fixture portal) : IClass
 
         var network = new LoseFirstCompletionAnswer { InnerHandler = portal.Server.CreateHandler() };
         using var http = new HttpClient(network) { BaseAddress = portal.Server.BaseAddress };
-        var client = new PortalClient(new PortalConnection(http, registered.Token, TimeProvider.System));
+        var client = new AgentQueueClient(new PortalConnection(http, registered.Token, TimeProvider.System));
         var options = new AgentRunOptions(portal.Server.BaseAddress, null, registered.Token, "", "completer", null, null, TimeSpan.FromSeconds(5));
         using var shutdown = new AgentShutdown(options.DrainGrace, TimeProvider.System);
         var output = new StringWriter();

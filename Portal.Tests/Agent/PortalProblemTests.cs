@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Portal.Agent.Http;
+using Portal.Contracts.Queue;
 
 namespace Portal.Tests.Agent;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Portal.Api.Jobs;
 using Portal.Api.Runs;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Jobs;
 using Portal.Components.Pages.Runs;
 using Portal.Data.Jobs;
 using Portal.Data.Organizations;

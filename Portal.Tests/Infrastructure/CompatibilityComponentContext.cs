@@ -33,7 +33,7 @@ public abstract class CompatibilityComponentContext : DatabaseComponentContext
     protected override void AddFeatureServices(IServiceCollection services)
     {
         services.AddOptions<JobQueueOptions>();
-        services.AddSingleton<JobSignals>();
+        services.AddSingleton<JobSignals>().AddSingleton<RunEventBatch>().AddSingleton<JobQueue>();
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<Portal.Api.Ops.SavedOpService>().AddScoped<CompatibilityTestService>().AddScoped<RunService>()
             .AddScoped<MatrixService>().AddScoped<SkuService>().AddSingleton<SubmissionLimiter>();
         services.AddOptions<SubmissionOptions>();

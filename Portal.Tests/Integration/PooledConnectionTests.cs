@@ -62,6 +62,24 @@ public sealed class PooledConnectionTests(PortalFactory portal) : IClassFixture<
     }
 
     /// <summary>
+    /// The job queue prepares its hot statements explicitly (JobQueue), in a round trip of their own: a later Bind that
+    /// PostgreSQL refuses finds the statement fully prepared, and the pooled connection keeps serving it.
+    /// </summary>
+    [Fact]
+    public async Task After_an_explicitly_prepared_command_is_refused_at_bind_the_job_queues_pool_serves_every_later_command()
+    {
+        var dataSource = portal.Services.GetRequiredService<NpgsqlDataSource>();
+        await AssertEveryGoodExecutionSucceedsAsync(async (sql, value) =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("p", value);
+            await command.PrepareAsync();
+            return (string?)await command.ExecuteScalarAsync();
+        });
+    }
+
+    /// <summary>
     /// Why the portal does not auto-prepare: with it, the same sequence breaks the connection. When this starts failing,
     /// Npgsql has fixed its bookkeeping and auto-prepare could come back.
     /// </summary>

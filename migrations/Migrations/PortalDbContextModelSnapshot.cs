@@ -1149,6 +1149,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(1000)")
                         .HasColumnName("failure_reason");
 
+                    b.Property<long>("FairRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fair_rank");
+
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
@@ -1251,6 +1255,10 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("AgentId")
                         .HasDatabaseName("ix_jobs_agent_id");
 
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_jobs_queued_age")
+                        .HasFilter("status = 'queued'");
+
                     b.HasIndex("DeviceId")
                         .HasDatabaseName("ix_jobs_device_id");
 
@@ -1272,11 +1280,11 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_jobs_verdicts")
                         .HasFilter("status = 'completed'");
 
-                    b.HasIndex("TargetDeviceId", "Status", "CreatedAt", "Id")
+                    b.HasIndex("TargetDeviceId", "Status", "FairRank", "CreatedAt", "Id")
                         .HasDatabaseName("ix_jobs_device_queue")
                         .HasFilter("target_device_id is not null");
 
-                    b.HasIndex("TargetSkuId", "Status", "CreatedAt", "Id")
+                    b.HasIndex("TargetSkuId", "Status", "FairRank", "CreatedAt", "Id")
                         .HasDatabaseName("ix_jobs_sku_queue")
                         .HasFilter("target_sku_id is not null");
 
@@ -1286,6 +1294,30 @@ namespace Portal.Migrations.Migrations
 
                             t.HasCheckConstraint("ck_jobs_target", "target_device_id is not null or target_sku_id is not null");
                         });
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.JobFairShare", b =>
+                {
+                    b.Property<Guid>("PoolId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("pool_id");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("organization_id");
+
+                    b.Property<int>("Granted")
+                        .HasColumnType("integer")
+                        .HasColumnName("granted");
+
+                    b.Property<long>("LastRank")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_rank");
+
+                    b.HasKey("PoolId", "OrganizationId")
+                        .HasName("pk_job_fair_shares");
+
+                    b.ToTable("job_fair_shares", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Jobs.TestRun", b =>

@@ -3,7 +3,7 @@ using Portal.Data.Agents;
 using Portal.Data.Compatibility;
 using Portal.Data.Organizations;
 
-namespace Portal.Data.Jobs;
+namespace Portal.Api.Jobs;
 
 /// <summary>
 /// Which agents may lease a test's jobs: anyone's when the test is consortium-visible, else only agents of the test's

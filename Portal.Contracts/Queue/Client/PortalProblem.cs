@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
-namespace Portal.Agent.Http;
+namespace Portal.Contracts.Queue;
 
 /// <summary>
 /// What the portal said when it refused a call: an RFC 9457 problem (title, detail, field errors), the status code,

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Portal.Agent.Http;
+namespace Portal.Contracts.Queue;
 
 /// <summary>
 /// JSON calls to the portal's API with one bearer token (agent, registration or personal). A refusal becomes a

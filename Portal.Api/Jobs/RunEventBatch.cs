@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Portal.Data.Jobs;
+namespace Portal.Api.Jobs;
 
 /// <summary>
 /// Gathers "a job of this run changed" for a few milliseconds and sends them as one NOTIFY. A NOTIFY inside each

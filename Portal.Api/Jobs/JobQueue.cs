@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Npgsql;
 using NpgsqlTypes;
+using Portal.Data.Jobs;
 
-namespace Portal.Data.Jobs;
+namespace Portal.Api.Jobs;
 
 /// <summary>A job an agent now holds: what the lease call answers.</summary>
 public sealed record LeasedJob(Guid JobId, Guid LeaseId, DateTimeOffset ExpiresAt, Guid DeviceId, string DeviceLocalId,
@@ -34,9 +36,17 @@ public sealed record JobProvenance(string Verdict, string ResultJson, string? Ag
 /// never hold one job and a stale lease never writes an outcome. Times come from the caller's clock (TimeProvider).
 /// Changes of a job's state are announced to live pages through <see cref="RunEventBatch"/>, never from inside these
 /// statements: a NOTIFY in a transaction serialises its commit with every other notifying commit.
+/// The hot statements (lease, extend, complete) are prepared explicitly, in a round trip of their own, once per pooled
+/// connection: planned once instead of on every call, and unlike Npgsql's auto-prepare (off, see PortalDataExtensions) a
+/// later Bind that PostgreSQL refuses cannot leave a half-prepared statement behind (PooledConnectionTests).
 /// </summary>
 public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
 {
+    // Specs by test id, with the row version they were read at. Bounded: a portal serving more distinct tests than this
+    // at once re-reads specs now and then.
+    private const int MaxCachedSpecs = 4096;
+    private readonly ConcurrentDictionary<Guid, (long Version, string Spec)> _specs = new();
+
     /// <summary>NOTIFY channel: a job became leasable. Waiting lease calls wake on it.</summary>
     public const string QueuedChannel = "portal_jobs_queued";
 
@@ -45,10 +55,14 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
 
     // The matching rule: a queued job in a language the device accepts, aimed at the device itself or at its SKU, of a
     // test the agent may lease (LeaseRule: a private test goes only to agents of its own organisation or of the consortium).
-    // Oldest first; a job another agent is taking right now is skipped rather than waited for. Each target kind has
-    // its own branch that reads its index (ix_jobs_device_queue / ix_jobs_sku_queue) in order and stops at the first
-    // lockable row, so the cost does not grow with the queue; the older of the candidates wins. The other candidates
-    // stay locked only until this statement commits.
+    // Fair first, then oldest: within one target (a pool), jobs go by fair_rank (JobSubmitter gives each organisation's jobs
+    // consecutive ranks starting no earlier than the pool's head, see AllocateFairRanksAsync), so one organisation's
+    // 10,000 queued jobs take turns with another's one instead of going first. A job another agent is taking right now is
+    // skipped rather than waited for. Each target kind has its own branch that reads its index (ix_jobs_device_queue /
+    // ix_jobs_sku_queue) in order and stops at the first lockable row, so the cost does not grow with the queue; the older
+    // of the candidates wins. The other candidates stay locked only until this statement commits. The spec is not read
+    // here (detoasting and converting it on every lease cost a fifth of the statement): the test's row version comes back
+    // and SpecAsync answers from a cache keyed by it.
     private const string LeaseSql = $"""
         with device as (
             select d.id, d.local_id, d.sku_id, d.languages
@@ -56,27 +70,27 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
              where d.agent_id = @agent and d.present and d.local_id = any(@free)
         ),
         candidate as (
-            select c.id, c.device_id, c.local_id
+            select c.id, c.device_id, c.local_id, c.test_version
               from (
-                select q.id, q.created_at, dv.id as device_id, dv.local_id
+                select q.id, q.created_at, q.test_version, dv.id as device_id, dv.local_id
                   from device dv
                  cross join lateral (
-                    select j.id, j.created_at
+                    select j.id, j.created_at, t.xmin::text::bigint as test_version
                       from jobs j join compatibility_tests t on t.id = j.test_id
                      where j.status = '{JobStatuses.QueuedName}' and j.target_device_id = dv.id and j.language = any(dv.languages)
                        and {LeaseRule.Sql}
-                     order by j.created_at, j.id
+                     order by j.fair_rank, j.created_at, j.id
                      limit 1
                        for update of j skip locked) q
                 union all
-                select q.id, q.created_at, dv.id, dv.local_id
+                select q.id, q.created_at, q.test_version, dv.id, dv.local_id
                   from device dv
                  cross join lateral (
-                    select j.id, j.created_at
+                    select j.id, j.created_at, t.xmin::text::bigint as test_version
                       from jobs j join compatibility_tests t on t.id = j.test_id
                      where j.status = '{JobStatuses.QueuedName}' and dv.sku_id is not null and j.target_sku_id = dv.sku_id and j.language = any(dv.languages)
                        and {LeaseRule.Sql}
-                     order by j.created_at, j.id
+                     order by j.fair_rank, j.created_at, j.id
                      limit 1
                        for update of j skip locked) q
               ) c
@@ -89,8 +103,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                lease_holders = case when @agent = any(j.lease_holders) then j.lease_holders else j.lease_holders || @agent end
           from candidate c
          where j.id = c.id
-        returning j.id, c.device_id, c.local_id, j.attempts, j.max_attempts,
-                  (select t.spec::text from compatibility_tests t where t.id = j.test_id), j.run_id
+        returning j.id, c.device_id, c.local_id, j.attempts, j.max_attempts, j.test_id, c.test_version, j.run_id
         """;
 
     /// <param name="consortium">The agent belongs to the consortium itself, which may run private tests.</param>
@@ -100,7 +113,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     {
         if (freeDevices.Count == 0)
             return null;
-        await using var command = dataSource.CreateCommand(LeaseSql);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(LeaseSql, connection);
         var lease = leaseId ?? Guid.NewGuid();
         var expires = now + leaseFor;
         command.Parameters.Add(new NpgsqlParameter("agent", agentId));
@@ -110,6 +124,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         command.Parameters.Add(new NpgsqlParameter("lease", lease));
         command.Parameters.Add(new NpgsqlParameter("expires", expires));
         command.Parameters.Add(new NpgsqlParameter("now", now));
+        await command.PrepareAsync(cancellationToken);
         return await ReadLeaseAsync(command, lease, expires, cancellationToken);
     }
 
@@ -144,8 +159,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
               from agent_devices d
              where j.lease_id = @lease and j.agent_id = @agent and j.status = '{JobStatuses.LeasedName}'
                and d.id = j.device_id and d.agent_id = @agent and d.local_id = any(@free)
-            returning j.id, d.id, d.local_id, j.attempts, j.max_attempts,
-                      (select t.spec::text from compatibility_tests t where t.id = j.test_id), j.run_id
+            returning j.id, d.id, d.local_id, j.attempts, j.max_attempts, j.test_id,
+                      (select t.xmin::text::bigint from compatibility_tests t where t.id = j.test_id), j.run_id
             """;
         if (freeDevices.Count == 0)
             return null;
@@ -160,12 +175,42 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
 
     private async Task<LeasedJob?> ReadLeaseAsync(NpgsqlCommand command, Guid lease, DateTimeOffset expires, CancellationToken cancellationToken)
     {
+        Guid jobId, deviceId, testId, runId;
+        string localId;
+        int attempt, maxAttempts;
+        long testVersion;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            (jobId, deviceId, localId, attempt, maxAttempts) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4));
+            (testId, testVersion, runId) = (reader.GetGuid(5), reader.GetInt64(6), reader.GetGuid(7));
+        }
+        events.Add(runId);
+        // The job is held now: its test cannot lose the job (deleting a test deletes its jobs), so a spec is there to read.
+        var spec = await SpecAsync(testId, testVersion, cancellationToken);
+        return new LeasedJob(jobId, lease, expires, deviceId, localId, attempt, maxAttempts, spec);
+    }
+
+    /// <summary>
+    /// A test's spec as of row version <paramref name="version"/> (its xmin, which any change to the test moves on): from the
+    /// cache when that version is there, else read once. A test edited since the lease gets its newer spec, as a lease a
+    /// moment later would have.
+    /// </summary>
+    private async Task<string> SpecAsync(Guid testId, long version, CancellationToken cancellationToken)
+    {
+        if (_specs.TryGetValue(testId, out var cached) && cached.Version == version)
+            return cached.Spec;
+        await using var command = dataSource.CreateCommand("select spec::text, xmin::text::bigint from compatibility_tests where id = @test");
+        command.Parameters.Add(new NpgsqlParameter("test", testId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
-            return null;
-        events.Add(reader.GetGuid(6));
-        return new LeasedJob(reader.GetGuid(0), lease, expires, reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4),
-            reader.GetString(5));
+            throw new InvalidOperationException($"The test {testId} of a job just leased is gone.");
+        var spec = reader.GetString(0);
+        if (_specs.Count >= MaxCachedSpecs)
+            _specs.Clear();
+        _specs[testId] = (reader.GetInt64(1), spec);
+        return spec;
     }
 
     /// <summary>Moves the lease's expiry on; <paramref name="running"/> also records that the kernel started.</summary>
@@ -180,12 +225,14 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
              where id = @job and lease_id = @lease and agent_id = @agent and status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
             returning run_id
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
         var expires = now + leaseFor;
         AddCall(command, agentId, jobId, leaseId);
         command.Parameters.Add(new NpgsqlParameter("expires", expires));
         command.Parameters.Add(new NpgsqlParameter("running", running));
         command.Parameters.Add(new NpgsqlParameter("now", now));
+        await command.PrepareAsync(cancellationToken);
         // A row back means the lease was current and is now extended.
         if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
         {
@@ -243,7 +290,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
                and j.status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
             returning j.run_id
             """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
         AddCall(command, agentId, jobId, leaseId);
         command.Parameters.Add(new NpgsqlParameter("verdict", outcome.Verdict));
         command.Parameters.Add(new NpgsqlParameter("result", outcome.ResultJson));
@@ -253,6 +301,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         command.Parameters.Add(new NpgsqlParameter("gb", (object?)outcome.GbPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
         command.Parameters.Add(new NpgsqlParameter("gflop", (object?)outcome.GflopPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
         command.Parameters.Add(new NpgsqlParameter("dtype", (object?)outcome.Dtype ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
+        await command.PrepareAsync(cancellationToken);
         if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
         {
             events.Add(run);
@@ -369,7 +418,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     public async Task<int> ExpireQueuedAsync(DateTimeOffset now, DateTimeOffset submittedBefore, string neverTaken, string neverFinished,
         CancellationToken cancellationToken)
     {
-        // No index leads with status: the reaper runs this once a minute, not on every pass (JobReaper).
+        // ix_jobs_queued_age holds only queued jobs, by age.
         const string sql = $"""
             update jobs
                set status = '{JobStatuses.ExpiredName}', finished_at = @now, retry_at = null, lease_id = null, lease_expires_at = null,
@@ -390,6 +439,39 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
             count++;
         }
         return count;
+    }
+
+    /// <summary>
+    /// Ranks for a submission of <paramref name="organizationId"/>'s jobs: for each pool (target device or SKU id) and how
+    /// many jobs go there, the first of that many consecutive ranks. They start after the organisation's last rank in the
+    /// pool, or at the pool's head (its lowest queued rank) if that is later: an organisation with nothing queued there
+    /// goes in at the head, next to the job being served, however many another organisation has queued behind it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, long>> AllocateFairRanksAsync(Guid organizationId, IReadOnlyDictionary<Guid, int> jobsPerPool,
+        CancellationToken cancellationToken)
+    {
+        const string sql = $"""
+            insert into job_fair_shares as s (pool_id, organization_id, last_rank, granted)
+            select p.pool, @organization, coalesce(least(
+                       (select j.fair_rank from jobs j where j.target_device_id = p.pool and j.status = '{JobStatuses.QueuedName}' order by j.fair_rank limit 1),
+                       (select j.fair_rank from jobs j where j.target_sku_id = p.pool and j.status = '{JobStatuses.QueuedName}' order by j.fair_rank limit 1)), 0)
+                   + p.n - 1, p.n
+              from unnest(@pools, @counts) as p(pool, n)
+            on conflict (pool_id, organization_id) do update
+               set last_rank = greatest(s.last_rank + excluded.granted, excluded.last_rank), granted = excluded.granted
+            returning pool_id, last_rank - granted + 1
+            """;
+        var ranks = new Dictionary<Guid, long>();
+        if (jobsPerPool.Count == 0)
+            return ranks;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("organization", organizationId));
+        command.Parameters.Add(new NpgsqlParameter("pools", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = jobsPerPool.Keys.ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = jobsPerPool.Values.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            ranks[reader.GetGuid(0)] = reader.GetInt64(1);
+        return ranks;
     }
 
     /// <summary>Wakes every waiting lease call, on every portal replica.</summary>

@@ -1,12 +1,11 @@
-using Portal.Agent.Http;
 
-namespace Portal.Agent.Queue;
+namespace Portal.Contracts.Queue;
 
 /// <summary>
 /// The agent protocol (DESIGN.md "The job queue"), one method per endpoint. Made with the registration token it can
 /// only register; made with the agent token it does everything else.
 /// </summary>
-public sealed class PortalClient(PortalConnection connection)
+public sealed class AgentQueueClient(PortalConnection connection)
 {
     public Task<RegisteredAgent> RegisterAsync(AgentRegistration registration, CancellationToken cancellationToken) =>
         Required(connection.SendAsync<RegisteredAgent>(HttpMethod.Post, "api/v1/agents/register", registration, PortalConnection.CallTimeout,
