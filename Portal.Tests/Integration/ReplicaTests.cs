@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Agents;
 using Portal.Api.Common;
+using Portal.Api.Jobs;
 using Portal.Api.Runs;
 using Portal.Data;
 using Portal.Data.Audit;
