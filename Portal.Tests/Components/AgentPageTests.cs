@@ -25,6 +25,7 @@ public sealed class AgentPageTests : DatabaseComponentContext
     {
         services.AddOptions<JobQueueOptions>();
         services.AddSingleton<AgentTokens>();
+        services.AddSingleton<RunEventBatch>().AddSingleton<JobQueue>();
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<RegistrationTokenService>().AddScoped<HardwareLineService>();
     }
 

@@ -23,6 +23,7 @@ public sealed class OperationsPageTests : DatabaseComponentContext
     protected override void AddFeatureServices(IServiceCollection services)
     {
         services.AddOptions<JobQueueOptions>();
+        services.AddSingleton<RunEventBatch>().AddSingleton<JobQueue>();
         services.AddScoped<OperationsService>();
     }
 
