@@ -85,7 +85,7 @@ public sealed class CustomReferenceProgram : IDisposable
         try
         {
             context = OpenClContext.Create(found.Device);
-            program = CreateProgram(context, Prelude + custom.Source);
+            program = context.CreateProgram(Prelude + custom.Source);
             var built = OpenClNative.clBuildProgram(program, 1, [found.Device], "-cl-std=CL1.2", IntPtr.Zero, IntPtr.Zero);
             var log = ClInfo.Text((nuint s, byte[]? v, out nuint r) =>
                 OpenClNative.clGetProgramBuildInfo(program, found.Device, ClInfo.ProgramBuildLog, s, v, out r), "clGetProgramBuildInfo");
@@ -201,26 +201,6 @@ public sealed class CustomReferenceProgram : IDisposable
     private void Read(ClMemHandle memory, Span<byte> destination, string name) =>
         context.Check(OpenClNative.clEnqueueReadBuffer(context.Queue, memory, 1, 0, (nuint)destination.Length, ref destination[0], 0, IntPtr.Zero,
             IntPtr.Zero), $"clEnqueueReadBuffer for {name}");
-
-    private static ClProgramHandle CreateProgram(OpenClContext context, string source)
-    {
-        var bytes = Encoding.UTF8.GetBytes(source);
-        var text = Marshal.AllocHGlobal(bytes.Length);
-        try
-        {
-            Marshal.Copy(bytes, 0, text, bytes.Length);
-            var length = (nuint)bytes.Length;
-            var program = OpenClNative.clCreateProgramWithSource(context.Handle, 1, ref text, ref length, out var status);
-            if (status != ClStatus.Success)
-                program.Dispose();
-            context.Check(status, "clCreateProgramWithSource");
-            return program;
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(text);
-        }
-    }
 
     public void Dispose()
     {

@@ -67,6 +67,27 @@ internal sealed class OpenClContext : IDisposable
             throw new OpenClException(call, status, DrainDriverMessages(), hint);
     }
 
+    /// <summary>A program from source, passed with an explicit length: the source needs no terminating NUL and may hold any UTF-8.</summary>
+    public ClProgramHandle CreateProgram(string source)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(source);
+        var text = Marshal.AllocHGlobal(bytes.Length);
+        try
+        {
+            Marshal.Copy(bytes, 0, text, bytes.Length);
+            var length = (nuint)bytes.Length;
+            var program = OpenClNative.clCreateProgramWithSource(Handle, 1, ref text, ref length, out var status);
+            if (status != ClStatus.Success)
+                program.Dispose();
+            Check(status, "clCreateProgramWithSource");
+            return program;
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(text);
+        }
+    }
+
     public string? DrainDriverMessages()
     {
         var drained = new List<string>();

@@ -51,7 +51,7 @@ public sealed class OpenClExecutor : IKernelExecutor
             if (HalfArithmetic.BeforeBuild(spec.Source, extensions, described.Name) is { } needsFp16)
                 return Preparation.Failed(new ExecutionFailure(FailureKind.Unsupported, needsFp16));
             context = OpenClContext.Create(native.Device);
-            program = CreateProgram(context, spec.Source);
+            program = context.CreateProgram(spec.Source);
             var built = OpenClNative.clBuildProgram(program, 1, [native.Device], BuildOptions, IntPtr.Zero, IntPtr.Zero);
             cancellationToken.ThrowIfCancellationRequested();
             var log = BuildLog(program, native.Device);
@@ -93,27 +93,6 @@ public sealed class OpenClExecutor : IKernelExecutor
             kernel?.Dispose();
             program?.Dispose();
             context?.Dispose();
-        }
-    }
-
-    private static ClProgramHandle CreateProgram(OpenClContext context, string source)
-    {
-        // Passed with an explicit length, so the source needs no terminating NUL and may contain any UTF-8.
-        var bytes = Encoding.UTF8.GetBytes(source);
-        var text = Marshal.AllocHGlobal(bytes.Length);
-        try
-        {
-            Marshal.Copy(bytes, 0, text, bytes.Length);
-            var length = (nuint)bytes.Length;
-            var program = OpenClNative.clCreateProgramWithSource(context.Handle, 1, ref text, ref length, out var status);
-            if (status != ClStatus.Success)
-                program.Dispose();
-            context.Check(status, "clCreateProgramWithSource");
-            return program;
-        }
-        finally
-        {
-            Marshal.FreeHGlobal(text);
         }
     }
 
