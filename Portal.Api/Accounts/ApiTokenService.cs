@@ -50,6 +50,10 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
             errors.Add("expiresInDays", Localized<ApiTokenText>.Format("ExpiryRange", MaxDays));
         if (errors.Any)
             return errors.ToOutcome<CreatedApiTokenDto>();
+        // A person tells tokens apart by name: two tokens that are not revoked never share one (a unique index holds it
+        // when two requests race; the check here gives the field its message).
+        if (await db.ApiTokens.AnyAsync(t => t.UserId == caller.UserId && t.RevokedAt == null && t.Name == name, cancellationToken))
+            return DuplicateName<CreatedApiTokenDto>(name!);
 
         var secret = NewSecret(TokenPrefix);
         var now = time.GetUtcNow();
@@ -64,8 +68,16 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
             ParentTokenId = caller.ApiTokenId,
         };
         db.ApiTokens.Add(token);
-        await db.SaveAsAsync(caller, cancellationToken);
+        if (await db.SaveAsAsync(caller, cancellationToken) == SaveResult.Duplicate)
+            return DuplicateName<CreatedApiTokenDto>(name!);
         return new CreatedApiTokenDto(secret, ToDto(token, now));
+    }
+
+    private static Outcome<T> DuplicateName<T>(string name)
+    {
+        var errors = new ValidationErrors();
+        errors.Add("name", Localized<ApiTokenText>.Format("DuplicateName", name));
+        return errors.ToOutcome<T>();
     }
 
     public async Task<Outcome<ApiTokenDto>> RevokeAsync(Caller caller, Guid id, CancellationToken cancellationToken)
@@ -158,7 +170,9 @@ public sealed class ApiTokenService(PortalDbContext db, TimeProvider time)
             db.ApiTokens.Add(new ApiToken
             {
                 UserId = adminUserId,
-                Name = "bootstrap (PORTAL_BOOTSTRAP_TOKEN)",
+                // Names differ per value (tokens that are not revoked have names of their own): a portal whose bootstrap
+                // value changed keeps both, told apart by a short fingerprint of the value's hash.
+                Name = $"bootstrap (PORTAL_BOOTSTRAP_TOKEN) {Convert.ToHexStringLower(hash, 0, 4)}",
                 Prefix = BootstrapPrefix(value),
                 SecretHash = hash,
                 CreatedAt = time.GetUtcNow(),

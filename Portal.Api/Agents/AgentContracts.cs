@@ -40,14 +40,16 @@ public sealed record AgentDeviceDto(
     DateTimeOffset FirstSeenAt,
     DateTimeOffset LastSeenAt,
     DeviceJobDto? CurrentJob,
-    IReadOnlyList<DeviceJobDto> LastResults);
+    IReadOnlyList<DeviceJobDto> LastResults,
+    IReadOnlyList<DeviceJobDto>? SuiteResults = null);
 
 /// <summary>
 /// A job on a device, as the agents page lists it. When the reader may not see the job's test it is <see cref="Private"/>:
 /// ids, language and verdict are null and the name says only "(private test)".
 /// </summary>
+/// <param name="Suite">A job of a conformance-suite run (qualification); otherwise a developer's own run of a test.</param>
 public sealed record DeviceJobDto(Guid? JobId, Guid? RunId, Guid? TestId, string TestName, string? Language, string Status, string? Verdict,
-    DateTimeOffset? At, bool Private);
+    DateTimeOffset? At, bool Private, bool Suite = false);
 
 /// <summary>`PUT /api/v1/agents/{id}/devices/{deviceId}/sku`: a SKU, or null with Automatic to go back to the patterns.</summary>
 public sealed record DeviceSkuInput(Guid? SkuId, bool Automatic = false);

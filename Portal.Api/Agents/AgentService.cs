@@ -162,7 +162,8 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
                 a.Devices.Select(d => new AgentDeviceDto(d.Id, d.LocalId, d.Name, d.Vendor, d.Runtime, d.RuntimeVersion, d.DriverVersion, d.Languages,
                     d.MemoryBytes, d.SkuId, d.SkuName, d.SkuSetByHand,
                     Mapping(caller, d.SkuId, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId, out var canConfirm), canConfirm,
-                    d.Present, d.FirstSeenAt, d.LastSeenAt, jobs.Current.GetValueOrDefault(d.Id), jobs.Recent.GetValueOrDefault(d.Id) ?? [])).ToList()))
+                    d.Present, d.FirstSeenAt, d.LastSeenAt, jobs.Current.GetValueOrDefault(d.Id), jobs.Recent.GetValueOrDefault(d.Id) ?? [],
+                    jobs.Suite.GetValueOrDefault(d.Id) ?? [])).ToList()))
             .ToList();
     }
 
@@ -257,8 +258,8 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             : await db.HardwareSkus.AsNoTracking().Where(s => wanted.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
     }
 
-    private async Task<(Dictionary<Guid, DeviceJobDto> Current, Dictionary<Guid, List<DeviceJobDto>> Recent)> DeviceJobsAsync(
-        Caller caller, List<Guid> deviceIds, CancellationToken cancellationToken)
+    private async Task<(Dictionary<Guid, DeviceJobDto> Current, Dictionary<Guid, List<DeviceJobDto>> Recent,
+        Dictionary<Guid, List<DeviceJobDto>> Suite)> DeviceJobsAsync(Caller caller, List<Guid> deviceIds, CancellationToken cancellationToken)
     {
         // The tests' own rule decides: a job of a test the reader may not open is only "a private test" to them.
         var visibleTests = db.CompatibilityTests.VisibleTo(caller).Select(t => t.Id);
@@ -266,26 +267,38 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
         var current = await db.Jobs.AsNoTracking()
             .Where(j => j.DeviceId != null && deviceIds.Contains(j.DeviceId.Value) && (j.Status == JobStatus.Leased || j.Status == JobStatus.Running))
             .Select(j => new DeviceJobRow(j.DeviceId!.Value, j.Id, j.RunId, j.TestId, j.Test!.Name, visibleTests.Contains(j.TestId),
-                j.Language, j.Status, j.Verdict, j.LeasedAt))
+                j.Language, j.Status, j.Verdict, j.LeasedAt, j.Run!.Reason == RunReason.Qualification))
             .ToListAsync(cancellationToken);
-        // The latest few outcomes per device that the reader may see, in one query (a lateral join); others' private
-        // results are left out rather than shown without a verdict.
+        // The latest few outcomes of developers' own runs per device that the reader may see, in one query (a lateral
+        // join); others' private results are left out rather than shown without a verdict.
         var recent = await db.AgentDevices.AsNoTracking()
             .Where(d => deviceIds.Contains(d.Id))
-            .SelectMany(d => db.Jobs.Where(j => j.DeviceId == d.Id && j.Status == JobStatus.Completed && visibleTests.Contains(j.TestId))
+            .SelectMany(d => db.Jobs.Where(j => j.DeviceId == d.Id && j.Status == JobStatus.Completed && visibleTests.Contains(j.TestId)
+                    && j.Run!.Reason != RunReason.Qualification)
                 .OrderByDescending(j => j.FinishedAt).Take(RecentResults)
-                .Select(j => new DeviceJobRow(d.Id, j.Id, j.RunId, j.TestId, j.Test!.Name, true, j.Language, j.Status, j.Verdict, j.FinishedAt)))
+                .Select(j => new DeviceJobRow(d.Id, j.Id, j.RunId, j.TestId, j.Test!.Name, true, j.Language, j.Status, j.Verdict, j.FinishedAt, false)))
+            .ToListAsync(cancellationToken);
+        // What the device's qualification says: the latest suite verdict of each suite test, in one query.
+        var suite = await db.Jobs.AsNoTracking()
+            .Where(j => j.DeviceId != null && deviceIds.Contains(j.DeviceId.Value) && j.Status == JobStatus.Completed
+                && j.Run!.Reason == RunReason.Qualification && visibleTests.Contains(j.TestId))
+            .GroupBy(j => new { Device = j.DeviceId!.Value, j.TestId })
+            .Select(g => g.OrderByDescending(j => j.FinishedAt).ThenByDescending(j => j.Id)
+                .Select(j => new DeviceJobRow(j.DeviceId!.Value, j.Id, j.RunId, j.TestId, j.Test!.Name, true, j.Language, j.Status, j.Verdict,
+                    j.FinishedAt, true))
+                .First())
             .ToListAsync(cancellationToken);
         return (current.GroupBy(c => c.Device).ToDictionary(g => g.Key, g => g.First().ToDto(hidden)),
-            recent.GroupBy(r => r.Device).ToDictionary(g => g.Key, g => g.Select(r => r.ToDto(hidden)).ToList()));
+            recent.GroupBy(r => r.Device).ToDictionary(g => g.Key, g => g.Select(r => r.ToDto(hidden)).ToList()),
+            suite.GroupBy(r => r.Device).ToDictionary(g => g.Key, g => g.OrderBy(r => r.TestName, StringComparer.Ordinal).Select(r => r.ToDto(hidden)).ToList()));
     }
 
     private sealed record DeviceJobRow(Guid Device, Guid JobId, Guid RunId, Guid TestId, string TestName, bool Visible, string Language,
-        JobStatus Status, string? Verdict, DateTimeOffset? At)
+        JobStatus Status, string? Verdict, DateTimeOffset? At, bool Suite)
     {
         // A job the reader may not see says only that the device is busy: no ids, language or verdict to follow.
         public DeviceJobDto ToDto(string hidden) => Visible
-            ? new(JobId, RunId, TestId, TestName, Language, Status.ToString().ToLowerInvariant(), Verdict, At, Private: false)
+            ? new(JobId, RunId, TestId, TestName, Language, Status.ToString().ToLowerInvariant(), Verdict, At, Private: false, Suite)
             : new(null, null, null, hidden, null, Status.ToString().ToLowerInvariant(), null, At, Private: true);
     }
 

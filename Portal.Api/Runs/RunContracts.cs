@@ -72,6 +72,7 @@ public sealed record RunListItem(
 /// <param name="Suspect">The timing implies more than the device can do (DESIGN.md "Timings that break physics"): the verdict
 /// stands, the timing is left out of every ranking and best-timing view.</param>
 /// <param name="SuspectReason">Which figure broke which limit, and where the limit comes from; null unless suspect.</param>
+/// <param name="TestName">The test the job runs: in a suite run, what tells its jobs apart (each names its op).</param>
 public sealed record JobDto(
     Guid Id,
     Guid TestId,
@@ -90,7 +91,8 @@ public sealed record JobDto(
     DateTimeOffset? FinishedAt,
     string? WaitingReason = null,
     bool Suspect = false,
-    string? SuspectReason = null);
+    string? SuspectReason = null,
+    string? TestName = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 /// <param name="Mapping">How the device that produced the result is mapped to <paramref name="Sku"/> now: by pattern, or by hand

@@ -196,4 +196,35 @@ public sealed class ApiTokenTests(PortalFactory portal) : IClassFixture<PortalFa
 
         Assert.Equal([field], problem.Errors.Keys);
     }
+
+    [Fact]
+    public async Task Two_tokens_that_are_not_revoked_never_share_a_name_and_revoking_frees_it()
+    {
+        var (_, client) = await SignedInUserAsync("Namer");
+        var (_, other) = await SignedInUserAsync("Other namer");
+        var first = await client.PostJsonAsync("/api/v1/tokens", new { name = "laptop" }).ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+
+        var problem = await client.PostJsonAsync("/api/v1/tokens", new { name = "laptop" }).ExpectValidationProblemAsync();
+        Assert.Equal(["name"], problem.Errors.Keys);
+        Assert.Contains("laptop", problem.Errors["name"][0], StringComparison.Ordinal);
+        // Another person's token may have the same name: names are told apart within one person's list.
+        await other.PostJsonAsync("/api/v1/tokens", new { name = "laptop" }).ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+
+        await client.DeleteAsync($"/api/v1/tokens/{first.Details.Id}").ExpectAsync<ApiTokenDto>(HttpStatusCode.OK);
+        await client.PostJsonAsync("/api/v1/tokens", new { name = "laptop" }).ExpectAsync<CreatedApiTokenDto>(HttpStatusCode.Created);
+        var names = (await client.GetJsonAsync<List<ApiTokenDto>>("/api/v1/tokens")).Where(t => t.Name == "laptop").Select(t => (t.Name, t.Active)).ToList();
+        Assert.Equal([("laptop", false), ("laptop", true)], names.Order());
+    }
+
+    [Fact]
+    public async Task Two_requests_racing_for_one_name_make_one_token_and_one_field_error()
+    {
+        var (_, client) = await SignedInUserAsync("Racer");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.PostJsonAsync("/api/v1/tokens", new { name = "race" })));
+
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Single(await client.GetJsonAsync<List<ApiTokenDto>>("/api/v1/tokens"), t => t.Name == "race");
+    }
 }

@@ -316,6 +316,21 @@ public sealed class SkuWriteTests(SkuWriteTests.Registry registry) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_audit_history_names_what_its_ids_point_at()
+    {
+        var sku = await CreateAsync(registry.VendorMember, Unique("Named"));
+
+        var created = Assert.Single((await registry.VendorMember.GetJsonAsync<PagedList<AuditEntryDto>>($"/api/v1/skus/{sku.Id}/audit")).Items);
+
+        // The vendor field holds the organisation's id; the component's label holds the HBM SKU's id: both have names.
+        Assert.Contains(created.Changes, c => c is { Field: "VendorId" } && c.After == registry.Nvidia.ToString());
+        Assert.Contains(created.Changes, c => c.Field.StartsWith($"Component {registry.Hbm}", StringComparison.Ordinal));
+        Assert.NotNull(created.Names);
+        Assert.Equal("NVIDIA", created.Names[registry.Nvidia.ToString()]);
+        Assert.Equal("HBM3E 8H", created.Names[registry.Hbm.ToString()]);
+    }
+
+    [Fact]
     public async Task The_csv_export_holds_every_sku_of_the_filter()
     {
         var name = Unique("Csv");

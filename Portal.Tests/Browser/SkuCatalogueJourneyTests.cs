@@ -58,6 +58,21 @@ public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixtu
         // 400 TFLOP/s over 2 TB/s.
         await Assertions.Expect(page.GetByTestId("derived-Bf16FlopPerByte")).ToHaveTextAsync("200");
         await Assertions.Expect(page.GetByTestId("sku-no-deployments")).ToBeVisibleAsync();
+
+        // Issue 15: tabs live in the address. The audit tab, once chosen, is what a reload (or a shared link) opens.
+        await WaitForInteractivityAsync(page);
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Audit" }).ClickAsync();
+        await page.WaitForURLAsync("**tab=audit");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("audit-table")).ToBeVisibleAsync();
+
+        // Filters live in the address too: Back returns to the catalogue as it was left, search and category kept.
+        await page.GoBackAsync();
+        await page.WaitForURLAsync(url => url.Contains("/skus?", StringComparison.Ordinal) && url.Contains("category=npu", StringComparison.Ordinal));
+        Assert.Contains("q=" + Uri.EscapeDataString(name[..12]), page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("sku-search")).ToHaveValueAsync(name[..12]);
+        await Assertions.Expect(table.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(table.Locator("tbody tr").First).ToContainTextAsync(name);
     }
 
     /// <summary>Opens a MudSelect and picks the option with this text.</summary>

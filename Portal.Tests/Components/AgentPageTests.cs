@@ -8,6 +8,7 @@ using Portal.Api.Common;
 using Portal.Api.Deployments;
 using Portal.Api.Jobs;
 using Portal.Components.Agents;
+using Portal.Data.Jobs;
 using Portal.Components.Pages.Agents;
 using Portal.Data;
 using Portal.Data.Organizations;
@@ -82,6 +83,39 @@ public sealed class AgentPageTests : DatabaseComponentContext
         Assert.Equal("Unmapped", Device(table, unmapped.Id).QuerySelector("[data-testid=device-unmapped]")!.TextContent.Trim());
         Assert.Empty(table.FindAll("[data-testid=device-sku-edit]"));
         Assert.Empty(table.FindAll("[data-testid=agent-revoke]"));
+    }
+
+    [Fact]
+    public async Task A_devices_suite_verdicts_come_first_and_developers_runs_are_labelled_as_experiments()
+    {
+        var partner = await WithDbAsync(db => DashboardRows.OrganizationAsync(db, "Suite Partner", OrganizationKind.DatacenterOperator, "KR"));
+        var gpu = AgentRows.Device("cuda:0", "NVIDIA H200");
+        await WithDbAsync(db => AgentRows.AgentAsync(db, partner, "suite-rack", TimeSpan.Zero, gpu));
+        var (add, _) = await WithDbAsync(db => AgentRows.TestRunAsync(db, "suite vector_add"));
+        var (saxpy, _) = await WithDbAsync(db => AgentRows.TestRunAsync(db, "suite saxpy", op: "saxpy"));
+        var (mine, experiment) = await WithDbAsync(db => AgentRows.TestRunAsync(db, "my fused rope"));
+        var older = await WithDbAsync(AgentRows.QualificationRunAsync);
+        var newer = await WithDbAsync(AgentRows.QualificationRunAsync);
+        // vector_add failed in the older qualification and passed in the newer one: the newer verdict is the device's.
+        await WithDbAsync(db => AgentRows.JobAsync(db, older, add, "opencl-c", gpu.Id, "failed", finishedAt: DateTimeOffset.UtcNow.AddHours(-2)));
+        await WithDbAsync(db => AgentRows.JobAsync(db, newer, add, "opencl-c", gpu.Id, "passed", finishedAt: DateTimeOffset.UtcNow.AddHours(-1)));
+        var wrong = await WithDbAsync(db => AgentRows.JobAsync(db, newer, saxpy, "opencl-c", gpu.Id, "failed", finishedAt: DateTimeOffset.UtcNow.AddHours(-1)));
+        await WithDbAsync(db => AgentRows.JobAsync(db, experiment, mine, "opencl-c", gpu.Id, "compile_error"));
+        await SignInAsync("Reader");
+
+        var table = Render<AgentTable>();
+
+        table.WaitForAssertion(() => Assert.NotNull(Device(table, gpu.Id).QuerySelector("[data-testid=device-suite-results]")), Patience);
+        var device = Device(table, gpu.Id);
+        var suite = device.QuerySelector("[data-testid=device-suite-results]")!;
+        Assert.Contains("1 of 2 passed", suite.TextContent, StringComparison.Ordinal);
+        // Only what did not pass is listed by name, linked to its job.
+        var failing = Assert.Single(suite.QuerySelectorAll("[data-testid=verdict]"));
+        Assert.Equal("failed", failing.GetAttribute("data-verdict"));
+        Assert.Contains($"job={wrong}", failing.OuterHtml, StringComparison.Ordinal);
+        var experiments = device.QuerySelector("[data-testid=device-experiments]")!;
+        Assert.Contains("experiments", experiments.TextContent, StringComparison.Ordinal);
+        Assert.Equal(["compile_error"], experiments.QuerySelectorAll("[data-testid=verdict]").Select(v => v.GetAttribute("data-verdict")));
     }
 
     [Fact]

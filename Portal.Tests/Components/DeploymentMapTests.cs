@@ -42,6 +42,36 @@ public sealed class DeploymentMapTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void Sites_that_share_a_place_fan_out_around_it_each_labelled_and_none_hidden()
+    {
+        var campus = Pohang with { Id = Guid.NewGuid(), Name = "Stargate Korea - Pohang phase 2" };
+        var map = Render<DeploymentMap>(p => p.Add(m => m.Sites, [Pohang, campus, AbuDhabi]));
+
+        var shared = map.FindAll("[data-testid=map-marker][data-shared=true]");
+        Assert.Equal(2, shared.Count);
+        var circles = shared.Select(m => m.QuerySelector("circle")!).ToList();
+        var points = circles.Select(c => (X: Parse(c.GetAttribute("cx")), Y: Parse(c.GetAttribute("cy")))).ToList();
+        var radius = Parse(circles[0].GetAttribute("r"));
+        // Apart by more than a marker's width, so neither covers the other; both near the place (860, 150).
+        Assert.True(Math.Sqrt(Math.Pow(points[0].X - points[1].X, 2) + Math.Pow(points[0].Y - points[1].Y, 2)) > 2 * radius);
+        Assert.All(points, p => Assert.True(Math.Abs(p.X - 860) < 10 * radius && Math.Abs(p.Y - 150) < 10 * radius));
+        Assert.Equal([Pohang.Name, campus.Name], shared.Select(m => m.QuerySelector("[data-testid=map-label]")!.TextContent));
+        Assert.Equal(2, map.FindAll("svg[role=img] line").Count);
+        // A site alone at its place keeps its exact spot and no label (the world map stays readable).
+        var alone = Assert.Single(map.FindAll("[data-testid=map-marker][data-shared=false]"));
+        Assert.Null(alone.QuerySelector("[data-testid=map-label]"));
+    }
+
+    [Fact]
+    public void A_deployments_own_map_labels_its_one_site_and_can_open_on_korea()
+    {
+        var map = Render<DeploymentMap>(p => p.Add(m => m.Sites, [Pohang]).Add(m => m.StartInKorea, true));
+
+        Assert.Equal(Pohang.Name, map.Find("[data-testid=map-label]").TextContent);
+        Assert.Equal("korea", map.Find("svg[role=img]").GetAttribute("data-view"));
+    }
+
+    [Fact]
     public void The_korea_zoom_frames_124_to_131_east_and_33_to_39_north()
     {
         var map = Render<DeploymentMap>(p => p.Add(m => m.Sites, [Pohang, AbuDhabi]));

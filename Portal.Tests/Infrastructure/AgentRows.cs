@@ -61,6 +61,17 @@ public static class AgentRows
     }
 
     /// <summary>A job of the run on the device: running (no verdict), or completed with the verdict and the device's SKU as provenance.</summary>
+    /// <summary>A qualification run of a suite (no test of its own: its jobs name theirs).</summary>
+    public static async Task<Guid> QualificationRunAsync(PortalDbContext db)
+    {
+        var suite = new TestSuite { Slug = $"suite-{Guid.NewGuid():N}", Name = "Suite", CreatedAt = db.Now };
+        var run = new TestRun { SuiteId = suite.Id, Reason = RunReason.Qualification, CreatedAt = db.Now };
+        db.TestSuites.Add(suite);
+        db.TestRuns.Add(run);
+        await SaveAsync(db);
+        return run.Id;
+    }
+
     public static async Task<Guid> JobAsync(PortalDbContext db, Guid runId, Guid testId, string language, Guid deviceId, string? verdict,
         Guid? skuId = null, string driver = "580.65", DateTimeOffset? finishedAt = null)
     {

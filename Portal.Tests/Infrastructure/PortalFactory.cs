@@ -115,7 +115,7 @@ public class PortalFactory : WebApplicationFactory<Program>, IAsyncLifetime
             var caller = await services.GetRequiredService<CallerResolver>().ResolveAsync(user.Id, CancellationToken.None)
                 ?? throw new InvalidOperationException($"User {user.Email} does not exist.");
             var outcome = await services.GetRequiredService<ApiTokenService>()
-                .CreateAsync(caller, new ApiTokenInput { Name = "tests", ExpiresInDays = expiresInDays }, CancellationToken.None);
+                .CreateAsync(caller, new ApiTokenInput { Name = $"tests {Guid.CreateVersion7():N}", ExpiresInDays = expiresInDays }, CancellationToken.None);
             return outcome is Outcome<CreatedApiTokenDto>.Success created
                 ? created.Value.Token
                 : throw new InvalidOperationException($"Minting a token for {user.Email} failed: {outcome}");

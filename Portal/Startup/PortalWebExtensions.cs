@@ -127,9 +127,11 @@ public static class PortalWebExtensions
         app.MapCultureSelection();
         app.MapCsvExports();
         app.MapOpenApi().AllowAnonymous();
-        // Scalar's own bundle, served from here; its default fonts would come from a CDN, which neither the CSP nor the
-        // network where the portal runs lets through.
-        app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API").DisableDefaultFonts()).AllowAnonymous();
+        // Scalar's own bundle, served from here. Everything that would reach Scalar's cloud is off: its default fonts (a
+        // CDN), its hosted client, its AI agent, its MCP generator, its telemetry. Neither the CSP nor the network where
+        // the portal runs lets them through, and a partner's API calls stay between the browser and the portal.
+        app.MapScalarApiReference(options => options.WithTitle("Consortium Portal API").WithFavicon("/favicon.svg")
+            .DisableDefaultFonts().HideClientButton().DisableAgent().DisableMcp().DisableTelemetry()).AllowAnonymous();
         app.MapHealthChecks("/health").AllowAnonymous();
         app.MapPortalMetrics();
         return app;

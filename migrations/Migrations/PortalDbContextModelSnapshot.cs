@@ -271,6 +271,11 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_api_tokens_user_id");
 
+                    b.HasIndex("UserId", "Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_tokens_user_id_name")
+                        .HasFilter("revoked_at IS NULL");
+
                     b.ToTable("api_tokens", (string)null);
                 });
 
