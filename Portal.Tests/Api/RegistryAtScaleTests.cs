@@ -343,18 +343,18 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
         try
         {
             var (plainCommands, plainDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(system, CancellationToken.None));
-            Assert.Equal(2, plainCommands.Count);
+            Assert.Equal(2, Reads(plainCommands));
             var board = Assert.IsType<Outcome<SkuDetail>.Success>(plainDetail).Value;
             Assert.Equal([(plain, 2)], board.Components.Select(c => (c.ComponentSkuId, c.Count)));
             Assert.Empty(board.UsedBy);
 
             var (partCommands, partDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(plain, CancellationToken.None));
-            Assert.Equal(2, partCommands.Count);
+            Assert.Equal(2, Reads(partCommands));
             Assert.Equal([system], Assert.IsType<Outcome<SkuDetail>.Success>(partDetail).Value.UsedBy.Select(u => u.Id));
             await registry.WithDbAsync(db => db.SkuComponents.Where(c => c.SkuId == system).ExecuteDeleteAsync());
 
             var (aloneCommands, _) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(plain, CancellationToken.None));
-            Assert.Single(aloneCommands);
+            Assert.Equal(1, Reads(aloneCommands));
         }
         finally
         {
@@ -397,6 +397,10 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
 
         await registry.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == created.Id).ExecuteDeleteAsync());
     }
+
+    // The statements of a SKU's detail; an earlier request's token bookkeeping may land in the same log.
+    private static int Reads(IEnumerable<CommandLog.Command> commands) =>
+        commands.Count(c => !c.Text.Contains("api_tokens", StringComparison.Ordinal));
 
     private static bool IsCount(CommandLog.Command command) => command.Text.TrimStart().StartsWith("SELECT COUNT(", StringComparison.OrdinalIgnoreCase);
 
