@@ -70,7 +70,7 @@ ENDPOINTS=(
   "skus: gpu+ga, by -bf16Tflops|/api/v1/skus?category=gpu&lifecycle=ga&sort=-bf16Tflops&pageSize=50|skus-gpu-ga-by-bf16"
   "skus: triton+vendor KR, by name|/api/v1/skus?language=triton&country=KR&sort=name&pageSize=50|skus-triton-kr-by-name"
   "skus: search 'nova', by name|/api/v1/skus?q=nova&sort=name&pageSize=50|skus-search-nova"
-  "sku detail|/api/v1/skus/$SKU_ID|-"
+  "sku detail|/api/v1/skus/$SKU_ID|sku-detail"
   "deployments: KR, by name|/api/v1/deployments?country=KR&sort=name&pageSize=50|deployments-kr-by-name"
   "deployments: status, by -plannedMw|/api/v1/deployments?status=under_construction&sort=-plannedMw&pageSize=50|deployments-status-by-planned-mw"
   "deployment detail|/api/v1/deployments/$DEPLOYMENT_ID|-"
@@ -96,7 +96,7 @@ for endpoint in "${ENDPOINTS[@]}"; do
   IFS='|' read -r name _ sql <<<"$endpoint"
   [ "$sql" = - ] && continue
   # Extended protocol with no prepared statements: what Npgsql does here (no auto-prepare, PortalDataExtensions).
-  out=$("$PG_BIN/pgbench" -n -M extended -c "$CONNECTIONS" -j 2 -T "${DURATION%s}" -f "scripts/bench-registry/$sql.sql" 2>&1) || true
+  out=$("$PG_BIN/pgbench" -n -M extended -c "$CONNECTIONS" -j 2 -T "${DURATION%s}" -D sku="$SKU_ID" -f "scripts/bench-registry/$sql.sql" 2>&1) || true
   tps=$(echo "$out" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1)
   avg=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms/\1/p')
   [ -n "$tps" ] || { echo "pgbench failed for $sql:"; echo "$out" | tail -5; continue; }

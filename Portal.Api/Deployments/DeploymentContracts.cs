@@ -179,4 +179,10 @@ public sealed record DeploymentQuery
     /// <summary>An organisation taking part in any role.</summary>
     public Guid? Participant { get; init; }
     public string? EnergySource { get; init; }
+
+    /// <summary>
+    /// The previous page's nextCursor: the deployments after its last one, in the same order (keyset paging; page must be
+    /// absent). Deep pages cost as little as the first. Offered when sorting by name, plannedMw or installedMw.
+    /// </summary>
+    public string? Cursor { get; init; }
 }

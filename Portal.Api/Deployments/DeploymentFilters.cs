@@ -54,17 +54,24 @@ internal static class DeploymentFilters
         return errors.Any ? null : deployments;
     }
 
-    public static IQueryable<DeploymentRow>? Sort(IQueryable<DeploymentRow> rows, string? sort, ValidationErrors errors)
+    public static IQueryable<DeploymentRow>? Sort(IQueryable<DeploymentRow> rows, string? sort, ValidationErrors errors) =>
+        ParseSort(sort, errors) is var (key, descending) ? Sort(rows, key, descending) : null;
+
+    /// <summary>A valid sort key and its direction, or a field error on "sort".</summary>
+    public static (string Key, bool Descending)? ParseSort(string? sort, ValidationErrors errors)
     {
         var key = string.IsNullOrWhiteSpace(sort) ? "name" : sort.Trim();
         var descending = key.StartsWith('-');
         if (descending)
             key = key[1..];
-        if (!SortKeys.Contains(key))
-        {
-            errors.Add("sort", Localized<DeploymentText>.Format("SortInvalid", string.Join(", ", SortKeys)));
-            return null;
-        }
+        if (SortKeys.Contains(key))
+            return (key, descending);
+        errors.Add("sort", Localized<DeploymentText>.Format("SortInvalid", string.Join(", ", SortKeys)));
+        return null;
+    }
+
+    public static IQueryable<DeploymentRow> Sort(IQueryable<DeploymentRow> rows, string key, bool descending)
+    {
         var ordered = key switch
         {
             "country" => By(rows, r => r.Country, descending),
@@ -89,8 +96,11 @@ internal static class DeploymentFilters
             "updated" => By(rows, r => r.UpdatedAt, descending),
             _ => By(rows, r => r.Name, descending),
         };
-        // A unique tie-breaker keeps pages stable.
-        return key == "name" ? ordered.ThenBy(r => r.Id) : ordered.ThenBy(r => r.Name).ThenBy(r => r.Id);
+        // A unique tie-breaker keeps pages stable; by name, both keys run one way, so that a cursor is one row comparison
+        // (DeploymentKeyset).
+        if (key == "name")
+            return descending ? ordered.ThenByDescending(r => r.Id) : ordered.ThenBy(r => r.Id);
+        return ordered.ThenBy(r => r.Name).ThenBy(r => r.Id);
     }
 
     private static IOrderedQueryable<DeploymentRow> By<TKey>(IQueryable<DeploymentRow> rows, Expression<Func<DeploymentRow, TKey>> key, bool descending) =>

@@ -4,8 +4,8 @@ using Portal.Data.Skus;
 namespace Portal.Api.Deployments;
 
 /// <summary>
-/// A deployment with the sums its figures need, computed by PostgreSQL in the same query as the page
-/// (and sortable there). A class with setters rather than a record: EF translates ordering on its members.
+/// A deployment with the sums its figures need, read with the page from deployment_figures (kept by PostgreSQL, see
+/// DeploymentFigures) and sortable there. A class with setters rather than a record: EF translates ordering on its members.
 /// </summary>
 internal sealed class DeploymentRow
 {
@@ -62,9 +62,7 @@ internal sealed class DeploymentRow
 
 internal static class DeploymentRows
 {
-    private static readonly SkuCategory[] Accelerators = [.. SkuCategories.Accelerators];
-
-    /// <summary>Projects deployments with the sums behind their figures; <paramref name="today"/> picks the next milestone.</summary>
+    /// <summary>Projects deployments with the sums behind their figures; <paramref name="today"/> decides which milestones are slipped.</summary>
     public static IQueryable<DeploymentRow> Rows(this IQueryable<SovereignDeployment> deployments, DateOnly today)
     {
         var overdue = MilestoneSchedule.Overdue(today);
@@ -84,31 +82,17 @@ internal static class DeploymentRows
             EnergySources = d.EnergySources,
             BudgetAmount = d.BudgetAmount,
             BudgetCurrency = d.BudgetCurrency,
-            PlannedAccelerators = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category)).Sum(l => (long)l.PlannedUnits),
-            InstalledAccelerators = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category)).Sum(l => (long)l.InstalledUnits),
-            PlannedTflops = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category) && l.Sku.Bf16Tflops != null)
-                .Sum(l => l.PlannedUnits * l.Sku.Bf16Tflops!.Value),
-            InstalledTflops = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category) && l.Sku.Bf16Tflops != null)
-                .Sum(l => l.InstalledUnits * l.Sku.Bf16Tflops!.Value),
-            UnitsWithoutBf16 = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category) && l.Sku.Bf16Tflops == null)
-                .Sum(l => (long)l.PlannedUnits),
-            DomesticAccelerators = d.HardwareLines.Where(l => Accelerators.Contains(l.Sku.Category) && l.Sku.Vendor.Country == d.Country)
-                .Sum(l => (long)l.PlannedUnits),
-            // Scalar subqueries, each a short walk of the (deployment, date) index: projecting the row as one object
-            // makes EF number every milestone in the table with a window function instead. The next milestone is the
-            // earliest one not done, so an overdue one is never skipped.
-            NextMilestoneId = d.Milestones
-                .Where(m => m.Status != MilestoneStatus.Done)
-                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (Guid?)m.Id).FirstOrDefault(),
-            NextMilestoneDate = d.Milestones
-                .Where(m => m.Status != MilestoneStatus.Done)
-                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (DateOnly?)m.Date).FirstOrDefault(),
-            NextMilestoneTitle = d.Milestones
-                .Where(m => m.Status != MilestoneStatus.Done)
-                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => m.Title).FirstOrDefault(),
-            NextMilestoneStatus = d.Milestones
-                .Where(m => m.Status != MilestoneStatus.Done)
-                .OrderBy(m => m.Date).ThenBy(m => m.Title).Select(m => (MilestoneStatus?)m.Status).FirstOrDefault(),
+            // Kept by PostgreSQL in the same transaction as the hardware lines and milestones (DeploymentFigures).
+            PlannedAccelerators = d.Figures!.PlannedAccelerators,
+            InstalledAccelerators = d.Figures.InstalledAccelerators,
+            PlannedTflops = d.Figures.PlannedTflops,
+            InstalledTflops = d.Figures.InstalledTflops,
+            UnitsWithoutBf16 = d.Figures.UnitsWithoutBf16,
+            DomesticAccelerators = d.Figures.DomesticAccelerators,
+            NextMilestoneId = d.Figures.NextMilestoneId,
+            NextMilestoneDate = d.Figures.NextMilestoneDate,
+            NextMilestoneTitle = d.Figures.NextMilestoneTitle,
+            NextMilestoneStatus = d.Figures.NextMilestoneStatus,
             Today = today,
             SlippedMilestones = d.Milestones.AsQueryable().Count(overdue),
             CreatedAt = d.CreatedAt,

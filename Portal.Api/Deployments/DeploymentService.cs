@@ -18,13 +18,24 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
         var errors = new ValidationErrors();
         var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
         var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking(), query, errors);
-        var sorted = filtered is null ? null : DeploymentFilters.Sort(filtered.Rows(Today), query.Sort, errors);
-        if (errors.Any || sorted is null)
+        var order = DeploymentFilters.ParseSort(query.Sort, errors);
+        var cursor = string.IsNullOrWhiteSpace(query.Cursor) ? null : query.Cursor;
+        if (cursor is not null && query.Page is not null)
+            errors.Add("page", Localized<DeploymentText>.Get("CursorWithPage"));
+        var from = filtered is null || order is null || cursor is null
+            ? filtered
+            : DeploymentKeyset.After(filtered, order.Value.Key, order.Value.Descending, cursor, errors);
+        if (errors.Any || from is null || order is not var (key, descending))
             return errors.ToOutcome<PagedList<DeploymentListItem>>();
 
-        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken);
-        var rows = await sorted.Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        return new PagedList<DeploymentListItem>(rows.Select(r => r.ToListItem()).ToList(), total, page, pageSize);
+        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null, Cursor = null }, cancellationToken);
+        var sorted = DeploymentFilters.Sort(from.Rows(Today), key, descending);
+        var paged = cursor is null ? sorted.Skip((page - 1) * pageSize) : sorted;
+        var rows = await paged.Take(pageSize).ToListAsync(cancellationToken);
+        return new PagedList<DeploymentListItem>(rows.Select(r => r.ToListItem()).ToList(), total, cursor is null ? page : 0, pageSize)
+        {
+            NextCursor = rows.Count == pageSize ? DeploymentKeyset.Next(key, descending, rows[^1]) : null,
+        };
     }
 
     /// <summary>Every deployment matching the filter, in the requested order, for CSV export.</summary>

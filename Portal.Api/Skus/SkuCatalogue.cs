@@ -23,16 +23,12 @@ internal static class SkuCatalogue
     {
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
-            // Split the OR so that each arm reads its own trigram index (pg_trgm): the SKU's name and memory type are
-            // one table's columns (a BitmapOr), the vendor's name is another table's, so it becomes its own arm of a
-            // UNION of ids. No COALESCE around a column: a NULL does not match anyway, and the index is on the column.
-            var pattern = "%" + Like.Escape(query.Q.Trim()) + "%";
-            var all = skus;
-            var matches = all
-                .Where(s => EF.Functions.ILike(s.Name, pattern, Like.EscapeCharacter) || EF.Functions.ILike(s.MemoryType!, pattern, Like.EscapeCharacter))
-                .Select(s => s.Id)
-                .Union(all.Where(s => EF.Functions.ILike(s.Vendor.Name, pattern, Like.EscapeCharacter)).Select(s => s.Id));
-            skus = skus.Where(s => matches.Contains(s.Id));
+            // One column (name, memory type and vendor name) with one trigram index: see SkuSearch.
+            var term = query.Q.Trim();
+            var pattern = "%" + Like.Escape(term) + "%";
+            skus = SkuSearch.Matchable(term)
+                ? skus.Where(s => EF.Functions.Like(EF.Property<string>(s, SkuSearch.Column), SkuSearch.Lower(pattern), Like.EscapeCharacter))
+                : skus.Where(s => false);
         }
         if (query.Vendor is { } vendorId)
             skus = skus.Where(s => s.VendorId == vendorId);
@@ -90,13 +86,15 @@ internal static class SkuCatalogue
         return null;
     }
 
-    public static IQueryable<HardwareSku> Sort(IQueryable<HardwareSku> skus, Order order)
+    /// <param name="searching">A search (q) filters the rows: by name, the page is then sorted from the matches rather than
+    /// read in name order (see <see cref="SkuKeyset.ByName"/>).</param>
+    public static IQueryable<HardwareSku> Sort(IQueryable<HardwareSku> skus, Order order, bool searching = false)
     {
         var descending = order.Descending;
         if (Figures.TryGetValue(order.Key, out var figure))
             return SkuKeyset.ByFigure(skus, figure, descending);
         if (order.Key == "name")
-            return SkuKeyset.ByName(skus, descending);
+            return SkuKeyset.ByName(skus, descending, searching);
         var ordered = order.Key switch
         {
             "vendor" => By(skus, s => s.Vendor.Name, descending),

@@ -43,7 +43,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
         var total = countTotal
             ? await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null, Cursor = null }, cancellationToken)
             : -1;
-        var sorted = SkuCatalogue.Sort(from, order);
+        var sorted = SkuCatalogue.Sort(from, order, searching: !string.IsNullOrWhiteSpace(query.Q));
         var paged = cursor is null ? sorted.Skip((page - 1) * pageSize) : sorted;
         var rows = await SkuCatalogue.Project(paged.Take(pageSize)).ToListAsync(cancellationToken);
         return new PagedList<SkuListItem>(rows.Select(SkuCatalogue.ToListItem).ToList(), total, cursor is null ? page : 0, pageSize)

@@ -32,6 +32,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<DeploymentParticipant> DeploymentParticipants => Set<DeploymentParticipant>();
     public DbSet<HardwareLine> HardwareLines => Set<HardwareLine>();
     public DbSet<Milestone> Milestones => Set<Milestone>();
+    public DbSet<DeploymentFigures> DeploymentFigures => Set<DeploymentFigures>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<TestSuite> TestSuites => Set<TestSuite>();
     public DbSet<CompatibilityTest> CompatibilityTests => Set<CompatibilityTest>();
@@ -55,6 +56,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
         builder.HasCollation("case_insensitive", locale: "und-u-ks-level2", provider: "icu", deterministic: false);
         // Trigram indexes (GIN, gin_trgm_ops) answer the lists' ILIKE '%…%' searches; the contrib module ships with the server.
         builder.HasPostgresExtension("pg_trgm");
+        builder.HasDbFunction(typeof(SkuSearch).GetMethod(nameof(SkuSearch.Lower))!).HasName("lower").IsBuiltIn();
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
     }
 

@@ -35,6 +35,9 @@ public sealed class SovereignDeployment : IAudited
     public List<DeploymentParticipant> Participants { get; set; } = [];
     public List<HardwareLine> HardwareLines { get; set; } = [];
     public List<Milestone> Milestones { get; set; } = [];
+
+    /// <summary>Kept by PostgreSQL (<see cref="DeploymentFigures"/>); read it, never write it.</summary>
+    public DeploymentFigures? Figures { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

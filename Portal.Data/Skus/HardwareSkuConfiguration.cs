@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Portal.Data.Organizations;
 
@@ -31,9 +32,10 @@ internal sealed class HardwareSkuConfiguration : IEntityTypeConfiguration<Hardwa
         builder.HasIndex(s => new { s.Category, s.Name });
         builder.HasIndex(s => s.Lifecycle);
         builder.HasIndex(s => s.Languages).HasMethod("gin");
-        // The search (q): each column its own trigram index, read by each arm of the split OR (SkuCatalogue.Filter).
-        builder.HasIndex(s => s.Name, "ix_hardware_skus_name_trgm").HasDatabaseName("ix_hardware_skus_name_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
-        builder.HasIndex(s => s.MemoryType, "ix_hardware_skus_memory_type_trgm").HasDatabaseName("ix_hardware_skus_memory_type_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+        // The search (q) reads one column with one trigram index (SkuSearch). Never written by EF.
+        builder.Property<string>(SkuSearch.Column).HasColumnName("search_text").ValueGeneratedOnAddOrUpdate()
+            .Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+        builder.HasIndex(SkuSearch.Column).HasDatabaseName("ix_hardware_skus_search_text_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
     }
 }
 

@@ -8,10 +8,12 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Portal.Api.Common;
+using Portal.Api.Deployments;
 using Portal.Api.Organizations;
 using Portal.Api.Skus;
 using Portal.Data;
 using Portal.Data.Organizations;
+using Portal.Data.Skus;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Api;
@@ -99,8 +101,13 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
                     s.MemoryType = n % 2 == 0 ? "HBM3e" : null;
                 });
             }
+            // Finnish deployments for the deployment cursor: planned MW with ties and unknowns.
+            for (var i = 0; i < FinnishDeployments; i++)
+                await this.AddDeploymentAsync($"Suomi {i:D2}", "FI", plannedMw: i % 4 == 0 ? null : i % 3 * 10, installedMw: i % 5 == 0 ? null : i % 2 * 5);
             Client = CreateBootstrapClient();
         }
+
+        public const int FinnishDeployments = 13;
     }
 
     private Task<PagedList<SkuListItem>> ListAsync(string query) =>
@@ -174,16 +181,115 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
     }
 
     [Fact]
-    public async Task The_search_reads_a_trigram_index_for_the_name_the_memory_type_and_the_vendor()
+    public async Task The_search_reads_one_trigram_index_over_the_name_the_memory_type_and_the_vendor()
     {
-        var plan = await PlanOfAsync("/api/v1/skus?q=aurora&sort=name", "ILIKE");
+        var plan = await PlanOfAsync("/api/v1/skus?q=aurora&sort=name", "LIKE");
 
-        Assert.Contains("ix_hardware_skus_name_trgm", plan);
-        Assert.Contains("ix_hardware_skus_memory_type_trgm", plan);
-        Assert.Contains("ix_organizations_name_trgm", plan);
+        Assert.Contains("ix_hardware_skus_search_text_trgm", plan);
+        Assert.DoesNotContain("organizations", plan.Split("Index Cond")[0], StringComparison.Ordinal);
         Assert.Equal(14, (await ListAsync("q=aurora")).Total);
         Assert.Equal(21, (await ListAsync("q=hbm3")).Total);
+        Assert.Equal(21, (await ListAsync("q=HBM3E")).Total);
         Assert.Equal(12, (await ListAsync("q=chip 1")).Total);
+        // No match across two parts of the search text (name, then memory type).
+        Assert.Equal(0, (await ListAsync("q=00hbm")).Total);
+        Assert.Equal(0, (await ListAsync("q=100%")).Total);
+    }
+
+    [Fact]
+    public async Task A_search_by_name_sorts_the_matches_instead_of_walking_the_name_index()
+    {
+        // Read in name order, a page of a common term costs every row before its first match (EXPLAIN in docs/benchmarks.md).
+        var plan = await PlanOfAsync("/api/v1/skus?q=chip&sort=name&pageSize=5", "LIKE");
+
+        Assert.Contains("ix_hardware_skus_search_text_trgm", plan);
+        Assert.DoesNotContain("ix_hardware_skus_name", plan);
+        var bySearch = await ListAsync("q=chip&sort=-name&pageSize=50");
+        var all = await ListAsync("sort=-name&pageSize=50");
+        Assert.Equal(all.Items.Where(s => s.Name.Contains("Chip", StringComparison.Ordinal)).Select(s => s.Id), bySearch.Items.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task A_renamed_vendor_is_found_by_its_new_name_and_its_skus_edited_keep_being_found()
+    {
+        var vendor = await registry.AddOrganizationAsync("Zephyr Logic", OrganizationKind.ChipDesigner, "FR");
+        var sku = await registry.AddSkuAsync(vendor, "Breeze 1", configure: s => s.MemoryType = "GDDR7");
+        try
+        {
+            Assert.Equal([sku], (await ListAsync("q=zephyr")).Items.Select(s => s.Id));
+            await registry.WithDbAsync(db => db.Organizations.Where(o => o.Id == vendor).ExecuteUpdateAsync(o => o.SetProperty(x => x.Name, "Mistral Logic")));
+            Assert.Equal([sku], (await ListAsync("q=mistral")).Items.Select(s => s.Id));
+            Assert.Empty((await ListAsync("q=zephyr")).Items);
+
+            await registry.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == sku).ExecuteUpdateAsync(s => s.SetProperty(x => x.MemoryType, "HBM4")));
+            Assert.Equal([sku], (await ListAsync("q=hbm4")).Items.Select(s => s.Id));
+            Assert.Equal([sku], (await ListAsync("q=mistral logic")).Items.Select(s => s.Id));
+        }
+        finally
+        {
+            await registry.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == sku).ExecuteDeleteAsync());
+            await registry.WithDbAsync(db => db.Organizations.Where(o => o.Id == vendor).ExecuteDeleteAsync());
+        }
+    }
+
+    private Task<PagedList<DeploymentListItem>> DeploymentsAsync(string query) =>
+        registry.Client.GetJsonAsync<PagedList<DeploymentListItem>>("/api/v1/deployments?country=FI&" + query);
+
+    [Theory]
+    [InlineData("name")]
+    [InlineData("-name")]
+    [InlineData("plannedMw")]
+    [InlineData("-plannedMw")]
+    [InlineData("-installedMw")]
+    public async Task Deployment_cursor_pages_return_the_same_rows_as_offset_pages(string sort)
+    {
+        var byOffset = new List<Guid>();
+        for (var page = 1; ; page++)
+        {
+            var rows = await DeploymentsAsync($"sort={sort}&pageSize=4&page={page}");
+            byOffset.AddRange(rows.Items.Select(d => d.Id));
+            if (rows.Items.Count < 4)
+                break;
+        }
+        var byCursor = new List<Guid>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var rows = await DeploymentsAsync($"sort={sort}&pageSize=4" + (cursor is null ? "" : "&cursor=" + cursor));
+            Assert.Equal(cursor is null ? 1 : 0, rows.Page);
+            Assert.Equal(Registry.FinnishDeployments, rows.Total);
+            byCursor.AddRange(rows.Items.Select(d => d.Id));
+            cursor = rows.NextCursor;
+            Assert.True(++pages <= 10, "the cursor pages do not end");
+        }
+        while (cursor is not null);
+
+        Assert.Equal(Registry.FinnishDeployments, byOffset.Count);
+        Assert.Equal(byOffset, byCursor);
+    }
+
+    [Theory]
+    [InlineData("sort=status&cursor=abc", "cursor")]
+    [InlineData("sort=name&cursor=not-a-cursor", "cursor")]
+    [InlineData("sort=-plannedMw&cursor={name}", "cursor")]
+    [InlineData("sort=name&page=2&cursor={name}", "page")]
+    public async Task A_deployment_cursor_from_another_order_or_with_a_page_is_a_400_naming_its_field(string query, string field)
+    {
+        var byName = await DeploymentsAsync("sort=name&pageSize=4");
+        var problem = await registry.Client.GetAsync("/api/v1/deployments?" + query.Replace("{name}", byName.NextCursor)).ExpectValidationProblemAsync();
+        Assert.Equal([field], problem.Errors.Keys);
+    }
+
+    [Fact]
+    public async Task A_deployment_cursor_page_seeks_its_index()
+    {
+        var cursor = (await DeploymentsAsync("sort=-plannedMw&pageSize=4")).NextCursor;
+        var plan = await PlanOfAsync($"/api/v1/deployments?sort=-plannedMw&pageSize=4&cursor={cursor}", "ORDER BY");
+
+        Assert.Contains("ix_sovereign_deployments_planned_mw_desc", plan);
+        Assert.Contains("Index Cond", plan);
+        Assert.DoesNotContain("hardware_lines", plan);
     }
 
     [Theory]
@@ -224,6 +330,40 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
     }
 
     [Fact]
+    public async Task A_sku_detail_reads_only_the_lists_the_sku_has()
+    {
+        var plain = await registry.WithDbAsync(db => db.HardwareSkus.Where(s => s.Name == "Chip 05").Select(s => s.Id).FirstAsync());
+        var system = await registry.AddSkuAsync(registry.Vendors[0], "Board of two", SkuCategory.Server);
+        await registry.WithDbAsync(async db =>
+        {
+            db.SkuComponents.Add(new SkuComponent { SkuId = system, ComponentSkuId = plain, Count = 2 });
+            db.Actor = Portal.Data.Audit.AuditActor.System;
+            return await db.SaveChangesAsync();
+        });
+        try
+        {
+            var (plainCommands, plainDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(system, CancellationToken.None));
+            Assert.Equal(2, Reads(plainCommands));
+            var board = Assert.IsType<Outcome<SkuDetail>.Success>(plainDetail).Value;
+            Assert.Equal([(plain, 2)], board.Components.Select(c => (c.ComponentSkuId, c.Count)));
+            Assert.Empty(board.UsedBy);
+
+            var (partCommands, partDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(plain, CancellationToken.None));
+            Assert.Equal(2, Reads(partCommands));
+            Assert.Equal([system], Assert.IsType<Outcome<SkuDetail>.Success>(partDetail).Value.UsedBy.Select(u => u.Id));
+            await registry.WithDbAsync(db => db.SkuComponents.Where(c => c.SkuId == system).ExecuteDeleteAsync());
+
+            var (aloneCommands, _) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(plain, CancellationToken.None));
+            Assert.Equal(1, Reads(aloneCommands));
+        }
+        finally
+        {
+            await registry.WithDbAsync(db => db.SkuComponents.Where(c => c.SkuId == system).ExecuteDeleteAsync());
+            await registry.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == system).ExecuteDeleteAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_token_and_its_caller_are_read_in_one_query()
     {
         // The first request writes the token's last use; the one measured is a later one.
@@ -257,6 +397,10 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
 
         await registry.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == created.Id).ExecuteDeleteAsync());
     }
+
+    // The statements of a SKU's detail; an earlier request's token bookkeeping may land in the same log.
+    private static int Reads(IEnumerable<CommandLog.Command> commands) =>
+        commands.Count(c => !c.Text.Contains("api_tokens", StringComparison.Ordinal));
 
     private static bool IsCount(CommandLog.Command command) => command.Text.TrimStart().StartsWith("SELECT COUNT(", StringComparison.OrdinalIgnoreCase);
 

@@ -835,6 +835,60 @@ namespace Portal.Migrations.Migrations
                     b.ToTable("test_suites", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Deployments.DeploymentFigures", b =>
+                {
+                    b.Property<Guid>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<long>("DomesticAccelerators")
+                        .HasColumnType("bigint")
+                        .HasColumnName("domestic_accelerators");
+
+                    b.Property<long>("InstalledAccelerators")
+                        .HasColumnType("bigint")
+                        .HasColumnName("installed_accelerators");
+
+                    b.Property<double>("InstalledTflops")
+                        .HasColumnType("double precision")
+                        .HasColumnName("installed_tflops");
+
+                    b.Property<DateOnly?>("NextMilestoneDate")
+                        .HasColumnType("date")
+                        .HasColumnName("next_milestone_date");
+
+                    b.Property<Guid?>("NextMilestoneId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("next_milestone_id");
+
+                    b.Property<string>("NextMilestoneStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("next_milestone_status");
+
+                    b.Property<string>("NextMilestoneTitle")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("next_milestone_title");
+
+                    b.Property<long>("PlannedAccelerators")
+                        .HasColumnType("bigint")
+                        .HasColumnName("planned_accelerators");
+
+                    b.Property<double>("PlannedTflops")
+                        .HasColumnType("double precision")
+                        .HasColumnName("planned_tflops");
+
+                    b.Property<long>("UnitsWithoutBf16")
+                        .HasColumnType("bigint")
+                        .HasColumnName("units_without_bf16");
+
+                    b.HasKey("DeploymentId")
+                        .HasName("pk_deployment_figures");
+
+                    b.ToTable("deployment_figures", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Deployments.DeploymentParticipant", b =>
                 {
                     b.Property<Guid>("DeploymentId")
@@ -1798,6 +1852,11 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("date")
                         .HasColumnName("release_month");
 
+                    b.Property<string>("SearchText")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.Property<string>("SoftwareStack")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1835,6 +1894,12 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_hardware_skus_name");
 
+                    b.HasIndex("SearchText")
+                        .HasDatabaseName("ix_hardware_skus_search_text_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("Category", "Name")
                         .HasDatabaseName("ix_hardware_skus_category_name");
 
@@ -1843,18 +1908,6 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_hardware_skus_vendor_id_name");
 
                     NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("VendorId", "Name"), new[] { null, "case_insensitive" });
-
-                    b.HasIndex(new[] { "MemoryType" }, "ix_hardware_skus_memory_type_trgm")
-                        .HasDatabaseName("ix_hardware_skus_memory_type_trgm");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "MemoryType" }, "ix_hardware_skus_memory_type_trgm"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "MemoryType" }, "ix_hardware_skus_memory_type_trgm"), new[] { "gin_trgm_ops" });
-
-                    b.HasIndex(new[] { "Name" }, "ix_hardware_skus_name_trgm")
-                        .HasDatabaseName("ix_hardware_skus_name_trgm");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_hardware_skus_name_trgm"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_hardware_skus_name_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("hardware_skus", (string)null);
                 });
@@ -2092,6 +2145,16 @@ namespace Portal.Migrations.Migrations
                     b.Navigation("Organization");
 
                     b.Navigation("Suite");
+                });
+
+            modelBuilder.Entity("Portal.Data.Deployments.DeploymentFigures", b =>
+                {
+                    b.HasOne("Portal.Data.Deployments.SovereignDeployment", null)
+                        .WithOne("Figures")
+                        .HasForeignKey("Portal.Data.Deployments.DeploymentFigures", "DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deployment_figures_deployments_deployment_id");
                 });
 
             modelBuilder.Entity("Portal.Data.Deployments.DeploymentParticipant", b =>
@@ -2366,6 +2429,8 @@ namespace Portal.Migrations.Migrations
 
             modelBuilder.Entity("Portal.Data.Deployments.SovereignDeployment", b =>
                 {
+                    b.Navigation("Figures");
+
                     b.Navigation("HardwareLines");
 
                     b.Navigation("Milestones");
