@@ -72,6 +72,7 @@ public sealed record RunListItem(
 /// <param name="Suspect">The timing implies more than the device can do (DESIGN.md "Timings that break physics"): the verdict
 /// stands, the timing is left out of every ranking and best-timing view.</param>
 /// <param name="SuspectReason">Which figure broke which limit, and where the limit comes from; null unless suspect.</param>
+/// <param name="Progress">While the job runs: the case its agent last said it is at (case 3 of 5, timing); null otherwise.</param>
 public sealed record JobDto(
     Guid Id,
     Guid TestId,
@@ -90,7 +91,8 @@ public sealed record JobDto(
     DateTimeOffset? FinishedAt,
     string? WaitingReason = null,
     bool Suspect = false,
-    string? SuspectReason = null);
+    string? SuspectReason = null,
+    JobProgress? Progress = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 /// <param name="Mapping">How the device that produced the result is mapped to <paramref name="Sku"/> now: by pattern, or by hand

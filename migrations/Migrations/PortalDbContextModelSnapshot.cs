@@ -1184,6 +1184,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("max_attempts");
 
+                    b.Property<string>("Progress")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("progress");
+
                     b.Property<string>("Result")
                         .HasColumnType("jsonb")
                         .HasColumnName("result");
