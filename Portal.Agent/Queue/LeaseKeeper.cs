@@ -81,6 +81,10 @@ public sealed class LeaseKeeper : IAsyncDisposable, IProgress<JobProgress>
         {
             // A wake-up is already pending: that call sends the latest progress.
         }
+        catch (ObjectDisposedException)
+        {
+            // The job is over: a step the child printed last is of no use any more.
+        }
     }
 
     public async Task StopAsync()

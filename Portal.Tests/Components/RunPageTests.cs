@@ -106,6 +106,22 @@ public sealed class RunPageTests : CompatibilityComponentContext
     }
 
     [Fact]
+    public void A_list_tells_a_wrong_answer_from_a_compile_error_by_label_and_icon()
+    {
+        string Icon(string verdict) =>
+            Render<Portal.Components.Runs.VerdictChip>(p => p.Add(c => c.Verdict, verdict)).Find("svg").InnerHtml;
+        string Label(string verdict) =>
+            Render<Portal.Components.Runs.VerdictChip>(p => p.Add(c => c.Verdict, verdict)).Find("[data-testid=verdict]").TextContent.Trim();
+
+        Assert.NotEqual(Icon("failed"), Icon("compile_error"));
+        Assert.NotEqual(Label("failed"), Label("compile_error"));
+        Assert.NotEqual(Icon("failed"), Icon("passed"));
+        // The conformance lists' chip shows the same icons.
+        Assert.Equal(Icon("compile_error"),
+            Render<Portal.Components.Conformance.VerdictChip>(p => p.Add(c => c.Verdict, "compile_error")).Find("svg").InnerHtml);
+    }
+
+    [Fact]
     public async Task A_korean_page_stays_korean_in_words_and_dates_when_a_signal_from_another_thread_renders_it()
     {
         var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
