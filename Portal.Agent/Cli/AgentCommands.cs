@@ -153,7 +153,7 @@ public static class AgentCommands
     /// </summary>
     /// <param name="log">Told how a custom op's reference was found (cache or computed, and how long it took).</param>
     internal static async Task<KernelResult> ExecuteAsync(DeviceCatalog catalog, ChildCommand command, string specJson, string? deviceId,
-        CancellationToken cancellationToken, Action<string>? log = null)
+        CancellationToken cancellationToken, Action<string>? log = null, IProgress<JobProgress>? progress = null)
     {
         var validation = KernelSpecJson.Parse(specJson);
         if (validation.Spec is not { } spec)
@@ -170,7 +170,7 @@ public static class AgentCommands
             return new KernelResult(KernelStatus.Unsupported,
                 $"{device.Name} ({device.Id}) accepts {string.Join(", ", device.LanguageNames)}, not {spec.Language.Name()}", Device: device.ToDeviceInfo());
         var runner = new IsolatedKernelRunner(command);
-        var result = await runner.RunAsync(specJson, spec, device, cancellationToken);
+        var result = await runner.RunAsync(specJson, spec, device, cancellationToken, progress);
         if (runner.ReferenceReport is { } report)
             log?.Invoke(report);
         return result;

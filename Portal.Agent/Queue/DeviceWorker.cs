@@ -88,7 +88,7 @@ public sealed class DeviceWorker(
                       + (handedOver ? ", handed over with the last result" : ""));
             using var run = CancellationTokenSource.CreateLinkedTokenSource(shutdown.Abort);
             await using var keeper = LeaseKeeper.Start(client, lease, every, run, log, shutdown, time);
-            var result = await ExecuteAsync(lease, run.Token);
+            var result = await ExecuteAsync(lease, keeper, run.Token);
             if (result is null)
             {
                 await keeper.StopAsync();
@@ -122,12 +122,12 @@ public sealed class DeviceWorker(
     }
 
     /// <summary>The verdict, or null when the run was stopped (cancelled, lease lost, or the agent is stopping).</summary>
-    private async Task<KernelResult?> ExecuteAsync(JobLease lease, CancellationToken cancellationToken)
+    private async Task<KernelResult?> ExecuteAsync(JobLease lease, IProgress<JobProgress> progress, CancellationToken cancellationToken)
     {
         try
         {
             return await AgentCommands.ExecuteAsync(catalog, command, lease.Spec.GetRawText(), lease.Device, cancellationToken,
-                report => log.Write($"job {lease.JobId}: {report}"));
+                report => log.Write($"job {lease.JobId}: {report}"), progress);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -16,10 +16,15 @@ public enum LeaseStanding
 /// <summary>
 /// Extends one job's lease while it runs: the first call right away (it also tells the portal the kernel started),
 /// then every third of the lease, so two calls can fail before the lease runs out. The portal's answer is how the
-/// agent learns of cancellation; then, or when the lease is lost, the keeper stops the run.
+/// agent learns of cancellation; then, or when the lease is lost, the keeper stops the run. Progress the run reports
+/// (<see cref="Report"/>) is sent with an extension made at once, so the portal writes at most one progress per step; steps
+/// that come faster than a call takes are folded into the next call.
 /// </summary>
-public sealed class LeaseKeeper : IAsyncDisposable
+public sealed class LeaseKeeper : IAsyncDisposable, IProgress<JobProgress>
 {
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private JobProgress? _progress;
+
     private static readonly TimeSpan Shortest = TimeSpan.FromSeconds(1);
     private readonly AgentQueueClient _client;
     private readonly JobLease _lease;
@@ -64,6 +69,24 @@ public sealed class LeaseKeeper : IAsyncDisposable
     /// <summary>What the portal said when the lease was lost.</summary>
     public string? LostBecause { get; private set; }
 
+    /// <summary>Sends <paramref name="value"/> with an extension now, instead of waiting for the next regular one.</summary>
+    public void Report(JobProgress value)
+    {
+        Volatile.Write(ref _progress, value);
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A wake-up is already pending: that call sends the latest progress.
+        }
+        catch (ObjectDisposedException)
+        {
+            // The job is over: a step the child printed last is of no use any more.
+        }
+    }
+
     public async Task StopAsync()
     {
         await _stop.CancelAsync();
@@ -74,6 +97,7 @@ public sealed class LeaseKeeper : IAsyncDisposable
     {
         await StopAsync();
         _stop.Dispose();
+        _wake.Dispose();
     }
 
     private async Task KeepAsync()
@@ -84,7 +108,8 @@ public sealed class LeaseKeeper : IAsyncDisposable
         {
             try
             {
-                var extended = await _client.ExtendAsync(_lease.JobId, new LeaseExtension(_lease.LeaseId, Running: true), token);
+                var progress = Interlocked.Exchange(ref _progress, null);
+                var extended = await _client.ExtendAsync(_lease.JobId, new LeaseExtension(_lease.LeaseId, Running: true, progress), token);
                 if (extended.Cancel)
                 {
                     Stop(LeaseStanding.Cancelled, null);
@@ -112,7 +137,27 @@ public sealed class LeaseKeeper : IAsyncDisposable
                 _log.Write($"job {_lease.JobId}: could not extend its lease ({PortalConnection.Describe(e)}); trying again in {Every.TotalSeconds:0} s");
             }
         }
-        while (await Backoff.WaitAsync(Every, _time, token));
+        while (await WaitAsync(token));
+    }
+
+    /// <summary>Until the next regular extension or a reported step, whichever comes first; false once stopped.</summary>
+    private async Task<bool> WaitAsync(CancellationToken token)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var woken = _wake.WaitAsync(either.Token);
+        var regular = Backoff.WaitAsync(Every, _time, either.Token);
+        await Task.WhenAny(woken, regular);
+        await either.CancelAsync();
+        try
+        {
+            await woken;
+        }
+        catch (OperationCanceledException)
+        {
+            // the regular time came first
+        }
+        await regular;
+        return !token.IsCancellationRequested;
     }
 
     private void Stop(LeaseStanding standing, string? because)

@@ -122,8 +122,10 @@ public static class AgentQueueEndpoints
     public static async Task<Results<Ok<LeaseExtended>, ProblemHttpResult>> ExtendLease(Guid id, LeaseExtension extension, AgentIdentity agent,
         JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        // A progress no run could have (case 7 of 5) is left out rather than refused: refusing the call would cost the lease.
+        var progress = extension.Progress is { } p && p.IsPlausible(ResultLimits.MaxCases) ? p : null;
         var (check, expires) = await queue.ExtendAsync(agent.AgentId, id, extension.LeaseId, extension.Running, time.GetUtcNow(),
-            options.Value.Lease, cancellationToken);
+            options.Value.Lease, cancellationToken, progress);
         return check switch
         {
             LeaseCheck.Done => TypedResults.Ok(new LeaseExtended(expires!.Value, Cancel: false)),

@@ -214,12 +214,14 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
     }
 
     /// <summary>Moves the lease's expiry on; <paramref name="running"/> also records that the kernel started.</summary>
+    /// <paramref name="progress"/>, when given, is recorded in the same statement, so it is fenced by the lease like the extension.
     public async Task<(LeaseCheck Check, DateTimeOffset? ExpiresAt)> ExtendAsync(Guid agentId, Guid jobId, Guid leaseId, bool running,
-        DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken)
+        DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken, JobProgress? progress = null)
     {
         const string sql = $"""
             update jobs
                set lease_expires_at = @expires,
+                   progress = coalesce(@progress::jsonb, progress),
                    status = case when @running then '{JobStatuses.RunningName}' else status end,
                    started_at = case when @running and started_at is null then @now else started_at end
              where id = @job and lease_id = @lease and agent_id = @agent and status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
@@ -232,11 +234,15 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         command.Parameters.Add(new NpgsqlParameter("expires", expires));
         command.Parameters.Add(new NpgsqlParameter("running", running));
         command.Parameters.Add(new NpgsqlParameter("now", now));
+        command.Parameters.Add(new NpgsqlParameter("progress", progress is null ? DBNull.Value : System.Text.Json.JsonSerializer.Serialize(progress, AgentProtocol.Json))
+        {
+            NpgsqlDbType = NpgsqlDbType.Text,
+        });
         await command.PrepareAsync(cancellationToken);
         // A row back means the lease was current and is now extended.
         if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
         {
-            if (running)
+            if (running || progress is not null)
                 events.Add(run);
             return (LeaseCheck.Done, expires);
         }

@@ -21,7 +21,7 @@ internal static class JobReader
         Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, SkuMapping? DeviceMapping, Guid? SkuId, Guid? AgentId, string? AgentName,
         Guid? AgentOrganizationId, string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified,
         string Language, TestVisibility TestVisibility, Guid? TestOrganizationId, bool TimingSuspect, TimingFigure? SuspectFigure,
-        double? SuspectLimit, TimingLimitSource? SuspectLimitSource, string TestName);
+        double? SuspectLimit, TimingLimitSource? SuspectLimitSource, string TestName, JobProgress? Progress = null);
 
     private sealed record Sku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
 
@@ -50,7 +50,7 @@ internal static class JobReader
                 x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
                 x.Job.DriverVersion, x.Job.EngineVersion, x.Job.AgentVersion, x.Job.Verified,
                 x.Job.Language, x.Job.Test!.Visibility, x.Job.Test.OrganizationId, x.Job.TimingSuspect, x.Job.SuspectFigure,
-                x.Job.SuspectLimit, x.Job.SuspectLimitSource, x.Job.Test!.Name))
+                x.Job.SuspectLimit, x.Job.SuspectLimitSource, x.Job.Test!.Name, x.Job.Progress))
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
             return [];
@@ -122,6 +122,7 @@ internal static class JobReader
         var share = BandwidthShare(result, r.SkuId is { } recorded ? skus.GetValueOrDefault(recorded)?.MemoryBandwidthTbs : null);
         return new JobDto(r.Id, r.TestId, device, target, r.Status, r.Attempts, r.MaxAttempts, r.Verdict, result, r.FailureReason,
             provenance, share, r.CreatedAt, r.StartedAt, r.FinishedAt, Suspect: r.TimingSuspect, TestName: r.TestName,
+            Progress: r.Status == JobStatus.Running ? r.Progress : null,
             SuspectReason: r.TimingSuspect ? SuspectReason(r, result, r.SkuId is { } recordedSku ? skus.GetValueOrDefault(recordedSku)?.Name : null) : null);
     }
 

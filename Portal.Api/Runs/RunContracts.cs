@@ -73,6 +73,7 @@ public sealed record RunListItem(
 /// stands, the timing is left out of every ranking and best-timing view.</param>
 /// <param name="SuspectReason">Which figure broke which limit, and where the limit comes from; null unless suspect.</param>
 /// <param name="TestName">The test the job runs: in a suite run, what tells its jobs apart (each names its op).</param>
+/// <param name="Progress">While the job runs: the case its agent last said it is at (case 3 of 5, timing); null otherwise.</param>
 public sealed record JobDto(
     Guid Id,
     Guid TestId,
@@ -92,7 +93,8 @@ public sealed record JobDto(
     string? WaitingReason = null,
     bool Suspect = false,
     string? SuspectReason = null,
-    string? TestName = null);
+    string? TestName = null,
+    JobProgress? Progress = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 /// <param name="Mapping">How the device that produced the result is mapped to <paramref name="Sku"/> now: by pattern, or by hand

@@ -43,7 +43,44 @@ public sealed record LeaseRequest(IReadOnlyList<string> Devices, int? WaitSecond
 public sealed record JobLease(Guid JobId, Guid LeaseId, DateTimeOffset ExpiresAt, string Device, int Attempt, int MaxAttempts, JsonElement Spec);
 
 /// <summary><c>POST /api/v1/agent/jobs/{id}/extend</c>; <paramref name="Running"/> says the kernel has started.</summary>
-public sealed record LeaseExtension(Guid LeaseId, bool Running = true);
+/// <param name="Progress">Where the job is now, sent when it moves on (at most once per case, plus once when timing starts);
+/// absent from older agents and on the regular extensions in between. Fenced by the lease id like the extension itself.</param>
+public sealed record LeaseExtension(Guid LeaseId, bool Running = true, JobProgress? Progress = null);
+
+/// <summary>Where a running job is: checking case <paramref name="Case"/> of <paramref name="Cases"/> (1-based), or timing it.</summary>
+/// <param name="Phase"><see cref="Checking"/> or <see cref="Timing"/>.</param>
+public sealed record JobProgress(int Case, int Cases, string Phase)
+{
+    public const string Checking = "checking";
+    public const string Timing = "timing";
+
+    /// <summary>Whether it could describe a real run: a known phase and 1 ≤ case ≤ cases ≤ <paramref name="maxCases"/>.</summary>
+    public bool IsPlausible(int maxCases) =>
+        Phase is Checking or Timing && Case >= 1 && Case <= Cases && Cases <= maxCases;
+
+    /// <summary>The one-line form the isolated child writes to its standard output for the agent: <c>portal-progress 3 5 checking</c>.</summary>
+    public string ToLine() => $"{LinePrefix}{Case.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+        $"{Cases.ToString(System.Globalization.CultureInfo.InvariantCulture)} {Phase}";
+
+    public const string LinePrefix = "portal-progress ";
+
+    /// <summary>
+    /// A progress line, or null for any other output. The child's standard output also carries what a kernel prints, so a
+    /// kernel can forge a line: it is accepted only when plausible for the job (<paramref name="cases"/>); it changes what
+    /// the run page shows while the job runs, never the verdict.
+    /// </summary>
+    public static JobProgress? ParseLine(string? line, int cases)
+    {
+        if (line is null || !line.StartsWith(LinePrefix, StringComparison.Ordinal))
+            return null;
+        var parts = line[LinePrefix.Length..].Split(' ');
+        if (parts.Length != 3 || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var at)
+            || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var of))
+            return null;
+        var progress = new JobProgress(at, of, parts[2]);
+        return of == cases && progress.IsPlausible(cases) ? progress : null;
+    }
+}
 
 /// <summary>The new expiry, and whether the job was cancelled: then the agent stops it and takes the next.</summary>
 public sealed record LeaseExtended(DateTimeOffset ExpiresAt, bool Cancel);

@@ -45,12 +45,46 @@ public sealed record KernelResult(
     IReadOnlyDictionary<string, string>? BufferDtypes = null);
 
 /// <summary>The first wrong element of a case, as a person needs it to start debugging.</summary>
-public sealed record Mismatch(string Buffer, long Index, double Expected, double Actual);
+/// <param name="Inputs">The input values that element was computed from, where the op makes that meaningful: the input
+/// elements at the same index for elementwise ops, a row's or a column's per-row inputs (<c>gamma[col]</c>, <c>target[row]</c>);
+/// absent in older results and where no input element corresponds.</param>
+/// <param name="Position">Where the element lies in the op's shape (<c>{"row": 3, "col": 7}</c>), when the op has rows; absent otherwise.</param>
+public sealed record Mismatch(string Buffer, long Index, double Expected, double Actual,
+    IReadOnlyDictionary<string, double>? Inputs = null, IReadOnlyDictionary<string, long>? Position = null);
+
+/// <summary>
+/// A recognised shape of the wrong elements of a buffer, decided by the engine where both whole arrays exist: a stable
+/// <see cref="Code"/> (<see cref="MismatchPatterns"/>) that the portal shows in the reader's language, and its figures.
+/// </summary>
+/// <param name="Parameters">The pattern's figures by name: <c>from</c> and <c>count</c> for a tail, <c>offset</c>,
+/// <c>factor</c>, <c>count</c> of non-finite elements.</param>
+public sealed record MismatchPattern(string Code, IReadOnlyDictionary<string, double>? Parameters = null);
+
+/// <summary>The codes of <see cref="MismatchPattern"/>: stored in results, so never renamed.</summary>
+public static class MismatchPatterns
+{
+    /// <summary>Every element is zero (the zero fill): the output was not written at all.</summary>
+    public const string NotWritten = "not_written";
+    /// <summary>Right up to an index, and zero (the zero fill) from there to the end: the last elements were not written.</summary>
+    public const string TailNotWritten = "tail_not_written";
+    /// <summary>NaN or ±∞ where the reference is finite.</summary>
+    public const string NotFinite = "not_finite";
+    /// <summary>Every element off by the same constant (<c>offset</c>).</summary>
+    public const string ConstantOffset = "constant_offset";
+    /// <summary>Every element scaled by the same constant (<c>factor</c>).</summary>
+    public const string ConstantScale = "constant_scale";
+    /// <summary>The right values, in the wrong places (e.g. transposed, or indices swapped).</summary>
+    public const string Permuted = "permuted";
+
+    public static IReadOnlyList<string> All { get; } = [NotWritten, TailNotWritten, NotFinite, ConstantOffset, ConstantScale, Permuted];
+}
 
 /// <summary>A checked case, its output buffers taken together.</summary>
 /// <param name="Params">Every param of the case, defaults included.</param>
 /// <param name="FirstMismatch">The lowest-index wrong element of the first output buffer (in the op's order) that has one.</param>
 /// <param name="Distribution">The name of the input distribution ("default", "large", …); absent in results from before it was recorded.</param>
+/// <param name="Pattern">What the wrong elements of <paramref name="FirstMismatch"/>'s buffer have in common, when the engine recognised it;
+/// absent when it did not, when the case passed, and in older results.</param>
 public sealed record CaseResult(
     IReadOnlyDictionary<string, double> Params,
     KernelStatus Status,
@@ -59,7 +93,8 @@ public sealed record CaseResult(
     double MaxAbsError,
     double MaxRelError,
     Mismatch? FirstMismatch,
-    string? Distribution = null);
+    string? Distribution = null,
+    MismatchPattern? Pattern = null);
 
 /// <summary>
 /// Device times of the timed case. Beyond the contract's median, min and p90 it keeps what DESIGN.md asks

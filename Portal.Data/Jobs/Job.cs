@@ -76,6 +76,9 @@ public sealed class Job
     /// <summary>The result document (DESIGN.md "Result (contract)") as the agent sent it.</summary>
     public KernelResult? Result { get; set; }
 
+    /// <summary>Where the job was at its agent's last report while it ran (case 3 of 5, timing); null before the first and from older agents.</summary>
+    public JobProgress? Progress { get; set; }
+
     /// <summary>Why the job has no verdict: the attempts ran out, it was cancelled, or no agent took it in time.</summary>
     public string? FailureReason { get; set; }
 

@@ -32,6 +32,10 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.Verdict).HasMaxLength(20);
         // JobQueue.CompleteAsync writes it as KernelResultJson text; EF reads it back as the contract's record.
         builder.Property(j => j.Result!).IsJsonb(KernelResultJson.Serialize, KernelResultJson.Deserialize);
+        // JobQueue.ExtendAsync writes it as the agent protocol's JSON.
+        builder.Property(j => j.Progress!).IsJsonb(
+            p => System.Text.Json.JsonSerializer.Serialize(p, AgentProtocol.Json),
+            text => System.Text.Json.JsonSerializer.Deserialize<JobProgress>(text, AgentProtocol.Json));
         builder.Property(j => j.FailureReason).HasMaxLength(1000);
         builder.Property(j => j.DeviceName).HasMaxLength(300);
         builder.Property(j => j.DriverVersion).HasMaxLength(200);

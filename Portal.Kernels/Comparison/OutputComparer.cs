@@ -6,8 +6,10 @@ namespace Portal.Kernels.Comparison;
 /// <summary>How one output buffer compares with the reference.</summary>
 /// <param name="MaxAbsError">Largest |actual − expected|; +∞ when an element is NaN or infinite.</param>
 /// <param name="MaxRelError">Largest |actual − expected| / |expected| over elements whose expected value is not zero.</param>
+/// <param name="Pattern">What the wrong elements have in common (<see cref="MismatchPatternDetector"/>), when recognised.</param>
 public sealed record BufferComparison(
-    string Buffer, long Elements, long Mismatches, double MaxAbsError, double MaxRelError, Mismatch? FirstMismatch)
+    string Buffer, long Elements, long Mismatches, double MaxAbsError, double MaxRelError, Mismatch? FirstMismatch,
+    MismatchPattern? Pattern = null)
 {
     public bool Passed => Mismatches == 0;
 }
@@ -46,7 +48,8 @@ public static class OutputComparer
             : new Mismatch(actual.Name, firstIndex,
                 actual.Type is ElementType.Float32 or ElementType.Int32 ? expected[firstIndex] : FloatFormats.Round(expected[firstIndex], actual.Type),
                 actual[(int)firstIndex]);
-        return new BufferComparison(actual.Name, expected.Length, mismatches, maxAbs, maxRel, first);
+        return new BufferComparison(actual.Name, expected.Length, mismatches, maxAbs, maxRel, first,
+            MismatchPatternDetector.Detect(expected, actual, tolerance, firstIndex));
     }
 
     private readonly record struct ChunkResult(long Mismatches, double MaxAbs, double MaxRel, long FirstIndex);

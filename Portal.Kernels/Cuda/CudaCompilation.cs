@@ -19,7 +19,7 @@ internal static class CudaCompilation
 
     public static CudaCompilationResult Build(NvrtcApi nvrtc, CudaPrimaryContext context, string source, string entry, NvrtcTarget target)
     {
-        using var program = NvrtcProgram.Create(nvrtc, source, entry + ".cu");
+        using var program = NvrtcProgram.Create(nvrtc, source, Execution.HostPaths.CudaSource);
         var compiled = nvrtc.nvrtcCompileProgram(program.Pointer, target.Options.Count, [.. target.Options]);
         var log = ProgramLog(nvrtc, program);
         if (compiled == NvrtcApi.CompilationError)

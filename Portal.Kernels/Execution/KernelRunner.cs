@@ -17,8 +17,9 @@ namespace Portal.Kernels.Execution;
 /// </summary>
 /// <param name="references">Where a custom op's references come from (precomputed by the agent's cache, or computed on the
 /// host's CPU OpenCL device); null: computed here.</param>
+/// <param name="progress">Told when each case starts and when timing starts (once per case, plus once); null: nobody listens.</param>
 public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timeProvider = null, KernelLimits? limits = null,
-    References.CustomReferences? references = null)
+    References.CustomReferences? references = null, IProgress<JobProgress>? progress = null)
 {
     /// <summary>Timing stops adding launches once the standard error of the median is below this share of it.</summary>
     public const double TargetRelativeStandardError = 0.01;
@@ -74,7 +75,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             return FailureResult(failure, "compiling", device, []);
 
         await using var kernel = preparation.Kernel!;
-        var run = new CaseRun(spec, kernel, budget, device, customReferences, cancellationToken);
+        var run = new CaseRun(spec, kernel, budget, device, customReferences, progress, cancellationToken);
         return await run.ExecuteAsync();
     }
 
@@ -100,7 +101,8 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
 
     /// <summary>The state of one run through the cases, so the steps can be separate methods.</summary>
     private sealed class CaseRun(ValidatedSpec spec, IPreparedKernel kernel, KernelBudget budget, DeviceInfo device,
-        IReadOnlyList<IReadOnlyDictionary<string, double[]>>? customReferences, CancellationToken cancellationToken)
+        IReadOnlyList<IReadOnlyDictionary<string, double[]>>? customReferences, IProgress<JobProgress>? progress,
+        CancellationToken cancellationToken)
     {
         private readonly List<CaseResult> results = [];
 
@@ -114,6 +116,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             {
                 var parameters = spec.Cases[i];
                 var name = $"cases[{i}] ({parameters})";
+                progress?.Report(new JobProgress(i + 1, spec.Cases.Count, JobProgress.Checking));
                 var inputs = InputGenerator.Generate(spec.Op, parameters, spec.Seed, spec.BufferTypes);
                 var reference = customReferences?[i] ?? spec.Op.Reference(parameters, inputs);
                 if (ReferenceCheck.FindProblem(spec, parameters, reference) is { } unusable)
@@ -123,11 +126,12 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                 var (check, stop) = await LaunchAndCompareAsync(request, reference, name);
                 if (stop is not null)
                     return stop;
-                results.Add(Record(i, parameters, check!));
+                results.Add(Record(i, request, check!));
 
                 var isTimed = i == spec.Cases.Count - 1;
                 if (isTimed && results.All(r => r.Status == KernelStatus.Passed))
                 {
+                    progress?.Report(new JobProgress(i + 1, spec.Cases.Count, JobProgress.Timing));
                     (timing, var timingStop) = await TimeAsync(request, reference, name);
                     if (timingStop is not null)
                         return timingStop;
@@ -166,7 +170,7 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
                     return (null, stop);
                 if (check!.StrayWrites.Count > 0 || check.Comparisons.Any(c => !c.Passed))
                 {
-                    results[^1] = Record(results.Count - 1, request.Case, check);
+                    results[^1] = Record(results.Count - 1, request, check);
                     // Right once, wrong when repeated: the kernel skips work or relies on what an earlier launch left.
                     return (null, Result(KernelStatus.Failed, $"timing {name}: " + (check.StrayWrites.Count > 0
                         ? $"during the timed launches: {Describe(results.Count - 1)}"
@@ -216,9 +220,15 @@ public sealed class KernelRunner(IKernelExecutor executor, TimeProvider? timePro
             return (new LaunchCheck(comparisons, strays, outcome.DeviceTimesMs ?? []), null);
         }
 
-        private CaseResult Record(int index, CaseParams parameters, LaunchCheck check)
+        private CaseResult Record(int index, LaunchRequest request, LaunchCheck check)
         {
-            var result = CaseResults.From(parameters, check.Comparisons);
+            var result = CaseResults.From(request.Case, check.Comparisons);
+            if (result.FirstMismatch is { } first)
+            {
+                var buffers = request.Arguments.OfType<BufferArgument>().ToList();
+                var output = buffers.First(b => b.Name == first.Buffer);
+                result = result with { FirstMismatch = MismatchContext.Describe(first, request.Case, buffers, output.Length) };
+            }
             if (check.StrayWrites.Count == 0)
                 return result;
             strayWrites[index] = string.Join("; ", check.StrayWrites);

@@ -11,7 +11,24 @@ internal static class RunMessages
     {
         var first = result.FirstMismatch!;
         return $"{result.Mismatches} of {result.Elements} elements wrong; first {first.Buffer}[{first.Index}]: " +
-            $"expected {Number(first.Expected)}, got {Number(first.Actual)} (max abs error {Number(result.MaxAbsError)})";
+            $"expected {Number(first.Expected)}, got {Number(first.Actual)} (max abs error {Number(result.MaxAbsError)})" +
+            (result.Pattern is { } pattern ? $"; {Pattern(pattern)}" : "");
+    }
+
+    /// <summary>The pattern in the message's English; the portal shows it in the reader's language from the code.</summary>
+    public static string Pattern(MismatchPattern pattern)
+    {
+        double P(string name) => pattern.Parameters?.GetValueOrDefault(name) ?? double.NaN;
+        return pattern.Code switch
+        {
+            MismatchPatterns.NotWritten => "the output is all zeros: it was not written",
+            MismatchPatterns.TailNotWritten => $"the tail is not written: the last {Number(P("count"))} elements, from index {Number(P("from"))}, are still zero",
+            MismatchPatterns.NotFinite => $"{Number(P("count"))} elements are NaN or infinite where a finite value was expected",
+            MismatchPatterns.ConstantOffset => $"every element is off by the same constant, {Number(P("offset"))}",
+            MismatchPatterns.ConstantScale => $"every element is scaled by the same constant, ×{Number(P("factor"))}",
+            MismatchPatterns.Permuted => "the values are right but in the wrong places (permuted or transposed)",
+            _ => pattern.Code,
+        };
     }
 
     public static string Passed(int cases, TimingResult? timing)

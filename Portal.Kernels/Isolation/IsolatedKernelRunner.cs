@@ -72,7 +72,9 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
     }
 
     /// <summary>A spec the caller has already parsed and validated: the child gets the text, parsed once more in its own process.</summary>
-    public async Task<KernelResult> RunAsync(string specJson, ValidatedSpec spec, AcceleratorDevice device, CancellationToken cancellationToken)
+    /// <param name="progress">Told where the child is (<see cref="JobProgress"/>), as it writes it; null: not read.</param>
+    public async Task<KernelResult> RunAsync(string specJson, ValidatedSpec spec, AcceleratorDevice device, CancellationToken cancellationToken,
+        IProgress<JobProgress>? progress = null)
     {
         if (command.Sandbox is { } sandbox && await sandbox.CheckAsync(cancellationToken) is { Works: false } check)
             return new KernelResult(KernelStatus.Unsupported, NoSandbox(check), Device: device.ToDeviceInfo());
@@ -85,7 +87,7 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
                 return stop;
             references = found;
         }
-        var (result, exit, deadline) = await RunChildAsync(spec, specJson, device, references, computeReferences: false, cancellationToken);
+        var (result, exit, deadline) = await RunChildAsync(spec, specJson, device, references, computeReferences: false, cancellationToken, progress);
         return result ?? exit.Describe(device.ToDeviceInfo(), deadline, _isolation.MemoryCapBytes);
     }
 
@@ -149,7 +151,8 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
 
     /// <summary>One child in a fresh job folder: its result if it wrote one, else how it ended.</summary>
     private async Task<(KernelResult? Result, ChildExit Exit, TimeSpan Deadline)> RunChildAsync(ValidatedSpec spec, string specJson,
-        AcceleratorDevice device, IReadOnlyDictionary<string, byte[]>? references, bool computeReferences, CancellationToken cancellationToken)
+        AcceleratorDevice device, IReadOnlyDictionary<string, byte[]>? references, bool computeReferences, CancellationToken cancellationToken,
+        IProgress<JobProgress>? progress = null)
     {
         var folder = Directory.CreateTempSubdirectory("portal-kernel-");
         try
@@ -177,7 +180,8 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
             if (command.Sandbox is { } confined)
                 child = confined.Command(child, folder.FullName, environment, command.ProgramFolders);
             var deadline = TimeSpan.FromSeconds(spec.TimeoutSeconds) + _isolation.HostAllowance;
-            var exit = await RunChildAsync(child, environment, folder.FullName, deadline, cancellationToken);
+            var exit = await RunChildAsync(child, environment, folder.FullName, deadline, cancellationToken,
+                progress is null ? null : line => { if (JobProgress.ParseLine(line, spec.Cases.Count) is { } step) progress.Report(step); });
             // The sandboxed child could leave a symbolic link there instead, to make the agent read a file of the host
             // (another job's result, the agent's state) as this job's result: only a plain file is a result.
             var written = new FileInfo(resultFile);
@@ -217,7 +221,7 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         $"{KernelSandbox.OptOutFlag} on a machine where every kernel is trusted ({check.Description})";
 
     private async Task<ChildExit> RunChildAsync(IReadOnlyList<string> commandLine, IReadOnlyDictionary<string, string> environment,
-        string workingDirectory, TimeSpan deadline, CancellationToken cancellationToken)
+        string workingDirectory, TimeSpan deadline, CancellationToken cancellationToken, Action<string?>? output)
     {
         // Only the allow-list: the agent's tokens (PORTAL_*) and other secrets never reach the child, sandboxed or not.
         var start = OwnThreadProcess.StartInfo(commandLine, environment, workingDirectory);
@@ -226,7 +230,7 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         try
         {
             using var process = await OwnThreadProcess.StartAsync(start, finished.Task, "kernel-child");
-            return await WatchAsync(process, deadline, cancellationToken);
+            return await WatchAsync(process, deadline, cancellationToken, output);
         }
         finally
         {
@@ -234,11 +238,11 @@ public sealed class IsolatedKernelRunner(ChildCommand command, IsolationLimits? 
         }
     }
 
-    private async Task<ChildExit> WatchAsync(Process process, TimeSpan deadline, CancellationToken cancellationToken)
+    private async Task<ChildExit> WatchAsync(Process process, TimeSpan deadline, CancellationToken cancellationToken, Action<string?>? output)
     {
         var stderr = new StderrTail();
         process.ErrorDataReceived += (_, e) => stderr.Add(e.Data);
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => output?.Invoke(e.Data);
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
 

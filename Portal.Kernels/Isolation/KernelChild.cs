@@ -104,7 +104,8 @@ public static class KernelChild
         if (executor is null)
             return new KernelResult(KernelStatus.Unsupported, $"{device.Name} ({device.Id}) does not accept {valid.Language.Name()} kernels",
                 Device: device.ToDeviceInfo());
-        var runner = new KernelRunner(new WatchdogExecutor(executor), limits: limits, references: LoadReferences(valid, referencesFolder));
+        var runner = new KernelRunner(new WatchdogExecutor(executor), limits: limits, references: LoadReferences(valid, referencesFolder),
+            progress: new StandardOutputProgress());
         return await runner.RunAsync(valid, device.ToDeviceInfo(), cancellationToken);
     }
 
@@ -116,5 +117,15 @@ public static class KernelChild
                 return args[i + 1];
         }
         return null;
+    }
+
+    /// <summary>Each step as a line on standard output, where the parent reads it (<see cref="JobProgress.ParseLine"/>); synchronous, so in order.</summary>
+    private sealed class StandardOutputProgress : IProgress<JobProgress>
+    {
+        public void Report(JobProgress value)
+        {
+            Console.Out.WriteLine(value.ToLine());
+            Console.Out.Flush();
+        }
     }
 }

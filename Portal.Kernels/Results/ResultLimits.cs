@@ -38,12 +38,25 @@ public static class ResultLimits
             : null,
         Cases = result.Cases?.Select(c => c with
         {
-            FirstMismatch = c.FirstMismatch is { } m ? m with { Buffer = Cut(m.Buffer, MaxNameChars)! } : null,
+            FirstMismatch = c.FirstMismatch is { } m
+                ? m with { Buffer = Cut(m.Buffer, MaxNameChars)!, Inputs = CutKeys(m.Inputs), Position = CutKeys(m.Position) }
+                : null,
             Distribution = Cut(c.Distribution, MaxNameChars),
+            Pattern = c.Pattern is { } p ? new MismatchPattern(Cut(p.Code, MaxNameChars)!, CutKeys(p.Parameters)) : null,
         }).ToList(),
         Timing = result.Timing is { } t ? t with { Dtype = Cut(t.Dtype, MaxNameChars), StoppedBy = Cut(t.StoppedBy, MaxNameChars) } : null,
         BufferDtypes = result.BufferDtypes is { } buffers ? CutNames(buffers) : null,
     };
+
+    private static Dictionary<string, T>? CutKeys<T>(IReadOnlyDictionary<string, T>? values)
+    {
+        if (values is null)
+            return null;
+        var cut = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+            cut.TryAdd(Cut(name, MaxNameChars)!, value);
+        return cut;
+    }
 
     private static Dictionary<string, string> CutNames(IReadOnlyDictionary<string, string> buffers)
     {
@@ -62,6 +75,10 @@ public static class ResultLimits
         {
             if (result.Cases![i].Params?.Count > MaxParams)
                 return $"cases[{i}].params";
+            if (result.Cases[i].FirstMismatch?.Inputs?.Count > MaxParams || result.Cases[i].FirstMismatch?.Position?.Count > MaxParams)
+                return $"cases[{i}].firstMismatch";
+            if (result.Cases[i].Pattern?.Parameters?.Count > MaxParams)
+                return $"cases[{i}].pattern";
         }
         if (result.BufferDtypes?.Count > MaxParams)
             return "bufferDtypes";

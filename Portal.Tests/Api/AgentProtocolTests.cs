@@ -143,6 +143,40 @@ public sealed class AgentProtocolTests(AgentProtocolTests.Queue portal) : IClass
     }
 
     [Fact]
+    public async Task Progress_rides_on_an_extension_fenced_by_the_lease_and_an_implausible_one_is_left_out()
+    {
+        var (agent, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.Gpu("cuda:0"));
+        var (stranger, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.Gpu("cuda:0"));
+        var run = await portal.SubmitAsync(await portal.AddVectorAddTestAsync("cuda-c"), $"sku:{portal.H200}");
+        var lease = await LeaseAsync(agent, "cuda:0");
+
+        // An older agent's extension (no progress) records none.
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/extend", new LeaseExtension(lease.LeaseId)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Null((await JobAsync(lease.JobId)).Progress);
+
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/extend",
+            new LeaseExtension(lease.LeaseId, Progress: new JobProgress(3, 5, JobProgress.Checking))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(new JobProgress(3, 5, JobProgress.Checking), (await JobAsync(lease.JobId)).Progress);
+
+        // A plain extension keeps the last progress; one that no run could have is left out, and the lease is still extended.
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/extend", new LeaseExtension(lease.LeaseId)).ExpectAsync(HttpStatusCode.OK);
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/extend",
+            new LeaseExtension(lease.LeaseId, Progress: new JobProgress(9, 5, JobProgress.Timing))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(new JobProgress(3, 5, JobProgress.Checking), (await JobAsync(lease.JobId)).Progress);
+
+        // Someone else's lease, or a wrong lease id, writes nothing.
+        await stranger.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/extend",
+            new LeaseExtension(lease.LeaseId, Progress: new JobProgress(5, 5, JobProgress.Timing))).ExpectAsync(HttpStatusCode.Forbidden);
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/extend",
+            new LeaseExtension(Guid.NewGuid(), Progress: new JobProgress(5, 5, JobProgress.Timing))).ExpectAsync(HttpStatusCode.Conflict);
+        Assert.Equal(new JobProgress(3, 5, JobProgress.Checking), (await JobAsync(lease.JobId)).Progress);
+
+        // Done, so that no other test of this portal leases the job after its lease expires.
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/complete", new JobCompletion(lease.LeaseId, Passed)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(lease.JobId, await OnlyJobOfRunAsync(run));
+    }
+
+    [Fact]
     public async Task Another_agent_is_refused_with_403_and_a_stale_lease_with_409()
     {
         var (first, _) = await portal.RegisterAgentAsync(portal.PartnerToken, devices: AgentFixtures.Gpu("cuda:0"));

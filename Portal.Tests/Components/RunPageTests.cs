@@ -65,6 +65,63 @@ public sealed class RunPageTests : CompatibilityComponentContext
     }
 
     [Fact]
+    public async Task A_running_job_shows_the_case_its_agent_is_at_live_and_its_failure_names_the_pattern_and_the_inputs()
+    {
+        var partner = await AddOrganizationAsync("Progress Labs");
+        var user = await SignInAsync(partner);
+        var (agent, device) = await AddAgentAsync(partner, "Progress-1", null);
+        var (run, job) = await AddRunAsync(await AddTestAsync("vector_add with progress", partner), device, user);
+        var signals = await StartSignalsAsync();
+        var events = Services.GetRequiredService<RunEventBatch>();
+        var page = Render<RunDetail>(p => p.Add(r => r.Id, run));
+        page.WaitForAssertion(() => Assert.Equal("current", Step(page, "queued")), Wait);
+        Assert.Empty(page.FindAll("[data-testid=job-progress]"));
+
+        await UpdateJobAsync(job, j => (j.Status, j.Attempts, j.AgentId, j.DeviceId, j.Progress) =
+            (JobStatus.Running, 1, agent, device, new JobProgress(3, 5, JobProgress.Checking)));
+        events.Add(run);
+        page.WaitForAssertion(() => Assert.Equal("Case 3 of 5, checking", page.Find("[data-testid=job-progress]").TextContent.Trim()), Wait);
+
+        await UpdateJobAsync(job, j => j.Progress = new JobProgress(5, 5, JobProgress.Timing));
+        events.Add(run);
+        page.WaitForAssertion(() => Assert.Equal("Case 5 of 5, timing", page.Find("[data-testid=job-progress]").TextContent.Trim()), Wait);
+
+        var tail = Failed with
+        {
+            Cases = [Failed.Cases![0] with
+            {
+                FirstMismatch = new Mismatch("z", 997, 0.73, 0, new Dictionary<string, double> { ["x"] = 0.5, ["y"] = 0.23 }),
+                Pattern = new MismatchPattern(MismatchPatterns.TailNotWritten, new Dictionary<string, double> { ["from"] = 997, ["count"] = 3 }),
+            }],
+        };
+        await UpdateJobAsync(job, j => Complete(j, tail, null, agent, partner, device));
+        events.Add(run);
+        page.WaitForAssertion(() => Assert.Equal("failed", page.Find("[data-testid=run-verdict]").GetAttribute("data-verdict")), Wait);
+        Assert.Empty(page.FindAll("[data-testid=job-progress]")); // only while it runs
+        var pattern = page.Find("[data-testid=mismatch-pattern]");
+        Assert.Equal(MismatchPatterns.TailNotWritten, pattern.GetAttribute("data-pattern"));
+        Assert.Contains("The tail is not written: the last 3 elements, from index 997", pattern.TextContent);
+        Assert.Contains("x = 0.5, y = 0.23", page.Find("[data-testid=mismatch-inputs]").TextContent);
+        GC.KeepAlive(signals);
+    }
+
+    [Fact]
+    public void A_list_tells_a_wrong_answer_from_a_compile_error_by_label_and_icon()
+    {
+        string Icon(string verdict) =>
+            Render<Portal.Components.Runs.VerdictChip>(p => p.Add(c => c.Verdict, verdict)).Find("svg").InnerHtml;
+        string Label(string verdict) =>
+            Render<Portal.Components.Runs.VerdictChip>(p => p.Add(c => c.Verdict, verdict)).Find("[data-testid=verdict]").TextContent.Trim();
+
+        Assert.NotEqual(Icon("failed"), Icon("compile_error"));
+        Assert.NotEqual(Label("failed"), Label("compile_error"));
+        Assert.NotEqual(Icon("failed"), Icon("passed"));
+        // The conformance lists' chip shows the same icons.
+        Assert.Equal(Icon("compile_error"),
+            Render<Portal.Components.Conformance.VerdictChip>(p => p.Add(c => c.Verdict, "compile_error")).Find("svg").InnerHtml);
+    }
+
+    [Fact]
     public async Task A_korean_page_stays_korean_in_words_and_dates_when_a_signal_from_another_thread_renders_it()
     {
         var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);

@@ -66,6 +66,9 @@ public sealed class TestFormTests : CompatibilityComponentContext
         page.Find("[data-testid=field-name]").Change("vector_add, float4 loads");
         page.Find("[data-testid=validate]").Click();
         page.WaitForElement("[data-testid=validation-ok]", Wait);
+        // Validating checks the spec's form, not the kernel: it has not been compiled, so it must not be called valid.
+        Assert.Contains("well-formed", page.Find("[data-testid=validation-ok]").TextContent);
+        Assert.Contains("compiles", page.Find("[data-testid=validation-ok]").TextContent);
         Assert.Equal(0, await InDbAsync(db => db.CompatibilityTests.CountAsync()));
 
         page.Find("[data-testid=save]").Click();

@@ -88,4 +88,26 @@ public class ComparisonTests
     [Fact]
     public void A_buffer_of_the_wrong_length_is_refused_rather_than_compared_in_part() =>
         Assert.Throws<ArgumentException>(() => Compare([1, 2, 3], [1, 2]));
+
+    [Fact]
+    public void Wrong_elements_that_share_nothing_name_no_pattern()
+    {
+        Assert.Null(Compare([1, 2, 3, 4], [1, 5, 3, -7]).Pattern);
+        Assert.Null(Compare([1, 2, 3], [1, 2, 3]).Pattern); // passed
+    }
+
+    [Fact]
+    public void An_int32_output_off_by_one_everywhere_is_a_constant_offset()
+    {
+        var result = OutputComparer.Compare([5, 7, 0], HostBuffer.Int32("h", [6, 8, 1]), new Tolerance(0, 0));
+        Assert.Equal(new MismatchPattern(MismatchPatterns.ConstantOffset), result.Pattern! with { Parameters = null });
+        Assert.Equal(1, result.Pattern.Parameters!["offset"]);
+    }
+
+    [Fact]
+    public void A_negated_output_is_scaled_by_minus_one_and_a_swapped_pair_is_permuted()
+    {
+        Assert.Equal(-1, Compare([1, -2, 3], [-1, 2, -3]).Pattern!.Parameters!["factor"]);
+        Assert.Equal(MismatchPatterns.Permuted, Compare([1, 2, 3, 4], [1, 3, 2, 4]).Pattern!.Code);
+    }
 }

@@ -96,7 +96,11 @@ public class HostPathsTests
     [Theory]
     [InlineData("/tmp/pocl_x/kernel.cl:3:1: error: use of undeclared identifier", "kernel.cl:3:1: error: use of undeclared identifier")]
     [InlineData("fatal error: '/etc/hostname' file not found", "fatal error: 'hostname' file not found")]
-    [InlineData("  File \"/tmp/portal-triton-1/submitted_kernel.py\", line 3, in <module>", "  File \"submitted_kernel.py\", line 3, in <module>")]
+    [InlineData("  File \"/tmp/portal-triton-1/submitted_kernel.py\", line 3, in <module>", "  File \"kernel.py\", line 3, in <module>")]
+    [InlineData("/root/.cache/pocl/kcache/tempfile_Ab3x9Q.cl:3:29: error: use of undeclared identifier 'q'",
+        "kernel.cl:3:29: error: use of undeclared identifier 'q'")]
+    [InlineData("tempfile_Ab3x9Q.cl:12:1: warning: x", "kernel.cl:12:1: warning: x")]
+    [InlineData("/tmp/tmpxft_00001a2b_00000000-6_saxpy.cudafe1.cpp(4): error", "kernel.cu(4): error")]
     [InlineData("median 0.1 ms, 12.5 GB/s; n/2 and a / b stay", "median 0.1 ms, 12.5 GB/s; n/2 and a / b stay")]
     public void Absolute_paths_keep_only_their_file_name(string log, string redacted)
     {

@@ -64,6 +64,30 @@ public class ResultJsonTests
     }
 
     [Fact]
+    public void A_pattern_and_the_inputs_at_the_first_wrong_element_round_trip_and_a_result_without_them_still_parses()
+    {
+        var result = new KernelResult(KernelStatus.Failed, "tail", Cases:
+            [new CaseResult(new Dictionary<string, double> { ["n"] = 1000 }, KernelStatus.Failed, 1000, 3, 1, 1,
+                new Mismatch("z", 997, 0.5, 0, new Dictionary<string, double> { ["x"] = 0.25, ["y"] = 0.25 }),
+                Pattern: new MismatchPattern(MismatchPatterns.TailNotWritten, new Dictionary<string, double> { ["from"] = 997, ["count"] = 3 }))]);
+        var json = JsonNode.Parse(KernelResultJson.Serialize(result))!["cases"]![0]!;
+        Assert.Equal("""{"code":"tail_not_written","parameters":{"from":997,"count":3}}""", json["pattern"]!.ToJsonString());
+        Assert.Equal("""{"x":0.25,"y":0.25}""", json["firstMismatch"]!["inputs"]!.ToJsonString());
+
+        var again = KernelResultJson.Deserialize(KernelResultJson.Serialize(result))!.Cases![0];
+        Assert.Equal((MismatchPatterns.TailNotWritten, 3.0), (again.Pattern!.Code, again.Pattern.Parameters!["count"]));
+        Assert.Equal(0.25, again.FirstMismatch!.Inputs!["y"]);
+
+        // A result stored before patterns existed.
+        var old = KernelResultJson.Deserialize("""
+            {"status":"failed","message":"m","cases":[{"params":{"n":1},"status":"failed","elements":1,"mismatches":1,
+             "maxAbsError":1,"maxRelError":1,"firstMismatch":{"buffer":"z","index":0,"expected":1,"actual":0}}]}
+            """)!.Cases![0];
+        Assert.Null(old.Pattern);
+        Assert.Null(old.FirstMismatch!.Inputs);
+    }
+
+    [Fact]
     public void A_compile_error_carries_the_drivers_log() =>
         Assert.Equal("error: expected ';'", JsonNode.Parse(KernelResultJson.Serialize(
             new KernelResult(KernelStatus.CompileError, "compiling: build failed", "error: expected ';'")))!["compileLog"]!.GetValue<string>());
