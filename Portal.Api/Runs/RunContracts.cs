@@ -90,7 +90,8 @@ public sealed record JobDto(
     DateTimeOffset? FinishedAt,
     string? WaitingReason = null,
     bool Suspect = false,
-    string? SuspectReason = null);
+    string? SuspectReason = null,
+    MeasuredRate? Rate = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 /// <param name="Mapping">How the device that produced the result is mapped to <paramref name="Sku"/> now: by pattern, or by hand
