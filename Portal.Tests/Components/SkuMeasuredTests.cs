@@ -1,7 +1,9 @@
 using System.Globalization;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Conformance;
 using Portal.Api.Runs;
+using Portal.Components.Conformance;
 using Portal.Api.Skus;
 using Portal.Components.Measured;
 using Portal.Tests.Infrastructure;
@@ -78,6 +80,24 @@ public sealed class SkuMeasuredTests : DatabaseComponentContext
 
             Assert.Contains("50% (1/2) partner-reported", cell.Find("[data-testid=measured-opencl-c]").TextContent);
             Assert.Contains("not claimed: cuda-c, triton", cell.Find("[data-testid=measured-not-claimed]").TextContent);
+        });
+
+    [Fact]
+    public void The_conformance_profile_reads_a_matmul_in_gflops_and_a_vector_add_in_gbs() =>
+        InCulture("en-US", () =>
+        {
+            var matmul = new ConformanceCellDto("opencl-c", Guid.NewGuid(), "passed", Guid.NewGuid(), Finished, true, 2.0, 0.003, false,
+                new MeasuredRate(RateUnit.GflopPerSecond, 1073.741824, null, "f32"));
+            var add = new ConformanceCellDto("opencl-c", Guid.NewGuid(), "passed", Guid.NewGuid(), Finished, true, 0.42, 402.6, false,
+                new MeasuredRate(RateUnit.GbPerSecond, 402.6, null, "f32"));
+            var profile = new ConformanceProfileDto("Conformance suite v1", [new("opencl-c", 2, 2, 2, 1.0, true)],
+                [new("vector_add", [add]), new("matmul", [matmul])], [], Verified: true, LastResultAt: Finished);
+
+            var view = Render<ConformanceProfile>(p => p.Add(x => x.Profile, profile));
+
+            Assert.Contains("2 ms · 1,074 GFLOP/s", view.Find("[data-testid=op-matmul]").TextContent);
+            Assert.DoesNotContain("GB/s", view.Find("[data-testid=op-matmul]").TextContent);
+            Assert.Contains("0.42 ms · 403 GB/s", view.Find("[data-testid=op-vector_add]").TextContent);
         });
 
     private static SkuVerdict Verdict(string name, string op, string dtype, MeasuredRate rate) =>
