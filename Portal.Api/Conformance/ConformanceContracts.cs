@@ -29,7 +29,8 @@ public sealed record OpConformanceDto(string Op, IReadOnlyList<ConformanceCellDt
 public sealed record DtypeConformanceDto(string Dtype, int SuiteTests, int Tested, int Passed, double PassRate);
 
 /// <summary>A suite test's latest completed outcome; the verdict is null while it has none. Timing is from the result's timed case,
-/// left out when <c>Suspect</c> (it implies more than the device can do; the job page says why).</summary>
+/// left out when <c>Suspect</c> (it implies more than the device can do; the job page says why). <c>Rate</c> is the figure the op is
+/// judged by (GFLOP/s for a compute-bound op, GB/s otherwise).</summary>
 public sealed record ConformanceCellDto(
     string Language,
     Guid TestId,
@@ -39,7 +40,8 @@ public sealed record ConformanceCellDto(
     bool Verified,
     double? MedianMs,
     double? GbPerSecond,
-    bool Suspect = false);
+    bool Suspect = false,
+    Portal.Api.Runs.MeasuredRate? Rate = null);
 
 /// <summary>The latest verdict per suite test among jobs run under one driver version, in one language.</summary>
 public sealed record DriverConformanceDto(string DriverVersion, string Language, int SuiteTests, int Tested, int Passed, double PassRate,

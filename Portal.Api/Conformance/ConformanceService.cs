@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Common;
+using Portal.Api.Runs;
 using Portal.Data;
 using Portal.Data.Agents;
 using Portal.Data.Compatibility;
@@ -75,6 +76,12 @@ public sealed class ConformanceService(PortalDbContext db)
     private async Task<ConformanceProfileDto> ProfileAsync(Subject subject, Guid id, CancellationToken cancellationToken,
         IReadOnlyCollection<string>? onlyLanguages = null)
     {
+        // The datasheet a rate's share is taken of: the SKU's own, or the one a device is mapped to.
+        var skus = db.HardwareSkus.AsNoTracking();
+        skus = subject == Subject.Sku ? skus.Where(s => s.Id == id) : skus.Where(s => db.AgentDevices.Any(d => d.Id == id && d.SkuId == s.Id));
+        var peaks = await skus
+            .Select(s => new SkuPeaks(s.MemoryBandwidthTbs, s.Bf16Tflops, s.Fp8Tflops))
+            .FirstOrDefaultAsync(cancellationToken);
         var suite = await SuiteAsync(cancellationToken);
         bool Shown(string language) => onlyLanguages is null || onlyLanguages.Contains(language);
         var latest = (await LatestAsync(subject, [id], suite, perDriver: false, cancellationToken)).ToDictionary(r => r.TestId);
@@ -90,7 +97,7 @@ public sealed class ConformanceService(PortalDbContext db)
 
         var ops = suite.Tests.Where(t => Shown(t.Language)).GroupBy(t => (t.Op, t.Dtype))
             .OrderBy(g => OpOrder(g.Key.Op)).ThenBy(g => g.Key.Op, StringComparer.Ordinal).ThenBy(g => DtypeOrder(g.Key.Dtype))
-            .Select(g => new OpConformanceDto(g.Key.Op, [.. g.OrderBy(t => LanguageOrder(t.Language)).Select(t => Cell(t, latest.GetValueOrDefault(t.Id)))],
+            .Select(g => new OpConformanceDto(g.Key.Op, [.. g.OrderBy(t => LanguageOrder(t.Language)).Select(t => Cell(t, latest.GetValueOrDefault(t.Id), peaks))],
                 g.Key.Dtype))
             .ToList();
 
@@ -148,7 +155,8 @@ public sealed class ConformanceService(PortalDbContext db)
         var sql = $"""
             select distinct on (j.{column}, {driver}j.test_id)
                    j.{column} as subject, coalesce(j.driver_version, '') as driver_version, j.test_id, j.run_id, j.verdict, j.verified,
-                   j.finished_at, {Timing("medianMs")} as median_ms, {Timing("gbPerSecond")} as gb_per_second, j.timing_suspect as suspect
+                   j.finished_at, {Timing("medianMs")} as median_ms, {Timing("gbPerSecond")} as gb_per_second,
+                   {Timing("gflopPerSecond")} as gflop_per_second, j.result -> 'timing' ->> 'dtype' as dtype, j.timing_suspect as suspect
               from jobs j
              where j.status = '{JobStatuses.CompletedName}' and j.{column} = any(@subjects) and j.test_id = any(@tests) {counts}
              order by j.{column}, {driver}j.test_id, j.finished_at desc, j.id desc
@@ -171,9 +179,10 @@ public sealed class ConformanceService(PortalDbContext db)
         return new Suite(suite?.Name ?? TestSuite.ConformanceSlug, suite?.Tests ?? []);
     }
 
-    private static ConformanceCellDto Cell(SuiteTest test, LatestVerdict? latest) =>
+    private static ConformanceCellDto Cell(SuiteTest test, LatestVerdict? latest, SkuPeaks? peaks) =>
         new(test.Language, test.Id, latest?.Verdict, latest?.RunId, latest?.FinishedAt, latest?.Verified ?? false, latest?.MedianMs, latest?.GbPerSecond,
-            latest?.Suspect ?? false);
+            latest?.Suspect ?? false,
+            latest is null ? null : MeasuredRates.Of(test.Op, latest.Dtype, latest.GbPerSecond, latest.GflopPerSecond, peaks));
 
     private static double Rate(int count, int of) => of == 0 ? 0 : (double)count / of;
 
@@ -217,5 +226,5 @@ public sealed class ConformanceService(PortalDbContext db)
     }
 
     private sealed record LatestVerdict(Guid Subject, string DriverVersion, Guid TestId, Guid RunId, string Verdict, bool Verified,
-        DateTimeOffset FinishedAt, double? MedianMs, double? GbPerSecond, bool Suspect);
+        DateTimeOffset FinishedAt, double? MedianMs, double? GbPerSecond, double? GflopPerSecond, string? Dtype, bool Suspect);
 }

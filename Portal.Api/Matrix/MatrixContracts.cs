@@ -1,4 +1,5 @@
 using Portal.Api.Deployments;
+using Portal.Api.Runs;
 using Portal.Api.Tests;
 using Portal.Data.Compatibility;
 
@@ -55,6 +56,7 @@ public sealed record MatrixSku(Guid Id, string Name, string VendorName, double? 
 
 /// <param name="JobId">The job whose result this is.</param>
 /// <param name="BandwidthShare">Achieved GB/s over the SKU's peak memory bandwidth.</param>
+/// <param name="Rate">The figure the timing is judged by: GFLOP/s for a compute-bound op, GB/s otherwise, with its share of the datasheet peak.</param>
 /// <param name="Verified">Run by a consortium agent; otherwise partner-reported.</param>
 /// <param name="Suspect">The timing implies more than the device can do (the job page says why): the verdict stands, the
 /// timing figures are left out.</param>
@@ -66,4 +68,5 @@ public sealed record MatrixCell(
     double? GbPerSecond,
     double? BandwidthShare,
     bool Verified,
-    bool Suspect = false);
+    bool Suspect = false,
+    MeasuredRate? Rate = null);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Common;
@@ -18,25 +17,6 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
 
     /// <summary>Columns of SKUs without a result, at most: those that claim a language of the tests in view.</summary>
     public const int MaxUntestedSkus = 100;
-
-    // The latest completed job per (SKU, test), for the tests in view. EF cannot say DISTINCT ON, nor read into the
-    // result document (a jsonb column mapped as text); this can, in one pass over ix_jobs_verdicts read backwards
-    // (sku_id, test_id, finished_at all descending), which is why the order is written that way. Only results that count toward
-    // their SKU take part (SkuAttribution: a device mapped by hand counts once confirmed). A suspect timing (DESIGN.md
-    // "Timings that break physics") keeps its verdict but shows no figures: it is not compared with others.
-    private const string LatestVerdictsSql = $"""
-        select distinct on (j.sku_id, j.test_id)
-               j.sku_id, j.test_id, j.id, coalesce(j.verdict, 'error'), j.finished_at, j.verified,
-               case when not j.timing_suspect then j.result -> 'timing' ->> 'medianMs' end,
-               case when not j.timing_suspect then j.result -> 'timing' ->> 'gbPerSecond' end, j.timing_suspect
-          from jobs j
-         where j.status = '{JobStatuses.CompletedName}' and j.sku_id is not null and j.finished_at is not null and j.test_id = any(@tests)
-           and {SkuAttribution.JobCountsSql}
-         order by j.sku_id desc, j.test_id desc, j.finished_at desc, j.id desc
-        """;
-
-    private sealed record Latest(Guid SkuId, Guid TestId, Guid JobId, string Verdict, DateTimeOffset FinishedAt, bool Verified,
-        double? MedianMs, double? GbPerSecond, bool Suspect);
 
     public async Task<Outcome<MatrixDto>> GetAsync(Caller caller, MatrixQuery query, CancellationToken cancellationToken)
     {
@@ -59,7 +39,7 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
         if (truncated)
             tests.RemoveAt(tests.Count - 1);
 
-        var latest = await LatestAsync(tests.Select(t => t.Id).ToArray(), cancellationToken);
+        var latest = await LatestVerdicts.ForTestsAsync(dataSource, tests.Select(t => t.Id).ToArray(), cancellationToken);
         var skuIds = latest.Select(l => l.SkuId).Distinct().ToList();
         // A SKU that claims a language of these tests but has no result yet is a column too, "not tested": a gap shown,
         // not hidden.
@@ -73,36 +53,22 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
         var skus = await db.HardwareSkus.AsNoTracking()
             .Where(s => skuIds.Contains(s.Id) || untested.Contains(s.Id))
             .OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).ThenBy(s => s.Id)
-            .Select(s => new MatrixSku(s.Id, s.Name, s.Vendor.Name, s.MemoryBandwidthTbs, skuIds.Contains(s.Id)))
+            .Select(s => new
+            {
+                Sku = new MatrixSku(s.Id, s.Name, s.Vendor.Name, s.MemoryBandwidthTbs, skuIds.Contains(s.Id)),
+                Peaks = new SkuPeaks(s.MemoryBandwidthTbs, s.Bf16Tflops, s.Fp8Tflops),
+            })
             .ToListAsync(cancellationToken);
-        var peaks = skus.ToDictionary(s => s.Id, s => s.MemoryBandwidthTbs);
+        var peaks = skus.ToDictionary(s => s.Sku.Id, s => s.Peaks);
         var cells = latest.ToLookup(l => l.TestId);
 
         var rows = tests.Select(t => new MatrixRow(t.Id, t.Name, t.Op, t.Language, t.Visibility, t.Organization, t.Suite,
-            cells[t.Id].ToDictionary(l => l.SkuId, l => new MatrixCell(l.JobId, l.Verdict, l.FinishedAt, l.MedianMs, l.GbPerSecond,
-                JobReader.BandwidthShare(l.GbPerSecond, peaks.GetValueOrDefault(l.SkuId)), l.Verified, l.Suspect)), t.Dtype)).ToList();
-        return new MatrixDto(rows, skus, truncated);
+            cells[t.Id].ToDictionary(l => l.SkuId, l => Cell(t.Op, l, peaks.GetValueOrDefault(l.SkuId))), t.Dtype)).ToList();
+        return new MatrixDto(rows, [.. skus.Select(s => s.Sku)], truncated);
     }
 
-    private async Task<List<Latest>> LatestAsync(Guid[] testIds, CancellationToken cancellationToken)
-    {
-        var latest = new List<Latest>();
-        if (testIds.Length == 0)
-            return latest;
-        await using var command = dataSource.CreateCommand(LatestVerdictsSql);
-        command.Parameters.Add(new NpgsqlParameter("tests", testIds));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            latest.Add(new Latest(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5),
-                Number(reader.IsDBNull(6) ? null : reader.GetString(6)), Number(reader.IsDBNull(7) ? null : reader.GetString(7)),
-                reader.GetBoolean(8)));
-        }
-        return latest;
-    }
-
-    /// <summary>A figure from the result document; a kernel's NaN or ∞ (written as strings) is no figure.</summary>
-    private static double? Number(string? text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
+    /// <summary>A latest verdict as a cell, with its rate in the op's unit (<see cref="MeasuredRates"/>).</summary>
+    internal static MatrixCell Cell(string op, LatestVerdicts.Latest l, SkuPeaks? peaks) =>
+        new(l.JobId, l.Verdict, l.FinishedAt, l.MedianMs, l.GbPerSecond, MeasuredRates.BandwidthShare(l.GbPerSecond, peaks?.MemoryBandwidthTbs),
+            l.Verified, l.Suspect, MeasuredRates.Of(op, l.Dtype, l.GbPerSecond, l.GflopPerSecond, peaks));
 }

@@ -52,6 +52,13 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
         return dto is null ? NotFound(id) : dto;
     }
 
+    /// <summary>The organisation's SKUs, agents, tests (those the caller may see) and deployments, for its page.</summary>
+    public async Task<Outcome<OrganizationHoldingsDto>> HoldingsAsync(Caller? caller, Guid id, CancellationToken cancellationToken)
+    {
+        var holdings = await OrganizationHoldings.LoadAsync(db, caller, id, cancellationToken);
+        return holdings is null ? new Outcome<OrganizationHoldingsDto>.NotFound(Localized<OrganizationText>.Format("NotFound", id)) : holdings;
+    }
+
     public async Task<Outcome<OrganizationDto>> CreateAsync(Caller caller, OrganizationInput input, CancellationToken cancellationToken)
     {
         if (!caller.IsConsortiumAdmin)

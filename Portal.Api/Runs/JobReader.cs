@@ -20,10 +20,10 @@ internal static class JobReader
         KernelResult? Result, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
         Guid? DeviceId, string? DeviceName, Guid? DeviceSkuId, SkuMapping? DeviceMapping, Guid? SkuId, Guid? AgentId, string? AgentName,
         Guid? AgentOrganizationId, string? DriverVersion, string? EngineVersion, string? AgentVersion, bool Verified,
-        string Language, TestVisibility TestVisibility, Guid? TestOrganizationId, bool TimingSuspect, TimingFigure? SuspectFigure,
+        string Language, string Op, TestVisibility TestVisibility, Guid? TestOrganizationId, bool TimingSuspect, TimingFigure? SuspectFigure,
         double? SuspectLimit, TimingLimitSource? SuspectLimitSource, string TestName, JobProgress? Progress = null);
 
-    private sealed record Sku(Guid Id, string Name, string VendorName, double? MemoryBandwidthTbs);
+    private sealed record Sku(Guid Id, string Name, string VendorName, SkuPeaks Peaks);
 
     /// <summary>An online device that a waiting job's target names, and who runs it.</summary>
     private sealed record Candidate(Guid Id, Guid? SkuId, List<string> Languages, Guid OrganizationId, bool Consortium);
@@ -49,8 +49,8 @@ internal static class JobReader
                 x.Device == null ? null : SkuAttribution.MappingOf(x.Device.SkuSetByHand, x.Device.SkuConfirmedAt, x.Device.SkuConfirmedByUserId),
                 x.Job.SkuId, x.Job.AgentId, x.AgentName, x.AgentOrganizationId,
                 x.Job.DriverVersion, x.Job.EngineVersion, x.Job.AgentVersion, x.Job.Verified,
-                x.Job.Language, x.Job.Test!.Visibility, x.Job.Test.OrganizationId, x.Job.TimingSuspect, x.Job.SuspectFigure,
-                x.Job.SuspectLimit, x.Job.SuspectLimitSource, x.Job.Test!.Name, x.Job.Progress))
+                x.Job.Language, x.Job.Test!.Op, x.Job.Test.Visibility, x.Job.Test.OrganizationId, x.Job.TimingSuspect, x.Job.SuspectFigure,
+                x.Job.SuspectLimit, x.Job.SuspectLimitSource, x.Job.Test.Name, x.Job.Progress))
             .ToListAsync(cancellationToken);
         if (rows.Count == 0)
             return [];
@@ -59,7 +59,7 @@ internal static class JobReader
         var skus = skuIds.Count == 0
             ? []
             : await db.HardwareSkus.AsNoTracking().Where(s => skuIds.Contains(s.Id))
-                .Select(s => new Sku(s.Id, s.Name, s.Vendor.Name, s.MemoryBandwidthTbs))
+                .Select(s => new Sku(s.Id, s.Name, s.Vendor.Name, new SkuPeaks(s.MemoryBandwidthTbs, s.Bf16Tflops, s.Fp8Tflops)))
                 .ToDictionaryAsync(s => s.Id, cancellationToken);
         var organizationIds = rows.Select(r => r.AgentOrganizationId).OfType<Guid>().Distinct().ToList();
         var organizations = organizationIds.Count == 0
@@ -119,11 +119,14 @@ internal static class JobReader
                 r.DriverVersion, r.EngineVersion, r.AgentVersion, r.Verified);
         var result = r.Result;
         var target = r.TargetDeviceId is { } targetDevice ? $"device:{targetDevice}" : $"sku:{r.TargetSkuId}";
-        var share = BandwidthShare(result, r.SkuId is { } recorded ? skus.GetValueOrDefault(recorded)?.MemoryBandwidthTbs : null);
+        var peaks = r.SkuId is { } recorded ? skus.GetValueOrDefault(recorded)?.Peaks : null;
+        var share = MeasuredRates.BandwidthShare(result?.Timing?.GbPerSecond, peaks?.MemoryBandwidthTbs);
+        var rate = result?.Timing is { } timing ? MeasuredRates.Of(r.Op, timing.Dtype, timing.GbPerSecond, timing.GflopPerSecond, peaks) : null;
         return new JobDto(r.Id, r.TestId, device, target, r.Status, r.Attempts, r.MaxAttempts, r.Verdict, result, r.FailureReason,
             provenance, share, r.CreatedAt, r.StartedAt, r.FinishedAt, Suspect: r.TimingSuspect, TestName: r.TestName,
             Progress: r.Status == JobStatus.Running ? r.Progress : null,
-            SuspectReason: r.TimingSuspect ? SuspectReason(r, result, r.SkuId is { } recordedSku ? skus.GetValueOrDefault(recordedSku)?.Name : null) : null);
+            SuspectReason: r.TimingSuspect ? SuspectReason(r, result, r.SkuId is { } recordedSku ? skus.GetValueOrDefault(recordedSku)?.Name : null) : null,
+            Rate: rate);
     }
 
     /// <summary>
@@ -145,10 +148,4 @@ internal static class JobReader
             _ => Localized<RunText>.Format("SuspectDatasheetBandwidth", measured, limit, sku),
         };
     }
-
-    /// <summary>The result's achieved GB/s over the SKU's peak (TB/s × 1000); null unless both are known and finite.</summary>
-    public static double? BandwidthShare(KernelResult? result, double? peakTbs) => BandwidthShare(result?.Timing?.GbPerSecond, peakTbs);
-
-    public static double? BandwidthShare(double? gbPerSecond, double? peakTbs) =>
-        gbPerSecond is { } achieved && double.IsFinite(achieved) && peakTbs is > 0 ? achieved / (peakTbs.Value * 1000) : null;
 }

@@ -94,7 +94,8 @@ public sealed record JobDto(
     bool Suspect = false,
     string? SuspectReason = null,
     string? TestName = null,
-    JobProgress? Progress = null);
+    JobProgress? Progress = null,
+    MeasuredRate? Rate = null);
 
 /// <param name="Id">Null when the device was removed since; its name, as recorded with the result, stays.</param>
 /// <param name="Mapping">How the device that produced the result is mapped to <paramref name="Sku"/> now: by pattern, or by hand

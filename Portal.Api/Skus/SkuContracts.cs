@@ -1,9 +1,11 @@
+using Portal.Api.Runs;
 using Portal.Data.Deployments;
 using Portal.Data.Skus;
 
 namespace Portal.Api.Skus;
 
 /// <summary>A row of the catalogue (and of its CSV export).</summary>
+/// <param name="Measured">Pass rates per language on the public tests; on list pages only (the export leaves it out).</param>
 public sealed record SkuListItem(
     Guid Id,
     Guid VendorId,
@@ -21,7 +23,8 @@ public sealed record SkuListItem(
     double? Int8Tops,
     double? TdpW,
     IReadOnlyList<string> Languages,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    SkuMeasured? Measured = null);
 
 /// <summary>One SKU with everything the detail page shows.</summary>
 public sealed record SkuDetail(
@@ -52,7 +55,9 @@ public sealed record SkuDetail(
     SkuDerived Derived,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    uint Version);
+    uint Version,
+    SkuMeasured? Measured = null,
+    IReadOnlyList<SkuVerdict>? LatestVerdicts = null);
 
 public sealed record SkuRef(Guid Id, string Name, string VendorName);
 
@@ -168,3 +173,69 @@ public sealed record SkuQuery
     /// </summary>
     public string? Cursor { get; init; }
 }
+
+/// <summary>
+/// What the public tests measured on a SKU, per kernel language, next to what it claims. Each language's latest verdict per
+/// test is counted twice at most: once among verified results (consortium agents), once among partner-reported ones.
+/// </summary>
+public sealed record SkuMeasured(IReadOnlyList<LanguageMeasured> Languages)
+{
+    /// <summary>All verified results across languages; null when there are none.</summary>
+    public PassRate? Verified => Sum(Languages.Select(l => l.Verified));
+
+    /// <summary>All partner-reported results across languages; null when there are none.</summary>
+    public PassRate? Reported => Sum(Languages.Select(l => l.Reported));
+
+    public LanguageMeasured? For(string language) => Languages.FirstOrDefault(l => l.Language == language);
+
+    private static PassRate? Sum(IEnumerable<PassRate?> rates)
+    {
+        var known = rates.OfType<PassRate>().ToList();
+        return known.Count == 0 ? null : new PassRate(known.Sum(r => r.Tested), known.Sum(r => r.Passed));
+    }
+}
+
+/// <summary>How a language reads next to the SKU's claim.</summary>
+public enum MeasuredState
+{
+    /// <summary>The SKU does not claim the language and nothing was measured in it.</summary>
+    NotClaimed,
+
+    /// <summary>Claimed, but no public test has a result on it yet.</summary>
+    NotTested,
+
+    Measured,
+}
+
+/// <param name="Claimed">The SKU lists the language among its kernel languages.</param>
+/// <param name="Verified">Latest verdicts from consortium agents; null when there are none.</param>
+/// <param name="Reported">Latest partner-reported verdicts; null when there are none.</param>
+public sealed record LanguageMeasured(string Language, bool Claimed, PassRate? Verified, PassRate? Reported)
+{
+    public MeasuredState State => Verified is not null || Reported is not null ? MeasuredState.Measured
+        : Claimed ? MeasuredState.NotTested : MeasuredState.NotClaimed;
+}
+
+/// <summary>Tests with a latest verdict, and how many of those passed.</summary>
+public sealed record PassRate(int Tested, int Passed)
+{
+    /// <summary>Passed ÷ tested, 0–1.</summary>
+    public double Rate => Tested == 0 ? 0 : (double)Passed / Tested;
+}
+
+/// <summary>A public test's latest verdict on a SKU, verified or partner-reported.</summary>
+/// <param name="Rate">GFLOP/s for a compute-bound op, GB/s otherwise, with its share of the datasheet peak; null without timing
+/// or when <paramref name="Suspect"/>.</param>
+public sealed record SkuVerdict(
+    Guid TestId,
+    string TestName,
+    string Op,
+    string Language,
+    string Dtype,
+    Guid JobId,
+    string Verdict,
+    DateTimeOffset FinishedAt,
+    bool Verified,
+    double? MedianMs,
+    MeasuredRate? Rate,
+    bool Suspect);

@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Portal.Api.Agents;
 using Portal.Api.Common;
+using Portal.Api.Runs;
 using Portal.Data;
 using Portal.Data.Skus;
 
 namespace Portal.Api.Skus;
 
 /// <summary>Reads, writes and rules for hardware SKUs, shared by the API and the Blazor pages.</summary>
-public sealed class SkuService(PortalDbContext db, ListTotals totals)
+public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlDataSource dataSource)
 {
     public const int MinCompare = 2;
     public const int MaxCompare = 4;
@@ -46,7 +48,13 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
         var sorted = SkuCatalogue.Sort(from, order, searching: !string.IsNullOrWhiteSpace(query.Q));
         var paged = cursor is null ? sorted.Skip((page - 1) * pageSize) : sorted;
         var rows = await SkuCatalogue.Project(paged.Take(pageSize)).ToListAsync(cancellationToken);
-        return new PagedList<SkuListItem>(rows.Select(SkuCatalogue.ToListItem).ToList(), total, cursor is null ? page : 0, pageSize)
+        // The measured column for this page's rows only, in one statement: the page is read first, so keyset paging is untouched.
+        // An autocomplete (no count) shows names, not figures, and skips it.
+        var measured = countTotal
+            ? await SkuMeasurements.ForPageAsync(dataSource, [.. rows.Select(r => (r.Id, (IReadOnlyList<string>)r.Languages))], cancellationToken)
+            : [];
+        var items = rows.Select(r => SkuCatalogue.ToListItem(r) with { Measured = measured.GetValueOrDefault(r.Id) }).ToList();
+        return new PagedList<SkuListItem>(items, total, cursor is null ? page : 0, pageSize)
         {
             NextCursor = rows.Count == pageSize ? SkuKeyset.Next(order, rows[^1]) : null,
         };
@@ -66,8 +74,19 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
 
     public async Task<Outcome<SkuDetail>> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        var detail = await SkuDetails.LoadAsync(db, id, cancellationToken);
+        var detail = await LoadMeasuredAsync(id, cancellationToken);
         return detail is null ? NotFound(id) : detail;
+    }
+
+    /// <summary>A SKU with its measured figures and latest verdicts next to its claims.</summary>
+    private async Task<SkuDetail?> LoadMeasuredAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var detail = await SkuDetails.LoadAsync(db, id, cancellationToken);
+        if (detail is null)
+            return null;
+        var (measured, verdicts) = await SkuMeasurements.ForSkuAsync(db, dataSource, id, detail.Languages,
+            new SkuPeaks(detail.MemoryBandwidthTbs, detail.Bf16Tflops, detail.Fp8Tflops), cancellationToken);
+        return detail with { Measured = measured, LatestVerdicts = verdicts };
     }
 
     /// <summary>2–4 SKUs side by side, in the order asked for.</summary>
@@ -91,7 +110,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals)
         var details = new List<SkuDetail>();
         foreach (var id in parsed)
         {
-            var detail = await SkuDetails.LoadAsync(db, id, cancellationToken);
+            var detail = await LoadMeasuredAsync(id, cancellationToken);
             if (detail is null)
                 return new Outcome<IReadOnlyList<SkuDetail>>.NotFound(Localized<SkuText>.Format("NotFound", id));
             details.Add(detail);

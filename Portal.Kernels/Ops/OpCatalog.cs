@@ -38,4 +38,13 @@ public static class OpCatalog
 
     public static OpDefinition Get(string name) =>
         Find(name) ?? throw new KeyNotFoundException($"No op named '{name}' in the catalog.");
+
+    private static readonly FrozenSet<string> ComputeBoundNames =
+        All.Where(op => op.ComputeBound).Select(op => op.Name).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a catalog op is compute-bound by its own formulas (<see cref="OpDefinition.ComputeBound"/>), decided once per
+    /// process: its rate reads in GFLOP/s, others' in GB/s. A custom op or an unknown name is not.
+    /// </summary>
+    public static bool IsComputeBound(string name) => ComputeBoundNames.Contains(name);
 }

@@ -129,6 +129,31 @@ public sealed record OpDefinition(
 
     public IEnumerable<BufferDefinition> Outputs => Buffers.Where(b => b.Role == BufferRole.Output);
 
+    /// <summary>
+    /// FLOP per byte at or above which an op is compute-bound: its rate is read in GFLOP/s against the datasheet's TFLOP/s, not
+    /// in GB/s against the memory bandwidth. Far above every streaming and row op (at most ~2), far below matmul, conv2d and
+    /// attention at their timed sizes (hundreds); a GPU's ridge point (peak FLOP/s ÷ bandwidth) lies between.
+    /// </summary>
+    public const double ComputeBoundFlopPerByte = 16;
+
+    /// <summary>
+    /// Whether the op's own formulas make it compute-bound at its timed default case (<see cref="Flops"/> ÷ <see cref="BytesMoved"/>
+    /// at float32, the least intense dtype, ≥ <see cref="ComputeBoundFlopPerByte"/>). Ops without a FLOP formula (custom ops,
+    /// transpose, histogram) are bandwidth-bound.
+    /// </summary>
+    public bool ComputeBound => Intensity() >= ComputeBoundFlopPerByte;
+
+    /// <summary>FLOP per byte of the last default case (the timed one); 0 without a FLOP formula or a default case.</summary>
+    public double Intensity()
+    {
+        if (Flops is null || DefaultCases.Count == 0)
+            return 0;
+        var values = Params.ToDictionary(p => p.Name, p => DefaultCases[^1].TryGetValue(p.Name, out var v) ? v : p.Default ?? 0, StringComparer.Ordinal);
+        var parameters = new CaseParams(this, values);
+        var bytes = BytesMoved(parameters);
+        return bytes > 0 ? Flops(parameters) / bytes : 0;
+    }
+
     /// <summary>Buffer and param names: exactly what a spec's args must list, each once.</summary>
     public IEnumerable<string> ArgumentNames => Buffers.Select(b => b.Name).Concat(Params.Select(p => p.Name));
 

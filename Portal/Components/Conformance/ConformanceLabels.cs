@@ -24,6 +24,14 @@ public static class ConformanceLabels
 
     public static Color RateColor(double share) => share >= 1 ? Color.Success : share > 0 ? Color.Warning : Color.Default;
 
+    /// <summary>"0.42 ms · 1,074 GFLOP/s" from a result's timed case, in the unit its op is judged by (<see cref="Measured.MeasuredLabels"/>).</summary>
+    public static string? Timing(double? medianMs, Portal.Api.Runs.MeasuredRate? rate) => (medianMs, rate) switch
+    {
+        (_, null) => null,
+        (null, { } r) => Measured.MeasuredLabels.Rate(r),
+        ({ } ms, { } r) => Localized<ConformancePageText>.Format("TimingRate", ms.ToString("G3", CultureInfo.CurrentCulture), Measured.MeasuredLabels.Rate(r)),
+    };
+
     /// <summary>"0.42 ms · 512 GB/s" from a result's timed case, or null without timing.</summary>
     public static string? Timing(double? medianMs, double? gbPerSecond) => (medianMs, gbPerSecond) switch
     {
