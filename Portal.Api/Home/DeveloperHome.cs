@@ -41,9 +41,11 @@ public sealed partial class HomeService
             .Take(DeveloperTestLimit)
             .ToList();
 
+        // A query variable, so that EF inlines it as a subquery (it cannot translate a call to VisibleTo inside the lambda).
+        var visible = db.CompatibilityTests.VisibleTo(caller);
         var runs = await db.TestRuns.AsNoTracking()
             .Where(r => r.RequestedByUserId == caller.UserId)
-            .Where(r => r.TestId == null || db.CompatibilityTests.VisibleTo(caller).Any(t => t.Id == r.TestId))
+            .Where(r => r.TestId == null || visible.Any(t => t.Id == r.TestId))
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Take(DeveloperRunLimit)
             .Select(r => new DeveloperRunDto(
