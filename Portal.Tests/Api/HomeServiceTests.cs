@@ -161,12 +161,12 @@ public sealed class HomeServiceTests(HomeServiceTests.Registry registry) : IClas
         var projects = (await HomeAsync(registry.Officer)).Ministry!.Projects.ToDictionary(p => p.Id);
 
         var late = projects[registry.LateProject];
-        Assert.Equal((100, 0, 0.0), (late.Coverage.AcceleratorUnits, late.Coverage.ProvenUnits, late.Coverage.Share));
+        Assert.Equal((100, 0, (double?)0.0), (late.Coverage.AcceleratorUnits, late.Coverage.ProvenUnits, late.Coverage.Share));
         Assert.Equal([SignalReason.MilestoneOverdue, SignalReason.CoverageLow], late.Signal.Reasons);
         var proven = projects[registry.ProvenProject];
-        Assert.Equal((10, 10, 1.0), (proven.Coverage.AcceleratorUnits, proven.Coverage.ProvenUnits, proven.Coverage.Share));
+        Assert.Equal((10, 10, (double?)1.0), (proven.Coverage.AcceleratorUnits, proven.Coverage.ProvenUnits, proven.Coverage.Share));
         Assert.Empty(proven.Signal.Reasons);
-        Assert.Equal((20.0, 5.0), (proven.PlannedMw, proven.InstalledMw));
+        Assert.Equal(((double?)20.0, (double?)5.0), (proven.PlannedMw, proven.InstalledMw));
     }
 
     [Fact]
@@ -246,7 +246,10 @@ public sealed class HomeServiceTests(HomeServiceTests.Registry registry) : IClas
         Assert.Null(every.Admin);
 
         var nobody = await HomeAsync(registry.Nobody);
-        Assert.Equal((null, null, null, null), (nobody.Ministry, nobody.Partner, nobody.Developer, nobody.Admin));
+        Assert.Null(nobody.Ministry);
+        Assert.Null(nobody.Partner);
+        Assert.Null(nobody.Developer);
+        Assert.Null(nobody.Admin);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using MudBlazor;
 using Portal.Api.Common;
 using Portal.Api.Home;
+using Portal.Components.Conformance;
 using Portal.Components.Dashboard;
 using Portal.Data;
 
