@@ -13,6 +13,7 @@ using Portal.Api.Common;
 using Portal.Api.Conformance;
 using Portal.Api.Dashboard;
 using Portal.Api.Deployments;
+using Portal.Api.Home;
 using Portal.Api.Jobs;
 using Portal.Api.Matrix;
 using Portal.Api.Memberships;
@@ -41,6 +42,7 @@ public static class PortalApiExtensions
         services.AddScoped<ApiTokenService>();
         services.AddScoped<AuditService>();
         services.AddScoped<DashboardService>();
+        services.AddScoped<HomeService>();
         services.AddScoped<DeploymentService>().AddScoped<HardwareLineService>().AddScoped<MilestoneService>();
         services.AddScoped<SkuService>();
         services.AddJobQueue();
@@ -95,6 +97,7 @@ public static class PortalApiExtensions
         api.MapApiTokensApi();
         api.MapAuditApi();
         api.MapDashboardApi();
+        api.MapHomeApi();
         api.MapDeploymentsApi();
         api.MapSkusApi();
         api.MapAgentsApi();

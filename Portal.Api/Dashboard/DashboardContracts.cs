@@ -4,8 +4,8 @@ using Portal.Data.Skus;
 namespace Portal.Api.Dashboard;
 
 /// <summary>
-/// The home page at a glance: the registry's deployments in aggregate, the milestones that need
-/// attention, and, for a partner, where its own SKUs are deployed.
+/// The consortium at a glance: the registry's deployments in aggregate and the milestones that need
+/// attention. What each role comes for (a partner's SKUs, a ministry's projects) is the home's (Portal.Api.Home).
 /// </summary>
 public sealed record DashboardDto(
     DateOnly Today,
@@ -14,8 +14,7 @@ public sealed record DashboardDto(
     IReadOnlyList<CountryPowerDto> PowerByCountry,
     IReadOnlyList<AcceleratorOriginDto> AcceleratorsByVendorCountry,
     MilestoneListDto MilestonesDue,
-    MilestoneListDto MilestonesSlipped,
-    PartnerDashboardDto? Partner)
+    MilestoneListDto MilestonesSlipped)
 {
     public int Deployments => DeploymentsByStatus.Sum(s => s.Count);
 }
@@ -60,33 +59,3 @@ public sealed record DashboardMilestoneDto(
     string Title,
     MilestoneStatus Status,
     string? Note);
-
-/// <summary>The caller's partner organisations (not ministries) and the first of their SKUs by name.</summary>
-public sealed record PartnerDashboardDto(
-    IReadOnlyList<PartnerOrganizationDto> Organizations,
-    int SkuTotal,
-    IReadOnlyList<PartnerSkuDto> Skus);
-
-public sealed record PartnerOrganizationDto(Guid Id, string Name);
-
-public sealed record PartnerSkuDto(
-    Guid Id,
-    string Name,
-    Guid VendorId,
-    string VendorName,
-    SkuCategory Category,
-    SkuLifecycle Lifecycle,
-    IReadOnlyList<SkuDeploymentDto> Deployments)
-{
-    public long PlannedUnits => Deployments.Sum(d => (long)d.PlannedUnits);
-    public long InstalledUnits => Deployments.Sum(d => (long)d.InstalledUnits);
-}
-
-/// <summary>A deployment whose hardware bill lists the SKU.</summary>
-public sealed record SkuDeploymentDto(
-    Guid DeploymentId,
-    string DeploymentName,
-    string Country,
-    DeploymentStatus Status,
-    int PlannedUnits,
-    int InstalledUnits);

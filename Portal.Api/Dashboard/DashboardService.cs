@@ -15,7 +15,6 @@ public sealed class DashboardService(PortalDbContext db, TimeProvider time)
 {
     public const int MilestoneWindowDays = 90;
     public const int MilestoneLimit = 20;
-    public const int PartnerSkuLimit = 50;
 
     private static readonly SkuCategory[] AcceleratorCategories = [.. SkuCategories.Accelerators];
 
@@ -30,8 +29,7 @@ public sealed class DashboardService(PortalDbContext db, TimeProvider time)
             await PowerByCountryAsync(cancellationToken),
             await AcceleratorsByVendorCountryAsync(cancellationToken),
             await MilestonesAsync(DueWithin(today, today.AddDays(MilestoneWindowDays)), cancellationToken),
-            await MilestonesAsync(SlippedBy(today), cancellationToken),
-            await PartnerAsync(caller, cancellationToken));
+            await MilestonesAsync(SlippedBy(today), cancellationToken));
     }
 
     private async Task<IReadOnlyList<StatusCountDto>> DeploymentsByStatusAsync(CancellationToken cancellationToken)
@@ -100,45 +98,5 @@ public sealed class DashboardService(PortalDbContext db, TimeProvider time)
                 m.Id, m.DeploymentId, m.Deployment.Name, m.Deployment.Country, m.Date, m.Title, m.Status, m.Note))
             .ToListAsync(cancellationToken);
         return new MilestoneListDto(total, items);
-    }
-
-    /// <summary>Null when the caller belongs to no partner organisation (ministries are not partners).</summary>
-    private async Task<PartnerDashboardDto?> PartnerAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        var memberOf = caller.Roles.Keys.ToArray();
-        var organizations = await db.Organizations.AsNoTracking()
-            .Where(o => memberOf.Contains(o.Id) && o.Kind != OrganizationKind.Ministry)
-            .OrderBy(o => o.Name)
-            .Select(o => new PartnerOrganizationDto(o.Id, o.Name))
-            .ToListAsync(cancellationToken);
-        if (organizations.Count == 0)
-            return null;
-
-        var vendorIds = organizations.Select(o => o.Id).ToArray();
-        var skus = db.HardwareSkus.Where(s => vendorIds.Contains(s.VendorId));
-        var total = await skus.CountAsync(cancellationToken);
-        var page = await skus
-            .OrderBy(s => s.Name).ThenBy(s => s.Id)
-            .Take(PartnerSkuLimit)
-            .Select(s => new { s.Id, s.Name, s.VendorId, VendorName = s.Vendor.Name, s.Category, s.Lifecycle })
-            .ToListAsync(cancellationToken);
-
-        var skuIds = page.Select(s => s.Id).ToArray();
-        var uses = (await db.HardwareLines
-            .Where(l => skuIds.Contains(l.SkuId))
-            .Select(l => new
-            {
-                l.SkuId,
-                Use = new SkuDeploymentDto(l.DeploymentId, l.Deployment.Name, l.Deployment.Country, l.Deployment.Status, l.PlannedUnits, l.InstalledUnits),
-            })
-            .ToListAsync(cancellationToken))
-            .ToLookup(u => u.SkuId, u => u.Use);
-
-        return new PartnerDashboardDto(
-            organizations,
-            total,
-            [.. page.Select(s => new PartnerSkuDto(
-                s.Id, s.Name, s.VendorId, s.VendorName, s.Category, s.Lifecycle,
-                [.. uses[s.Id].OrderByDescending(u => u.PlannedUnits).ThenBy(u => u.DeploymentName, StringComparer.Ordinal)]))]);
     }
 }

@@ -109,39 +109,6 @@ public sealed class DashboardServiceTests(DashboardServiceTests.Registry registr
     }
 
     [Fact]
-    public async Task A_partner_sees_its_own_skus_and_where_they_are_deployed()
-    {
-        var partner = (await DashboardAsync(registry.Partner)).Partner;
-
-        Assert.NotNull(partner);
-        // A ministry the caller also belongs to is not a partner organisation.
-        Assert.Equal(["K Chips"], partner.Organizations.Select(o => o.Name));
-        Assert.Equal(2, partner.SkuTotal);
-        Assert.Equal(["K-ASIC 1", "K-NPU 2"], partner.Skus.Select(s => s.Name));
-        var asic = partner.Skus[0];
-        Assert.Equal((registry.KoreanAsic, SkuCategory.Asic, 300L, 100L), (asic.Id, asic.Category, asic.PlannedUnits, asic.InstalledUnits));
-        Assert.Equal([new SkuDeploymentDto(registry.Busan, "Busan B", "KR", DeploymentStatus.UnderConstruction, 300, 100)], asic.Deployments);
-        var npu = partner.Skus[1];
-        Assert.Equal(
-            [new SkuDeploymentDto(registry.Oslo, "Oslo C", "NO", DeploymentStatus.UnderConstruction, 700, 0),
-             new SkuDeploymentDto(registry.Seoul, "Seoul A", "KR", DeploymentStatus.Planned, 500, 0)],
-            npu.Deployments);
-        Assert.Equal((1200L, 0L), (npu.PlannedUnits, npu.InstalledUnits));
-    }
-
-    [Fact]
-    public async Task A_ministry_member_has_no_partner_panel_and_a_partner_without_skus_an_empty_one()
-    {
-        Assert.Null((await DashboardAsync(registry.Ministry)).Partner);
-
-        var idle = (await DashboardAsync(registry.PartnerWithoutSkus)).Partner;
-        Assert.NotNull(idle);
-        Assert.Equal(["Idle Foundry"], idle.Organizations.Select(o => o.Name));
-        Assert.Equal(0, idle.SkuTotal);
-        Assert.Empty(idle.Skus);
-    }
-
-    [Fact]
     public async Task Anonymous_callers_get_no_dashboard()
     {
         var response = await registry.CreateAnonymousClient().GetAsync("/api/v1/dashboard");

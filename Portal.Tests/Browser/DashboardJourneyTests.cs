@@ -37,7 +37,7 @@ public sealed class DashboardJourneyTests(BrowserPortal portal) : IClassFixture<
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "한눈에 보기" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("chart-status")).ToContainTextAsync("건설 중 (3)");
-        var skus = page.GetByTestId("partner-skus-table");
+        var skus = page.GetByTestId("home-partner");
         await Assertions.Expect(skus).ToContainTextAsync("Mach-1");
         await Assertions.Expect(skus.GetByRole(AriaRole.Link, new() { Name = "Mach-1" })).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("^/skus/[0-9a-f-]{36}$"));
         await Assertions.Expect(skus).ToContainTextAsync("아직 포함된 구축 사업이 없음");

@@ -8,8 +8,12 @@ using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using MudBlazor.Services;
 using Portal.Api.Common;
+using Portal.Api.Conformance;
 using Portal.Api.Dashboard;
+using Portal.Api.Home;
+using Portal.Api.Jobs;
 using Portal.Api.Memberships;
+using Portal.Api.Operations;
 using Portal.Components;
 using Portal.Components.Dashboard;
 using Portal.Components.Pages;
@@ -45,6 +49,9 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         Services.AddScoped<CallerResolver>();
         Services.AddScoped<DashboardService>();
         Services.AddScoped<MembershipService>();
+        Services.AddOptions<JobQueueOptions>();
+        Services.AddSingleton<RunEventBatch>().AddSingleton<JobQueue>();
+        Services.AddScoped<HomeService>().AddScoped<ConformanceService>().AddScoped<OperationsService>();
         Services.AddScoped<ScopedWork>();
         _authorization = AddAuthorization();
         JSInterop.Mode = JSRuntimeMode.Loose;
@@ -90,27 +97,6 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         Assert.Contains("Permits", slipped);
         Assert.Contains("2 days overdue", slipped);
         Assert.DoesNotContain("Beyond the window", view.Markup);
-        // An officer of no partner organisation sees no SKU panel.
-        Assert.Empty(view.FindAll("[data-testid=partner-skus]"));
-    }
-
-    [Fact]
-    public async Task A_partner_sees_its_skus_linked_to_their_pages_and_deployments()
-    {
-        await SeedRegistryAsync();
-        var vendor = await WithDbAsync(db => db.Organizations.Where(o => o.Name == "K Chips").Select(o => o.Id).SingleAsync());
-        var npu = await WithDbAsync(db => db.HardwareSkus.Where(s => s.Name == "K-NPU").Select(s => s.Id).SingleAsync());
-        await SignInAsync("Partner", (vendor, MemberRole.Member));
-
-        var view = Render<DashboardView>();
-
-        view.WaitForAssertion(() => view.Find("[data-testid=partner-skus-table]"), Patience);
-        var row = view.Find("[data-testid=partner-skus-table] tbody tr");
-        Assert.Equal($"/skus/{npu}", row.QuerySelector("a")!.GetAttribute("href"));
-        Assert.Contains("K-NPU", row.TextContent);
-        Assert.Contains("NPU", row.TextContent);
-        Assert.Contains("Seoul A", row.TextContent);
-        Assert.Contains("1,000 planned, 0 installed", row.TextContent);
     }
 
     [Fact]
@@ -126,7 +112,6 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         Assert.Contains("No deployments yet", empty.TextContent);
         Assert.Equal("/deployments", empty.QuerySelector("a")!.GetAttribute("href"));
         Assert.Empty(view.FindAll("[data-testid=chart-status]"));
-        Assert.Contains("New Vendor has no SKUs in the catalogue yet", view.Find("[data-testid=partner-skus-empty]").TextContent);
     }
 
     [Fact]
