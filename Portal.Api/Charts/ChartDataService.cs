@@ -128,13 +128,13 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
                 d.HardwareLines.Where(l => accelerators.Contains(l.Sku.Category)).Sum(l => (long)l.PlannedUnits),
                 d.HardwareLines.Where(l => accelerators.Contains(l.Sku.Category)).Sum(l => (long)l.InstalledUnits)))
             .ToListAsync(cancellationToken);
-        var shares = await db.HardwareLines.AsNoTracking()
+        var groups = await db.HardwareLines.AsNoTracking()
             .Where(l => accelerators.Contains(l.Sku.Category))
-            .GroupBy(l => l.Deployment.Country)
-            .Select(g => new DomesticShareDto(g.Key,
-                g.Where(l => l.Sku.Vendor.Country == g.Key).Sum(l => (long)l.PlannedUnits),
-                g.Where(l => l.Sku.Vendor.Country != g.Key).Sum(l => (long)l.PlannedUnits)))
+            .GroupBy(l => new { l.Deployment.Country, Domestic = l.Sku.Vendor.Country == l.Deployment.Country })
+            .Select(g => new { g.Key.Country, g.Key.Domestic, Planned = g.Sum(l => (long)l.PlannedUnits) })
             .ToListAsync(cancellationToken);
+        var shares = groups.GroupBy(g => g.Country)
+            .Select(c => new DomesticShareDto(c.Key, c.Where(g => g.Domestic).Sum(g => g.Planned), c.Where(g => !g.Domestic).Sum(g => g.Planned)));
 
         return new DeploymentChartsDto(
             today,
