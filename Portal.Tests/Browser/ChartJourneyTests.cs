@@ -20,7 +20,8 @@ public sealed class ChartJourneyTests(BrowserPortal portal) : IClassFixture<Brow
     /// <summary>What an agent on an H100 would have left: a timed vector_add and matmul, both passed.</summary>
     private static async Task<Seeded> SeedAsync(BrowserPortal portal)
     {
-        var (sku, vendor) = await portal.WithDbAsync(db => db.HardwareSkus.Where(s => s.Name == "H100 SXM").Select(s => ValueTuple.Create(s.Id, s.VendorId)).SingleAsync());
+        var h100 = await portal.WithDbAsync(db => db.HardwareSkus.Where(s => s.Name == "H100 SXM").Select(s => new { s.Id, s.VendorId }).SingleAsync());
+        var (sku, vendor) = (h100.Id, h100.VendorId);
         var agent = await portal.AddAgentAsync(vendor, "chart journey agent");
         var device = await portal.AddDeviceAsync(agent, "NVIDIA H100 80GB HBM3", sku, "cuda-c");
         var vectorAdd = await portal.AddTestAsync("Chart journey vector add", null, TestVisibility.Consortium, "cuda-c", "vector_add");
