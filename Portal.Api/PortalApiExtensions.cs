@@ -9,6 +9,7 @@ using Portal.Api.Accounts;
 using Portal.Api.Agents;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
+using Portal.Api.Charts;
 using Portal.Api.Common;
 using Portal.Api.Conformance;
 using Portal.Api.Dashboard;
@@ -50,6 +51,7 @@ public static class PortalApiExtensions
         services.AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddScoped<ConformanceService>();
+        services.AddScoped<ChartDataService>();
         services.AddScoped<SavedOpService>();
         services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
         services.AddProblemDetails();

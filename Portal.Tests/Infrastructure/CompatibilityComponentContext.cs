@@ -35,7 +35,7 @@ public abstract class CompatibilityComponentContext : DatabaseComponentContext
         services.AddOptions<JobQueueOptions>();
         services.AddSingleton<JobSignals>().AddSingleton<RunEventBatch>().AddSingleton<JobQueue>();
         services.AddScoped<JobSubmitter>().AddScoped<AgentService>().AddScoped<Portal.Api.Ops.SavedOpService>().AddScoped<CompatibilityTestService>().AddScoped<RunService>()
-            .AddScoped<MatrixService>().AddScoped<SkuService>().AddSingleton<SubmissionLimiter>();
+            .AddScoped<MatrixService>().AddScoped<SkuService>().AddScoped<Portal.Api.Charts.ChartDataService>().AddSingleton<SubmissionLimiter>();
         services.AddOptions<SubmissionOptions>();
         // The editor's module is JavaScript; here only its calls are recorded.
         JSInterop.SetupModule("./" + CodeEditor.ModulePath);
