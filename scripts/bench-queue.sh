@@ -5,7 +5,9 @@
 # queue's jobs/s can be read against what this machine's PostgreSQL does with small write transactions.
 # Figures go to docs/benchmarks.md by hand, with this command line.
 #   usage: scripts/bench-queue.sh   (env: AGENTS=16 JOBS=20000 SAMPLES=50 PORT=5198 PGBENCH_SECONDS=20,
-#          BENCH_ARGS="--ask-next" or other Portal.Benchmarks queue options)
+#          BENCH_ARGS="--ask-next" or other Portal.Benchmarks queue options,
+#          PG_STAT_STATEMENTS=1: load pg_stat_statements in the cluster and print the statements' calls and times at the end;
+#          it costs PostgreSQL CPU of its own, so take the figures of a run without it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -36,7 +38,7 @@ BENCH="dotnet Portal.Benchmarks/bin/Release/net10.0/Portal.Benchmarks.dll"
 # A fresh cluster each run: the queue's tables start empty, and earlier runs' jobs cannot slow this one.
 mkdir -p .data
 rm -rf "$DATA"
-echo "==> portal on $BASE, fresh cluster in $DATA"
+start_portal() {
 ASPNETCORE_ENVIRONMENT=Production PORTAL_BOOTSTRAP_TOKEN="$TOKEN" Logging__LogLevel__Default=Warning \
   Portal__Submissions__PermitLimit=1000000 \
   $PORTAL --contentRoot "$(pwd)/Portal" --urls "$BASE" --Portal:DataDirectory="$DATA" >.data/bench-queue-portal.log 2>&1 &
@@ -48,6 +50,16 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 curl -fs "$BASE/health" >/dev/null || { echo "portal did not start; see .data/bench-queue-portal.log" >&2; exit 1; }
+}
+echo "==> portal on $BASE, fresh cluster in $DATA"
+start_portal
+if [ "${PG_STAT_STATEMENTS:-0}" = 1 ]; then
+  # The library loads only at server start: stop the portal (it stops its cluster), add it, start again.
+  kill $PORTAL_PID; wait $PORTAL_PID 2>/dev/null || true
+  printf "\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track_utility = off\n" >>"$DATA/postgresql.conf"
+  echo "==> portal restarted with pg_stat_statements"
+  start_portal
+fi
 
 # The embedded cluster listens on a free loopback port chosen at start (portal.conf), as user "portal" with the
 # password kept beside the data (Portal.Data/Database/EmbeddedPostgres.cs).
@@ -58,6 +70,14 @@ export PGHOST=127.0.0.1 PGPORT PGUSER=portal PGPASSWORD
 
 $BENCH queue --url "$BASE" --token "$TOKEN" --agents "$AGENTS" --jobs "$JOBS" --samples "$SAMPLES" ${BENCH_ARGS:-} \
   --portal-pid "$PORTAL_PID" --postgres-pid "$POSTMASTER_PID" --json "$REPORT"
+if [ "${PG_STAT_STATEMENTS:-0}" = 1 ]; then
+  echo
+  echo "==> pg_stat_statements (whole run: set-up, warm-up, fill, throughput, pick-up), by total time"
+  "$PG_BIN/psql" -X -q -d portal -c "create extension if not exists pg_stat_statements" -c "
+    select calls, round(total_exec_time::numeric, 0) as total_ms, round((total_exec_time / calls)::numeric, 3) as mean_ms, rows,
+           wal_records, left(regexp_replace(query, '\s+', ' ', 'g'), 110) as query
+      from pg_stat_statements order by total_exec_time desc limit 25"
+fi
 JOBS_PER_S=$(sed -n 's/.*"jobsPerSecond": *\([0-9.]*\).*/\1/p' "$REPORT" | head -1)
 
 echo

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Portal.Data.Jobs;
@@ -40,8 +41,34 @@ public sealed record JobProvenance(string Verdict, string ResultJson, string? Ag
 /// connection: planned once instead of on every call, and unlike Npgsql's auto-prepare (off, see PortalDataExtensions) a
 /// later Bind that PostgreSQL refuses cannot leave a half-prepared statement behind (PooledConnectionTests).
 /// </summary>
-public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
+public sealed partial class JobQueue : IAsyncDisposable
 {
+    private readonly NpgsqlDataSource dataSource;
+    private readonly RunEventBatch events;
+
+    /// <param name="options">The batching figures (<see cref="JobQueueOptions"/>); absent: the defaults.</param>
+    public JobQueue(NpgsqlDataSource dataSource, RunEventBatch events, IOptions<JobQueueOptions>? options = null)
+    {
+        this.dataSource = dataSource;
+        this.events = events;
+        var batching = options?.Value ?? new JobQueueOptions();
+        var gather = TimeSpan.FromMilliseconds(batching.BatchGatherMilliseconds);
+        _completions = new StatementBatch<CompletionCall, (LeaseCheck, bool)>(CompleteBatchAsync, batching.CompletionBatchMax, gather);
+        _leases = new StatementBatch<LeaseCall, LeaseRow?>(LeaseBatchAsync, batching.LeaseBatchMax, gather);
+    }
+
+    private readonly StatementBatch<LeaseCall, LeaseRow?> _leases;
+
+    /// <summary>Lease batches run so far and the lease calls in them.</summary>
+    public (long Batches, long Calls) LeaseBatches => _leases.Counts;
+
+    /// <summary>Runs the calls already taken into a batch, then stops batching (a later call runs alone).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _leases.DisposeAsync();
+        await _completions.DisposeAsync();
+    }
+
     // Specs by test id, with the row version they were read at. Bounded: a portal serving more distinct tests than this
     // at once re-reads specs now and then.
     private const int MaxCachedSpecs = 4096;
@@ -108,25 +135,60 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
 
     /// <param name="consortium">The agent belongs to the consortium itself, which may run private tests.</param>
     /// <param name="leaseId">The lease id to grant; null: a fresh random one. A completion's next job gets <see cref="NextLeaseId"/>.</param>
+    /// <param name="cancellationToken">Only checked before the call is queued: once in a batch, a job may be granted, and the
+    /// caller gets it (to hand it back if it no longer wants it).</param>
+    /// <remarks>Lease calls made at the same moment go to the database together (<see cref="StatementBatch{TCall,TAnswer}"/>):
+    /// one round trip and one commit, each call's statement its own, so each grants what it would have granted alone.</remarks>
     public async Task<LeasedJob?> TryLeaseAsync(Guid agentId, Guid organizationId, bool consortium, IReadOnlyList<string> freeDevices,
         DateTimeOffset now, TimeSpan leaseFor, CancellationToken cancellationToken, Guid? leaseId = null)
     {
         if (freeDevices.Count == 0)
             return null;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(LeaseSql, connection);
-        var lease = leaseId ?? Guid.NewGuid();
-        var expires = now + leaseFor;
-        command.Parameters.Add(new NpgsqlParameter("agent", agentId));
-        command.Parameters.Add(new NpgsqlParameter("organization", organizationId));
-        command.Parameters.Add(new NpgsqlParameter("consortium", consortium));
-        command.Parameters.Add(new NpgsqlParameter("free", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = freeDevices.ToArray() });
-        command.Parameters.Add(new NpgsqlParameter("lease", lease));
-        command.Parameters.Add(new NpgsqlParameter("expires", expires));
-        command.Parameters.Add(new NpgsqlParameter("now", now));
-        await command.PrepareAsync(cancellationToken);
-        return await ReadLeaseAsync(command, lease, expires, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var call = new LeaseCall(agentId, organizationId, consortium, [.. freeDevices], leaseId ?? Guid.NewGuid(), now, now + leaseFor);
+        return await _leases.RunAsync(call) is { } row ? await ToLeasedJobAsync(row, call.LeaseId, call.ExpiresAt, cancellationToken) : null;
     }
+
+    private sealed record LeaseCall(Guid AgentId, Guid OrganizationId, bool Consortium, string[] FreeDevices, Guid LeaseId, DateTimeOffset Now,
+        DateTimeOffset ExpiresAt);
+
+    /// <summary>What the lease statement answers about the job it granted.</summary>
+    private sealed record LeaseRow(Guid JobId, Guid DeviceId, string DeviceLocalId, int Attempt, int MaxAttempts, Guid TestId, long TestVersion,
+        Guid RunId);
+
+    // The batch's statements run in order in one implicit transaction: a job the first one granted is no longer queued for
+    // the second (a statement sees what the earlier ones of its transaction wrote), so two calls never get one job.
+    private async Task<IReadOnlyList<LeaseRow?>> LeaseBatchAsync(IReadOnlyList<LeaseCall> calls)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var call in calls)
+        {
+            var command = new NpgsqlBatchCommand(LeaseSql);
+            command.Parameters.Add(new NpgsqlParameter("agent", call.AgentId));
+            command.Parameters.Add(new NpgsqlParameter("organization", call.OrganizationId));
+            command.Parameters.Add(new NpgsqlParameter("consortium", call.Consortium));
+            command.Parameters.Add(new NpgsqlParameter("free", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = call.FreeDevices });
+            command.Parameters.Add(new NpgsqlParameter("lease", call.LeaseId));
+            command.Parameters.Add(new NpgsqlParameter("expires", call.ExpiresAt));
+            command.Parameters.Add(new NpgsqlParameter("now", call.Now));
+            batch.BatchCommands.Add(command);
+        }
+        await batch.PrepareAsync();
+        var rows = new LeaseRow?[calls.Count];
+        await using var reader = await batch.ExecuteReaderAsync();
+        for (var i = 0; i < calls.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync())
+                throw new InvalidOperationException($"A batch of {calls.Count} lease statements answered {i} results.");
+            if (await reader.ReadAsync())
+                rows[i] = ReadLeaseRow(reader);
+        }
+        return rows;
+    }
+
+    private static LeaseRow ReadLeaseRow(NpgsqlDataReader reader) => new(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3),
+        reader.GetInt32(4), reader.GetGuid(5), reader.GetInt64(6), reader.GetGuid(7));
 
     /// <summary>
     /// The lease id of the job leased together with the completion of <paramref name="completedLease"/> (a completion that
@@ -175,21 +237,22 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
 
     private async Task<LeasedJob?> ReadLeaseAsync(NpgsqlCommand command, Guid lease, DateTimeOffset expires, CancellationToken cancellationToken)
     {
-        Guid jobId, deviceId, testId, runId;
-        string localId;
-        int attempt, maxAttempts;
-        long testVersion;
+        LeaseRow row;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
                 return null;
-            (jobId, deviceId, localId, attempt, maxAttempts) = (reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4));
-            (testId, testVersion, runId) = (reader.GetGuid(5), reader.GetInt64(6), reader.GetGuid(7));
+            row = ReadLeaseRow(reader);
         }
-        events.Add(runId);
+        return await ToLeasedJobAsync(row, lease, expires, cancellationToken);
+    }
+
+    private async Task<LeasedJob> ToLeasedJobAsync(LeaseRow row, Guid lease, DateTimeOffset expires, CancellationToken cancellationToken)
+    {
+        events.Add(row.RunId);
         // The job is held now: its test cannot lose the job (deleting a test deletes its jobs), so a spec is there to read.
-        var spec = await SpecAsync(testId, testVersion, cancellationToken);
-        return new LeasedJob(jobId, lease, expires, deviceId, localId, attempt, maxAttempts, spec);
+        var spec = await SpecAsync(row.TestId, row.TestVersion, cancellationToken);
+        return new LeasedJob(row.JobId, lease, expires, row.DeviceId, row.DeviceLocalId, row.Attempt, row.MaxAttempts, spec);
     }
 
     /// <summary>
@@ -248,73 +311,6 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         }
         var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken);
         return (check, null);
-    }
-
-    /// <summary>
-    /// Records the outcome, once: the same lease completing again is answered Done without a second write (Repeated), a
-    /// stale or foreign lease is refused, and the device's SKU, organisation and versions are copied as provenance. The timing is
-    /// held against the device's limits here, in the same statement (DESIGN.md "Timings that break physics"): the mapped
-    /// SKU's datasheet bandwidth and highest FLOP rate, else, for bandwidth, 1.25× the copy bandwidth the agent measured.
-    /// A figure over its limit marks the job suspect, with the figure, the limit and where it came from; the verdict stands.
-    /// </summary>
-    public async Task<(LeaseCheck Check, bool Repeated)> CompleteAsync(Guid agentId, Guid jobId, Guid leaseId, JobProvenance outcome, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        // The FLOP limit is the datasheet's rate for the timing's dtype where the SKU gives one (BF16 for bf16, FP8 for
-        // the fp8 formats): a bf16 kernel cannot use the FP8 units. Otherwise (f32, f16, or a figure the SKU lacks) it is the
-        // highest rate the datasheet gives: no kernel of any precision beats it. The copy bandwidth bounds bytes, not FLOPs.
-        const string sql = $"""
-            update jobs j
-               set status = '{JobStatuses.CompletedName}', verdict = @verdict, result = @result::jsonb, finished_at = @now, lease_expires_at = null,
-                   started_at = coalesce(j.started_at, j.leased_at),
-                   agent_organization_id = a.organization_id, sku_id = d.sku_id, device_name = d.name,
-                   driver_version = d.driver_version, agent_version = coalesce(@agentVersion, a.agent_version),
-                   engine_version = coalesce(@engineVersion, a.engine_version),
-                   verified = (o.kind = 'consortium'),
-                   timing_suspect = coalesce(x.gb > x.gb_limit or x.gflop > x.gflop_limit, false),
-                   suspect_figure = case when x.gb > x.gb_limit then 'gb_per_second' when x.gflop > x.gflop_limit then 'gflop_per_second' end,
-                   suspect_limit = case when x.gb > x.gb_limit then x.gb_limit when x.gflop > x.gflop_limit then x.gflop_limit end,
-                   suspect_limit_source = case when x.gb > x.gb_limit then x.gb_source when x.gflop > x.gflop_limit then x.gflop_source end
-              from agents a
-              join organizations o on o.id = a.organization_id,
-                   agent_devices d
-              left join hardware_skus s on s.id = d.sku_id
-             cross join lateral (
-                select @gb::float8 as gb, @gflop::float8 as gflop,
-                       case when s.memory_bandwidth_tbs > 0 then s.memory_bandwidth_tbs * 1000
-                            when d.copy_bandwidth_gb_per_second > 0 then d.copy_bandwidth_gb_per_second * 1.25 end as gb_limit,
-                       case when s.memory_bandwidth_tbs > 0 then 'datasheet'
-                            when d.copy_bandwidth_gb_per_second > 0 then 'copy_bandwidth' end as gb_source,
-                       case when @dtype = 'bf16' and s.bf16tflops > 0 then s.bf16tflops * 1000
-                            when @dtype in ('fp8e4m3', 'fp8e5m2') and s.fp8tflops > 0 then s.fp8tflops * 1000
-                            else nullif(greatest(s.bf16tflops, s.fp8tflops), 0) * 1000 end as gflop_limit,
-                       case when @dtype = 'bf16' and s.bf16tflops > 0 then 'datasheet_bf16'
-                            when @dtype in ('fp8e4m3', 'fp8e5m2') and s.fp8tflops > 0 then 'datasheet_fp8'
-                            else 'datasheet' end as gflop_source
-             ) x
-             where j.id = @job and j.lease_id = @lease and j.agent_id = @agent and a.id = @agent and d.id = j.device_id
-               and j.status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
-            returning j.run_id
-            """;
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        AddCall(command, agentId, jobId, leaseId);
-        command.Parameters.Add(new NpgsqlParameter("verdict", outcome.Verdict));
-        command.Parameters.Add(new NpgsqlParameter("result", outcome.ResultJson));
-        command.Parameters.Add(new NpgsqlParameter("now", now));
-        command.Parameters.Add(new NpgsqlParameter("agentVersion", (object?)outcome.AgentVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter("engineVersion", (object?)outcome.EngineVersion ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter("gb", (object?)outcome.GbPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
-        command.Parameters.Add(new NpgsqlParameter("gflop", (object?)outcome.GflopPerSecond ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Double });
-        command.Parameters.Add(new NpgsqlParameter("dtype", (object?)outcome.Dtype ?? DBNull.Value) { NpgsqlDbType = NpgsqlDbType.Text });
-        await command.PrepareAsync(cancellationToken);
-        if (await command.ExecuteScalarAsync(cancellationToken) is Guid run)
-        {
-            events.Add(run);
-            return (LeaseCheck.Done, false);
-        }
-        var check = await ClassifyAsync(agentId, jobId, leaseId, cancellationToken, completed: true);
-        return (check, check == LeaseCheck.Done);
     }
 
     /// <summary>Hands a held job back to the queue without using up the attempt (the agent is shutting down).</summary>
@@ -497,9 +493,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource, RunEventBatch events)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
             return LeaseCheck.NotFound;
-        var status = reader.GetString(0);
-        var currentLease = reader.IsDBNull(1) ? (Guid?)null : reader.GetGuid(1);
-        var heldByUs = !reader.IsDBNull(3) && reader.GetBoolean(3);
+        return Classify(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), !reader.IsDBNull(3) && reader.GetBoolean(3), leaseId,
+            completed);
+    }
+
+    private static LeaseCheck Classify(string status, Guid? currentLease, bool heldByUs, Guid leaseId, bool completed)
+    {
         if (!heldByUs)
             return LeaseCheck.NotYours;
         if (currentLease == leaseId && status == JobStatuses.CancelledName)

@@ -37,6 +37,21 @@ public sealed class JobQueueOptions
     /// <summary>Queue the conformance suite for a device seen for the first time or with a new driver (auto-qualification).</summary>
     public bool QualifyNewDevices { get; set; } = true;
 
+    /// <summary>The most completions that go to the database in one statement (<see cref="StatementBatch{TCall,TAnswer}"/>).</summary>
+    [Range(1, 1000)]
+    public int CompletionBatchMax { get; set; } = 64;
+
+    /// <summary>The most lease calls that go to the database in one round trip and one transaction.</summary>
+    [Range(1, 1000)]
+    public int LeaseBatchMax { get; set; } = 32;
+
+    /// <summary>
+    /// How long a batch's first call waits for others to join it. 0: no wait; calls that arrive while a batch runs form
+    /// the next one, so batches grow with the load and a call alone goes at once.
+    /// </summary>
+    [Range(0, 1000)]
+    public double BatchGatherMilliseconds { get; set; }
+
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
     public TimeSpan Online => TimeSpan.FromSeconds(OnlineSeconds);
     public TimeSpan MaxQueued => TimeSpan.FromHours(MaxQueuedHours);
