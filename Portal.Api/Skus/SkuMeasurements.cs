@@ -46,9 +46,12 @@ internal static class SkuMeasurements
             .Select(g => new LatestVerdicts.PassCount(skuId, g.Key.Language, g.Key.Verified, g.Count(), g.Count(l => l.Verdict == KernelStatuses.PassedName)));
         var shown = latest.OrderByDescending(l => l.FinishedAt).ThenByDescending(l => l.JobId).Take(MaxVerdicts).ToList();
         var testIds = shown.Select(l => l.TestId).Distinct().ToList();
-        var tests = await db.CompatibilityTests.AsNoTracking().Where(t => testIds.Contains(t.Id))
-            .Select(t => new { t.Id, t.Name, t.Op, t.Dtype })
-            .ToDictionaryAsync(t => t.Id, cancellationToken);
+        // A SKU without results (most of a large catalogue) costs no second round trip.
+        var tests = testIds.Count == 0
+            ? []
+            : await db.CompatibilityTests.AsNoTracking().Where(t => testIds.Contains(t.Id))
+                .Select(t => new { t.Id, t.Name, t.Op, t.Dtype })
+                .ToDictionaryAsync(t => t.Id, cancellationToken);
         var verdicts = shown.Where(l => tests.ContainsKey(l.TestId)).Select(l =>
         {
             var test = tests[l.TestId];
