@@ -18,9 +18,6 @@ namespace Portal.Api.Charts;
 /// </summary>
 public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSource, TimeProvider time)
 {
-    /// <summary>Ops whose figure of merit is FLOP/s rather than bytes/s: their work grows faster than the data they read.</summary>
-    public static readonly IReadOnlySet<string> ComputeBoundOps = new HashSet<string>(StringComparer.Ordinal) { "matmul", "conv2d", "attention" };
-
     /// <summary>Verdicts that say nothing about how well a driver runs kernels: left out of pass rates.</summary>
     private static readonly string[] NotAboutTheDriver = [KernelStatus.Unsupported.Name(), KernelStatus.InvalidSpec.Name()];
 
@@ -68,7 +65,8 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
             .GroupBy(r => (r.Op, r.Dtype))
             .Select(g =>
             {
-                var computeBound = ComputeBoundOps.Contains(g.Key.Op);
+                // The one rule every view reads rates by (the op's own FLOP per byte), as MeasuredRates does.
+                var computeBound = Portal.Kernels.Ops.OpCatalog.IsComputeBound(g.Key.Op);
                 var best = g.MaxBy(r => (computeBound ? r.Gflop : r.Gb) ?? -1);
                 return new OpRateDto(g.Key.Op, g.Key.Dtype, computeBound, best.Gb, best.Gflop, g.Count(), best.JobId);
             })
