@@ -28,8 +28,10 @@ public sealed class HomeJourneyTests(BrowserPortal portal) : IClassFixture<Brows
 
         var section = page.GetByTestId("home-ministry");
         await Assertions.Expect(section.GetByRole(AriaRole.Heading, new() { Name = "Your projects" })).ToBeVisibleAsync();
-        // The project section comes before the consortium view.
-        Assert.True((await section.BoundingBoxAsync())!.Y < (await page.GetByTestId("dashboard").BoundingBoxAsync())!.Y);
+        // The project section comes before the consortium view (which loads after it: wait until it is there), in the page's order.
+        await Assertions.Expect(page.GetByTestId("dashboard")).ToBeVisibleAsync();
+        Assert.True(await section.EvaluateAsync<bool>(
+            "s => (s.compareDocumentPosition(document.querySelector('[data-testid=dashboard]')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0"));
         var center = section.GetByTestId("project-card").Filter(new() { HasText = "National AI Computing Center" });
         // Groundbreaking was planned for 2026-09-30 and is not done: overdue, named before the milestones still ahead, in red.
         await Assertions.Expect(center.GetByTestId("signal")).ToHaveTextAsync("Needs attention");
