@@ -21,11 +21,9 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
     /// <summary>Verdicts that say nothing about how well a driver runs kernels: left out of pass rates.</summary>
     private static readonly string[] NotAboutTheDriver = [KernelStatus.Unsupported.Name(), KernelStatus.InvalidSpec.Name()];
 
-    // Raw SQL because these read into the result document (jsonb mapped as text, which EF cannot look into) and take the
-    // latest verdict per test (DISTINCT ON). Only results that count toward their SKU (SkuAttribution) and tests the caller
-    // may see (TestAccess.VisibleTo, said again here: consortium-wide, built in, or of one of the caller's organisations).
-    private const string VisibleTestSql =
-        "(@admin or t.visibility = 'consortium' or t.organization_id is null or t.organization_id = any(@organizations))";
+    // Raw SQL because these read into the result document (a converted jsonb column, which EF cannot look into) and take
+    // the latest verdict per test (DISTINCT ON). Only results that count toward their SKU (SkuAttribution) and tests the
+    // caller may see (TestAccess.VisibleSql, the SQL form of TestAccess.VisibleTo).
 
     private const string PassedTimingsSql = $"""
         select t.op, coalesce(j.result -> 'timing' ->> 'dtype', 'f32'), j.id,
@@ -33,7 +31,7 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
           from jobs j join compatibility_tests t on t.id = j.test_id
          where j.sku_id = @sku and j.status = '{JobStatuses.CompletedName}' and j.verdict = '{KernelStatuses.PassedName}'
            and not j.timing_suspect and j.result -> 'timing' is not null
-           and {SkuAttribution.JobCountsSql} and {VisibleTestSql}
+           and {SkuAttribution.JobCountsSql} and {TestAccess.VisibleSql}
         """;
 
     private const string LatestVerdictPerDriverSql = $"""
@@ -41,7 +39,7 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
                coalesce(j.driver_version, ''), j.language, j.verdict, j.finished_at
           from jobs j join compatibility_tests t on t.id = j.test_id
          where j.sku_id = @sku and j.status = '{JobStatuses.CompletedName}' and j.verdict is not null and j.finished_at is not null
-           and {SkuAttribution.JobCountsSql} and {VisibleTestSql}
+           and {SkuAttribution.JobCountsSql} and {TestAccess.VisibleSql}
          order by j.test_id, j.language, coalesce(j.driver_version, ''), j.finished_at desc, j.id desc
         """;
 
@@ -150,8 +148,7 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
     {
         var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter("sku", skuId));
-        command.Parameters.Add(new NpgsqlParameter("admin", caller.IsConsortiumAdmin));
-        command.Parameters.Add(new NpgsqlParameter("organizations", caller.Roles.Keys.ToArray()));
+        TestAccess.AddVisibilityParameters(command, caller);
         return command;
     }
 

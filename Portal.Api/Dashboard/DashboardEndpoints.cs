@@ -14,7 +14,8 @@ public static class DashboardEndpoints
         return app;
     }
 
-    /// <summary>The home page's figures: deployments by status, power by country, accelerator origin, milestones, the caller's SKUs.</summary>
-    public static async Task<Ok<DashboardDto>> GetDashboard(Caller caller, DashboardService dashboard, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await dashboard.GetAsync(caller, cancellationToken));
+    /// <summary>The consortium view's figures: deployments by status, power by country, accelerator origin, milestones (the
+    /// caller's own SKUs and projects are <c>GET /api/v1/home</c>).</summary>
+    public static async Task<Ok<DashboardDto>> GetDashboard(DashboardService dashboard, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await dashboard.GetAsync(cancellationToken));
 }

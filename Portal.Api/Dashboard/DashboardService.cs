@@ -18,7 +18,7 @@ public sealed class DashboardService(PortalDbContext db, TimeProvider time)
 
     private static readonly SkuCategory[] AcceleratorCategories = [.. SkuCategories.Accelerators];
 
-    public async Task<DashboardDto> GetAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<DashboardDto> GetAsync(CancellationToken cancellationToken)
     {
         // Milestone dates have no time zone; the portal's day is the UTC one.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

@@ -26,6 +26,7 @@ public static class HomeRoles
 /// </summary>
 public sealed partial class HomeService(
     PortalDbContext db,
+    Npgsql.NpgsqlDataSource dataSource,
     TimeProvider time,
     ConformanceService conformance,
     MembershipService memberships,

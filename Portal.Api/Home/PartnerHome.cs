@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Common;
+using Portal.Api.Matrix;
 using Portal.Api.Tests;
 using Portal.Data.Agents;
 using Portal.Data.Compatibility;
@@ -60,19 +61,13 @@ public sealed partial class HomeService
         var languageOf = suite.ToDictionary(t => t.Id, t => t.Language);
         var suiteTests = suite.GroupBy(t => t.Language).ToDictionary(g => g.Key, g => g.Count());
 
-        // Raw SQL for DISTINCT ON (EF cannot say it): the newest counting result per (SKU, verified or not, test) in one pass.
-        var sql = $"""
-            select distinct on (j.sku_id, j.verified, j.test_id) j.sku_id, j.verified, j.test_id, j.verdict
-              from jobs j
-             where j.status = '{JobStatuses.CompletedName}' and j.sku_id = any(@skus) and j.test_id = any(@tests)
-               and {SkuAttribution.JobCountsSql}
-             order by j.sku_id, j.verified, j.test_id, j.finished_at desc, j.id desc
-            """;
-        var latest = await db.Database.SqlQueryRaw<LatestSkuVerdict>(sql,
-                new NpgsqlParameter("skus", skuIds), new NpgsqlParameter("tests", languageOf.Keys.ToArray()))
-            .ToListAsync(cancellationToken);
+        // The newest counting result per (SKU, public test, verified or not), as the catalogue's measured column reads it;
+        // the suite's tests are consortium-wide, so none is left out.
+        var latest = (await LatestVerdicts.ForSkusAsync(dataSource, skuIds, cancellationToken))
+            .Where(r => languageOf.ContainsKey(r.TestId))
+            .ToList();
 
-        LanguageRateDto? Rate(IEnumerable<LatestSkuVerdict> results, string language)
+        LanguageRateDto? Rate(IEnumerable<LatestVerdicts.Latest> results, string language)
         {
             var list = results.ToList();
             if (list.Count == 0)
@@ -142,7 +137,6 @@ public sealed partial class HomeService
 
     private static string? Blank(string? driver) => string.IsNullOrWhiteSpace(driver) ? null : driver;
 
-    private sealed record LatestSkuVerdict(Guid SkuId, bool Verified, Guid TestId, string Verdict);
 
     private sealed record RegressionRow(Guid FailedJobId, Guid SkuId, Guid TestId, string Verdict, string? FailedDriver, bool FailedVerified,
         DateTimeOffset FailedAt, Guid PassedJobId, string? PassedDriver, DateTimeOffset PassedAt);

@@ -18,6 +18,19 @@ public static class TestAccess
         return tests.Where(t => t.Visibility == TestVisibility.Consortium || t.OrganizationId == null || mine.Contains(t.OrganizationId.Value));
     }
 
+    /// <summary>
+    /// <see cref="VisibleTo"/> for raw SQL over a <c>compatibility_tests</c> row aliased <c>t</c>; its parameters come from
+    /// <see cref="AddVisibilityParameters"/>. The same rule, kept beside it so that the two cannot drift apart.
+    /// </summary>
+    public const string VisibleSql =
+        "(@admin or t.visibility = 'consortium' or t.organization_id is null or t.organization_id = any(@organizations))";
+
+    public static void AddVisibilityParameters(Npgsql.NpgsqlCommand command, Caller caller)
+    {
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("admin", caller.IsConsortiumAdmin));
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("organizations", caller.Roles.Keys.ToArray()));
+    }
+
     public static bool CanSee(Caller caller, Guid? organizationId, TestVisibility visibility) =>
         caller.IsConsortiumAdmin || visibility == TestVisibility.Consortium || organizationId is null || caller.IsMemberOf(organizationId.Value);
 
