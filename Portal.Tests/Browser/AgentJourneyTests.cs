@@ -3,6 +3,8 @@ using Microsoft.Playwright;
 using Portal.Data.Skus;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>A partner admin attaches an agent: a registration token and its command on the agents page, then the agent as it shows up.</summary>
@@ -55,8 +57,4 @@ public sealed class AgentJourneyTests(BrowserPortal portal) : IClassFixture<Brow
         await Assertions.Expect(page.GetByTestId("device-sku")).ToHaveTextAsync(skuName);
         await Assertions.Expect(page.GetByTestId("conformance-empty")).ToContainTextAsync("No results yet");
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

@@ -5,6 +5,8 @@ using Portal.Contracts;
 using Portal.Data.Compatibility;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>
@@ -64,7 +66,7 @@ public sealed class ChartJourneyTests(BrowserPortal portal) : IClassFixture<Brow
         await Assertions.Expect(page.GetByTestId("chart-domestic").Locator(".ytick").Filter(new() { HasText = korea })).ToHaveCountAsync(1);
 
         await page.GotoAsync($"{portal.BaseUrl}/matrix");
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await WaitForInteractivityAsync(page);
         await page.GetByTestId("matrix-view-heatmap").ClickAsync();
         await Assertions.Expect(page.GetByTestId("chart-heatmap").Locator(".main-svg").First).ToBeVisibleAsync();
         Assert.Contains("view=heatmap", page.Url, StringComparison.Ordinal);

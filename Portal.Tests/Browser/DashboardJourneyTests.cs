@@ -1,6 +1,8 @@
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>The home page of the demo portal, on a 1366×768 screen, checked by what a person sees.</summary>
@@ -23,11 +25,11 @@ public sealed class DashboardJourneyTests(BrowserPortal portal) : IClassFixture<
         await Assertions.Expect(page.GetByTestId("accelerators-summary")).ToContainTextAsync("117,000 accelerators planned, 2,000 of them domestic");
         await Assertions.Expect(page.GetByTestId("milestones")).ToBeVisibleAsync();
         // The three charts share one row on this screen (measured once the circuit has re-rendered the page).
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await WaitForInteractivityAsync(page);
         var boxes = await Task.WhenAll(new[] { "chart-status", "chart-power", "chart-accelerators" }
-            .Select(id => page.GetByTestId(id).BoundingBoxAsync()));
-        Assert.All(boxes, box => Assert.Equal(boxes[0]!.Y, box!.Y));
-        Assert.True(boxes[2]!.X + boxes[2]!.Width <= 1366, "The third chart fits the screen's width.");
+            .Select(id => BoxAsync(page.GetByTestId(id))));
+        Assert.All(boxes, box => Assert.Equal(boxes[0].Y, box.Y));
+        Assert.True(boxes[2].X + boxes[2].Width <= 1366, "The third chart fits the screen's width.");
     }
 
     [Fact]

@@ -5,6 +5,8 @@ using Microsoft.Playwright;
 using Portal.Data.Skus;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>What a ministry officer does with a deployment in a browser, checked by what they see.</summary>
@@ -84,8 +86,4 @@ public sealed class DeploymentJourneyTests(BrowserPortal portal) : IClassFixture
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "소버린 AI 구축 사업" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("deployment-map")).ToContainTextAsync("부지 지도");
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

@@ -5,6 +5,8 @@ using Microsoft.Playwright;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>
@@ -54,8 +56,4 @@ public sealed class KoreanRunJourneyTests(BrowserPortal portal) : IClassFixture<
         await Assertions.Expect(summary).ToContainTextAsync("실패: 1");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ko");
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

@@ -1,6 +1,8 @@
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>A person switches the portal to Korean and finds it still in Korean next time.</summary>
@@ -74,8 +76,4 @@ public sealed class LanguageJourneyTests(BrowserPortal portal) : IClassFixture<B
         await Assertions.Expect(next.GetByTestId("form-problem")).ToHaveTextAsync("확인이 필요한 항목이 있습니다. 각 항목 옆의 메시지를 확인해 주세요.");
         await Assertions.Expect(next.GetByText("웹사이트는 http:// 또는 https://로 시작하는 전체 주소여야 합니다(예: https://example.com).")).ToBeVisibleAsync();
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

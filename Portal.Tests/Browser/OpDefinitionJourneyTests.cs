@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>
@@ -38,7 +40,4 @@ public sealed class OpDefinitionJourneyTests(BrowserPortal portal) : IClassFixtu
         await Assertions.Expect(page.GetByTestId("starter-label")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=field-source] .cm-content")).ToContainTextAsync("STARTER: write the body here");
     }
-
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

@@ -1,5 +1,7 @@
 using Microsoft.Playwright;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>A consortium admin opens the operations page from the menu, on a laptop and on a phone.</summary>
@@ -13,7 +15,7 @@ public sealed class OperationsJourneyTests(BrowserPortal portal) : IClassFixture
         var page = await portal.SignedInPageAsync("admin@consortium.demo");
         await page.SetViewportSizeAsync(width, height);
         await page.GotoAsync(portal.BaseUrl + "/operations");
-        await page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await WaitForInteractivityAsync(page);
 
         await Assertions.Expect(page.GetByTestId("depth-languages")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=depth-language]")).ToHaveCountAsync(3);

@@ -1,6 +1,8 @@
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>What a partner admin does in a browser, checked by what they see.</summary>
@@ -46,8 +48,4 @@ public sealed class PartnerAdminJourneyTests(BrowserPortal portal) : IClassFixtu
         await page.GotoAsync(portal.BaseUrl + "/organizations");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

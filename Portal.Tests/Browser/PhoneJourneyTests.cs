@@ -1,6 +1,8 @@
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>On a 390-px phone: the account menu holds the e-mail and Sign out, and the dashboard's milestones are cards.</summary>
@@ -22,14 +24,12 @@ public sealed class PhoneJourneyTests(BrowserPortal portal) : IClassFixture<Brow
         // The demo has planned milestones whose day has passed: overdue, as cards rather than a four-column table.
         await Assertions.Expect(page.GetByTestId("milestones-slipped")).ToBeHiddenAsync();
         var card = page.GetByTestId("milestones-slipped-cards").GetByTestId("milestone-card").First;
-        await Assertions.Expect(card).ToBeVisibleAsync();
-        Assert.True((await card.BoundingBoxAsync())!.Width <= PhoneWidth);
+        Assert.True((await BoxAsync(card)).Width <= PhoneWidth);
 
         // The bar's own Sign out would sit off-screen: it is hidden, and the account menu has it.
         await Assertions.Expect(page.GetByTestId("sign-out")).ToBeHiddenAsync();
         var menu = page.GetByTestId("account-menu").Locator("button");
-        await Assertions.Expect(menu).ToBeVisibleAsync();
-        var box = (await menu.BoundingBoxAsync())!;
+        var box = await BoxAsync(menu);
         Assert.True(box.X >= 0 && box.X + box.Width <= PhoneWidth, $"the account menu's button lies at x={box.X}, width {box.Width}");
         await menu.ClickAsync();
         await Assertions.Expect(page.GetByTestId("account-menu-email")).ToHaveTextAsync(officer);
@@ -41,8 +41,4 @@ public sealed class PhoneJourneyTests(BrowserPortal portal) : IClassFixture<Brow
         await page.GotoAsync(portal.BaseUrl + "/");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveCountAsync(0);
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

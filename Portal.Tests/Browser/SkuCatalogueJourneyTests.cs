@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>A partner registers a SKU through the form and finds it in the catalogue, checked by what they see.</summary>
@@ -92,8 +94,4 @@ public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixtu
         await page.Locator(".mud-popover-open").GetByText(option, new() { Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".mud-popover-open")).ToHaveCountAsync(0);
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

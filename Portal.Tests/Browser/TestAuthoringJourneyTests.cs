@@ -5,6 +5,8 @@ using Microsoft.Playwright;
 using Portal.Kernels.Results;
 using Portal.Tests.Infrastructure;
 
+using static Portal.Tests.Browser.PageWaits;
+
 namespace Portal.Tests.Browser;
 
 /// <summary>
@@ -82,8 +84,4 @@ public sealed class TestAuthoringJourneyTests(BrowserPortal portal) : IClassFixt
         Assert.Equal(200, export.Status);
         Assert.Contains("test_id,test,op,language", await export.TextAsync());
     }
-
-    /// <summary>Blazor renders first without a circuit; clicks only work once the circuit is up.</summary>
-    private static Task WaitForInteractivityAsync(IPage page) =>
-        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
 }

@@ -1,0 +1,30 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.Browser;
+
+/// <summary>Waits the journeys share: for the circuit to take over a prerendered page, and for an element's laid-out box.</summary>
+internal static class PageWaits
+{
+    /// <summary>The layout renders its "interactive" marker only once the circuit runs: clicks before it reach nothing.</summary>
+    public static Task WaitForInteractivityAsync(IPage page) =>
+        page.GetByTestId("interactive").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+    /// <summary>
+    /// The element's box once it is laid out. A re-render (the circuit replacing the prerendered markup, a breakpoint change
+    /// after the window is resized) can detach the element between "visible" and the measurement, when Playwright answers
+    /// null; so this waits for it to be visible and measures again until it has a box, within the journeys' patience.
+    /// </summary>
+    public static async Task<LocatorBoundingBoxResult> BoxAsync(ILocator element)
+    {
+        var deadline = DateTime.UtcNow + BrowserPortal.Patience;
+        while (true)
+        {
+            await Assertions.Expect(element).ToBeVisibleAsync();
+            if (await element.BoundingBoxAsync() is { } box)
+                return box;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{element} stayed visible but never had a box within {BrowserPortal.Patience}.");
+            await Task.Delay(100);
+        }
+    }
+}
