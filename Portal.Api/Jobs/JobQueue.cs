@@ -53,8 +53,9 @@ public sealed partial class JobQueue : IAsyncDisposable
         this.events = events;
         var batching = options?.Value ?? new JobQueueOptions();
         var gather = TimeSpan.FromMilliseconds(batching.BatchGatherMilliseconds);
-        _completions = new StatementBatch<CompletionCall, (LeaseCheck, bool)>(CompleteBatchAsync, batching.CompletionBatchMax, gather);
-        _leases = new StatementBatch<LeaseCall, LeaseRow?>(LeaseBatchAsync, batching.LeaseBatchMax, gather);
+        _completions = new StatementBatch<CompletionCall, (LeaseCheck, bool)>(CompleteBatchAsync, batching.CompletionBatchMax, gather,
+            batching.CompletionBatchesInFlight);
+        _leases = new StatementBatch<LeaseCall, LeaseRow?>(LeaseBatchAsync, batching.LeaseBatchMax, gather, batching.LeaseBatchesInFlight);
     }
 
     private readonly StatementBatch<LeaseCall, LeaseRow?> _leases;

@@ -46,6 +46,18 @@ public sealed class JobQueueOptions
     public int LeaseBatchMax { get; set; } = 32;
 
     /// <summary>
+    /// How many lease batches may run at once. One: a lease call that arrives while a batch runs waits for all of it and then
+    /// for its own (on 2026-12-06 that made the lease the wait: p99 165 ms with the machine 75 % busy). More: it goes in the
+    /// next free one; SKIP LOCKED keeps concurrent batches from granting one job twice.
+    /// </summary>
+    [Range(1, 64)]
+    public int LeaseBatchesInFlight { get; set; } = 2;
+
+    /// <summary>How many completion batches may run at once (each fenced call by call, as alone).</summary>
+    [Range(1, 64)]
+    public int CompletionBatchesInFlight { get; set; } = 2;
+
+    /// <summary>
     /// How long a batch's first call waits for others to join it. 0: no wait; calls that arrive while a batch runs form
     /// the next one, so batches grow with the load and a call alone goes at once.
     /// </summary>

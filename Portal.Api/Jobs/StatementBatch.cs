@@ -12,27 +12,34 @@ namespace Portal.Api.Jobs;
 /// next one. A batch PostgreSQL refuses (one bad call fails the whole statement, and nothing of it was applied) is run
 /// again call by call, so that only the bad call fails and no other is lost or answered with another's outcome.
 /// Disposing flushes: calls already taken are run and answered; a call made after that runs alone.
+/// With <c>inFlight</c> above one, that many batches may run at once (each its own loop over the one channel): a call that
+/// arrives while a batch runs need not wait for it to finish, only for a free loop. Each batch is its own statement and
+/// transaction, so whatever makes one call safe beside another (SKIP LOCKED for leases, the lease fence for completions)
+/// makes batches safe beside each other.
 /// </summary>
 public sealed class StatementBatch<TCall, TAnswer> : IAsyncDisposable
 {
     private sealed record Pending(TCall Call, TaskCompletionSource<TAnswer> Answer);
 
-    private readonly Channel<Pending> _calls = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _calls;
     private readonly Func<IReadOnlyList<TCall>, Task<IReadOnlyList<TAnswer>>> _execute;
     private readonly int _max;
     private readonly TimeSpan _gather;
-    private readonly Task _loop;
+    private readonly Task[] _loops;
     private long _batches;
     private long _callsRun;
 
     /// <param name="execute">Runs the calls as one statement; answers one answer per call, in the calls' order.</param>
-    public StatementBatch(Func<IReadOnlyList<TCall>, Task<IReadOnlyList<TAnswer>>> execute, int max, TimeSpan gather)
+    /// <param name="inFlight">How many batches may run at once.</param>
+    public StatementBatch(Func<IReadOnlyList<TCall>, Task<IReadOnlyList<TAnswer>>> execute, int max, TimeSpan gather, int inFlight = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFlight, 1);
         _execute = execute;
         _max = max;
         _gather = gather;
-        _loop = Task.Run(LoopAsync);
+        _calls = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = inFlight == 1 });
+        _loops = [.. Enumerable.Range(0, inFlight).Select(_ => Task.Run(LoopAsync))];
     }
 
     /// <summary>Batches run so far, and the calls in them (the mean batch size is the one over the other).</summary>
@@ -118,6 +125,6 @@ public sealed class StatementBatch<TCall, TAnswer> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _calls.Writer.TryComplete();
-        await _loop;
+        await Task.WhenAll(_loops);
     }
 }

@@ -61,12 +61,35 @@ public sealed class PortalDatabase : IAsyncDisposable
 
 public static class PortalMigrations
 {
+    /// <summary>
+    /// How long one migration statement may run. A migration that rewrites or backfills a table reads every row of it
+    /// (RegistryFiguresAndSearch fills hardware_skus.search_text and deployment_figures), so on a large registry it runs
+    /// past Npgsql's 30-s command default, and a portal that stopped there would not start. Ordinary queries keep the
+    /// default: this applies only while migrating.
+    /// </summary>
+    public static readonly TimeSpan StatementTimeout = TimeSpan.FromMinutes(30);
+
     /// <summary>Applies pending migrations; EF takes a database lock so replicas starting together are safe.</summary>
     public static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken = default)
     {
         var options = new DbContextOptionsBuilder<PortalDbContext>();
         PortalDataExtensions.Configure(options, connectionString);
         await using var db = new PortalDbContext(options.Options);
-        await db.Database.MigrateAsync(cancellationToken);
+        await MigrateAsync(db, cancellationToken);
+    }
+
+    /// <summary>Applies pending migrations through <paramref name="db"/>, whose statements may run for <see cref="StatementTimeout"/> meanwhile.</summary>
+    public static async Task MigrateAsync(PortalDbContext db, CancellationToken cancellationToken = default)
+    {
+        var before = db.Database.GetCommandTimeout();
+        db.Database.SetCommandTimeout(StatementTimeout);
+        try
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(before);
+        }
     }
 }

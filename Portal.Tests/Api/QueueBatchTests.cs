@@ -170,4 +170,23 @@ public sealed class QueueBatchTests(CompatibilityPortal portal) : IClassFixture<
             Assert.Equal("vector_add", System.Text.Json.JsonDocument.Parse(lease.Spec).RootElement.GetProperty("op").GetString());
         }
     }
+
+    [Fact]
+    public async Task Lease_batches_running_at_once_never_grant_one_job_twice()
+    {
+        var (agent, runs) = await AgentWithQueuedJobsAsync("Lease In Flight Lab", 30);
+        await using var queue = new JobQueue(portal.Services.GetRequiredService<NpgsqlDataSource>(), portal.Services.GetRequiredService<RunEventBatch>(),
+            Options.Create(new JobQueueOptions { LeaseBatchMax = 3, LeaseBatchesInFlight = 4 }));
+        var leases = await Task.WhenAll(Enumerable.Range(0, 45).Select(_ => Task.Run(() => queue.TryLeaseAsync(agent.Id, agent.OrganizationId, false,
+            ["cuda:0"], portal.Time.GetUtcNow(), TimeSpan.FromMinutes(10), CancellationToken.None))));
+
+        var granted = leases.OfType<LeasedJob>().ToList();
+        Assert.Equal(runs.Count, granted.Count);
+        Assert.Equal(runs.Count, granted.Select(l => l.JobId).Distinct().Count());
+        var held = await portal.WithDbAsync(db => db.Jobs.AsNoTracking().Where(j => j.AgentId == agent.Id)
+            .Select(j => new { j.Id, j.LeaseId, j.Status }).ToListAsync());
+        Assert.All(held, j => Assert.Equal(JobStatus.Leased, j.Status));
+        Assert.Equal(granted.Select(l => (l.JobId, (Guid?)l.LeaseId)).Order(), held.Select(j => (j.Id, j.LeaseId)).Order());
+        Assert.True(queue.LeaseBatches.Batches >= 15, $"45 calls went in {queue.LeaseBatches.Batches} batches of at most 3");
+    }
 }

@@ -27,6 +27,14 @@ public static class TestPostgres
         return new TestDatabaseName(name, connectionString);
     }
 
+    /// <summary>An empty database (no migrations applied), for tests of migrating itself.</summary>
+    public static async Task<TestDatabaseName> CreateEmptyDatabaseAsync()
+    {
+        var cluster = await Cluster.Value;
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        return new TestDatabaseName(name, await cluster.CreateDatabaseAsync(name));
+    }
+
     public static async Task DropDatabaseAsync(string name)
     {
         var cluster = await Cluster.Value;

@@ -4,6 +4,7 @@ using Npgsql;
 using Portal.Api.Accounts;
 using Portal.Api.Jobs;
 using Portal.Data;
+using Portal.Data.Database;
 using Portal.Data.Seed;
 
 namespace Portal.Startup;
@@ -28,7 +29,7 @@ internal sealed class DatabaseStartup(
         if (pending.Count > 0)
         {
             logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-            await db.Database.MigrateAsync(cancellationToken);
+            await PortalMigrations.MigrateAsync(db, cancellationToken);
         }
 
         // The built-in conformance suite is part of every portal, demo or not.
