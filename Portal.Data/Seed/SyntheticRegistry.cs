@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Portal.Data.Database;
 using Portal.Data.Deployments;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
@@ -21,7 +22,10 @@ public static class SyntheticRegistry
     public static async Task<Counts> LoadAsync(string connectionString, int organizations, int seed, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(organizations, 10);
-        await using var connection = new NpgsqlConnection(connectionString);
+        // 100,000 SKUs go through their search-text and deployment-figure triggers row by row: 26 s on an idle 2-core
+        // machine, past Npgsql's 30-s default on a busy one. The load is one transaction, so it gets a migration's patience.
+        var patient = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = (int)PortalMigrations.StatementTimeout.TotalSeconds };
+        await using var connection = new NpgsqlConnection(patient.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var check = new NpgsqlCommand("SELECT count(*) FROM applied_seeds WHERE name = @name", connection, transaction))
@@ -98,6 +102,15 @@ public static class SyntheticRegistry
                 w.Write(p.OrganizationId, NpgsqlDbType.Uuid);
                 w.Write(Naming.ToSnakeCase(p.Role), NpgsqlDbType.Varchar);
             }, cancellationToken);
+        // A deployment's figures (deployment_figures) follow its lines and milestones through row triggers. Loaded row by row
+        // they would be refreshed once per row, by plans made while the tables were empty (sequential scans of the growing
+        // table: a 100,000-SKU load ran past 30 minutes). So the two triggers are off for the load and each deployment is
+        // refreshed once at the end. Only this transaction sees them off: the ALTERs lock both tables until the commit, by
+        // which time the triggers are on again.
+        await ExecuteAsync(connection, transaction, """
+            ALTER TABLE hardware_lines DISABLE TRIGGER hardware_lines_refresh_figures;
+            ALTER TABLE milestones DISABLE TRIGGER milestones_refresh_figures;
+            """, cancellationToken);
         await CopyAsync(connection, "COPY hardware_lines (id, deployment_id, sku_id, planned_units, installed_units) FROM STDIN (FORMAT BINARY)",
             data.HardwareLines, (w, l) =>
             {
@@ -118,6 +131,13 @@ public static class SyntheticRegistry
                 WriteText(w, m.Note);
             }, cancellationToken);
 
+        await ExecuteAsync(connection, transaction, """
+            ALTER TABLE hardware_lines ENABLE TRIGGER hardware_lines_refresh_figures;
+            ALTER TABLE milestones ENABLE TRIGGER milestones_refresh_figures;
+            ANALYZE hardware_lines, milestones;
+            SELECT count(refresh_deployment_figures(id)) FROM (SELECT id FROM sovereign_deployments ORDER BY id) d;
+            """, cancellationToken);
+
         await using (var mark = new NpgsqlCommand("INSERT INTO applied_seeds (name, applied_at) VALUES (@name, @at)", connection, transaction))
         {
             mark.Parameters.AddWithValue("name", SeedName);
@@ -132,6 +152,12 @@ public static class SyntheticRegistry
             await analyze.ExecuteNonQueryAsync(cancellationToken);
         return new Counts(data.Organizations.Count, data.Skus.Count, data.Deployments.Count,
             data.HardwareLines.Count, data.Milestones.Count, data.Participants.Count);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task CopyAsync<T>(NpgsqlConnection connection, string copy, IEnumerable<T> rows,
