@@ -15,7 +15,7 @@ public static class ProfileEndpoints
     {
         var group = app.MapGroup("/profiles").WithTags("Requirement profiles");
         group.MapGet("/", ListProfiles).WithName(nameof(ListProfiles));
-        // Before {slug}: "proposal" is a word no slug may take (a slug is checked against nothing else, so it is reserved here).
+        // A literal segment wins over {slug}; ProfileService.ReservedSlug keeps any profile from taking the word.
         group.MapGet("/proposal", ProposeProfile).WithName(nameof(ProposeProfile)).ProducesProblems(403);
         group.MapGet("/{slug}", GetProfile).WithName(nameof(GetProfile)).ProducesProblems(404);
         group.MapPost("/", CreateProfile).WithName(nameof(CreateProfile)).ProducesProblems(400, 403, 409);

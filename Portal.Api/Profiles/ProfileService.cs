@@ -25,6 +25,9 @@ namespace Portal.Api.Profiles;
 public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource dataSource)
 {
     public const int MaxTests = 500;
+
+    /// <summary>GET /api/v1/profiles/proposal answers the draft: no profile may take the word as its slug.</summary>
+    public const string ReservedSlug = "proposal";
     public const int SlugLength = 100;
     public const int NameLength = 200;
     public const int DescriptionLength = 4000;
@@ -314,6 +317,8 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         var slug = errors.Text("slug", input.Slug, SlugLength, required: true, Localized<ProfileText>.Get("FieldSlug")) ?? "";
         if (slug.Length > 0 && !errors.Any && !SlugPattern().IsMatch(slug))
             errors.Add("slug", Localized<ProfileText>.Get("SlugPattern"));
+        else if (slug == ReservedSlug)
+            errors.Add("slug", Localized<ProfileText>.Format("SlugTaken", slug));
         var name = errors.Text("name", input.Name, NameLength, required: true, Localized<ProfileText>.Get("FieldName")) ?? "";
         var description = errors.Text("description", input.Description, DescriptionLength, required: false, Localized<ProfileText>.Get("FieldDescription")) ?? "";
         var testIds = (input.TestIds ?? []).Distinct().ToList();

@@ -1,6 +1,7 @@
 using MudBlazor;
 using Portal.Api.Common;
 using Portal.Api.Profiles;
+using Portal.Components.Shared;
 using Portal.Data;
 
 namespace Portal.Components.Profiles;
