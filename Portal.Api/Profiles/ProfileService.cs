@@ -172,6 +172,8 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         profile.Tests.RemoveAll(t => !valid.TestIds.Contains(t.TestId));
         foreach (var id in valid.TestIds.Where(id => profile.Tests.All(t => t.TestId != id)))
             profile.Tests.Add(new RequirementProfileTest { ProfileId = profile.Id, TestId = id });
+        // The row is written even when only its tests changed, so that the version check (xmin) guards the test list too.
+        db.Entry(profile).Property(p => p.UpdatedAt).IsModified = true;
         return await SavedAsync(caller, valid.Slug, cancellationToken);
     }
 
