@@ -157,7 +157,7 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     {
         if (!caller.IsConsortiumAdmin)
             return Forbidden<ProfileDto>();
-        var profile = await db.RequirementProfiles.Include(p => p.Tests).FirstOrDefaultAsync(p => p.Slug == slug, cancellationToken);
+        var profile = IsSlug(slug) ? await db.RequirementProfiles.Include(p => p.Tests).FirstOrDefaultAsync(p => p.Slug == slug, cancellationToken) : null;
         if (profile is null)
             return NotFound<ProfileDto>(slug);
         var (errors, valid) = await CheckAsync(input, profile.Id, cancellationToken);
@@ -181,7 +181,7 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     {
         if (!caller.IsConsortiumAdmin)
             return Forbidden<bool>();
-        var profile = await db.RequirementProfiles.Include(p => p.Tests).FirstOrDefaultAsync(p => p.Slug == slug, cancellationToken);
+        var profile = IsSlug(slug) ? await db.RequirementProfiles.Include(p => p.Tests).FirstOrDefaultAsync(p => p.Slug == slug, cancellationToken) : null;
         if (profile is null)
             return NotFound<bool>(slug);
         db.RequirementProfiles.Remove(profile);
@@ -202,7 +202,9 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         if (!string.IsNullOrWhiteSpace(input.ProfileSlug))
         {
             var slug = input.ProfileSlug.Trim();
-            profileId = await db.RequirementProfiles.Where(p => p.Slug == slug).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
+            profileId = IsSlug(slug)
+                ? await db.RequirementProfiles.Where(p => p.Slug == slug).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken)
+                : null;
             if (profileId is null)
                 return new Outcome<DeploymentProfileDto>.Invalid(new Dictionary<string, string[]>
                 {
@@ -282,8 +284,13 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, string>)g.GroupBy(r => r.TestId)
                 .ToDictionary(t => t.Key, t => t.OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.JobId).First().Verdict));
 
+    /// <summary>Whether text could be a slug at all: anything else names no profile and is never looked up.</summary>
+    private static bool IsSlug(string? slug) => slug is { Length: > 0 and <= SlugLength } && SlugPattern().IsMatch(slug);
+
     private async Task<List<ProfileRow>> ProfilesAsync(string? slug, CancellationToken cancellationToken, Guid? id = null)
     {
+        if (slug is not null && !IsSlug(slug))
+            return [];
         var query = db.RequirementProfiles.AsNoTracking();
         if (slug is not null)
             query = query.Where(p => p.Slug == slug);
@@ -339,9 +346,10 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
             foreach (var id in testIds.Where(id => !eligible.Contains(id)))
                 errors.Add("testIds", Localized<ProfileText>.Format("TestNotEligible", id));
         }
-        if (slug.Length > 0 && await db.RequirementProfiles.AnyAsync(p => p.Slug == slug && p.Id != self, cancellationToken))
+        if (IsSlug(slug) && await db.RequirementProfiles.AnyAsync(p => p.Slug == slug && p.Id != self, cancellationToken))
             errors.Add("slug", Localized<ProfileText>.Format("SlugTaken", slug));
-        if (name.Length > 0 && await db.RequirementProfiles.AnyAsync(p => p.Name.ToLower() == name.ToLower() && p.Id != self, cancellationToken))
+        // Text that broke the input rule is not sent to the database (PostgreSQL refuses NUL in a parameter).
+        if (name.Length is > 0 and <= NameLength && !ControlCharacters.InText(name) && await db.RequirementProfiles.AnyAsync(p => p.Name.ToLower() == name.ToLower() && p.Id != self, cancellationToken))
             errors.Add("name", Localized<ProfileText>.Format("NameTaken", name));
         return (errors, new ValidProfile(slug, name, description, testIds));
     }

@@ -128,6 +128,16 @@ public sealed class ProfileTests(ProfileTests.Fixture portal) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task Text_that_breaks_the_input_rule_is_a_field_problem_and_never_reaches_the_database()
+    {
+        var problem = await portal.Admin.PostJsonAsync("/api/v1/profiles", new ProfileInput("nul\u0000slug", "Nul\u0000name", null, [portal.VectorAdd]))
+            .ExpectValidationProblemAsync();
+        Assert.True(problem.Errors.ContainsKey("slug") && problem.Errors.ContainsKey("name"));
+        await portal.Admin.PutJsonAsync($"/api/v1/profiles/{Uri.EscapeDataString("a\u0000b")}", new ProfileInput("a", "A", null, [portal.VectorAdd]))
+            .ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_skus_badge_says_met_n_of_m_passing_or_not_tested_and_the_profile_lists_who_meets_it()
     {
         var profile = await CreateAsync("badges", portal.VectorAdd, portal.Saxpy);
