@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Common;
 using Portal.Api.Profiles;
 using Portal.Data.Compatibility;
 using Portal.Data.Deployments;
@@ -130,11 +132,15 @@ public sealed class ProfileTests(ProfileTests.Fixture portal) : IClassFixture<Pr
     [Fact]
     public async Task Text_that_breaks_the_input_rule_is_a_field_problem_and_never_reaches_the_database()
     {
-        var problem = await portal.Admin.PostJsonAsync("/api/v1/profiles", new ProfileInput("nul\u0000slug", "Nul\u0000name", null, [portal.VectorAdd]))
-            .ExpectValidationProblemAsync();
-        Assert.True(problem.Errors.ContainsKey("slug") && problem.Errors.ContainsKey("name"));
-        await portal.Admin.PutJsonAsync($"/api/v1/profiles/{Uri.EscapeDataString("a\u0000b")}", new ProfileInput("a", "A", null, [portal.VectorAdd]))
-            .ExpectAsync(HttpStatusCode.NotFound);
+        // HTTP requests are refused by UseControlCharacterRefusal first; the pages call the service directly, so it checks too.
+        var admin = new Caller(Guid.NewGuid(), "Admin", IsConsortiumAdmin: true, new Dictionary<Guid, MemberRole>());
+        var outcome = await portal.InScopeAsync(services => services.GetRequiredService<ProfileService>()
+            .CreateAsync(admin, new ProfileInput("nul\u0000slug", "Nul\u0000name", null, [portal.VectorAdd]), CancellationToken.None));
+
+        var invalid = Assert.IsType<Outcome<ProfileDto>.Invalid>(outcome);
+        Assert.Equal(["name", "slug"], invalid.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.IsType<Outcome<ProfileDto>.NotFound>(await portal.InScopeAsync(services => services.GetRequiredService<ProfileService>()
+            .GetAsync(admin, "a\u0000b", CancellationToken.None)));
     }
 
     [Fact]
