@@ -20,6 +20,8 @@ using Portal.Api.Matrix;
 using Portal.Api.Memberships;
 using Portal.Api.Operations;
 using Portal.Api.Ops;
+using Portal.Api.Profiles;
+using Portal.Api.Regressions;
 using Portal.Api.Organizations;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
@@ -51,6 +53,7 @@ public static class PortalApiExtensions
         services.AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddScoped<ConformanceService>();
+        services.AddScoped<RegressionService>().AddScoped<ProfileService>();
         services.AddScoped<ChartDataService>();
         services.AddScoped<SavedOpService>();
         services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
@@ -104,6 +107,8 @@ public static class PortalApiExtensions
         api.MapSkusApi();
         api.MapAgentsApi();
         api.MapConformanceApi();
+        api.MapRegressionsApi();
+        api.MapProfilesApi();
         app.MapAgentRegistration();
         app.MapAgentQueueApi(AgentPolicy);
         api.MapTestsApi();

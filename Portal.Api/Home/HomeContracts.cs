@@ -1,3 +1,4 @@
+using Portal.Api.Regressions;
 using Portal.Api.Conformance;
 using Portal.Api.Memberships;
 using Portal.Api.Operations;
@@ -104,25 +105,6 @@ public sealed record LanguageRateDto(int Tested, int Passed, double PassRate);
 
 /// <summary>A deployment whose hardware bill lists the SKU.</summary>
 public sealed record SkuDeploymentDto(Guid DeploymentId, string DeploymentName, string Country, DeploymentStatus Status, int PlannedUnits, int InstalledUnits);
-
-/// <summary>
-/// A test that passed on the SKU and whose latest result there is a failure (failed, compile or runtime error, timeout,
-/// crash): the job that fails and the latest one that passed before it, with their driver versions when the agents reported them.
-/// </summary>
-public sealed record RegressionDto(
-    Guid SkuId,
-    string SkuName,
-    Guid TestId,
-    string TestName,
-    string Language,
-    string Verdict,
-    Guid FailedJobId,
-    DateTimeOffset FailedAt,
-    string? FailedDriver,
-    bool FailedVerified,
-    Guid PassedJobId,
-    DateTimeOffset PassedAt,
-    string? PassedDriver);
 
 /// <summary>A developer's own tests and the runs they asked for, failures first.</summary>
 public sealed record DeveloperHomeDto(int TestTotal, IReadOnlyList<DeveloperTestDto> Tests, IReadOnlyList<DeveloperRunDto> Runs);

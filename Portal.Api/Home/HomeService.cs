@@ -30,7 +30,8 @@ public sealed partial class HomeService(
     TimeProvider time,
     ConformanceService conformance,
     MembershipService memberships,
-    OperationsService operations)
+    OperationsService operations,
+    Regressions.RegressionService regressions)
 {
     public const int ProjectLimit = 20;
 

@@ -14,10 +14,6 @@ public sealed partial class HomeService
     public const int PartnerSkuLimit = 50;
     public const int RegressionLimit = 20;
 
-    /// <summary>Verdicts that say the kernel did not work on the hardware; unsupported and invalid_spec say nothing about it.</summary>
-    private static readonly string[] FailingVerdicts =
-        [.. new[] { KernelStatus.Failed, KernelStatus.CompileError, KernelStatus.RuntimeError, KernelStatus.Timeout, KernelStatus.Crashed }.Select(s => s.Name())];
-
     private async Task<PartnerHomeDto> PartnerAsync(Caller caller, List<HomeOrganizationDto> organizations, CancellationToken cancellationToken)
     {
         var vendorIds = organizations.Select(o => o.Id).ToList();
@@ -46,7 +42,7 @@ public sealed partial class HomeService
             total,
             [.. page.Select(s => new PartnerSkuDto(s.Id, s.Name, s.VendorName, s.Category, s.Lifecycle, rates[s.Id].ToList(),
                 [.. uses[s.Id].OrderByDescending(u => u.PlannedUnits).ThenBy(u => u.DeploymentName, StringComparer.Ordinal)]))],
-            await RegressionsAsync(caller, skuIds, cancellationToken));
+            await regressions.ForSkusAsync(caller, skuIds, RegressionLimit, cancellationToken));
     }
 
     /// <summary>Per SKU and suite language, the pass rate among verified results and among partner-reported ones, apart.</summary>
@@ -85,59 +81,8 @@ public sealed partial class HomeService
             .ToLookup(r => r.SkuId, r => r.Rate);
     }
 
-    /// <summary>
-    /// Tests the caller may see whose latest counting result on one of the SKUs fails after an earlier one passed there,
-    /// the newest failure first. Raw SQL: DISTINCT ON for the latest result and a LATERAL join for the pass before it.
-    /// </summary>
-    private async Task<IReadOnlyList<RegressionDto>> RegressionsAsync(Caller caller, Guid[] skuIds, CancellationToken cancellationToken)
-    {
-        if (skuIds.Length == 0)
-            return [];
-        var sql = $"""
-            with latest as (
-                select distinct on (j.sku_id, j.test_id) j.id, j.sku_id, j.test_id, j.verdict, j.driver_version, j.verified, j.finished_at
-                  from jobs j
-                 where j.status = '{JobStatuses.CompletedName}' and j.sku_id = any(@skus) and {SkuAttribution.JobCountsSql}
-                 order by j.sku_id, j.test_id, j.finished_at desc, j.id desc)
-            select l.id as failed_job_id, l.sku_id, l.test_id, l.verdict, l.driver_version as failed_driver, l.verified as failed_verified,
-                   l.finished_at as failed_at, p.id as passed_job_id, p.driver_version as passed_driver, p.finished_at as passed_at
-              from latest l
-              join lateral (
-                    select j.id, j.driver_version, j.finished_at
-                      from jobs j
-                     where j.status = '{JobStatuses.CompletedName}' and j.sku_id = l.sku_id and j.test_id = l.test_id
-                       and j.verdict = '{KernelStatuses.PassedName}' and j.finished_at < l.finished_at and {SkuAttribution.JobCountsSql}
-                     order by j.finished_at desc, j.id desc
-                     limit 1) p on true
-             where l.verdict = any(@failing)
-             order by l.finished_at desc, l.id desc
-            """;
-        var found = await db.Database.SqlQueryRaw<RegressionRow>(sql,
-                new NpgsqlParameter("skus", skuIds), new NpgsqlParameter("failing", FailingVerdicts))
-            .ToListAsync(cancellationToken);
-        if (found.Count == 0)
-            return [];
-
-        // Another organisation's private test stays out of sight, as everywhere else (TestAccess).
-        var testIds = found.Select(r => r.TestId).Distinct().ToList();
-        var tests = await db.CompatibilityTests.AsNoTracking().VisibleTo(caller)
-            .Where(t => testIds.Contains(t.Id))
-            .Select(t => new { t.Id, t.Name, t.Language })
-            .ToDictionaryAsync(t => t.Id, cancellationToken);
-        var foundSkus = found.Select(r => r.SkuId).Distinct().ToList();
-        var skuNames = await db.HardwareSkus.AsNoTracking().Where(s => foundSkus.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        return [.. found.Where(r => tests.ContainsKey(r.TestId)).Take(RegressionLimit)
-            .Select(r => new RegressionDto(r.SkuId, skuNames[r.SkuId], r.TestId, tests[r.TestId].Name, tests[r.TestId].Language, r.Verdict,
-                r.FailedJobId, r.FailedAt, Blank(r.FailedDriver), r.FailedVerified, r.PassedJobId, r.PassedAt, Blank(r.PassedDriver)))];
-    }
-
     private static readonly List<string> LanguageNames = [.. KernelLanguages.Names];
 
     private static int LanguageOrder(string language) => LanguageNames.IndexOf(language) is var i and >= 0 ? i : int.MaxValue;
 
-    private static string? Blank(string? driver) => string.IsNullOrWhiteSpace(driver) ? null : driver;
-
-
-    private sealed record RegressionRow(Guid FailedJobId, Guid SkuId, Guid TestId, string Verdict, string? FailedDriver, bool FailedVerified,
-        DateTimeOffset FailedAt, Guid PassedJobId, string? PassedDriver, DateTimeOffset PassedAt);
 }

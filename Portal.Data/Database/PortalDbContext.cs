@@ -43,6 +43,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentDevice> AgentDevices => Set<AgentDevice>();
     public DbSet<AgentRegistrationToken> AgentRegistrationTokens => Set<AgentRegistrationToken>();
+    public DbSet<Profiles.RequirementProfile> RequirementProfiles => Set<Profiles.RequirementProfile>();
+    public DbSet<Profiles.RequirementProfileTest> RequirementProfileTests => Set<Profiles.RequirementProfileTest>();
 
     /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>
     public AuditActor? Actor { get; set; }

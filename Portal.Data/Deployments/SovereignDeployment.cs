@@ -32,6 +32,9 @@ public sealed class SovereignDeployment : IAudited
     public string? BudgetCurrency { get; set; }
     public List<string> SourceUrls { get; set; } = [];
     public string? Notes { get; set; }
+
+    /// <summary>The requirement profile its accelerators are held to, if any (Profiles.RequirementProfile).</summary>
+    public Guid? RequirementProfileId { get; set; }
     public List<DeploymentParticipant> Participants { get; set; } = [];
     public List<HardwareLine> HardwareLines { get; set; } = [];
     public List<Milestone> Milestones { get; set; } = [];

@@ -48,6 +48,8 @@ internal sealed class DatabaseStartup(
                 if (registry.Skipped.Count > 0)
                     logger.LogWarning("Demo registry rows not linked (their organisation or SKU was removed): {Skipped}", string.Join("; ", registry.Skipped));
             }
+            if (await DemoData.LoadProfilesAsync(db, cancellationToken) is > 0 and var profileTests)
+                logger.LogInformation("Demo requirement profile loaded: {Tests} test(s)", profileTests);
             var users = scope.ServiceProvider.GetRequiredService<DemoUsers>();
             await users.EnsureAsync(settings.DemoPassword!, cancellationToken);
         }

@@ -1080,6 +1080,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("region");
 
+                    b.Property<Guid?>("RequirementProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requirement_profile_id");
+
                     b.Property<string>("Site")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1117,6 +1121,9 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_sovereign_deployments_name");
 
                     NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("Name"), new[] { "case_insensitive" });
+
+                    b.HasIndex("RequirementProfileId")
+                        .HasDatabaseName("ix_sovereign_deployments_requirement_profile_id");
 
                     b.HasIndex("Country", "Name")
                         .HasDatabaseName("ix_sovereign_deployments_country_name");
@@ -1756,6 +1763,80 @@ namespace Portal.Migrations.Migrations
                     b.ToTable("organizations", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.Profiles.RequirementProfile", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("slug");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_requirement_profiles");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_requirement_profiles_name");
+
+                    NpgsqlIndexBuilderExtensions.UseCollation(b.HasIndex("Name"), new[] { "case_insensitive" });
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_requirement_profiles_slug");
+
+                    b.ToTable("requirement_profiles", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Profiles.RequirementProfileTest", b =>
+                {
+                    b.Property<Guid>("ProfileId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("profile_id");
+
+                    b.Property<Guid>("TestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("test_id");
+
+                    b.HasKey("ProfileId", "TestId")
+                        .HasName("pk_requirement_profile_tests");
+
+                    b.HasIndex("TestId")
+                        .HasDatabaseName("ix_requirement_profile_tests_test_id");
+
+                    b.ToTable("requirement_profile_tests", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.Seed.AppliedSeed", b =>
                 {
                     b.Property<string>("Name")
@@ -2223,6 +2304,12 @@ namespace Portal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_sovereign_deployments_organizations_ministry_id");
 
+                    b.HasOne("Portal.Data.Profiles.RequirementProfile", null)
+                        .WithMany()
+                        .HasForeignKey("RequirementProfileId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_sovereign_deployments_requirement_profiles_requirement_prof");
+
                     b.Navigation("Ministry");
                 });
 
@@ -2366,6 +2453,27 @@ namespace Portal.Migrations.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Portal.Data.Profiles.RequirementProfileTest", b =>
+                {
+                    b.HasOne("Portal.Data.Profiles.RequirementProfile", "Profile")
+                        .WithMany("Tests")
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_requirement_profile_tests_requirement_profiles_profile_id");
+
+                    b.HasOne("Portal.Data.Compatibility.CompatibilityTest", "Test")
+                        .WithMany()
+                        .HasForeignKey("TestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_requirement_profile_tests_compatibility_tests_test_id");
+
+                    b.Navigation("Profile");
+
+                    b.Navigation("Test");
+                });
+
             modelBuilder.Entity("Portal.Data.Skus.HardwareSku", b =>
                 {
                     b.HasOne("Portal.Data.Organizations.Organization", "Vendor")
@@ -2455,6 +2563,11 @@ namespace Portal.Migrations.Migrations
             modelBuilder.Entity("Portal.Data.Organizations.Organization", b =>
                 {
                     b.Navigation("Memberships");
+                });
+
+            modelBuilder.Entity("Portal.Data.Profiles.RequirementProfile", b =>
+                {
+                    b.Navigation("Tests");
                 });
 
             modelBuilder.Entity("Portal.Data.Skus.HardwareSku", b =>
