@@ -15,7 +15,7 @@ public sealed partial class HomeService
     public const int RegressionLimit = 20;
 
     /// <summary>Verdicts that say the kernel did not work on the hardware; unsupported and invalid_spec say nothing about it.</summary>
-    private static readonly string[] FailingVerdicts =
+    internal static readonly string[] FailingVerdicts =
         [.. new[] { KernelStatus.Failed, KernelStatus.CompileError, KernelStatus.RuntimeError, KernelStatus.Timeout, KernelStatus.Crashed }.Select(s => s.Name())];
 
     private async Task<PartnerHomeDto> PartnerAsync(Caller caller, List<HomeOrganizationDto> organizations, CancellationToken cancellationToken)

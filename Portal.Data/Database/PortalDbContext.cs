@@ -11,6 +11,7 @@ using Portal.Data.Jobs;
 using Portal.Data.Organizations;
 using Portal.Data.Seed;
 using Portal.Data.Skus;
+using Portal.Data.Subscriptions;
 
 namespace Portal.Data;
 
@@ -43,6 +44,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentDevice> AgentDevices => Set<AgentDevice>();
     public DbSet<AgentRegistrationToken> AgentRegistrationTokens => Set<AgentRegistrationToken>();
+    public DbSet<ChangeEvent> ChangeEvents => Set<ChangeEvent>();
+    public DbSet<ChangeWatermark> ChangeWatermarks => Set<ChangeWatermark>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>
     public AuditActor? Actor { get; set; }
