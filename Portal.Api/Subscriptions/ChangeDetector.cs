@@ -39,10 +39,14 @@ public sealed class ChangeDetector(IServiceScopeFactory scopes, IOptions<Subscri
 
         var found = new List<ChangeEvent>();
         found.AddRange(await VerdictChangesAsync(db, jobsSince, now, cancellationToken));
-        found.AddRange(await db.HardwareSkus.AsNoTracking()
+        var newSkus = await db.HardwareSkus.AsNoTracking()
             .Where(s => s.CreatedAt > skusSince)
-            .Select(s => new ChangeEvent { Kind = ChangeKind.NewSku, Key = "sku:" + s.Id, OccurredAt = s.CreatedAt, DetectedAt = now, SkuId = s.Id })
-            .ToListAsync(cancellationToken));
+            .Select(s => new { s.Id, s.CreatedAt })
+            .ToListAsync(cancellationToken);
+        found.AddRange(newSkus.Select(s => new ChangeEvent
+        {
+            Kind = ChangeKind.NewSku, Key = $"sku:{s.Id}", OccurredAt = s.CreatedAt, DetectedAt = now, SkuId = s.Id,
+        }));
         found.AddRange(await SlippedMilestonesAsync(db, now, cancellationToken));
 
         var keys = found.Select(e => e.Key).ToList();
@@ -63,9 +67,10 @@ public sealed class ChangeDetector(IServiceScopeFactory scopes, IOptions<Subscri
     {
         await db.Database.ExecuteSqlAsync(
             $"insert into change_watermarks (source, position) values ({source}, {now}) on conflict (source) do nothing", cancellationToken);
-        return await db.Database.SqlQuery<DateTimeOffset>(
+        var positions = await db.Database.SqlQuery<DateTimeOffset>(
                 $"select position as \"Value\" from change_watermarks where source = {source} for update")
-            .SingleAsync(cancellationToken);
+            .ToListAsync(cancellationToken);
+        return positions.Single();
     }
 
     // Raw SQL: a LATERAL join finds the counting result just before each new one (EF cannot say it). "Counts" is the matrix's rule

@@ -36,7 +36,8 @@ internal sealed class WebhookFanout(PortalDbContext db)
                 d.Id,
                 d.Name,
                 d.MinistryId,
-                Organizations = d.Participants.Select(p => p.OrganizationId).Concat(d.HardwareLines.Select(l => l.Sku.VendorId)).ToList(),
+                Participants = d.Participants.Select(p => p.OrganizationId).ToList(),
+                Vendors = d.HardwareLines.Select(l => l.Sku.VendorId).ToList(),
             })
             .ToDictionaryAsync(d => d.Id, cancellationToken);
 
@@ -70,7 +71,7 @@ internal sealed class WebhookFanout(PortalDbContext db)
                         payload = new WebhookPayload(delivery.Id, kind, change.OccurredAt, organization, Sku: new WebhookSubject(sku.Id, sku.Name, $"/skus/{sku.Id}"));
                         break;
                     case ChangeKind.MilestoneSlipped when deployments.TryGetValue(change.DeploymentId!.Value, out var deployment):
-                        if (deployment.MinistryId == organization || deployment.Organizations.Contains(organization))
+                        if (deployment.MinistryId == organization || deployment.Participants.Contains(organization) || deployment.Vendors.Contains(organization))
                         {
                             payload = new WebhookPayload(delivery.Id, kind, change.OccurredAt, organization,
                                 Deployment: new WebhookSubject(deployment.Id, deployment.Name, $"/deployments/{deployment.Id}"),

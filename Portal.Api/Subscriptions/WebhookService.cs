@@ -29,7 +29,7 @@ public sealed class WebhookService(PortalDbContext db, WebhookTargets targets)
         var url = input.Url?.Trim();
         if (targets.Refusal(url) is { } reason)
             errors.Add("url", Localized<WebhookText>.Get(reason));
-        var kinds = (input.Kinds ?? []).Select(k => k.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var kinds = (input.Kinds ?? []).Select(k => k?.Trim() ?? "").Distinct(StringComparer.Ordinal).ToList();
         if (kinds.Count == 0)
             errors.Add("kinds", Localized<WebhookText>.Get("Kinds.Required"));
         foreach (var unknown in kinds.Where(k => !ChangeKinds.Names.Contains(k)))

@@ -32,7 +32,7 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
         public HttpClient VendorAdmin { get; private set; } = null!;
         public HttpClient VendorMember { get; private set; } = null!;
         public HttpClient RivalAdmin { get; private set; } = null!;
-        public string VendorAgentToken { get; private set; } = "";
+        public string ConsortiumAgentToken { get; private set; } = "";
 
         protected override IEnumerable<KeyValuePair<string, string>> Settings =>
             [.. base.Settings, new("Portal:Subscriptions:MaxAttempts", MaxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -46,7 +46,8 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
             VendorAdmin = await CreateClientForAsync(await CreateUserAsync("Vendor admin", false, (Vendor, MemberRole.Admin)));
             VendorMember = await CreateClientForAsync(await CreateUserAsync("Vendor member", false, (Vendor, MemberRole.Member)));
             RivalAdmin = await CreateClientForAsync(await CreateUserAsync("Rival admin", false, (Rival, MemberRole.Admin)));
-            VendorAgentToken = await this.CreateRegistrationTokenAsync(Vendor);
+            // The consortium's agents run everyone's tests, private ones too (LeaseRule), and map every SKU's devices.
+            ConsortiumAgentToken = await this.CreateRegistrationTokenAsync(await AddOrganizationAsync("Hook Consortium", OrganizationKind.Consortium));
         }
 
         public Task<int> SendDueAsync() => Services.GetRequiredService<WebhookSender>().SendDueAsync(CancellationToken.None);
@@ -165,7 +166,7 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
         var vendorHook = await CreateAsync(portal.VendorAdmin, portal.Vendor, vendorReceiver.Url, ChangeKinds.RegressionName, ChangeKinds.VerdictChangedName);
         var rivalHook = await CreateAsync(portal.RivalAdmin, portal.Rival, rivalReceiver.Url, ChangeKinds.RegressionName, ChangeKinds.VerdictChangedName);
 
-        var (agent, _) = await portal.RegisterAgentAsync(portal.VendorAgentToken, devices: AgentFixtures.Gpu("cuda:0"));
+        var (agent, _) = await portal.RegisterAgentAsync(portal.ConsortiumAgentToken, devices: AgentFixtures.Gpu("cuda:0"));
         var open = await portal.AddVectorAddTestAsync("cuda-c");
         var secret = await portal.AddVectorAddTestAsync("cuda-c", TestVisibility.Private, portal.Rival);
         var secretName = await portal.WithDbAsync(db => db.CompatibilityTests.Where(t => t.Id == secret).Select(t => t.Name).SingleAsync());
