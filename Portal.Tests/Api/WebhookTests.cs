@@ -220,6 +220,21 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
     }
 
     [Fact]
+    public async Task The_webhooks_page_lists_an_organisations_webhooks_to_its_admin_without_the_secret()
+    {
+        var created = await CreateAsync(portal.VendorAdmin, portal.Vendor, "https://example.com/page-hook", ChangeKinds.MilestoneSlippedName);
+        var admin = await portal.CreateUserWithPasswordAsync("Page admin", PasswordUsers.Password, (portal.Vendor, MemberRole.Admin));
+        using var session = new WebSession(portal);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SignInAsync(admin.Email, PasswordUsers.Password)).StatusCode);
+        using var response = await session.GetAsync($"/organizations/{portal.Vendor}/webhooks");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("https://example.com/page-hook", html);
+        Assert.Contains("data-testid=\"send-test\"", html);
+        Assert.DoesNotContain(created.Secret, html);
+    }
+
+    [Fact]
     public async Task An_address_must_be_https_and_kinds_known()
     {
         var problem = await portal.VendorAdmin.PostJsonAsync($"/api/v1/organizations/{portal.Vendor}/webhooks",
