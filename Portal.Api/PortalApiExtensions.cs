@@ -25,6 +25,7 @@ using Portal.Api.Regressions;
 using Portal.Api.Organizations;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
+using Portal.Api.Subscriptions;
 using Portal.Api.Tests;
 
 namespace Portal.Api;
@@ -57,6 +58,7 @@ public static class PortalApiExtensions
         services.AddScoped<ChartDataService>();
         services.AddScoped<SavedOpService>();
         services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
+        services.AddSubscriptions();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
@@ -116,6 +118,8 @@ public static class PortalApiExtensions
         api.MapMatrixApi();
         api.MapSavedOpsApi();
         api.MapOperationsApi();
+        api.MapWebhooksApi();
+        app.MapFeeds();
         return app;
     }
 }

@@ -13,7 +13,7 @@ internal static class AuditRecorder
 {
     // Secrets, parts of secrets (an agent token's prefix, shown nowhere else), the personal token a token was made with
     // (its owner's alone) and bookkeeping columns never go into the log.
-    private static readonly HashSet<string> Ignored = ["SecretHash", "TokenHash", "TokenPrefix", "ParentTokenId", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt", "LastHeartbeatAt", "LastSeenAt"];
+    private static readonly HashSet<string> Ignored = ["SecretHash", "Secret", "TokenHash", "TokenPrefix", "ParentTokenId", "Version", "UpdatedAt", "CreatedAt", "LastUsedAt", "LastHeartbeatAt", "LastSeenAt"];
 
     public static List<AuditEntry> Collect(DbContext context, AuditActor? actor, DateTimeOffset now)
     {

@@ -11,6 +11,7 @@ using Portal.Data.Jobs;
 using Portal.Data.Organizations;
 using Portal.Data.Seed;
 using Portal.Data.Skus;
+using Portal.Data.Subscriptions;
 
 namespace Portal.Data;
 
@@ -45,6 +46,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<AgentRegistrationToken> AgentRegistrationTokens => Set<AgentRegistrationToken>();
     public DbSet<Profiles.RequirementProfile> RequirementProfiles => Set<Profiles.RequirementProfile>();
     public DbSet<Profiles.RequirementProfileTest> RequirementProfileTests => Set<Profiles.RequirementProfileTest>();
+    public DbSet<ChangeEvent> ChangeEvents => Set<ChangeEvent>();
+    public DbSet<ChangeWatermark> ChangeWatermarks => Set<ChangeWatermark>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>
     public AuditActor? Actor { get; set; }

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Api.Accounts;
+
+namespace Portal.Api.Subscriptions;
+
+public static class SubscriptionServices
+{
+    /// <summary>Change detection, the webhook outbox's sender, webhook management and the Atom feeds.</summary>
+    public static IServiceCollection AddSubscriptions(this IServiceCollection services)
+    {
+        services.AddOptions<SubscriptionOptions>().BindConfiguration(SubscriptionOptions.Section)
+            .Validate(o => o.MaxAttempts >= 1 && o.BackoffSeconds >= 1 && o.MaxBackoffSeconds >= o.BackoffSeconds && o.TimeoutSeconds >= 1
+                && o.DetectIntervalSeconds >= 1 && o.SendIntervalSeconds >= 1 && o.OverlapSeconds >= 0, "Portal:Subscriptions has an out-of-range value.")
+            .ValidateOnStart();
+        services.AddSingleton<WebhookTargets>();
+        services.AddHttpClient(WebhookSender.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ConnectCallback = provider.GetRequiredService<WebhookTargets>().ConnectAsync,
+            });
+        services.AddSingleton<ChangeDetector>().AddHostedService(sp => sp.GetRequiredService<ChangeDetector>());
+        services.AddSingleton<WebhookSender>().AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
+        services.AddScoped<WebhookService>().AddScoped<FeedService>();
+        services.AddAuthorizationBuilder().AddPolicy(FeedEndpoints.FeedPolicy, policy => policy
+            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiTokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser());
+        return services;
+    }
+}
