@@ -10,6 +10,7 @@ using Portal.Api.Agents;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Charts;
+using Portal.Api.Citations;
 using Portal.Api.Common;
 using Portal.Api.Conformance;
 using Portal.Api.Dashboard;
@@ -23,6 +24,7 @@ using Portal.Api.Ops;
 using Portal.Api.Organizations;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
+using Portal.Api.Sources;
 using Portal.Api.Tests;
 
 namespace Portal.Api;
@@ -54,6 +56,7 @@ public static class PortalApiExtensions
         services.AddScoped<ChartDataService>();
         services.AddScoped<SavedOpService>();
         services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
+        services.AddScoped<FigureSourceService>().AddScoped<CitedResultService>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
@@ -92,7 +95,8 @@ public static class PortalApiExtensions
     {
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(ApiPolicy)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithConditionalGets();
         api.MapOrganizationsApi();
         api.MapAlliancesApi();
         api.MapMembershipsApi();
@@ -111,6 +115,8 @@ public static class PortalApiExtensions
         api.MapMatrixApi();
         api.MapSavedOpsApi();
         api.MapOperationsApi();
+        api.MapFigureSourcesApi();
+        api.MapCitedResultsApi();
         return app;
     }
 }
