@@ -1,4 +1,4 @@
-using Portal.Api.Organizations;
+using Portal.Api.Deployments;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
 
