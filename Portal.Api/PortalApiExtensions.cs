@@ -10,6 +10,7 @@ using Portal.Api.Agents;
 using Portal.Api.Alliances;
 using Portal.Api.Audit;
 using Portal.Api.Charts;
+using Portal.Api.Citations;
 using Portal.Api.Common;
 using Portal.Api.Conformance;
 using Portal.Api.Dashboard;
@@ -26,6 +27,7 @@ using Portal.Api.Organizations;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
 using Portal.Api.Subscriptions;
+using Portal.Api.Sources;
 using Portal.Api.Tests;
 
 namespace Portal.Api;
@@ -59,6 +61,7 @@ public static class PortalApiExtensions
         services.AddScoped<SavedOpService>();
         services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
         services.AddSubscriptions();
+        services.AddScoped<FigureSourceService>().AddScoped<CitedResultService>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
@@ -97,7 +100,8 @@ public static class PortalApiExtensions
     {
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization(ApiPolicy)
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .WithConditionalGets();
         api.MapOrganizationsApi();
         api.MapAlliancesApi();
         api.MapMembershipsApi();
@@ -120,6 +124,8 @@ public static class PortalApiExtensions
         api.MapOperationsApi();
         api.MapWebhooksApi();
         app.MapFeeds();
+        api.MapFigureSourcesApi();
+        api.MapCitedResultsApi();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Portal.Api.Audit;
 using Portal.Api.Common;
+using Portal.Api.Sources;
 
 namespace Portal.Api.Deployments;
 
@@ -30,9 +31,9 @@ public static class DeploymentEndpoints
         (await deployments.ListAsync(query, cancellationToken)).ToOk();
 
     public static Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult> ExportDeployments(
-        [AsParameters] DeploymentQuery query, DeploymentService deployments, CancellationToken cancellationToken) =>
+        [AsParameters] DeploymentQuery query, DeploymentService deployments, FigureSourceService sources, CancellationToken cancellationToken) =>
         deployments.Export(query).To(rows => TypedResults.Stream(
-            stream => DeploymentCsv.WriteAsync(stream, rows, cancellationToken),
+            stream => DeploymentCsv.WriteAsync(stream, rows, sources, cancellationToken),
             contentType: "text/csv; charset=utf-8",
             fileDownloadName: "deployments.csv"));
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Portal.Api.Audit;
 using Portal.Api.Common;
+using Portal.Api.Sources;
 
 namespace Portal.Api.Skus;
 
@@ -30,9 +31,9 @@ public static class SkuEndpoints
         (await skus.ListAsync(query, cancellationToken)).ToOk();
 
     public static Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult> ExportSkus(
-        [AsParameters] SkuQuery query, SkuService skus, CancellationToken cancellationToken) =>
+        [AsParameters] SkuQuery query, SkuService skus, FigureSourceService sources, CancellationToken cancellationToken) =>
         skus.Export(query).To(rows => TypedResults.Stream(
-            stream => SkuCsv.WriteAsync(stream, rows, cancellationToken),
+            stream => SkuCsv.WriteAsync(stream, rows, sources, cancellationToken),
             contentType: "text/csv; charset=utf-8",
             fileDownloadName: "skus.csv"));
 

@@ -12,6 +12,7 @@ using Portal.Data.Organizations;
 using Portal.Data.Seed;
 using Portal.Data.Skus;
 using Portal.Data.Subscriptions;
+using Portal.Data.Sources;
 
 namespace Portal.Data;
 
@@ -34,6 +35,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<HardwareLine> HardwareLines => Set<HardwareLine>();
     public DbSet<Milestone> Milestones => Set<Milestone>();
     public DbSet<DeploymentFigures> DeploymentFigures => Set<DeploymentFigures>();
+    public DbSet<FigureSource> FigureSources => Set<FigureSource>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<TestSuite> TestSuites => Set<TestSuite>();
     public DbSet<CompatibilityTest> CompatibilityTests => Set<CompatibilityTest>();

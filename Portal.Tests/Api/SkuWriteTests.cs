@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Api.Audit;
 using Portal.Api.Common;
 using Portal.Api.Skus;
+using Portal.Api.Sources;
 using Portal.Data.Deployments;
 using Portal.Data.Organizations;
 using Portal.Data.Skus;
@@ -341,7 +342,8 @@ public sealed class SkuWriteTests(SkuWriteTests.Registry registry) : IClassFixtu
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(["id", "vendor", "vendor_country", "name", "category", "lifecycle", "release_month", "memory_gb", "memory_type",
-            "memory_bandwidth_tbs", "bf16_tflops", "fp8_tflops", "int8_tops", "tdp_w", "languages", "updated_at"], rows[0]);
+            "memory_bandwidth_tbs", "bf16_tflops", "fp8_tflops", "int8_tops", "tdp_w", "languages", "updated_at",
+            .. FigureSourceService.CsvHeader(FigureOwner.Sku)], rows[0]);
         var row = Assert.Single(rows.Skip(1));
         Assert.Equal(("NVIDIA", "US", name, "gpu", "ga", "2024-03", "141", "4.8", "989", ""), (row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[9], row[10], row[12]));
         Assert.Equal("cuda-c; triton", row[14]);

@@ -99,6 +99,8 @@ public sealed class MatrixTableTests : CompatibilityComponentContext
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=matrix-row]")), Wait);
         Assert.Contains("add in Triton", page.Find("[data-testid=matrix-row]").TextContent);
         Assert.EndsWith("/export/matrix.csv?language=triton", page.Find("a[data-testid=matrix-export]").GetAttribute("href"));
+        Assert.EndsWith("/api/v1/matrix?language=triton", page.Find("a[data-testid=view-json]").GetAttribute("href"));
+        Assert.NotNull(page.Find("[data-testid=copy-view-link]"));
         Assert.Contains("None of these tests has a result", page.Find("[data-testid=matrix-no-results]").TextContent);
     }
 

@@ -47,6 +47,8 @@ public sealed class SkuMeasuredTests : DatabaseComponentContext
 
             var rows = view.FindAll("[data-testid=sku-verdict]");
             Assert.Contains("1,074 GFLOP/s", rows[0].TextContent);
+            // A measured figure links to the result that measured it.
+            Assert.Equal($"/results/{Verdicts[0].JobId}", rows[0].QuerySelector("a[data-testid=verdict-rate-result]")?.GetAttribute("href"));
             Assert.Contains("no F32 TFLOP/s on the datasheet", rows[0].TextContent);
             Assert.Contains("494,500 GFLOP/s", rows[1].TextContent);
             Assert.Contains("50% of BF16 TFLOP/s", rows[1].TextContent);

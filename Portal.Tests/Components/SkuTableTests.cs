@@ -53,6 +53,8 @@ public sealed class SkuTableTests : DatabaseComponentContext
         // The table shows its rows before the list around it re-renders the export link, so wait for that too.
         table.WaitForAssertion(() => Assert.Contains("/export/skus.csv?q=rng", table.Find("a[data-testid=export]").GetAttribute("href")),
             TimeSpan.FromSeconds(10));
+        // The JSON of the same view is the API's list with the same query.
+        Assert.EndsWith("/api/v1/skus?q=rng", table.Find("a[data-testid=view-json]").GetAttribute("href"));
 
         table.Find("[data-testid=sku-search]").Input("no such sku");
         table.WaitForAssertion(() => Assert.Contains("No SKU matches these filters", table.Find("[data-testid=sku-empty]").TextContent),

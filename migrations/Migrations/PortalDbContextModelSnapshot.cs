@@ -2031,6 +2031,16 @@ namespace Portal.Migrations.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+            modelBuilder.Entity("Portal.Data.Sources.FigureSource", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
 
                     b.Property<Guid?>("DeploymentId")
                         .HasColumnType("uuid")
@@ -2091,6 +2101,22 @@ namespace Portal.Migrations.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("previous_verdict");
+                    b.Property<string>("Figure")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("figure");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reference");
 
                     b.Property<Guid?>("SkuId")
                         .HasColumnType("uuid")
@@ -2317,6 +2343,23 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_webhook_deliveries_webhook_id_event_id");
 
                     b.ToTable("webhook_deliveries", (string)null);
+                    b.HasKey("Id")
+                        .HasName("pk_figure_sources");
+
+                    b.HasIndex("DeploymentId", "Figure")
+                        .IsUnique()
+                        .HasDatabaseName("ix_figure_sources_deployment_id_figure")
+                        .HasFilter("deployment_id is not null");
+
+                    b.HasIndex("SkuId", "Figure")
+                        .IsUnique()
+                        .HasDatabaseName("ix_figure_sources_sku_id_figure")
+                        .HasFilter("sku_id is not null");
+
+                    b.ToTable("figure_sources", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_figure_sources_one_owner", "num_nonnulls(sku_id, deployment_id) = 1");
+                        });
                 });
 
             modelBuilder.Entity("organization_alliances", b =>
@@ -2868,6 +2911,23 @@ namespace Portal.Migrations.Migrations
                         .HasConstraintName("fk_webhook_deliveries_webhooks_webhook_id");
 
                     b.Navigation("Webhook");
+            modelBuilder.Entity("Portal.Data.Sources.FigureSource", b =>
+                {
+                    b.HasOne("Portal.Data.Deployments.SovereignDeployment", "Deployment")
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_figure_sources_deployments_deployment_id");
+
+                    b.HasOne("Portal.Data.Skus.HardwareSku", "Sku")
+                        .WithMany()
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_figure_sources_hardware_skus_sku_id");
+
+                    b.Navigation("Deployment");
+
+                    b.Navigation("Sku");
                 });
 
             modelBuilder.Entity("organization_alliances", b =>

@@ -3,6 +3,7 @@ using Portal.Api.Deployments;
 using Portal.Api.Matrix;
 using Portal.Api.Organizations;
 using Portal.Api.Skus;
+using Portal.Api.Sources;
 
 namespace Portal.Components.Shared;
 
@@ -22,10 +23,11 @@ public static class CsvExports
         var exports = app.MapGroup("").RequireAuthorization().ExcludeFromDescription();
         exports.MapGet(OrganizationsPath, ([AsParameters] OrganizationQuery query, OrganizationService organizations, CancellationToken cancellationToken) =>
             OrganizationEndpoints.ExportOrganizations(query, organizations, cancellationToken));
-        exports.MapGet(SkusPath, ([AsParameters] SkuQuery query, SkuService skus, CancellationToken cancellationToken) =>
-            SkuEndpoints.ExportSkus(query, skus, cancellationToken));
-        exports.MapGet(DeploymentsPath, ([AsParameters] DeploymentQuery query, DeploymentService deployments, CancellationToken cancellationToken) =>
-            DeploymentEndpoints.ExportDeployments(query, deployments, cancellationToken));
+        exports.MapGet(SkusPath, ([AsParameters] SkuQuery query, SkuService skus, FigureSourceService sources, CancellationToken cancellationToken) =>
+            SkuEndpoints.ExportSkus(query, skus, sources, cancellationToken));
+        exports.MapGet(DeploymentsPath, ([AsParameters] DeploymentQuery query, DeploymentService deployments, FigureSourceService sources,
+            CancellationToken cancellationToken) =>
+            DeploymentEndpoints.ExportDeployments(query, deployments, sources, cancellationToken));
         exports.MapGet(MatrixPath, ([AsParameters] MatrixQuery query, Caller caller, MatrixService matrix, CancellationToken cancellationToken) =>
             MatrixEndpoints.ExportMatrix(query, caller, matrix, cancellationToken));
         return app;

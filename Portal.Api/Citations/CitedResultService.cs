@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Api.Common;
+using Portal.Api.Jobs;
+using Portal.Api.Runs;
+using Portal.Api.Tests;
+using Portal.Data;
+using Portal.Data.Compatibility;
+using Portal.Data.Jobs;
+
+namespace Portal.Api.Citations;
+
+/// <summary>
+/// Results as citable records. A result of a test the reader may not see does not exist for them (404, not 403), by the
+/// rule that hides the test itself (<see cref="TestAccess"/>).
+/// </summary>
+public sealed class CitedResultService(PortalDbContext db, IOptions<JobQueueOptions> queueOptions)
+{
+    public const string VerifiedWord = "verified";
+    public const string PartnerReportedWord = "partner_reported";
+
+    /// <param name="caller">Null for a reader who is not signed in: they see results of consortium and built-in tests only.</param>
+    public async Task<Outcome<CitedResultDto>> GetAsync(Caller? caller, Guid id, CancellationToken cancellationToken)
+    {
+        var visibleTests = VisibleTests(caller);
+        var jobs = db.Jobs.AsNoTracking()
+            .Where(j => j.Id == id && j.Status == JobStatus.Completed && j.Verdict != null && visibleTests.Any(t => t.Id == j.TestId));
+        var read = await jobs.Select(j => new { j.RunId, j.Test!.Name, j.Test.Op, j.Language }).FirstOrDefaultAsync(cancellationToken);
+        if (read is null)
+            return new Outcome<CitedResultDto>.NotFound(Localized<CitationText>.Format("ResultNotFound", id));
+        var job = (await JobReader.ReadAsync(db, queueOptions.Value, jobs, cancellationToken)).Single();
+
+        var p = job.Provenance;
+        var verified = p?.Verified ?? false;
+        var provenance = new ResultProvenance(p?.Agent, p?.Organization, job.Device?.Name ?? job.Result?.Device?.Name, job.Device?.Sku,
+            p?.Driver ?? job.Result?.Device?.Driver, job.Result?.Device?.Runtime, p?.EngineVersion, p?.AgentVersion, verified,
+            verified ? VerifiedWord : PartnerReportedWord);
+        return new CitedResultDto(job.Id, read.RunId, new CitedTest(job.TestId, read.Name, read.Op, read.Language), job.Verdict!,
+            provenance, job.StartedAt, job.FinishedAt, job);
+    }
+
+    private IQueryable<CompatibilityTest> VisibleTests(Caller? caller) =>
+        caller is not null
+            ? db.CompatibilityTests.VisibleTo(caller)
+            // Signed out: what TestAccess shows everyone signed in, and nothing of any organisation's private tests.
+            : db.CompatibilityTests.Where(t => t.Visibility == TestVisibility.Consortium || t.OrganizationId == null);
+}
