@@ -28,8 +28,18 @@ internal static class AgentCli
     public static Option<string[]> Valued(string name, string valueName, string description) =>
         new(name) { Description = description, HelpName = valueName, AllowMultipleArgumentsPerToken = false };
 
-    public static Argument<string[]> Positional(string helpName, string description) =>
-        new(PositionalName) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrMore };
+    /// <summary>A command's one file argument. A token that looks like an option is never taken for it: an unknown
+    /// option is named as one, not read as a file.</summary>
+    public static Argument<string?> Positional(string helpName, string description)
+    {
+        var argument = new Argument<string?>(PositionalName) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrOne };
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-') && t.Value.Length > 1))
+                result.AddError($"Unrecognized command or argument '{token.Value}'.");
+        });
+        return argument;
+    }
 
     public static readonly Option<bool> Unsandboxed = new(KernelSandbox.OptOutFlag)
     {
@@ -76,7 +86,9 @@ internal static class AgentCli
         {
             Positional("SPEC.json", "the kernel job spec"),
             Valued("--device", "ID", "the device to run on (default: the first that accepts the spec's language)"),
-            Valued("--out", "FILE", "also write the result to FILE"),
+            Valued("--out", "FILE", "also write the result to FILE (with --offline: the signed bundle)"),
+            Flag("--offline", "run with no portal and write a signed bundle to --out, to upload later (needs 'enroll' first)"),
+            Valued("--state", "FILE", "with --offline: the offline agent's key (default: offline-agent.json beside the agent's state)"),
         };
         yield return new Command("suite", "run the built-in conformance suite on this host and print the verdicts")
         {
@@ -84,6 +96,10 @@ internal static class AgentCli
             Valued("--language", "L", "only the kernels in this language (opencl-c, cuda-c, triton)"),
             Flag("--controls", "run the known-wrong control kernels instead, each of which must fail"),
             Flag("--json", "print the verdicts as JSON"),
+            Flag("--offline", "run with no portal and write every result, signed, to the bundle --out (needs 'enroll' first)"),
+            Valued("--out", "FILE", "with --offline: where to write the signed bundle (e.g. results.bundle)"),
+            Valued("--specs", "FILE", "with --offline: the suite 'fetch-suite' downloaded (default: the suite built into this agent)"),
+            Valued("--state", "FILE", "with --offline: the offline agent's key (default: offline-agent.json beside the agent's state)"),
         };
         yield return new Command("run", "serve the portal's job queue with this host's devices until SIGTERM/SIGINT; registers on first start " +
                                         "and keeps its token in the state file")
@@ -111,6 +127,35 @@ internal static class AgentCli
             Valued("--target", "sku:ID|device:ID", "where to run (repeatable; default: every device that accepts the language)"),
             Flag("--wait", "follow the jobs until each is final and print the results"),
             Flag("--json", "print the results as JSON (progress goes to stderr)"),
+        };
+        yield return new Command("enroll", "make this air-gapped host's agent key (no network call) and print the one-time code an " +
+                                           "admin enters on the portal's agents page")
+        {
+            Valued("--name", "NAME", "the agent's name (default: the host name)"),
+            Valued("--state", "FILE", "where to keep the key (default: offline-agent.json beside the agent's state)"),
+            Valued("--key-file", "FILE", "also write the code to FILE, to carry to the portal on media"),
+        };
+        yield return new Command("fetch-suite", "on a connected host: download the portal's conformance suite specs to a file, for " +
+                                                "'suite --offline --specs FILE' on an air-gapped one")
+        {
+            Valued("--portal", "URL", "the portal's address (environment PORTAL_URL)"),
+            Valued("--token", "cpt_…", "a personal API token from your account page (environment PORTAL_TOKEN)"),
+            Valued("--out", "FILE", "where to write the suite"),
+            Valued("--language", "L", "only the tests in this language"),
+        };
+        yield return new Command("install-service", "write a systemd unit that runs this agent at boot (token in a root-only environment file)")
+        {
+            Valued("--portal", "URL", "the portal's address (environment PORTAL_URL)"),
+            Valued("--registration-token", "cpr_…", "a registration token from the agents page (environment PORTAL_REGISTRATION_TOKEN)"),
+            Valued("--unit-file", "FILE", $"where to write the unit (default {InstallServiceCommand.DefaultUnitFile})"),
+            Valued("--env-file", "FILE", $"where to write the portal and token (default {InstallServiceCommand.DefaultEnvFile})"),
+            Valued("--user", "USER", "run as this user (default: a dynamic user systemd makes)"),
+        };
+        yield return new Command("verify", "check the signature of a signed result (the portal's /api/v1/jobs/{id}/signed-result) or of " +
+                                           "an offline bundle; exit 0 it holds, 1 it does not")
+        {
+            Positional("FILE", "the signed result or bundle"),
+            Valued("--public-key", "KEY", "the agent's public key as the portal's agents page shows it (default: the key the file names)"),
         };
     }
 }

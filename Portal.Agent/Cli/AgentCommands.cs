@@ -63,8 +63,18 @@ public static class AgentCommands
             },
             // devices says when discovery failed or ran out of time, rather than listing nothing.
             ["devices"] = (line, token) => DevicesCommand.RunAsync(line, output, error, environment, token),
-            ["exec"] = async (line, token) => await ExecAsync(await Discover(token), Self(), line, output, error, token),
-            ["suite"] = async (line, token) => await new SuiteCommand(await Discover(token), Self(), output).RunAsync(line, token),
+            ["exec"] = async (line, token) => line.Flag("--offline")
+                ? await ExecOfflineAsync(await Discover(token), Self(), line, output, error, environment, time, token)
+                : await ExecAsync(await Discover(token), Self(), line, output, error, token),
+            ["install-service"] = (line, token) => InstallServiceCommand.RunAsync(line, output, environment, token),
+            ["verify"] = (line, token) => VerifyCommand.RunAsync(line, output, error, token),
+            ["suite"] = async (line, token) => line.Flag("--offline")
+                ? await Offline.OfflineCommands.RunOfflineAsync(
+                    await Offline.OfflineCommands.SuiteSpecsAsync(line.Value("--specs"), line.Value("--language"), token), await Discover(token), Self(),
+                    line, output, error, environment, time, token)
+                : await new SuiteCommand(await Discover(token), Self(), output).RunAsync(line, token),
+            ["enroll"] = (line, token) => Offline.OfflineCommands.EnrollAsync(line, output, error, environment, time, token),
+            ["fetch-suite"] = (line, token) => Offline.OfflineCommands.FetchSuiteAsync(line, error, environment, token),
         };
         var root = AgentCli.Build(actions);
         var parse = root.Parse(args);
@@ -116,6 +126,25 @@ public static class AgentCommands
             await File.WriteAllTextAsync(outFile, text, cancellationToken);
         await output.WriteLineAsync(text);
         return Ok;
+    }
+
+    private static async Task<int> ExecOfflineAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output,
+        TextWriter error, Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var specFile = options.SinglePositional("SPEC.json");
+        string specJson;
+        try
+        {
+            specJson = await File.ReadAllTextAsync(specFile, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"cannot read {specFile}: {e.Message}");
+            return NoResult;
+        }
+        var language = System.Text.Json.Nodes.JsonNode.Parse(specJson)?["language"]?.ToString() ?? "";
+        return await Offline.OfflineCommands.RunOfflineAsync([(Path.GetFileNameWithoutExtension(specFile), null, language, specJson)], catalog, command,
+            options, output, error, environment, time, cancellationToken);
     }
 
     /// <summary>

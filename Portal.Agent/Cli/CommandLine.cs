@@ -20,7 +20,7 @@ public sealed class CommandLine(ParseResult parse)
     /// <summary>Every value of a repeatable option, in order.</summary>
     public IReadOnlyList<string> Values(string name) => parse.GetValue<string[]>(name) ?? [];
 
-    private IReadOnlyList<string> Positional => parse.GetValue<string[]>(AgentCli.PositionalName) ?? [];
+    private IReadOnlyList<string> Positional => parse.GetValue<string?>(AgentCli.PositionalName) is { } value ? [value] : [];
 
     /// <summary>A whole number option within [min, max], or <paramref name="fallback"/> when it is absent.</summary>
     public int Integer(string name, int fallback, int min, int max)

@@ -23,7 +23,7 @@ public sealed class AgentHelpTests
             Assert.Contains($"  {command}", help.Output);
     }
 
-    public static readonly string[] AgentCommandNames = ["devices", "exec", "suite", "run", "submit"];
+    public static readonly string[] AgentCommandNames = ["devices", "exec", "suite", "run", "submit", "verify", "enroll", "fetch-suite", "install-service"];
 
     [Theory]
     [InlineData("run", "--registration-token")]
@@ -31,6 +31,11 @@ public sealed class AgentHelpTests
     [InlineData("devices", "--discovery-timeout")]
     [InlineData("exec", "--device")]
     [InlineData("suite", "--controls")]
+    [InlineData("suite", "--offline")]
+    [InlineData("exec", "--offline")]
+    [InlineData("verify", "--public-key")]
+    [InlineData("enroll", "--key-file")]
+    [InlineData("fetch-suite", "--out")]
     public async Task Every_command_has_help_that_describes_its_options(string command, string option)
     {
         var help = await RunAsync(command, "--help");
