@@ -9,6 +9,7 @@ COPY Portal.Data/Portal.Data.csproj Portal.Data/
 COPY Portal.Contracts/Portal.Contracts.csproj Portal.Contracts/
 COPY Portal.Kernels/Portal.Kernels.csproj Portal.Kernels/
 COPY migrations/Portal.Migrations.csproj migrations/
+COPY Portal.Agent/Portal.Agent.csproj Portal.Agent/
 RUN dotnet restore Portal/Portal.csproj
 COPY Portal/ Portal/
 COPY Portal.Api/ Portal.Api/
@@ -16,6 +17,8 @@ COPY Portal.Data/ Portal.Data/
 COPY Portal.Contracts/ Portal.Contracts/
 COPY Portal.Kernels/ Portal.Kernels/
 COPY migrations/ migrations/
+# The agent too: the Release publish serves it at /agent/download/{rid} (Portal.csproj, PublishAgentDownloads).
+COPY Portal.Agent/ Portal.Agent/
 RUN dotnet publish Portal/Portal.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -1,3 +1,5 @@
+using Portal.Api.Agents.Download;
+using Portal.Api.Agents.Bundles;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
@@ -53,7 +55,9 @@ public static class PortalApiExtensions
         services.AddScoped<SkuService>();
         services.AddJobQueue();
         services.AddSingleton<AgentTokens>();
-        services.AddScoped<AgentService>().AddScoped<RegistrationTokenService>();
+        services.AddScoped<AgentService>().AddScoped<RegistrationTokenService>().AddScoped<Agents.Signing.ResultSignatures>()
+            .AddScoped<Agents.Bundles.BundleService>()
+            .AddSingleton<Agents.Download.AgentDownloads>();
         services.AddScoped<CompatibilityTestService>().AddScoped<RunService>().AddScoped<MatrixService>().AddSubmissionRateLimit();
         services.AddScoped<ConformanceService>();
         services.AddScoped<RegressionService>().AddScoped<ProfileService>();
@@ -112,10 +116,12 @@ public static class PortalApiExtensions
         api.MapDeploymentsApi();
         api.MapSkusApi();
         api.MapAgentsApi();
+        api.MapBundlesApi();
         api.MapConformanceApi();
         api.MapRegressionsApi();
         api.MapProfilesApi();
         app.MapAgentRegistration();
+        app.MapAgentDownloads();
         app.MapAgentQueueApi(AgentPolicy);
         api.MapTestsApi();
         api.MapRunsApi();

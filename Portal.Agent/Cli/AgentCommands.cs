@@ -19,38 +19,6 @@ public static class AgentCommands
     public const int NoResult = 1;
     public const int Usage = 2;
 
-    public const string UsageText = """
-        usage: Portal.Agent <command>
-          devices [--json] [--discovery-timeout SECONDS] list the devices of this host and the languages they accept;
-                                                         exit 1 when discovery fails or takes longer than the timeout
-                                                         (default 600 s; environment PORTAL_AGENT_DISCOVERY_TIMEOUT)
-          exec SPEC.json [--device ID] [--out FILE]      run one kernel job spec and print its result (DESIGN.md contract)
-          suite [--device ID] [--language L] [--controls] [--json]
-                                                         run the built-in conformance suite (--controls: its known-wrong
-                                                         control kernels instead, each of which must fail)
-          run --portal URL (--registration-token cpr_… | --token cpa_…) [--state FILE] [--name NAME]
-              [--devices ID,ID] [--lease-seconds N] [--drain-seconds N] [--discovery-timeout SECONDS]
-                                                         serve the portal's job queue with this host's devices until
-                                                         SIGTERM/SIGINT (running jobs get --drain-seconds, default 60,
-                                                         to finish; the rest are handed back). Discovery that fails is
-                                                         logged and tried again. Registers on first start
-                                                         and keeps its token in FILE (default
-                                                         $XDG_STATE_HOME/portal-agent/agent.json). Environment:
-                                                         PORTAL_URL, PORTAL_REGISTRATION_TOKEN, PORTAL_AGENT_TOKEN,
-                                                         PORTAL_AGENT_STATE
-          submit (SPEC.json | --test ID) --portal URL --token cpt_… [--name N] [--visibility private|consortium] [--organization ID]
-              [--target sku:ID|device:ID …] [--wait] [--json]
-                                                         run a kernel on the portal's devices; --wait follows the jobs
-                                                         and prints the results (exit 0 all passed, 3 one did not).
-                                                         Environment: PORTAL_URL, PORTAL_TOKEN
-        Custom ops' references (computed on this host's CPU OpenCL device with fp64) are cached in PORTAL_REFERENCE_CACHE
-        (default $XDG_STATE_HOME/portal-agent/references), at most PORTAL_REFERENCE_CACHE_MB (default 1024) MiB;
-        PORTAL_REFERENCE_OCL_ICD_VENDORS names the OpenCL ICD folder the reference's device is looked for in.
-        Every kernel is compiled and run in a bubblewrap sandbox (no network, no view of this host's files beyond the
-        system and the drivers, nothing of the agent's state); without bubblewrap, jobs are refused. With exec, suite or
-        run, --unsandboxed-kernels runs them without it: only where every kernel is trusted.
-        """;
-
     internal const string UnsandboxedWarning =
         "WARNING: --unsandboxed-kernels: kernels run WITHOUT a sandbox. A kernel can read every file this user can " +
         "(the agent's token included) and reach the network. Use this only where every kernel is trusted.";
@@ -69,62 +37,75 @@ public static class AgentCommands
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var unsandboxed = args.Contains(KernelSandbox.OptOutFlag);
-        args = [.. args.Where(a => a != KernelSandbox.OptOutFlag)];
-        if (unsandboxed && args.Length > 0 && args[0] is "exec" or "suite" or "run")
-            await error.WriteLineAsync(UnsandboxedWarning);
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        // The isolated child is this program started again by the agent, never by a person: no grammar, no help.
+        if (args.Length > 0 && args[0] == KernelChild.Verb)
         {
-            await output.WriteLineAsync(UsageText);
-            return args.Length == 0 ? Usage : Ok;
-        }
-        try
-        {
-            // submit talks to the portal only: no device discovery (which may start Python to probe Triton).
-            if (args[0] == "submit")
-                return await new SubmitCommand(output, error, environment, time).RunAsync(CommandLine.Parse(args[1..]), cancellationToken);
-            // run has its devices listed by a child (ChildDiscovery), once it handles the stop signals.
-            if (args[0] == "run")
-            {
-                var self = WithReferenceCache(ThisProcess(unsandboxed), environment);
-                return await RunCommand.RunAsync(CommandLine.Parse(args[1..]), (timeout, token) => ChildDiscovery.DiscoverAsync(self, timeout, token), self,
-                    output, error, environment, time, cancellationToken);
-            }
-            // devices says when discovery failed or ran out of time, rather than listing nothing.
-            if (args[0] == "devices")
-                return await DevicesCommand.RunAsync(CommandLine.Parse(args[1..]), output, error, environment, cancellationToken);
-        }
-        catch (CommandLineException e)
-        {
-            return await UsageErrorAsync(error, e.Message);
+            args = [.. args.Where(a => a != KernelSandbox.OptOutFlag)];
+            var childDevice = args.SkipWhile(a => a != "--device").Skip(1).FirstOrDefault();
+            var childCatalog = childDevice is null
+                ? await HostBackends.DiscoverAsync(cancellationToken)
+                : await HostBackends.DiscoverForAsync(childDevice, cancellationToken);
+            return await KernelChild.RunAsync(args, childCatalog, KernelLimits.Default, cancellationToken);
         }
 
-        var childDevice = args[0] == KernelChild.Verb ? args.SkipWhile(a => a != "--device").Skip(1).FirstOrDefault() : null;
-        var catalog = childDevice is null
-            ? await HostBackends.DiscoverAsync(cancellationToken)
-            : await HostBackends.DiscoverForAsync(childDevice, cancellationToken);
-        var command = args[0] == KernelChild.Verb ? ThisProcess(unsandboxed) : WithReferenceCache(ThisProcess(unsandboxed), environment);
-        var parsed = CommandLine.Parse(args.Skip(1).ToArray());
+        var unsandboxed = false;
+        ChildCommand Self() => WithReferenceCache(ThisProcess(unsandboxed), environment);
+        async Task<DeviceCatalog> Discover(CancellationToken token) => await HostBackends.DiscoverAsync(token);
+        var actions = new Dictionary<string, Func<CommandLine, CancellationToken, Task<int>>>
+        {
+            // submit talks to the portal only: no device discovery (which may start Python to probe Triton).
+            ["submit"] = (line, token) => new SubmitCommand(output, error, environment, time).RunAsync(line, token),
+            // run has its devices listed by a child (ChildDiscovery), once it handles the stop signals.
+            ["run"] = (line, token) =>
+            {
+                var self = Self();
+                return RunCommand.RunAsync(line, (timeout, t) => ChildDiscovery.DiscoverAsync(self, timeout, t), self, output, error, environment, time, token);
+            },
+            // devices says when discovery failed or ran out of time, rather than listing nothing.
+            ["devices"] = (line, token) => DevicesCommand.RunAsync(line, output, error, environment, token),
+            ["exec"] = async (line, token) => line.Flag("--offline")
+                ? await ExecOfflineAsync(await Discover(token), Self(), line, output, error, environment, time, token)
+                : await ExecAsync(await Discover(token), Self(), line, output, error, token),
+            ["install-service"] = (line, token) => InstallServiceCommand.RunAsync(line, output, environment, token),
+            ["verify"] = (line, token) => VerifyCommand.RunAsync(line, output, error, token),
+            ["suite"] = async (line, token) => line.Flag("--offline")
+                ? await Offline.OfflineCommands.RunOfflineAsync(
+                    await Offline.OfflineCommands.SuiteSpecsAsync(line.Value("--specs"), line.Value("--language"), token), await Discover(token), Self(),
+                    line, output, error, environment, time, token)
+                : await new SuiteCommand(await Discover(token), Self(), output).RunAsync(line, token),
+            ["enroll"] = (line, token) => Offline.OfflineCommands.EnrollAsync(line, output, error, environment, time, token),
+            ["fetch-suite"] = (line, token) => Offline.OfflineCommands.FetchSuiteAsync(line, error, environment, token),
+        };
+        var root = AgentCli.Build(actions);
+        var parse = root.Parse(args);
+        // No handling of SIGINT/SIGTERM by System.CommandLine: run handles them itself (drain, then hand jobs back).
+        var invocation = new System.CommandLine.InvocationConfiguration
+        {
+            Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+        };
+        if (args.Length == 0)
+        {
+            await parse.RootCommandResult.Command.Parse("--help").InvokeAsync(invocation, cancellationToken);
+            return Usage;
+        }
+        if (parse.Errors.Count > 0 && !AgentCli.IsHelp(parse))
+            return await UsageErrorAsync(error, parse.Errors[0].Message, parse.CommandResult.Command);
+        unsandboxed = parse.GetValue(AgentCli.Unsandboxed);
+        if (unsandboxed && parse.CommandResult.Command.Name is "exec" or "suite" or "run")
+            await error.WriteLineAsync(UnsandboxedWarning);
         try
         {
-            return args[0] switch
-            {
-                "exec" => await ExecAsync(catalog, command, parsed, output, error, cancellationToken),
-                "suite" => await new SuiteCommand(catalog, command, output).RunAsync(parsed, cancellationToken),
-                KernelChild.Verb => await KernelChild.RunAsync(args, catalog, KernelLimits.Default, cancellationToken),
-                _ => await UsageErrorAsync(error, $"unknown command '{args[0]}'"),
-            };
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (CommandLineException e)
         {
-            return await UsageErrorAsync(error, e.Message);
+            return await UsageErrorAsync(error, e.Message, parse.CommandResult.Command);
         }
     }
 
     private static async Task<int> ExecAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        options.AllowOnly("--device", "--out");
         var specFile = options.SinglePositional("SPEC.json");
         string specJson;
         try
@@ -145,6 +126,25 @@ public static class AgentCommands
             await File.WriteAllTextAsync(outFile, text, cancellationToken);
         await output.WriteLineAsync(text);
         return Ok;
+    }
+
+    private static async Task<int> ExecOfflineAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output,
+        TextWriter error, Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var specFile = options.SinglePositional("SPEC.json");
+        string specJson;
+        try
+        {
+            specJson = await File.ReadAllTextAsync(specFile, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"cannot read {specFile}: {e.Message}");
+            return NoResult;
+        }
+        var language = System.Text.Json.Nodes.JsonNode.Parse(specJson)?["language"]?.ToString() ?? "";
+        return await Offline.OfflineCommands.RunOfflineAsync([(Path.GetFileNameWithoutExtension(specFile), null, language, specJson)], catalog, command,
+            options, output, error, environment, time, cancellationToken);
     }
 
     /// <summary>
@@ -190,10 +190,12 @@ public static class AgentCommands
             ReferenceIcdVendors = environment("PORTAL_REFERENCE_OCL_ICD_VENDORS") is { Length: > 0 } vendors ? vendors : null,
         };
 
-    private static async Task<int> UsageErrorAsync(TextWriter error, string message)
+    private static async Task<int> UsageErrorAsync(TextWriter error, string message, System.CommandLine.Command command)
     {
         await error.WriteLineAsync($"error: {message}");
-        await error.WriteLineAsync(UsageText);
+        await error.WriteLineAsync(command is System.CommandLine.RootCommand
+            ? "see 'Portal.Agent --help'"
+            : $"see 'Portal.Agent {command.Name} --help'");
         return Usage;
     }
 }

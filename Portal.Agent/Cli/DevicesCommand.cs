@@ -37,8 +37,6 @@ internal static class DevicesCommand
     public static async Task<int> RunAsync(CommandLine options, TextWriter output, TextWriter error, Func<string, string?> environment,
         CancellationToken cancellationToken)
     {
-        options.AllowOnly("--json", TimeoutOption);
-        options.NoPositional();
         var timeout = Timeout(options, environment);
         IReadOnlyList<BackendDiscovery> discoveries;
         try

@@ -13,9 +13,6 @@ namespace Portal.Agent.Cli;
 /// </summary>
 internal static class RunCommand
 {
-    public static readonly string[] Options =
-        ["--portal", "--registration-token", "--token", "--state", "--name", "--devices", "--lease-seconds", "--drain-seconds", DevicesCommand.TimeoutOption];
-
     /// <param name="discover">Finds the host's devices within a time limit; called once the stop signals are handled (see below).</param>
     public static async Task<int> RunAsync(CommandLine line, Func<TimeSpan, CancellationToken, Task<DeviceCatalog>> discover, ChildCommand command,
         TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
@@ -110,8 +107,6 @@ internal static class RunCommand
 
     public static AgentRunOptions Parse(CommandLine line, Func<string, string?> environment)
     {
-        line.AllowOnly(Options);
-        line.NoPositional();
         var portal = PortalAddress.Parse(line.Value("--portal") ?? environment("PORTAL_URL"));
         var token = NonEmpty(line.Value("--token") ?? environment("PORTAL_AGENT_TOKEN"));
         var registration = NonEmpty(line.Value("--registration-token") ?? environment("PORTAL_REGISTRATION_TOKEN"));

@@ -12,7 +12,6 @@ namespace Portal.Agent.Cli;
 /// </summary>
 internal sealed class SubmitCommand(TextWriter output, TextWriter error, Func<string, string?> environment, TimeProvider time)
 {
-    public static readonly string[] Options = ["--portal", "--token", "--test", "--name", "--visibility", "--organization", "--target", "--wait", "--json"];
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
     private const int PatienceForFailedPolls = 10;
 
@@ -26,7 +25,6 @@ internal sealed class SubmitCommand(TextWriter output, TextWriter error, Func<st
 
     public static Request Parse(CommandLine line, Func<string, string?> environment)
     {
-        line.AllowOnly(Options);
         var portal = PortalAddress.Parse(line.Value("--portal") ?? environment("PORTAL_URL"));
         var token = line.Value("--token") ?? environment("PORTAL_TOKEN");
         if (string.IsNullOrWhiteSpace(token))

@@ -21,8 +21,6 @@ internal sealed class SuiteCommand(DeviceCatalog catalog, ChildCommand command, 
 
     public async Task<int> RunAsync(CommandLine options, CancellationToken cancellationToken)
     {
-        options.AllowOnly("--device", "--language", "--controls", "--json");
-        options.NoPositional();
         var language = options.Value("--language") is { } name ? ParseLanguage(name) : (KernelLanguage?)null;
         var deviceId = options.Value("--device");
         if (deviceId is not null && catalog.Find(deviceId) is null)

@@ -14,6 +14,9 @@ public sealed class AgentIdentity(HttpClient http, AgentRunOptions options, Agen
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
         .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
+    /// <summary>The agent's private signing key (base64) once resolved; null for an agent registered before signing or given --token.</summary>
+    public string? SigningKey { get; private set; }
+
     /// <summary>The agent token to use, or null when the agent was stopped (or failed, see <see cref="AgentShutdown.Failure"/>) first.</summary>
     /// <param name="saved">What <see cref="AgentState.LoadAsync"/> found, read by the caller so a bad file is a start-up error.</param>
     public async Task<string?> ResolveAsync(AgentState? saved, CancellationToken cancellationToken)
@@ -22,7 +25,9 @@ public sealed class AgentIdentity(HttpClient http, AgentRunOptions options, Agen
             return given;
         if (saved is not null && saved.IsFor(options.Portal))
         {
-            log.Write($"agent {saved.Name} ({saved.AgentId}) of {saved.OrganizationName}, from {options.StatePath}");
+            log.Write($"agent {saved.Name} ({saved.AgentId}) of {saved.OrganizationName}, from {options.StatePath}" +
+                      (saved.SigningKey is null ? "; registered before signing: its results go unsigned (register anew to sign them)" : ""));
+            SigningKey = saved.SigningKey;
             return saved.Token;
         }
         var registrationToken = options.RegistrationToken
@@ -33,7 +38,8 @@ public sealed class AgentIdentity(HttpClient http, AgentRunOptions options, Agen
             return null;
         }
         var client = new AgentQueueClient(new PortalConnection(http, registrationToken, time));
-        var registration = new AgentRegistration(options.Name, Environment.MachineName, AgentVersion, KernelEngine.Version);
+        using var key = Portal.Contracts.Signing.AgentKey.Create();
+        var registration = new AgentRegistration(options.Name, Environment.MachineName, AgentVersion, KernelEngine.Version, key.PublicKey);
         var backoff = new Backoff(options.MaxBackoff);
         while (true)
         {
@@ -41,7 +47,7 @@ public sealed class AgentIdentity(HttpClient http, AgentRunOptions options, Agen
             {
                 var agent = await client.RegisterAsync(registration, shutdown.Stopping);
                 var state = new AgentState(options.Portal.AbsoluteUri, agent.AgentId, agent.OrganizationId, agent.OrganizationName, options.Name,
-                    agent.Token, time.GetUtcNow());
+                    agent.Token, time.GetUtcNow(), key.PrivateKey);
                 try
                 {
                     await state.SaveAsync(options.StatePath, cancellationToken);
@@ -52,7 +58,11 @@ public sealed class AgentIdentity(HttpClient http, AgentRunOptions options, Agen
                                   "fix the path and start again (an admin can revoke the unused agent)");
                     return null;
                 }
-                log.Write($"registered as agent {options.Name} ({agent.AgentId}) of {agent.OrganizationName}; token saved in {options.StatePath}");
+                log.Write($"registered as agent {options.Name} ({agent.AgentId}) of {agent.OrganizationName}; token and signing key " +
+                          $"(public key {Portal.Contracts.Signing.AgentKey.Fingerprint(key.PublicKey)}) saved in {options.StatePath}");
+                if (AgentVersions.Outdated(AgentVersion, agent.PortalAgentVersion) is { } outdated)
+                    log.Write(outdated);
+                SigningKey = key.PrivateKey;
                 return agent.Token;
             }
             catch (OperationCanceledException) when (shutdown.Stopping.IsCancellationRequested)

@@ -22,14 +22,16 @@ public sealed class AgentLoop(
     /// <summary>Serves until stopped. Answers null after a clean stop, else why the agent could not go on.</summary>
     public async Task<string?> RunAsync(AgentState? saved, CancellationToken cancellationToken)
     {
-        var token = await new AgentIdentity(http, options, shutdown, log, time).ResolveAsync(saved, cancellationToken);
+        var identity = new AgentIdentity(http, options, shutdown, log, time);
+        var token = await identity.ResolveAsync(saved, cancellationToken);
         if (token is null)
             return shutdown.Failure;
+        var signing = options with { SigningKey = identity.SigningKey };
         var client = new AgentQueueClient(new PortalConnection(http, token, time));
         if (!await ReportDevicesAsync(client))
             return shutdown.Failure;
 
-        var workers = devices.Select(d => new DeviceWorker(d, catalog, command, client, options, shutdown, log, time)).ToList();
+        var workers = devices.Select(d => new DeviceWorker(d, catalog, command, client, signing, shutdown, log, time)).ToList();
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(client, workers, heartbeatStop.Token);
         await Task.WhenAll(workers.Select(w => w.RunAsync()));
@@ -105,7 +107,7 @@ public sealed class AgentLoop(
         }
     }
 
-    private static DeviceReport ToReport(AcceleratorDevice device) => new(
+    internal static DeviceReport ToReport(AcceleratorDevice device) => new(
         device.Id, device.Name, device.Vendor, device.Runtime, device.RuntimeVersion, device.DriverVersion, device.LanguageNames,
         device.GlobalMemoryBytes, device.ComputeUnits, device.CopyBandwidthGbPerSecond);
 

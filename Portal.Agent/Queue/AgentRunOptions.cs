@@ -21,6 +21,9 @@ public sealed record AgentRunOptions(
     public static readonly TimeSpan DefaultDrainGrace = TimeSpan.FromSeconds(60);
 
     /// <summary>How long listing the host's devices may take before it counts as failed (and is tried again).</summary>
+    /// <summary>The private key results are signed with (base64; from the state file), or null to send them unsigned.</summary>
+    public string? SigningKey { get; init; }
+
     public TimeSpan DiscoveryTimeout { get; init; } = Cli.DevicesCommand.DefaultTimeout;
 
     /// <summary>How often the agent tells the portal it is alive.</summary>

@@ -7,8 +7,10 @@ namespace Portal.Agent.Queue;
 /// restart (or an upgrade) is the same agent rather than a new one. The file holds a secret: it is written with
 /// mode 600 in a folder with mode 700, and replaced atomically so a crash never leaves half a token.
 /// </summary>
+/// <param name="SigningKey">The agent's Ed25519 private key (base64), made at registration; its public half is registered with
+/// the portal, which checks every result against it. Null in states saved before signing (and for an offline agent's token).</param>
 public sealed record AgentState(string Portal, Guid AgentId, Guid OrganizationId, string OrganizationName, string Name, string Token,
-    DateTimeOffset RegisteredAt)
+    DateTimeOffset RegisteredAt, string? SigningKey = null)
 {
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -1,3 +1,4 @@
+using Portal.Contracts.Signing;
 using Portal.Contracts.Queue;
 using Portal.Kernels.Results;
 
@@ -19,13 +20,15 @@ public sealed class JobCompleter(AgentQueueClient client, AgentRunOptions option
     public async Task<JobLease?> CompleteAsync(JobLease lease, KernelResult result, LeaseKeeper keeper, LeaseRequest? next)
     {
         var backoff = new Backoff(options.MaxBackoff);
+        result = result.Bounded();
+        var signature = Sign(lease, result);
         var started = time.GetTimestamp();
         while (true)
         {
             try
             {
                 // Not cancelled by a stop: a result that is on its way is worth the call's own time limit.
-                var completed = await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, result.Bounded(), next), CancellationToken.None);
+                var completed = await client.CompleteAsync(lease.JobId, new JobCompletion(lease.LeaseId, result, next, signature), CancellationToken.None);
                 log.Write($"completed job {lease.JobId}: {completed.Verdict ?? completed.Status}");
                 return completed.Next;
             }
@@ -54,5 +57,14 @@ public sealed class JobCompleter(AgentQueueClient client, AgentRunOptions option
                 await Backoff.WaitAsync(wait, time, shutdown.Abort);
             }
         }
+    }
+
+    /// <summary>The agent's signature of the result, bound to the job and the spec it ran; null for an agent without a key.</summary>
+    private string? Sign(JobLease lease, KernelResult result)
+    {
+        if (options.SigningKey is null)
+            return null;
+        using var key = AgentKey.Import(options.SigningKey);
+        return key.Sign(SignedResult.Document(lease.JobId, CanonicalJson.Sha256(lease.Spec), result));
     }
 }

@@ -16,7 +16,13 @@ public sealed record AgentDto(
     bool Revoked,
     bool Verified,
     bool CanManage,
-    IReadOnlyList<AgentDeviceDto> Devices);
+    IReadOnlyList<AgentDeviceDto> Devices,
+    string? PublicKey = null,
+    bool Offline = false)
+{
+    /// <summary>The first 16 hex digits of the key's SHA-256, as <c>Portal.Agent verify</c> prints it.</summary>
+    public string? KeyFingerprint => PublicKey is null ? null : Portal.Contracts.Signing.AgentKey.Fingerprint(PublicKey);
+}
 
 /// <param name="Mapping">How the device came to its SKU (null when unmapped): by pattern, or by hand and confirmed or not; only a
 /// mapping that is not <c>manual_unconfirmed</c> counts toward the SKU.</param>

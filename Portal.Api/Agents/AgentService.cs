@@ -110,7 +110,8 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
 
         var queued = new HashSet<Guid>();
         // Most reports bring no new device or driver: they need no suite lookup.
-        var suite = options.Value.QualifyNewDevices && toQualify.Count > 0
+        // An offline agent never leases: its devices are qualified by the bundles it brings.
+        var suite = options.Value.QualifyNewDevices && toQualify.Count > 0 && !agent.Offline
             ? await db.TestSuites.AsNoTracking().Where(s => s.Slug == TestSuite.ConformanceSlug).Select(s => (Guid?)s.Id)
                 .FirstOrDefaultAsync(cancellationToken)
             : null;
@@ -145,7 +146,7 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
             .Select(a => new
             {
                 a.Id, a.Name, a.OrganizationId, OrganizationName = a.Organization!.Name, a.Hostname, a.AgentVersion, a.EngineVersion,
-                a.RegisteredAt, a.LastHeartbeatAt, a.RevokedAt, Consortium = a.Organization.Kind == Portal.Data.Organizations.OrganizationKind.Consortium,
+                a.RegisteredAt, a.LastHeartbeatAt, a.RevokedAt, a.PublicKey, a.Offline, Consortium = a.Organization.Kind == Portal.Data.Organizations.OrganizationKind.Consortium,
                 Devices = a.Devices.OrderBy(d => d.LocalId).Select(d => new
                 {
                     d.Id, d.LocalId, d.Name, d.Vendor, d.Runtime, d.RuntimeVersion, d.DriverVersion, d.Languages, d.MemoryBytes, d.SkuId,
@@ -163,7 +164,7 @@ public sealed class AgentService(PortalDbContext db, JobSubmitter submitter, IOp
                     d.MemoryBytes, d.SkuId, d.SkuName, d.SkuSetByHand,
                     Mapping(caller, d.SkuId, d.SkuSetByHand, d.SkuConfirmedAt, d.SkuConfirmedByUserId, out var canConfirm), canConfirm,
                     d.Present, d.FirstSeenAt, d.LastSeenAt, jobs.Current.GetValueOrDefault(d.Id), jobs.Recent.GetValueOrDefault(d.Id) ?? [],
-                    jobs.Suite.GetValueOrDefault(d.Id) ?? [])).ToList()))
+                    jobs.Suite.GetValueOrDefault(d.Id) ?? [])).ToList(), a.PublicKey, a.Offline))
             .ToList();
     }
 

@@ -87,6 +87,8 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
         var hostname = errors.Text("hostname", registration.Hostname, 200, required: false, Localized<AgentText>.Get("Field.Hostname"));
         var agentVersion = errors.Text("agentVersion", registration.AgentVersion, 100, required: false, "agentVersion");
         var engineVersion = errors.Text("engineVersion", registration.EngineVersion, 100, required: false, "engineVersion");
+        if (registration.PublicKey is not null && !Portal.Contracts.Signing.AgentKey.IsPublicKey(registration.PublicKey))
+            errors.Add("publicKey", Localized<AgentText>.Get("PublicKeyInvalid"));
         if (errors.Any)
             return errors.ToOutcome<RegisteredAgent>();
 
@@ -110,13 +112,14 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
             RegistrationTokenId = token.Id,
             RegisteredAt = now,
             LastHeartbeatAt = now,
+            PublicKey = registration.PublicKey,
         };
         db.Agents.Add(agent);
         token.Registrations++;
         token.LastUsedAt = now;
         db.Actor = new AuditActor(token.CreatedByUserId, $"agent registration ({token.Name})");
         await db.SaveChangesAsync(cancellationToken);
-        return new RegisteredAgent(agent.Id, token.OrganizationId, token.Organization!.Name, secret);
+        return new RegisteredAgent(agent.Id, token.OrganizationId, token.Organization!.Name, secret, Signing.PortalVersion.Current);
     }
 
     /// <summary>Revokes an agent: its token stops working at once on this replica, within seconds on others.</summary>

@@ -141,7 +141,8 @@ public static class AgentQueueEndpoints
     /// the first call leased back with that same lease, rather than another while the first waits for its lease to expire.
     /// </summary>
     public static async Task<Results<Ok<JobCompleted>, ValidationProblem, ProblemHttpResult>> CompleteJob(Guid id, JobCompletion completion,
-        AgentIdentity agent, JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        AgentIdentity agent, JobQueue queue, IOptions<JobQueueOptions> options, TimeProvider time, Portal.Api.Agents.Signing.ResultSignatures signatures,
+        CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         if (completion.Result is null || !Enum.IsDefined(completion.Result.Status))
@@ -156,6 +157,12 @@ public static class AgentQueueEndpoints
         }
         if (errors.Any)
             return Invalid(errors);
+        // Checked before anything is recorded: a result its agent's key did not sign never becomes a verdict.
+        if (await signatures.ProblemAsync(agent.AgentId, id, completion.Result!.Bounded(), completion.Signature, cancellationToken) is { } unsigned)
+        {
+            errors.Add("signature", unsigned);
+            return Invalid(errors);
+        }
         // Text past its cap is cut rather than refused: a verdict with a long compile log is still a verdict.
         var result = KernelResultJson.Serialize(completion.Result!.Bounded());
         var verdict = completion.Result!.Status.Name();
@@ -165,7 +172,10 @@ public static class AgentQueueEndpoints
         if (check != LeaseCheck.Done)
             return Refused(check, id);
         if (!repeated)
+        {
             QueueMetrics.Completed(verdict);
+            await signatures.StoreAsync(id, completion.Signature, cancellationToken);
+        }
         JobLease? nextLease = null;
         if (completion.Next is { } wanted)
         {

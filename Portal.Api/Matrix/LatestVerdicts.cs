@@ -33,7 +33,7 @@ internal static class LatestVerdicts
         case when not j.timing_suspect then j.result -> 'timing' ->> 'medianMs' end,
         case when not j.timing_suspect then j.result -> 'timing' ->> 'gbPerSecond' end,
         case when not j.timing_suspect then j.result -> 'timing' ->> 'gflopPerSecond' end,
-        j.result -> 'timing' ->> 'dtype', j.timing_suspect, j.language
+        j.result -> 'timing' ->> 'dtype', j.timing_suspect, j.language, j.bundle_id is not null
         """;
 
     // Ordered as ix_jobs_verdicts reads backwards (sku_id, test_id, finished_at all descending), hence the descending SKU and test.
@@ -64,7 +64,7 @@ internal static class LatestVerdicts
         """;
 
     public sealed record Latest(Guid SkuId, Guid TestId, Guid JobId, string Verdict, DateTimeOffset FinishedAt, bool Verified,
-        double? MedianMs, double? GbPerSecond, double? GflopPerSecond, string? Dtype, bool Suspect, string Language);
+        double? MedianMs, double? GbPerSecond, double? GflopPerSecond, string? Dtype, bool Suspect, string Language, bool Offline = false);
 
     public sealed record PassCount(Guid SkuId, string Language, bool Verified, int Tested, int Passed);
 
@@ -102,7 +102,7 @@ internal static class LatestVerdicts
         {
             latest.Add(new Latest(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3),
                 reader.GetFieldValue<DateTimeOffset>(4), reader.GetBoolean(5), Number(Text(reader, 6)), Number(Text(reader, 7)),
-                Number(Text(reader, 8)), Text(reader, 9), reader.GetBoolean(10), reader.GetString(11)));
+                Number(Text(reader, 8)), Text(reader, 9), reader.GetBoolean(10), reader.GetString(11), reader.GetBoolean(12)));
         }
         return latest;
     }

@@ -58,6 +58,7 @@ public sealed record MatrixSku(Guid Id, string Name, string VendorName, double? 
 /// <param name="BandwidthShare">Achieved GB/s over the SKU's peak memory bandwidth.</param>
 /// <param name="Rate">The figure the timing is judged by: GFLOP/s for a compute-bound op, GB/s otherwise, with its share of the datasheet peak.</param>
 /// <param name="Verified">Run by a consortium agent; otherwise partner-reported.</param>
+/// <param name="Offline">Run air-gapped and uploaded in a signed bundle (its job page gives the provenance).</param>
 /// <param name="Suspect">The timing implies more than the device can do (the job page says why): the verdict stands, the
 /// timing figures are left out.</param>
 public sealed record MatrixCell(
@@ -69,4 +70,5 @@ public sealed record MatrixCell(
     double? BandwidthShare,
     bool Verified,
     bool Suspect = false,
-    MeasuredRate? Rate = null);
+    MeasuredRate? Rate = null,
+    bool Offline = false);

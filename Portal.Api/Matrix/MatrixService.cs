@@ -70,5 +70,5 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
     /// <summary>A latest verdict as a cell, with its rate in the op's unit (<see cref="MeasuredRates"/>).</summary>
     internal static MatrixCell Cell(string op, LatestVerdicts.Latest l, SkuPeaks? peaks) =>
         new(l.JobId, l.Verdict, l.FinishedAt, l.MedianMs, l.GbPerSecond, MeasuredRates.BandwidthShare(l.GbPerSecond, peaks?.MemoryBandwidthTbs),
-            l.Verified, l.Suspect, MeasuredRates.Of(op, l.Dtype, l.GbPerSecond, l.GflopPerSecond, peaks));
+            l.Verified, l.Suspect, MeasuredRates.Of(op, l.Dtype, l.GbPerSecond, l.GflopPerSecond, peaks), l.Offline);
 }

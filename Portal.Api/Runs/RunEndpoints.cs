@@ -17,6 +17,7 @@ public static class RunEndpoints
         tests.MapGet("/", ListTestRuns).WithName(nameof(ListTestRuns)).ProducesProblems(400, 404);
         app.MapGet("/runs/{id:guid}", GetRun).WithName(nameof(GetRun)).WithTags("Runs").ProducesProblems(404);
         app.MapGet("/runs/{id:guid}/events", WatchRun).WithName(nameof(WatchRun)).WithTags("Runs").ProducesProblems(404);
+        app.MapGet("/jobs/{id:guid}/signed-result", GetSignedResult).WithName(nameof(GetSignedResult)).WithTags("Runs").ProducesProblems(404);
         app.MapDelete("/jobs/{id:guid}", CancelJob).WithName(nameof(CancelJob)).WithTags("Runs").ProducesProblems(403, 404, 409);
         return app;
     }
@@ -43,6 +44,14 @@ public static class RunEndpoints
         var found = await runs.GetProgressAsync(caller, id, cancellationToken);
         return found.To(_ => TypedResults.ServerSentEvents(RunProgressStream.ReadAsync(id, caller, runs, signals, cancellationToken), "progress"));
     }
+
+    /// <summary>
+    /// The job's result as its agent signed it (Portal.Contracts.Signing.SignedResult), with the signer's public key: save it
+    /// and check it with <c>Portal.Agent verify FILE</c>.
+    /// </summary>
+    public static async Task<Results<Ok<System.Text.Json.Nodes.JsonObject>, ValidationProblem, ProblemHttpResult>> GetSignedResult(
+        Guid id, Caller caller, Portal.Api.Agents.Signing.ResultSignatures signatures, CancellationToken cancellationToken) =>
+        (await signatures.GetAsync(caller, id, cancellationToken)).ToOk();
 
     /// <summary>Cancels the job; answers its new state, or 409 when it already had an outcome.</summary>
     public static async Task<Results<Ok<JobDto>, ValidationProblem, ProblemHttpResult>> CancelJob(

@@ -7,10 +7,15 @@ namespace Portal.Contracts;
 // change that breaks one side breaks the build of the other.
 
 /// <summary><c>POST /api/v1/agents/register</c> with <c>Authorization: Bearer &lt;registration token&gt;</c>.</summary>
-public sealed record AgentRegistration(string Name, string? Hostname = null, string? AgentVersion = null, string? EngineVersion = null);
+/// <param name="PublicKey">The agent's Ed25519 public key (base64 of 32 bytes), made at registration: the portal checks every
+/// result the agent signs against it (Signing/AgentKey). Absent from agents older than signing.</param>
+public sealed record AgentRegistration(string Name, string? Hostname = null, string? AgentVersion = null, string? EngineVersion = null,
+    string? PublicKey = null);
 
 /// <summary>The agent's own token: shown once, kept by the agent, sent as a bearer token on every agent call.</summary>
-public sealed record RegisteredAgent(Guid AgentId, Guid OrganizationId, string OrganizationName, string Token);
+/// <param name="PortalAgentVersion">The agent version the portal serves at /agent/download (null: it serves none), so that an
+/// older agent can say it is outdated.</param>
+public sealed record RegisteredAgent(Guid AgentId, Guid OrganizationId, string OrganizationName, string Token, string? PortalAgentVersion = null);
 
 /// <summary>One device as the agent found it (see <c>Portal.Agent devices --json</c>).</summary>
 /// <param name="Id">The device's id on its host, e.g. "opencl:0:0".</param>
@@ -90,7 +95,9 @@ public sealed record LeaseExtended(DateTimeOffset ExpiresAt, bool Cancel);
 /// Also asks, in the same call, for the next job for these (now free) devices, as a lease call that does not wait
 /// would: one request per job instead of two while work is queued. Null: only the outcome is recorded.
 /// </param>
-public sealed record JobCompletion(Guid LeaseId, KernelResult Result, LeaseRequest? Next = null);
+/// <param name="Signature">The agent's Ed25519 signature (base64) of <see cref="Signing.SignedResult.Document"/> for this job, its
+/// spec and <paramref name="Result"/>; required from an agent that registered a public key.</param>
+public sealed record JobCompletion(Guid LeaseId, KernelResult Result, LeaseRequest? Next = null, string? Signature = null);
 
 /// <summary>The recorded outcome of a job, and the next job when the completion asked for one and one was queued.</summary>
 public sealed record JobCompleted(Guid JobId, string Status, string? Verdict, JobLease? Next = null);

@@ -25,6 +25,14 @@ public sealed class Agent : IAudited
     public DateTimeOffset? RevokedAt { get; set; }
     public List<AgentDevice> Devices { get; set; } = [];
 
+    /// <summary>The agent's Ed25519 public key (base64), registered with it: every result it signs is checked against it.
+    /// Null for an agent registered before signing.</summary>
+    public string? PublicKey { get; set; }
+
+    /// <summary>Enrolled by an admin from its one-time code, with no network call: it runs air-gapped and its results arrive
+    /// in signed bundles (its token was never shown to anyone).</summary>
+    public bool Offline { get; set; }
+
     string IAudited.AuditId => Id.ToString();
 }
 

@@ -14,6 +14,7 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.AgentVersion).HasMaxLength(100);
         builder.Property(a => a.EngineVersion).HasMaxLength(100);
         builder.Property(a => a.TokenPrefix).HasMaxLength(16);
+        builder.Property(a => a.PublicKey).HasMaxLength(64);
         builder.HasIndex(a => a.TokenHash).IsUnique();
         builder.HasIndex(a => a.OrganizationId);
         builder.HasOne(a => a.Organization).WithMany().HasForeignKey(a => a.OrganizationId).OnDelete(DeleteBehavior.Cascade);

@@ -43,6 +43,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     public DbSet<Ops.SavedOpVersion> SavedOpVersions => Set<Ops.SavedOpVersion>();
     public DbSet<TestRun> TestRuns => Set<TestRun>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<ResultBundle> ResultBundles => Set<ResultBundle>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<AgentDevice> AgentDevices => Set<AgentDevice>();
     public DbSet<AgentRegistrationToken> AgentRegistrationTokens => Set<AgentRegistrationToken>();

@@ -106,6 +106,32 @@ public sealed class Job
     public double? SuspectLimit { get; set; }
 
     public TimingLimitSource? SuspectLimitSource { get; set; }
+
+    /// <summary>The agent's Ed25519 signature (base64) of the result, bound to the job and its spec (Portal.Contracts.Signing).</summary>
+    public string? ResultSignature { get; set; }
+
+    /// <summary>The signed bundle an offline agent's result came in (provenance "offline"); null for a result reported online.</summary>
+    public Guid? BundleId { get; set; }
+    public ResultBundle? Bundle { get; set; }
+}
+
+/// <summary>
+/// A signed bundle of results an offline agent ran air-gapped and someone uploaded: recorded once (its id is the key, so an
+/// upload repeated answers what the first recorded), with when it was run and uploaded and by whom.
+/// </summary>
+public sealed class ResultBundle
+{
+    /// <summary>The bundle's own id, chosen by the agent when it wrote the bundle.</summary>
+    public Guid Id { get; set; }
+    public Guid AgentId { get; set; }
+    public Agent? Agent { get; set; }
+    public Guid RunId { get; set; }
+    public DateTimeOffset RunAt { get; set; }
+    public DateTimeOffset UploadedAt { get; set; }
+    public Guid? UploadedByUserId { get; set; }
+    public int Results { get; set; }
+    public required string Signature { get; set; }
+    public required string EngineVersion { get; set; }
 }
 
 /// <summary>The rates of a result's timing (DESIGN.md "Result (contract)") that are held against the device's limits.</summary>

@@ -44,6 +44,9 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         // Raw SQL in JobQueue.CompleteAsync writes these: snake_case text, as the status.
         builder.Property(j => j.SuspectFigure).HasConversion<SnakeCaseEnumConverter<TimingFigure>>().HasMaxLength(20);
         builder.Property(j => j.SuspectLimitSource).HasConversion<SnakeCaseEnumConverter<TimingLimitSource>>().HasMaxLength(20);
+        builder.Property(j => j.ResultSignature).HasMaxLength(100);
+        builder.HasOne(j => j.Bundle).WithMany().HasForeignKey(j => j.BundleId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasIndex(j => j.BundleId).HasFilter("bundle_id is not null");
         builder.HasOne(j => j.Run).WithMany(r => r.Jobs).HasForeignKey(j => j.RunId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(j => j.Test).WithMany().HasForeignKey(j => j.TestId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(j => j.Agent).WithMany().HasForeignKey(j => j.AgentId).OnDelete(DeleteBehavior.SetNull);
@@ -82,5 +85,20 @@ internal sealed class JobFairShareConfiguration : IEntityTypeConfiguration<JobFa
     {
         builder.ToTable("job_fair_shares");
         builder.HasKey(s => new { s.PoolId, s.OrganizationId });
+    }
+}
+
+internal sealed class ResultBundleConfiguration : IEntityTypeConfiguration<ResultBundle>
+{
+    public void Configure(EntityTypeBuilder<ResultBundle> builder)
+    {
+        builder.ToTable("result_bundles");
+        builder.Property(b => b.Id).ValueGeneratedNever();
+        builder.Property(b => b.Signature).HasMaxLength(100);
+        builder.Property(b => b.EngineVersion).HasMaxLength(100);
+        builder.HasOne(b => b.Agent).WithMany().HasForeignKey(b => b.AgentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => b.AgentId);
+        builder.HasOne<TestRun>().WithMany().HasForeignKey(b => b.RunId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => b.RunId);
     }
 }

@@ -9,7 +9,7 @@ public sealed class AgentRunCommandLineTests
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
     private static AgentRunOptions Parse(IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        RunCommand.Parse(CommandLine.Parse(args), environment.GetValueOrDefault);
+        RunCommand.Parse(AgentCli.Parse("run", args), environment.GetValueOrDefault);
 
     [Fact]
     public void Every_option_is_read_from_the_command_line()
@@ -58,9 +58,9 @@ public sealed class AgentRunCommandLineTests
     [InlineData("the portal is an http address", "http(s) address", "--portal", "ftp://p", "--token", "cpa_x")]
     [InlineData("the lease is at least 3 s", "--lease-seconds must be a whole number from 3", "--portal", "http://p", "--token", "cpa_x", "--lease-seconds", "1")]
     [InlineData("the grace is a number", "--drain-seconds must be a whole number", "--portal", "http://p", "--token", "cpa_x", "--drain-seconds", "soon")]
-    [InlineData("unknown options are refused", "unknown option --jobs", "--portal", "http://p", "--token", "cpa_x", "--jobs", "2")]
-    [InlineData("a stray argument is refused", "unexpected argument", "--portal", "http://p", "--token", "cpa_x", "now")]
-    [InlineData("an option needs its value", "--name needs a value", "--portal", "http://p", "--token", "cpa_x", "--name")]
+    [InlineData("unknown options are refused", "Unrecognized command or argument '--jobs'", "--portal", "http://p", "--token", "cpa_x", "--jobs", "2")]
+    [InlineData("a stray argument is refused", "Unrecognized command or argument 'now'", "--portal", "http://p", "--token", "cpa_x", "now")]
+    [InlineData("an option needs its value", "Required argument missing for option: '--name'", "--portal", "http://p", "--token", "cpa_x", "--name")]
     public void A_bad_command_line_says_what_is_wrong(string because, string message, params string[] args)
     {
         var refused = Assert.Throws<CommandLineException>(() => Parse(NoEnvironment, args));

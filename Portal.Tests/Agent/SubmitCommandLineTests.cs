@@ -8,7 +8,7 @@ public sealed class SubmitCommandLineTests
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
     private static SubmitCommand.Request Parse(IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        SubmitCommand.Parse(CommandLine.Parse(args), environment.GetValueOrDefault);
+        SubmitCommand.Parse(AgentCli.Parse("submit", args), environment.GetValueOrDefault);
 
     [Fact]
     public void A_spec_with_repeated_targets_waits_and_defaults_to_a_private_test()

@@ -406,9 +406,18 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("Offline")
+                        .HasColumnType("boolean")
+                        .HasColumnName("offline");
+
                     b.Property<Guid>("OrganizationId")
                         .HasColumnType("uuid")
                         .HasColumnName("organization_id");
+
+                    b.Property<string>("PublicKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("public_key");
 
                     b.Property<DateTimeOffset>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
@@ -1183,6 +1192,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<Guid?>("BundleId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("bundle_id");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean")
                         .HasColumnName("cancel_requested");
@@ -1258,6 +1271,11 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("result");
 
+                    b.Property<string>("ResultSignature")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("result_signature");
+
                     b.Property<DateTimeOffset?>("RetryAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("retry_at");
@@ -1325,6 +1343,10 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("AgentId")
                         .HasDatabaseName("ix_jobs_agent_id");
 
+                    b.HasIndex("BundleId")
+                        .HasDatabaseName("ix_jobs_bundle_id")
+                        .HasFilter("bundle_id is not null");
+
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_jobs_queued_age")
                         .HasFilter("status = 'queued'");
@@ -1388,6 +1410,60 @@ namespace Portal.Migrations.Migrations
                         .HasName("pk_job_fair_shares");
 
                     b.ToTable("job_fair_shares", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.ResultBundle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("agent_id");
+
+                    b.Property<string>("EngineVersion")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("engine_version");
+
+                    b.Property<int>("Results")
+                        .HasColumnType("integer")
+                        .HasColumnName("results");
+
+                    b.Property<DateTimeOffset>("RunAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("run_at");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Signature")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("signature");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<Guid?>("UploadedByUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("uploaded_by_user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_result_bundles");
+
+                    b.HasIndex("AgentId")
+                        .HasDatabaseName("ix_result_bundles_agent_id");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("ix_result_bundles_run_id");
+
+                    b.ToTable("result_bundles", (string)null);
                 });
 
             modelBuilder.Entity("Portal.Data.Jobs.TestRun", b =>
@@ -2660,6 +2736,12 @@ namespace Portal.Migrations.Migrations
                         .OnDelete(DeleteBehavior.SetNull)
                         .HasConstraintName("fk_jobs_agents_agent_id");
 
+                    b.HasOne("Portal.Data.Jobs.ResultBundle", "Bundle")
+                        .WithMany()
+                        .HasForeignKey("BundleId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_jobs_result_bundles_bundle_id");
+
                     b.HasOne("Portal.Data.Agents.AgentDevice", "Device")
                         .WithMany()
                         .HasForeignKey("DeviceId")
@@ -2700,11 +2782,32 @@ namespace Portal.Migrations.Migrations
 
                     b.Navigation("Agent");
 
+                    b.Navigation("Bundle");
+
                     b.Navigation("Device");
 
                     b.Navigation("Run");
 
                     b.Navigation("Test");
+                });
+
+            modelBuilder.Entity("Portal.Data.Jobs.ResultBundle", b =>
+                {
+                    b.HasOne("Portal.Data.Agents.Agent", "Agent")
+                        .WithMany()
+                        .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_result_bundles_agents_agent_id");
+
+                    b.HasOne("Portal.Data.Jobs.TestRun", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_result_bundles_test_runs_run_id");
+
+                    b.Navigation("Agent");
                 });
 
             modelBuilder.Entity("Portal.Data.Jobs.TestRun", b =>
