@@ -21,6 +21,7 @@ using Portal.Api.Memberships;
 using Portal.Api.Operations;
 using Portal.Api.Ops;
 using Portal.Api.Organizations;
+using Portal.Api.Publishing;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
 using Portal.Api.Tests;
@@ -54,6 +55,8 @@ public static class PortalApiExtensions
         services.AddScoped<ChartDataService>();
         services.AddScoped<SavedOpService>();
         services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
+        services.AddOptions<EmbargoOptions>().BindConfiguration(EmbargoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EmbargoRelease>().AddHostedService(sp => sp.GetRequiredService<EmbargoRelease>());
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
