@@ -84,13 +84,14 @@ public static class PortalApiExtensions
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Consortium Portal API";
-            document.Info.Description = "Authenticate with 'Authorization: Bearer <token>'; create a token under Account → API tokens.";
+            document.Info.Description = "Published records (organisations, public SKUs and deployments, consortium tests, their results and the matrix) "
+                + "are read without a token; everything else needs 'Authorization: Bearer <token>' (create one under Account → API tokens).";
             return Task.CompletedTask;
         }));
         return services;
     }
 
-    /// <summary>Every endpoint under /api/v1, all requiring an API token.</summary>
+    /// <summary>Every endpoint under /api/v1, requiring an API token except the public reads (<see cref="PublicRead"/>).</summary>
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1")

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Portal.Api.Accounts;
 
 namespace Portal.Api.Common;
 
@@ -10,5 +12,14 @@ namespace Portal.Api.Common;
 /// </summary>
 public static class PublicRead
 {
-    public static RouteHandlerBuilder OpenToAnonymous(this RouteHandlerBuilder endpoint) => endpoint.AllowAnonymous();
+    public static RouteHandlerBuilder OpenToAnonymous(this RouteHandlerBuilder endpoint) =>
+        endpoint.AllowAnonymous().AddEndpointFilter(async (context, next) =>
+        {
+            // A request that presents credentials which do not authenticate (an expired or revoked token, another scheme) is
+            // answered 401 as everywhere else, rather than quietly read as anonymous: a script learns its token is bad.
+            var http = context.HttpContext;
+            if (http.Request.Headers.Authorization.Count > 0 && http.User.Identity?.IsAuthenticated != true)
+                return TypedResults.Challenge(authenticationSchemes: [ApiTokenAuthenticationHandler.SchemeName]);
+            return await next(context);
+        });
 }

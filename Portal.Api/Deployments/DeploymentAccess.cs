@@ -19,7 +19,9 @@ public static class DeploymentAccess
     {
         if (caller is { IsConsortiumAdmin: true })
             return deployments;
-        var mine = caller?.Roles.Keys.ToList() ?? [];
+        if (caller is null || caller.Roles.Count == 0)
+            return deployments.Where(d => d.Publication == Publication.Public);
+        var mine = caller.Roles.Keys.ToList();
         return deployments.Where(d => d.Publication == Publication.Public
             || (d.MinistryId != null && mine.Contains(d.MinistryId.Value))
             || d.Participants.Any(p => mine.Contains(p.OrganizationId)));

@@ -72,9 +72,21 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<Outcome<DeploymentDto>> GetAsync(Caller? reader, Guid id, CancellationToken cancellationToken)
+    public Task<Outcome<DeploymentDto>> GetAsync(Caller? reader, Guid id, CancellationToken cancellationToken) =>
+        ReadAsync(reader, id, reader, cancellationToken);
+
+    /// <summary>
+    /// The deployment as an anonymous visitor will see it once it is public, for its owners' preview: the deployment itself
+    /// (which <paramref name="owner"/> must be able to read), with everything around it read by the anonymous rule.
+    /// </summary>
+    public Task<Outcome<DeploymentDto>> PreviewPublicAsync(Caller? owner, Guid id, CancellationToken cancellationToken) =>
+        ReadAsync(null, id, owner, cancellationToken);
+
+    /// <param name="reader">Whose rule the parts (hardware lines) are read by.</param>
+    /// <param name="subjectReader">Whose rule decides whether the deployment itself is found.</param>
+    private async Task<Outcome<DeploymentDto>> ReadAsync(Caller? reader, Guid id, Caller? subjectReader, CancellationToken cancellationToken)
     {
-        var row = await db.Deployments.AsNoTracking().VisibleTo(reader).Where(d => d.Id == id).Rows(Today).FirstOrDefaultAsync(cancellationToken);
+        var row = await db.Deployments.AsNoTracking().VisibleTo(subjectReader).Where(d => d.Id == id).Rows(Today).FirstOrDefaultAsync(cancellationToken);
         if (row is null)
             return NotFound(id);
         var extras = await db.Deployments.AsNoTracking().Where(d => d.Id == id)

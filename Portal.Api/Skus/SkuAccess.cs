@@ -16,7 +16,10 @@ public static class SkuAccess
     {
         if (caller is { IsConsortiumAdmin: true })
             return skus;
-        var mine = caller?.Roles.Keys.ToList() ?? [];
+        // A reader with no memberships (an anonymous visitor) gets the plain condition, which the state index answers.
+        if (caller is null || caller.Roles.Count == 0)
+            return skus.Where(s => s.Publication == Publication.Public);
+        var mine = caller.Roles.Keys.ToList();
         return skus.Where(s => s.Publication == Publication.Public || mine.Contains(s.VendorId));
     }
 

@@ -17,11 +17,14 @@ internal static class SkuDetails
 {
     /// <summary>The SKU as <paramref name="reader"/> may see it: null when it is not theirs to read; parts, parent SKUs and
     /// deployments they may not read are left out.</summary>
-    public static async Task<SkuDetail?> LoadAsync(PortalDbContext db, Caller? reader, Guid id, CancellationToken cancellationToken)
+    /// <param name="subjectReader">Whose rule decides whether the SKU itself is found: the reader's, or (an owner's preview of
+    /// the public page) the owner's while everything around it is read by the anonymous rule.</param>
+    public static async Task<SkuDetail?> LoadAsync(PortalDbContext db, Caller? reader, Guid id, CancellationToken cancellationToken,
+        Caller? subjectReader = null, bool preview = false)
     {
         var visibleSkus = db.HardwareSkus.VisibleTo(reader).Select(s => s.Id);
         var visibleDeployments = db.Deployments.VisibleTo(reader).Select(d => d.Id);
-        var sku = await db.HardwareSkus.AsNoTracking().VisibleTo(reader)
+        var sku = await db.HardwareSkus.AsNoTracking().VisibleTo(preview ? subjectReader : reader)
             .Where(s => s.Id == id)
             .Select(s => new
             {

@@ -80,10 +80,21 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
         return detail is null ? NotFound(id) : detail;
     }
 
-    /// <summary>A SKU with its measured figures and latest verdicts next to its claims.</summary>
-    private async Task<SkuDetail?> LoadMeasuredAsync(Caller? reader, Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The SKU as an anonymous visitor will see it once it is public, for its owners' preview: the SKU itself (which
+    /// <paramref name="owner"/> must be able to read), with its parts and deployments read by the anonymous rule.
+    /// </summary>
+    public async Task<Outcome<SkuDetail>> PreviewPublicAsync(Caller? owner, Guid id, CancellationToken cancellationToken)
     {
-        var detail = await SkuDetails.LoadAsync(db, reader, id, cancellationToken);
+        var detail = await LoadMeasuredAsync(null, id, cancellationToken, owner, preview: true);
+        return detail is null ? NotFound(id) : detail;
+    }
+
+    /// <summary>A SKU with its measured figures and latest verdicts next to its claims.</summary>
+    private async Task<SkuDetail?> LoadMeasuredAsync(Caller? reader, Guid id, CancellationToken cancellationToken,
+        Caller? subjectReader = null, bool preview = false)
+    {
+        var detail = await SkuDetails.LoadAsync(db, reader, id, cancellationToken, subjectReader, preview);
         if (detail is null)
             return null;
         var (measured, verdicts) = await SkuMeasurements.ForSkuAsync(db, dataSource, id, detail.Languages,
