@@ -28,7 +28,8 @@ public sealed class PublicVisitorJourneyTests(BrowserPortal portal) : IClassFixt
         await Assertions.Expect(page.GetByTestId("sign-in")).ToBeVisibleAsync();
 
         // In Korean too.
-        await page.GetByTestId("culture-ko").ClickAsync();
+        await page.GetByTestId("culture-switcher").Locator("button").First.ClickAsync();
+        await page.GetByText("한국어", new() { Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ko");
         await WaitForInteractivityAsync(page);
         await Assertions.Expect(page.GetByTestId("sign-in-to-edit")).ToHaveTextAsync(new Regex("편집하려면 로그인"));
