@@ -26,6 +26,7 @@ using Portal.Api.Ops;
 using Portal.Api.Profiles;
 using Portal.Api.Regressions;
 using Portal.Api.Organizations;
+using Portal.Api.Publishing;
 using Portal.Api.Runs;
 using Portal.Api.Skus;
 using Portal.Api.Subscriptions;
@@ -66,6 +67,8 @@ public static class PortalApiExtensions
         services.AddScoped<OperationsService>().AddSingleton<QueueMetrics>();
         services.AddSubscriptions();
         services.AddScoped<FigureSourceService>().AddScoped<CitedResultService>();
+        services.AddOptions<EmbargoOptions>().BindConfiguration(EmbargoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EmbargoRelease>().AddHostedService(sp => sp.GetRequiredService<EmbargoRelease>());
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         // A value that does not bind throws, so that BindingFailures answers it as a field-level problem (the default is an empty 400).
@@ -93,13 +96,14 @@ public static class PortalApiExtensions
         services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Consortium Portal API";
-            document.Info.Description = "Authenticate with 'Authorization: Bearer <token>'; create a token under Account → API tokens.";
+            document.Info.Description = "Published records (organisations, public SKUs and deployments, consortium tests, their results and the matrix) "
+                + "are read without a token; everything else needs 'Authorization: Bearer <token>' (create one under Account → API tokens).";
             return Task.CompletedTask;
         }));
         return services;
     }
 
-    /// <summary>Every endpoint under /api/v1, all requiring an API token.</summary>
+    /// <summary>Every endpoint under /api/v1, requiring an API token except the public reads (<see cref="PublicRead"/>).</summary>
     public static IEndpointRouteBuilder MapPortalApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1")

@@ -11,8 +11,8 @@ public static class AllianceEndpoints
     public static IEndpointRouteBuilder MapAlliancesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/alliances").WithTags("Alliances");
-        group.MapGet("/", ListAlliances).WithName(nameof(ListAlliances)).ProducesProblems(400);
-        group.MapGet("/{id:guid}", GetAlliance).WithName(nameof(GetAlliance)).ProducesProblems(404);
+        group.MapGet("/", ListAlliances).WithName(nameof(ListAlliances)).ProducesProblems(400).OpenToAnonymous();
+        group.MapGet("/{id:guid}", GetAlliance).WithName(nameof(GetAlliance)).ProducesProblems(404).OpenToAnonymous();
         group.MapPost("/", CreateAlliance).WithName(nameof(CreateAlliance)).ProducesProblems(400, 403);
         group.MapPut("/{id:guid}", UpdateAlliance).WithName(nameof(UpdateAlliance)).ProducesProblems(400, 403, 404, 409);
         group.MapDelete("/{id:guid}", DeleteAlliance).WithName(nameof(DeleteAlliance)).ProducesProblems(403, 404);

@@ -2,7 +2,9 @@ using Portal.Api.Accounts;
 using Portal.Api.Agents;
 using Portal.Api.Common;
 using Portal.Api.Memberships;
+using Portal.Api.Deployments;
 using Portal.Api.Ops;
+using Portal.Api.Skus;
 using Portal.Api.Tests;
 using Portal.Data;
 using Portal.Data.Accounts;
@@ -26,13 +28,13 @@ public static class AuditVisibility
     /// <summary>Types whose records every signed-in person reads (their own GET has no further rule).</summary>
     public static readonly IReadOnlyList<string> OpenToEveryone =
     [
-        nameof(Organization), nameof(Alliance), nameof(Membership), nameof(TestSuite), nameof(HardwareSku),
-        nameof(SovereignDeployment), nameof(Agent),
+        nameof(Organization), nameof(Alliance), nameof(Membership), nameof(TestSuite), nameof(Agent),
     ];
 
     /// <summary>Types with a rule of their own, below.</summary>
     public static readonly IReadOnlyList<string> Restricted =
-        [nameof(CompatibilityTest), nameof(JoinRequest), nameof(ApiToken), nameof(AgentRegistrationToken), nameof(SavedOp), nameof(SavedOpVersion)];
+        [nameof(CompatibilityTest), nameof(JoinRequest), nameof(ApiToken), nameof(AgentRegistrationToken), nameof(SavedOp), nameof(SavedOpVersion),
+            nameof(HardwareSku), nameof(SovereignDeployment)];
 
     /// <summary>Fields that are never shown, whoever reads: parts of secrets (older entries may hold them), and the
     /// personal token a token was made with, which is its owner's alone.</summary>
@@ -50,6 +52,9 @@ public static class AuditVisibility
         // A private op definition's history (its reference source included) is as invisible as the definition.
         var ops = db.SavedOps.VisibleTo(caller).Select(o => o.Id.ToString());
         var opVersions = db.SavedOpVersions.VisibleTo(caller).Select(v => v.Id.ToString());
+        // An unreleased or embargoed SKU's history (its name, figures) and a private deployment's are as invisible as they are.
+        var skus = db.HardwareSkus.VisibleTo(caller).Select(s => s.Id.ToString());
+        var deployments = db.Deployments.VisibleTo(caller).Select(d => d.Id.ToString());
         return entries.Where(e =>
             open.Contains(e.EntityType)
             // A personal token is its owner's alone, consortium admins included.
@@ -59,7 +64,9 @@ public static class AuditVisibility
             || (e.EntityType == nameof(ApiToken) && apiTokens.Contains(e.EntityId))
             || (e.EntityType == nameof(AgentRegistrationToken) && registrationTokens.Contains(e.EntityId))
             || (e.EntityType == nameof(SavedOp) && ops.Contains(e.EntityId))
-            || (e.EntityType == nameof(SavedOpVersion) && opVersions.Contains(e.EntityId)));
+            || (e.EntityType == nameof(SavedOpVersion) && opVersions.Contains(e.EntityId))
+            || (e.EntityType == nameof(HardwareSku) && skus.Contains(e.EntityId))
+            || (e.EntityType == nameof(SovereignDeployment) && deployments.Contains(e.EntityId)));
     }
 
     /// <summary>An entry as a reader gets it: without any field that holds part of a secret.</summary>

@@ -1,3 +1,5 @@
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -44,9 +46,10 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
         """;
 
     /// <summary>A SKU's measured rates per op and its pass rate per driver version; null when there is no such SKU.</summary>
-    public async Task<SkuChartsDto?> SkuAsync(Caller caller, Guid skuId, CancellationToken cancellationToken)
+    /// <param name="caller">Null for an anonymous reader: a SKU they may not read has no charts.</param>
+    public async Task<SkuChartsDto?> SkuAsync(Caller? caller, Guid skuId, CancellationToken cancellationToken)
     {
-        var sku = await db.HardwareSkus.AsNoTracking().Where(s => s.Id == skuId)
+        var sku = await db.HardwareSkus.AsNoTracking().VisibleTo(caller).Where(s => s.Id == skuId)
             .Select(s => new { s.Name, s.MemoryBandwidthTbs, s.Bf16Tflops, s.Fp8Tflops })
             .FirstOrDefaultAsync(cancellationToken);
         if (sku is null)
@@ -91,11 +94,13 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
     }
 
     /// <summary>The timed case of each of the run's jobs that the caller may see and that has a timing, in job order.</summary>
-    public async Task<IReadOnlyList<JobTimingDto>> RunTimingsAsync(Caller caller, Guid runId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobTimingDto>> RunTimingsAsync(Caller? caller, Guid runId, CancellationToken cancellationToken)
     {
         var visible = db.CompatibilityTests.AsNoTracking().VisibleTo(caller);
+        var visibleSkus = db.HardwareSkus.VisibleTo(caller).Select(s => s.Id);
         var jobs = await db.Jobs.AsNoTracking()
             .Where(j => j.RunId == runId && j.Result != null)
+            .Where(j => (j.SkuId == null || visibleSkus.Contains(j.SkuId.Value)) && (j.TargetSkuId == null || visibleSkus.Contains(j.TargetSkuId.Value)))
             .Join(visible, j => j.TestId, t => t.Id, (j, t) => new { j.Id, Test = t.Name, t.Op, Device = j.DeviceName ?? j.Device!.Name, j.Verdict, j.Result, j.TimingSuspect })
             .OrderBy(j => j.Id)
             .ToListAsync(cancellationToken);
@@ -111,21 +116,25 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
     }
 
     /// <summary>Every deployment's milestones, power and accelerators, and the domestic share of accelerators by country.</summary>
-    public async Task<DeploymentChartsDto> DeploymentsAsync(CancellationToken cancellationToken)
+    /// <param name="reader">Null for an anonymous reader: only the deployments and SKUs they may read count.</param>
+    public async Task<DeploymentChartsDto> DeploymentsAsync(Caller? reader, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var accelerators = SkuCategories.Accelerators.ToList();
-        var milestones = await db.Milestones.AsNoTracking()
+        var deployments = db.Deployments.AsNoTracking().VisibleTo(reader);
+        var visible = deployments.Select(d => d.Id);
+        var visibleSkus = db.HardwareSkus.VisibleTo(reader).Select(s => s.Id);
+        var milestones = await db.Milestones.AsNoTracking().Where(m => visible.Contains(m.DeploymentId))
             .OrderBy(m => m.Deployment.Name).ThenBy(m => m.DeploymentId).ThenBy(m => m.Date).ThenBy(m => m.Title)
             .Select(m => new { m.DeploymentId, Deployment = m.Deployment.Name, m.Deployment.Country, m.Date, m.Title, m.Status })
             .ToListAsync(cancellationToken);
-        var projects = await db.Deployments.AsNoTracking()
+        var projects = await deployments
             .Select(d => new ProjectCapacityDto(d.Id, d.Name, d.Country, d.PlannedMw, d.InstalledMw,
-                d.HardwareLines.Where(l => accelerators.Contains(l.Sku.Category)).Sum(l => (long)l.PlannedUnits),
-                d.HardwareLines.Where(l => accelerators.Contains(l.Sku.Category)).Sum(l => (long)l.InstalledUnits)))
+                d.HardwareLines.Where(l => accelerators.Contains(l.Sku.Category) && visibleSkus.Contains(l.SkuId)).Sum(l => (long)l.PlannedUnits),
+                d.HardwareLines.Where(l => accelerators.Contains(l.Sku.Category) && visibleSkus.Contains(l.SkuId)).Sum(l => (long)l.InstalledUnits)))
             .ToListAsync(cancellationToken);
         var groups = await db.HardwareLines.AsNoTracking()
-            .Where(l => accelerators.Contains(l.Sku.Category))
+            .Where(l => accelerators.Contains(l.Sku.Category) && visible.Contains(l.DeploymentId) && visibleSkus.Contains(l.SkuId))
             .GroupBy(l => new { l.Deployment.Country, Domestic = l.Sku.Vendor.Country == l.Deployment.Country })
             .Select(g => new { g.Key.Country, g.Key.Domestic, Planned = g.Sum(l => (long)l.PlannedUnits) })
             .ToListAsync(cancellationToken);
@@ -144,7 +153,7 @@ public sealed class ChartDataService(PortalDbContext db, NpgsqlDataSource dataSo
                 .OrderByDescending(s => s.Domestic + s.Foreign).ThenBy(s => s.Country, StringComparer.Ordinal)]);
     }
 
-    private NpgsqlCommand Command(string sql, Caller caller, Guid skuId)
+    private NpgsqlCommand Command(string sql, Caller? caller, Guid skuId)
     {
         var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter("sku", skuId));

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Common;
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using Portal.Api.Runs;
 using Portal.Data;
 using Portal.Data.Agents;
@@ -15,15 +17,16 @@ namespace Portal.Api.Conformance;
 /// <summary>
 /// What the conformance suite says about hardware: a SKU's or a device's profile (latest verdict per suite test, by
 /// language, op and driver version) and how much of a deployment's planned accelerators is proven compatible.
-/// Suite tests are consortium-visible, so any signed-in person may read all of it.
+/// Suite tests are public, so anyone may read the profile of a SKU or deployment they may read (SkuAccess, DeploymentAccess).
 /// </summary>
 public sealed class ConformanceService(PortalDbContext db)
 {
     private const string Passed = KernelStatuses.PassedName;
 
-    public async Task<Outcome<ConformanceProfileDto>> SkuProfileAsync(Guid skuId, CancellationToken cancellationToken)
+    /// <param name="reader">Null for an anonymous reader; a SKU they may not read is not found.</param>
+    public async Task<Outcome<ConformanceProfileDto>> SkuProfileAsync(Caller? reader, Guid skuId, CancellationToken cancellationToken)
     {
-        if (!await db.HardwareSkus.AnyAsync(s => s.Id == skuId, cancellationToken))
+        if (!await db.HardwareSkus.VisibleTo(reader).AnyAsync(s => s.Id == skuId, cancellationToken))
             return new Outcome<ConformanceProfileDto>.NotFound(Localized<ConformanceText>.Format("SkuNotFound", skuId));
         return await ProfileAsync(Subject.Sku, skuId, cancellationToken);
     }
@@ -47,13 +50,15 @@ public sealed class ConformanceService(PortalDbContext db)
             device.SkuId is null ? null : SkuAttribution.MappingOf(device.SkuSetByHand, device.SkuConfirmedAt, device.SkuConfirmedByUserId), profile);
     }
 
-    public async Task<Outcome<DeploymentCoverageDto>> DeploymentCoverageAsync(Guid deploymentId, CancellationToken cancellationToken)
+    /// <param name="reader">Null for an anonymous reader: a deployment they may not read is not found, SKUs they may not read are left out.</param>
+    public async Task<Outcome<DeploymentCoverageDto>> DeploymentCoverageAsync(Caller? reader, Guid deploymentId, CancellationToken cancellationToken)
     {
-        if (!await db.Deployments.AnyAsync(d => d.Id == deploymentId, cancellationToken))
+        if (!await db.Deployments.VisibleTo(reader).AnyAsync(d => d.Id == deploymentId, cancellationToken))
             return new Outcome<DeploymentCoverageDto>.NotFound(Localized<ConformanceText>.Format("DeploymentNotFound", deploymentId));
         var accelerators = SkuCategories.Accelerators.ToList();
+        var visibleSkus = db.HardwareSkus.VisibleTo(reader).Select(s => s.Id);
         var lines = await db.HardwareLines.AsNoTracking()
-            .Where(l => l.DeploymentId == deploymentId && accelerators.Contains(l.Sku.Category))
+            .Where(l => l.DeploymentId == deploymentId && accelerators.Contains(l.Sku.Category) && visibleSkus.Contains(l.SkuId))
             .OrderBy(l => l.Sku.Vendor.Name).ThenBy(l => l.Sku.Name)
             .Select(l => new { l.SkuId, l.Sku.Name, VendorName = l.Sku.Vendor.Name, l.PlannedUnits })
             .ToListAsync(cancellationToken);

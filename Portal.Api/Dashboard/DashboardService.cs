@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using Portal.Data;
 using Portal.Data.Deployments;
 using Portal.Data.Organizations;
@@ -9,7 +11,8 @@ namespace Portal.Api.Dashboard;
 
 /// <summary>
 /// The aggregates of the home page, each one query that PostgreSQL answers with a GROUP BY or a
-/// short page: nothing loads a deployment's graph.
+/// short page: nothing loads a deployment's graph. Each counts only what its reader may see (DeploymentAccess, SkuAccess),
+/// so an anonymous visitor's figures hold public deployments and SKUs only.
 /// </summary>
 public sealed class DashboardService(PortalDbContext db, TimeProvider time)
 {
@@ -18,32 +21,38 @@ public sealed class DashboardService(PortalDbContext db, TimeProvider time)
 
     private static readonly SkuCategory[] AcceleratorCategories = [.. SkuCategories.Accelerators];
 
-    public async Task<DashboardDto> GetAsync(CancellationToken cancellationToken)
+    /// <param name="reader">Null for an anonymous reader.</param>
+    public async Task<DashboardDto> GetAsync(Caller? reader, CancellationToken cancellationToken)
     {
+        var deployments = db.Deployments.VisibleTo(reader);
+        var visible = deployments.Select(d => d.Id);
+        var visibleSkus = db.HardwareSkus.VisibleTo(reader).Select(s => s.Id);
         // Milestone dates have no time zone; the portal's day is the UTC one.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         return new DashboardDto(
             today,
             MilestoneWindowDays,
-            await DeploymentsByStatusAsync(cancellationToken),
-            await PowerByCountryAsync(cancellationToken),
-            await AcceleratorsByVendorCountryAsync(cancellationToken),
-            await MilestonesAsync(DueWithin(today, today.AddDays(MilestoneWindowDays)), cancellationToken),
-            await MilestonesAsync(SlippedBy(today), cancellationToken));
+            await DeploymentsByStatusAsync(deployments, cancellationToken),
+            await PowerByCountryAsync(deployments, cancellationToken),
+            await AcceleratorsByVendorCountryAsync(db.HardwareLines.Where(l => visible.Contains(l.DeploymentId) && visibleSkus.Contains(l.SkuId)), cancellationToken),
+            await MilestonesAsync(DueWithin(today, today.AddDays(MilestoneWindowDays)).Where(m => visible.Contains(m.DeploymentId)), cancellationToken),
+            await MilestonesAsync(SlippedBy(today).Where(m => visible.Contains(m.DeploymentId)), cancellationToken));
     }
 
-    private async Task<IReadOnlyList<StatusCountDto>> DeploymentsByStatusAsync(CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<StatusCountDto>> DeploymentsByStatusAsync(IQueryable<SovereignDeployment> deployments,
+        CancellationToken cancellationToken)
     {
-        var counts = await db.Deployments
+        var counts = await deployments
             .GroupBy(d => d.Status)
             .Select(g => new StatusCountDto(g.Key, g.Count()))
             .ToListAsync(cancellationToken);
         return [.. counts.OrderBy(c => c.Status)];
     }
 
-    private async Task<IReadOnlyList<CountryPowerDto>> PowerByCountryAsync(CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<CountryPowerDto>> PowerByCountryAsync(IQueryable<SovereignDeployment> deployments,
+        CancellationToken cancellationToken)
     {
-        var countries = await db.Deployments
+        var countries = await deployments
             .GroupBy(d => d.Country)
             .Select(g => new CountryPowerDto(
                 g.Key,
@@ -56,9 +65,10 @@ public sealed class DashboardService(PortalDbContext db, TimeProvider time)
         return [.. countries.OrderByDescending(c => c.PlannedMw).ThenByDescending(c => c.InstalledMw).ThenBy(c => c.Country, StringComparer.Ordinal)];
     }
 
-    private async Task<IReadOnlyList<AcceleratorOriginDto>> AcceleratorsByVendorCountryAsync(CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AcceleratorOriginDto>> AcceleratorsByVendorCountryAsync(IQueryable<HardwareLine> lines,
+        CancellationToken cancellationToken)
     {
-        var groups = await db.HardwareLines
+        var groups = await lines
             .Where(l => AcceleratorCategories.Contains(l.Sku.Category))
             .GroupBy(l => new { VendorCountry = l.Sku.Vendor.Country, Domestic = l.Sku.Vendor.Country == l.Deployment.Country })
             .Select(g => new

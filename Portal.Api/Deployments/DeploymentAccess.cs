@@ -2,15 +2,31 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Data;
 using Portal.Data.Deployments;
+using Portal.Data.Publishing;
 
 namespace Portal.Api.Deployments;
 
 /// <summary>
 /// Who may change a deployment: any member of its sponsoring ministry, any member of an organisation
-/// taking part as operator, and consortium admins. Everyone signed in reads.
+/// taking part as operator, and consortium admins. Who reads it: everyone, signed in or not, when it is public; a private
+/// or embargoed one only its ministry's and participants' members and consortium admins (to anyone else it does not exist).
 /// </summary>
 public static class DeploymentAccess
 {
+    /// <summary>The one read rule: every list, detail, chart, dashboard and holdings query of deployments goes through it.</summary>
+    /// <param name="caller">Null for an anonymous reader.</param>
+    public static IQueryable<SovereignDeployment> VisibleTo(this IQueryable<SovereignDeployment> deployments, Caller? caller)
+    {
+        if (caller is { IsConsortiumAdmin: true })
+            return deployments;
+        if (caller is null || caller.Roles.Count == 0)
+            return deployments.Where(d => d.Publication == Publication.Public);
+        var mine = caller.Roles.Keys.ToList();
+        return deployments.Where(d => d.Publication == Publication.Public
+            || (d.MinistryId != null && mine.Contains(d.MinistryId.Value))
+            || d.Participants.Any(p => mine.Contains(p.OrganizationId)));
+    }
+
     public static bool CanEdit(Caller caller, Guid? ministryId, IEnumerable<Guid> operatorIds) =>
         caller.IsConsortiumAdmin
         || (ministryId is { } ministry && caller.IsMemberOf(ministry))

@@ -85,7 +85,11 @@ public sealed record DeploymentDto(
     DeploymentFiguresDto Figures,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    uint Version);
+    uint Version)
+{
+    /// <summary>Who may read it besides its ministry, participants and consortium admins (DESIGN.md "Public by default").</summary>
+    public Publishing.PublicationDto Publication { get; init; } = Publishing.PublicationDto.Public;
+}
 
 /// <summary>A site on the map: only deployments with coordinates.</summary>
 public sealed record DeploymentSite(Guid Id, string Name, string Country, DeploymentStatus Status, double Latitude, double Longitude, double? PlannedMw);
@@ -128,6 +132,10 @@ public sealed record DeploymentInput
     public IReadOnlyList<ParticipantInput>? Participants { get; init; }
     public IReadOnlyList<string>? SourceUrls { get; init; }
     public string? Notes { get; init; }
+
+    /// <summary>private, embargoed (with <see cref="EmbargoUntil"/>) or public; left out, it stays as it is (public when new).</summary>
+    public string? Publication { get; init; }
+    public DateTimeOffset? EmbargoUntil { get; init; }
 
     /// <summary>On update: the version that was read; a newer version in the database answers 409.</summary>
     public uint? Version { get; init; }

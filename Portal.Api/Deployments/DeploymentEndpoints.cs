@@ -13,11 +13,11 @@ public static class DeploymentEndpoints
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/deployments").WithTags("Deployments");
-        group.MapGet("/", ListDeployments).WithName(nameof(ListDeployments)).ProducesProblems(400);
+        group.MapGet("/", ListDeployments).WithName(nameof(ListDeployments)).ProducesProblems(400).OpenToAnonymous();
         group.MapGet("/export.csv", ExportDeployments).WithName(nameof(ExportDeployments))
-            .Produces<string>(200, "text/csv").ProducesProblems(400);
-        group.MapGet("/sites", ListDeploymentSites).WithName(nameof(ListDeploymentSites)).ProducesProblems(400);
-        group.MapGet("/{id:guid}", GetDeployment).WithName(nameof(GetDeployment)).ProducesProblems(404);
+            .Produces<string>(200, "text/csv").ProducesProblems(400).OpenToAnonymous();
+        group.MapGet("/sites", ListDeploymentSites).WithName(nameof(ListDeploymentSites)).ProducesProblems(400).OpenToAnonymous();
+        group.MapGet("/{id:guid}", GetDeployment).WithName(nameof(GetDeployment)).ProducesProblems(404).OpenToAnonymous();
         group.MapGet("/{id:guid}/audit", GetDeploymentAudit).WithName(nameof(GetDeploymentAudit)).ProducesProblems(400);
         group.MapPost("/", CreateDeployment).WithName(nameof(CreateDeployment)).ProducesProblems(400, 403);
         group.MapPut("/{id:guid}", UpdateDeployment).WithName(nameof(UpdateDeployment)).ProducesProblems(400, 403, 404, 409);
@@ -27,23 +27,23 @@ public static class DeploymentEndpoints
     }
 
     public static async Task<Results<Ok<PagedList<DeploymentListItem>>, ValidationProblem, ProblemHttpResult>> ListDeployments(
-        [AsParameters] DeploymentQuery query, DeploymentService deployments, CancellationToken cancellationToken) =>
-        (await deployments.ListAsync(query, cancellationToken)).ToOk();
+        [AsParameters] DeploymentQuery query, Caller? caller, DeploymentService deployments, CancellationToken cancellationToken) =>
+        (await deployments.ListAsync(caller, query, cancellationToken)).ToOk();
 
     public static Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult> ExportDeployments(
-        [AsParameters] DeploymentQuery query, DeploymentService deployments, FigureSourceService sources, CancellationToken cancellationToken) =>
-        deployments.Export(query).To(rows => TypedResults.Stream(
+        [AsParameters] DeploymentQuery query, Caller? caller, DeploymentService deployments, FigureSourceService sources, CancellationToken cancellationToken) =>
+        deployments.Export(caller, query).To(rows => TypedResults.Stream(
             stream => DeploymentCsv.WriteAsync(stream, rows, sources, cancellationToken),
             contentType: "text/csv; charset=utf-8",
             fileDownloadName: "deployments.csv"));
 
     public static async Task<Results<Ok<IReadOnlyList<DeploymentSite>>, ValidationProblem, ProblemHttpResult>> ListDeploymentSites(
-        [AsParameters] DeploymentQuery query, DeploymentService deployments, CancellationToken cancellationToken) =>
-        (await deployments.SitesAsync(query, cancellationToken)).ToOk();
+        [AsParameters] DeploymentQuery query, Caller? caller, DeploymentService deployments, CancellationToken cancellationToken) =>
+        (await deployments.SitesAsync(caller, query, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<DeploymentDto>, ValidationProblem, ProblemHttpResult>> GetDeployment(
-        Guid id, DeploymentService deployments, CancellationToken cancellationToken) =>
-        (await deployments.GetAsync(id, cancellationToken)).ToOk();
+        Guid id, Caller? caller, DeploymentService deployments, CancellationToken cancellationToken) =>
+        (await deployments.GetAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<PagedList<AuditEntryDto>>, ValidationProblem, ProblemHttpResult>> GetDeploymentAudit(
         Guid id, int? page, int? pageSize, Caller caller, AuditService audit, CancellationToken cancellationToken) =>

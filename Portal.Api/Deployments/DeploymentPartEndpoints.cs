@@ -12,13 +12,13 @@ public static class DeploymentPartEndpoints
     public static RouteGroupBuilder MapDeploymentPartsApi(this RouteGroupBuilder deployments)
     {
         var hardware = deployments.MapGroup("/{id:guid}/hardware").WithTags("Deployments");
-        hardware.MapGet("/", ListHardwareLines).WithName(nameof(ListHardwareLines)).ProducesProblems(404);
+        hardware.MapGet("/", ListHardwareLines).WithName(nameof(ListHardwareLines)).ProducesProblems(404).OpenToAnonymous();
         hardware.MapPost("/", AddHardwareLine).WithName(nameof(AddHardwareLine)).ProducesProblems(400, 403, 404);
         hardware.MapPut("/{lineId:guid}", UpdateHardwareLine).WithName(nameof(UpdateHardwareLine)).ProducesProblems(400, 403, 404, 409);
         hardware.MapDelete("/{lineId:guid}", DeleteHardwareLine).WithName(nameof(DeleteHardwareLine)).ProducesProblems(403, 404);
 
         var milestones = deployments.MapGroup("/{id:guid}/milestones").WithTags("Deployments");
-        milestones.MapGet("/", ListMilestones).WithName(nameof(ListMilestones)).ProducesProblems(404);
+        milestones.MapGet("/", ListMilestones).WithName(nameof(ListMilestones)).ProducesProblems(404).OpenToAnonymous();
         milestones.MapPost("/", AddMilestone).WithName(nameof(AddMilestone)).ProducesProblems(400, 403, 404);
         milestones.MapPut("/{milestoneId:guid}", UpdateMilestone).WithName(nameof(UpdateMilestone)).ProducesProblems(400, 403, 404, 409);
         milestones.MapDelete("/{milestoneId:guid}", DeleteMilestone).WithName(nameof(DeleteMilestone)).ProducesProblems(403, 404);
@@ -26,8 +26,8 @@ public static class DeploymentPartEndpoints
     }
 
     public static async Task<Results<Ok<IReadOnlyList<HardwareLineDto>>, ValidationProblem, ProblemHttpResult>> ListHardwareLines(
-        Guid id, HardwareLineService lines, CancellationToken cancellationToken) =>
-        (await lines.ListAsync(id, cancellationToken)).ToOk();
+        Guid id, Caller? caller, HardwareLineService lines, CancellationToken cancellationToken) =>
+        (await lines.ListAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Created<HardwareLineDto>, ValidationProblem, ProblemHttpResult>> AddHardwareLine(
         Guid id, HardwareLineInput input, Caller caller, HardwareLineService lines, CancellationToken cancellationToken) =>
@@ -42,8 +42,8 @@ public static class DeploymentPartEndpoints
         (await lines.DeleteAsync(caller, id, lineId, cancellationToken)).ToNoContent();
 
     public static async Task<Results<Ok<IReadOnlyList<MilestoneDto>>, ValidationProblem, ProblemHttpResult>> ListMilestones(
-        Guid id, MilestoneService milestones, CancellationToken cancellationToken) =>
-        (await milestones.ListAsync(id, cancellationToken)).ToOk();
+        Guid id, Caller? caller, MilestoneService milestones, CancellationToken cancellationToken) =>
+        (await milestones.ListAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Created<MilestoneDto>, ValidationProblem, ProblemHttpResult>> AddMilestone(
         Guid id, MilestoneInput input, Caller caller, MilestoneService milestones, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Data;
 
@@ -10,7 +11,8 @@ internal static class DeploymentParts
     public static async Task<Outcome<T>?> DenyAsync<T>(PortalDbContext db, Caller caller, Guid deploymentId, CancellationToken cancellationToken)
     {
         var access = await DeploymentAccess.LoadAsync(db, deploymentId, cancellationToken);
-        if (access is not { } found)
+        // A deployment the caller may not read does not exist for them, even to be refused.
+        if (access is not { } found || !await db.Deployments.VisibleTo(caller).AnyAsync(d => d.Id == deploymentId, cancellationToken))
             return new Outcome<T>.NotFound(Localized<DeploymentText>.Format("NotFound", deploymentId));
         return DeploymentAccess.CanEdit(caller, found.MinistryId, found.Operators)
             ? null

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
+using Portal.Api.Publishing;
 using Portal.Data;
 using Portal.Data.Deployments;
 
@@ -13,11 +14,12 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
 
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    public async Task<Outcome<PagedList<DeploymentListItem>>> ListAsync(DeploymentQuery query, CancellationToken cancellationToken)
+    /// <param name="reader">Who reads (null: an anonymous reader): only the deployments <see cref="DeploymentAccess.VisibleTo"/> them.</param>
+    public async Task<Outcome<PagedList<DeploymentListItem>>> ListAsync(Caller? reader, DeploymentQuery query, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
-        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking(), query, errors);
+        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking().VisibleTo(reader), query, errors);
         var order = DeploymentFilters.ParseSort(query.Sort, errors);
         var cursor = string.IsNullOrWhiteSpace(query.Cursor) ? null : query.Cursor;
         if (cursor is not null && query.Page is not null)
@@ -39,10 +41,10 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
     }
 
     /// <summary>Every deployment matching the filter, in the requested order, for CSV export.</summary>
-    public Outcome<IAsyncEnumerable<DeploymentListItem>> Export(DeploymentQuery query)
+    public Outcome<IAsyncEnumerable<DeploymentListItem>> Export(Caller? reader, DeploymentQuery query)
     {
         var errors = new ValidationErrors();
-        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking(), query, errors);
+        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking().VisibleTo(reader), query, errors);
         var sorted = filtered is null ? null : DeploymentFilters.Sort(filtered.Rows(Today), query.Sort, errors);
         if (errors.Any || sorted is null)
             return errors.ToOutcome<IAsyncEnumerable<DeploymentListItem>>();
@@ -56,10 +58,10 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
     }
 
     /// <summary>The sites of the deployments matching the filter that have coordinates, for the map.</summary>
-    public async Task<Outcome<IReadOnlyList<DeploymentSite>>> SitesAsync(DeploymentQuery query, CancellationToken cancellationToken)
+    public async Task<Outcome<IReadOnlyList<DeploymentSite>>> SitesAsync(Caller? reader, DeploymentQuery query, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking(), query, errors);
+        var filtered = DeploymentFilters.Filter(db.Deployments.AsNoTracking().VisibleTo(reader), query, errors);
         if (filtered is null)
             return errors.ToOutcome<IReadOnlyList<DeploymentSite>>();
         return await filtered
@@ -70,9 +72,21 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             .ToListAsync(cancellationToken);
     }
 
-    public async Task<Outcome<DeploymentDto>> GetAsync(Guid id, CancellationToken cancellationToken)
+    public Task<Outcome<DeploymentDto>> GetAsync(Caller? reader, Guid id, CancellationToken cancellationToken) =>
+        ReadAsync(reader, id, reader, cancellationToken);
+
+    /// <summary>
+    /// The deployment as an anonymous visitor will see it once it is public, for its owners' preview: the deployment itself
+    /// (which <paramref name="owner"/> must be able to read), with everything around it read by the anonymous rule.
+    /// </summary>
+    public Task<Outcome<DeploymentDto>> PreviewPublicAsync(Caller? owner, Guid id, CancellationToken cancellationToken) =>
+        ReadAsync(null, id, owner, cancellationToken);
+
+    /// <param name="reader">Whose rule the parts (hardware lines) are read by.</param>
+    /// <param name="subjectReader">Whose rule decides whether the deployment itself is found.</param>
+    private async Task<Outcome<DeploymentDto>> ReadAsync(Caller? reader, Guid id, Caller? subjectReader, CancellationToken cancellationToken)
     {
-        var row = await db.Deployments.AsNoTracking().Where(d => d.Id == id).Rows(Today).FirstOrDefaultAsync(cancellationToken);
+        var row = await db.Deployments.AsNoTracking().VisibleTo(subjectReader).Where(d => d.Id == id).Rows(Today).FirstOrDefaultAsync(cancellationToken);
         if (row is null)
             return NotFound(id);
         var extras = await db.Deployments.AsNoTracking().Where(d => d.Id == id)
@@ -80,24 +94,30 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             {
                 d.SourceUrls,
                 d.Notes,
+                d.Publication,
+                d.EmbargoUntil,
                 Participants = d.Participants
                     .OrderBy(p => p.Role).ThenBy(p => p.Organization.Name)
                     .Select(p => new ParticipantDto(p.OrganizationId, p.Organization.Name, p.Organization.Country, p.Role))
                     .ToList(),
             })
             .FirstAsync(cancellationToken);
-        var hardware = await HardwareLineService.Lines(db, id).ToListAsync(cancellationToken);
+        var hardware = await HardwareLineService.Lines(db, reader, id).ToListAsync(cancellationToken);
         var milestones = await MilestoneService.Milestones(db, Today, id).ToListAsync(cancellationToken);
         return new DeploymentDto(
             row.Id, row.Name, row.Country, row.Region, row.Site, row.Latitude, row.Longitude, row.Ministry, row.Status, row.PlannedMw,
             row.InstalledMw, row.EnergySources, row.Budget, extras.Participants, extras.SourceUrls, extras.Notes, hardware, milestones,
-            row.Figures, row.CreatedAt, row.UpdatedAt, row.Version);
+            row.Figures, row.CreatedAt, row.UpdatedAt, row.Version)
+        {
+            Publication = new PublicationDto(extras.Publication, extras.EmbargoUntil),
+        };
     }
 
     public async Task<Outcome<DeploymentDto>> CreateAsync(Caller caller, DeploymentInput input, CancellationToken cancellationToken)
     {
         var (valid, errors) = await DeploymentValidator.ValidateAsync(db, input, null, cancellationToken);
-        if (valid is null)
+        var publication = PublicationRule.Read(input.Publication, input.EmbargoUntil, PublicationDto.Public, time.GetUtcNow(), errors);
+        if (valid is null || errors.Any)
             return errors.ToOutcome<DeploymentDto>();
         if (!DeploymentAccess.CanCreate(caller, valid))
             return new Outcome<DeploymentDto>.Forbidden(Localized<DeploymentText>.Get("ForbiddenCreate"));
@@ -107,6 +127,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
         var now = db.Now;
         var deployment = new SovereignDeployment { Name = valid.Name, Country = valid.Country, CreatedAt = now };
         Apply(deployment, valid, now);
+        PublicationRule.Apply(deployment, publication);
         db.Deployments.Add(deployment);
         return await SaveAsync(caller, deployment.Id, cancellationToken);
     }
@@ -114,13 +135,16 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
     public async Task<Outcome<DeploymentDto>> UpdateAsync(Caller caller, Guid id, DeploymentInput input, CancellationToken cancellationToken)
     {
         var deployment = await db.Deployments.Include(d => d.Participants).FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (deployment is null)
+        // A deployment the caller may not read does not exist for them, even to be refused.
+        if (deployment is null || !await db.Deployments.VisibleTo(caller).AnyAsync(d => d.Id == id, cancellationToken))
             return NotFound(id);
         var operators = deployment.Participants.Where(p => p.Role == ParticipantRole.Operator).Select(p => p.OrganizationId);
         if (!DeploymentAccess.CanEdit(caller, deployment.MinistryId, operators))
             return new Outcome<DeploymentDto>.Forbidden(Localized<DeploymentText>.Get("ForbiddenEdit"));
 
         var (valid, errors) = await DeploymentValidator.ValidateAsync(db, input, id, cancellationToken);
+        var publication = PublicationRule.Read(input.Publication, input.EmbargoUntil,
+            new PublicationDto(deployment.Publication, deployment.EmbargoUntil), time.GetUtcNow(), errors);
         if (input.Version is null)
             errors.Add("version", Localized<DeploymentText>.Get("VersionRequired"));
         if (valid is null || errors.Any)
@@ -131,6 +155,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
         // Compare against the version the editor read, not the one just loaded.
         db.Entry(deployment).Property(d => d.Version).OriginalValue = input.Version!.Value;
         Apply(deployment, valid, db.Now);
+        PublicationRule.Apply(deployment, publication);
         return await SaveAsync(caller, id, cancellationToken);
     }
 
@@ -139,7 +164,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
         var deployment = await db.Deployments
             .Include(d => d.Participants).Include(d => d.HardwareLines).Include(d => d.Milestones)
             .FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (deployment is null)
+        if (deployment is null || !await db.Deployments.VisibleTo(caller).AnyAsync(d => d.Id == id, cancellationToken))
             return new Outcome<bool>.NotFound(Localized<DeploymentText>.Format("NotFound", id));
         if (!DeploymentAccess.CanDelete(caller, deployment.MinistryId))
             return new Outcome<bool>.Forbidden(Localized<DeploymentText>.Get("ForbiddenDelete"));
@@ -198,7 +223,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             {
                 ["name"] = [Localized<DeploymentText>.Get("NameTakenNow")],
             }),
-            _ => await GetAsync(id, cancellationToken),
+            _ => await GetAsync(caller, id, cancellationToken),
         };
 
     private static Outcome<DeploymentDto>.NotFound NotFound(Guid id) => new(Localized<DeploymentText>.Format("NotFound", id));

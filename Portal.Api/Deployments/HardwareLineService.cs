@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Api.Organizations;
+using Portal.Api.Skus;
 using Portal.Data;
 using Portal.Data.Deployments;
 
@@ -11,11 +12,11 @@ public sealed class HardwareLineService(PortalDbContext db)
 {
     public const int MaxChoices = 20;
 
-    public async Task<Outcome<IReadOnlyList<HardwareLineDto>>> ListAsync(Guid deploymentId, CancellationToken cancellationToken)
+    public async Task<Outcome<IReadOnlyList<HardwareLineDto>>> ListAsync(Caller? reader, Guid deploymentId, CancellationToken cancellationToken)
     {
-        if (!await db.Deployments.AnyAsync(d => d.Id == deploymentId, cancellationToken))
+        if (!await db.Deployments.VisibleTo(reader).AnyAsync(d => d.Id == deploymentId, cancellationToken))
             return new Outcome<IReadOnlyList<HardwareLineDto>>.NotFound(Localized<DeploymentText>.Format("NotFound", deploymentId));
-        return await Lines(db, deploymentId).ToListAsync(cancellationToken);
+        return await Lines(db, reader, deploymentId).ToListAsync(cancellationToken);
     }
 
     public async Task<Outcome<HardwareLineDto>> AddAsync(Caller caller, Guid deploymentId, HardwareLineInput input, CancellationToken cancellationToken)
@@ -69,9 +70,9 @@ public sealed class HardwareLineService(PortalDbContext db)
     }
 
     /// <summary>SKUs whose name or vendor contains the text, for the line editor's search.</summary>
-    public async Task<IReadOnlyList<SkuChoice>> SearchSkusAsync(string? text, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SkuChoice>> SearchSkusAsync(Caller? reader, string? text, CancellationToken cancellationToken)
     {
-        var skus = db.HardwareSkus.AsNoTracking();
+        var skus = db.HardwareSkus.AsNoTracking().VisibleTo(reader);
         if (!string.IsNullOrWhiteSpace(text))
         {
             var pattern = "%" + Like.Escape(text.Trim()) + "%";
@@ -86,13 +87,17 @@ public sealed class HardwareLineService(PortalDbContext db)
             .ToListAsync(cancellationToken);
     }
 
-    internal static IQueryable<HardwareLineDto> Lines(PortalDbContext db, Guid deploymentId, Guid? lineId = null) =>
-        db.HardwareLines.AsNoTracking()
-            .Where(l => l.DeploymentId == deploymentId && (lineId == null || l.Id == lineId))
+    /// <summary>A deployment's lines; a line of a SKU the reader may not see (unreleased, embargoed) is left out, name and all.</summary>
+    internal static IQueryable<HardwareLineDto> Lines(PortalDbContext db, Caller? reader, Guid deploymentId, Guid? lineId = null)
+    {
+        var visibleSkus = db.HardwareSkus.VisibleTo(reader).Select(s => s.Id);
+        return db.HardwareLines.AsNoTracking()
+            .Where(l => l.DeploymentId == deploymentId && (lineId == null || l.Id == lineId) && visibleSkus.Contains(l.SkuId))
             .OrderBy(l => l.Sku.Vendor.Name).ThenBy(l => l.Sku.Name)
             .Select(l => new HardwareLineDto(
                 l.Id, l.SkuId, l.Sku.Name, l.Sku.Category, new OrganizationRef(l.Sku.VendorId, l.Sku.Vendor.Name, l.Sku.Vendor.Country),
                 l.Sku.Bf16Tflops, l.PlannedUnits, l.InstalledUnits, l.Version));
+    }
 
     private async Task<Outcome<HardwareLineDto>> SaveAsync(Caller caller, Guid deploymentId, Guid lineId, CancellationToken cancellationToken) =>
         await db.SaveAsAsync(caller, cancellationToken) switch
@@ -102,7 +107,7 @@ public sealed class HardwareLineService(PortalDbContext db)
             {
                 ["skuId"] = [Localized<DeploymentText>.Get("SkuListedMeanwhile")],
             }),
-            _ => await Lines(db, deploymentId, lineId).FirstAsync(cancellationToken),
+            _ => await Lines(db, caller, deploymentId, lineId).FirstAsync(cancellationToken),
         };
 
     private static Outcome<T>.NotFound LineNotFound<T>(Guid lineId) => new(Localized<DeploymentText>.Format("LineNotFound", lineId));

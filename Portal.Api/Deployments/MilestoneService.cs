@@ -10,9 +10,9 @@ public sealed class MilestoneService(PortalDbContext db, TimeProvider time)
 {
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    public async Task<Outcome<IReadOnlyList<MilestoneDto>>> ListAsync(Guid deploymentId, CancellationToken cancellationToken)
+    public async Task<Outcome<IReadOnlyList<MilestoneDto>>> ListAsync(Caller? reader, Guid deploymentId, CancellationToken cancellationToken)
     {
-        if (!await db.Deployments.AnyAsync(d => d.Id == deploymentId, cancellationToken))
+        if (!await db.Deployments.VisibleTo(reader).AnyAsync(d => d.Id == deploymentId, cancellationToken))
             return new Outcome<IReadOnlyList<MilestoneDto>>.NotFound(Localized<DeploymentText>.Format("NotFound", deploymentId));
         return await Milestones(db, Today, deploymentId).ToListAsync(cancellationToken);
     }

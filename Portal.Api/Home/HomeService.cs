@@ -1,3 +1,4 @@
+using Portal.Api.Deployments;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Api.Conformance;
@@ -53,16 +54,16 @@ public sealed partial class HomeService(
 
         return new HomeDto(
             today,
-            ministries.Count == 0 ? null : await MinistryAsync(ministries, today, cancellationToken),
+            ministries.Count == 0 ? null : await MinistryAsync(caller, ministries, today, cancellationToken),
             partners.Count == 0 ? null : await PartnerAsync(caller, partners, cancellationToken),
             await DeveloperAsync(caller, cancellationToken),
             caller.IsConsortiumAdmin ? await AdminAsync(caller, cancellationToken) : null);
     }
 
-    private async Task<MinistryHomeDto> MinistryAsync(List<HomeOrganizationDto> ministries, DateOnly today, CancellationToken cancellationToken)
+    private async Task<MinistryHomeDto> MinistryAsync(Caller caller, List<HomeOrganizationDto> ministries, DateOnly today, CancellationToken cancellationToken)
     {
         var ids = ministries.Select(m => m.Id).ToList();
-        var deployments = db.Deployments.AsNoTracking().Where(d => d.MinistryId != null && ids.Contains(d.MinistryId.Value));
+        var deployments = db.Deployments.AsNoTracking().VisibleTo(caller).Where(d => d.MinistryId != null && ids.Contains(d.MinistryId.Value));
         var total = await deployments.CountAsync(cancellationToken);
         var projects = await deployments
             .OrderBy(d => d.Name).ThenBy(d => d.Id)
@@ -91,7 +92,7 @@ public sealed partial class HomeService(
         var cards = new List<ProjectCardDto>();
         foreach (var (project, milestone, overdue) in scheduled.OrderBy(p => p.Overdue == 0).ThenBy(p => p.Project.Name, StringComparer.Ordinal).Take(ProjectLimit))
         {
-            var coverage = await CoverageAsync(project.Id, cancellationToken);
+            var coverage = await CoverageAsync(caller, project.Id, cancellationToken);
             cards.Add(new ProjectCardDto(project.Id, project.Name, project.Country, project.Status, project.PlannedMw, project.InstalledMw,
                 milestone, overdue, coverage, ProjectSignal.Of(project.Status, milestone, overdue, coverage, today)));
         }
@@ -100,9 +101,9 @@ public sealed partial class HomeService(
             [.. cards.OrderBy(c => Severity(c.Signal.Light)).ThenBy(c => c.Name, StringComparer.Ordinal)]);
     }
 
-    private async Task<ProjectCoverageDto> CoverageAsync(Guid deploymentId, CancellationToken cancellationToken)
+    private async Task<ProjectCoverageDto> CoverageAsync(Caller caller, Guid deploymentId, CancellationToken cancellationToken)
     {
-        if (await conformance.DeploymentCoverageAsync(deploymentId, cancellationToken) is not Outcome<DeploymentCoverageDto>.Success { Value: var coverage })
+        if (await conformance.DeploymentCoverageAsync(caller, deploymentId, cancellationToken) is not Outcome<DeploymentCoverageDto>.Success { Value: var coverage })
             return new ProjectCoverageDto(0, 0, []);
         var proven = coverage.Skus.Where(s => s.ProvenLanguages.Count > 0).Sum(s => s.PlannedUnits);
         return new ProjectCoverageDto(coverage.AcceleratorUnits, proven, coverage.Languages);

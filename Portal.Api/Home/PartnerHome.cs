@@ -1,3 +1,5 @@
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Common;
@@ -17,7 +19,7 @@ public sealed partial class HomeService
     private async Task<PartnerHomeDto> PartnerAsync(Caller caller, List<HomeOrganizationDto> organizations, CancellationToken cancellationToken)
     {
         var vendorIds = organizations.Select(o => o.Id).ToList();
-        var skus = db.HardwareSkus.AsNoTracking().Where(s => vendorIds.Contains(s.VendorId));
+        var skus = db.HardwareSkus.AsNoTracking().VisibleTo(caller).Where(s => vendorIds.Contains(s.VendorId));
         var total = await skus.CountAsync(cancellationToken);
         var page = await skus
             .OrderBy(s => s.Name).ThenBy(s => s.Id)
@@ -26,8 +28,9 @@ public sealed partial class HomeService
             .ToListAsync(cancellationToken);
         var skuIds = page.Select(s => s.Id).ToArray();
 
+        var visibleDeployments = db.Deployments.VisibleTo(caller).Select(d => d.Id);
         var uses = (await db.HardwareLines.AsNoTracking()
-                .Where(l => skuIds.Contains(l.SkuId))
+                .Where(l => skuIds.Contains(l.SkuId) && visibleDeployments.Contains(l.DeploymentId))
                 .Select(l => new
                 {
                     l.SkuId,

@@ -3,6 +3,7 @@ using Npgsql;
 using Portal.Api.Common;
 using Portal.Api.Deployments;
 using Portal.Api.Runs;
+using Portal.Api.Skus;
 using Portal.Api.Tests;
 using Portal.Data;
 using Portal.Data.Agents;
@@ -18,7 +19,8 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
     /// <summary>Columns of SKUs without a result, at most: those that claim a language of the tests in view.</summary>
     public const int MaxUntestedSkus = 100;
 
-    public async Task<Outcome<MatrixDto>> GetAsync(Caller caller, MatrixQuery query, CancellationToken cancellationToken)
+    /// <param name="caller">Null for an anonymous reader: public tests (rows) and public SKUs (columns) only.</param>
+    public async Task<Outcome<MatrixDto>> GetAsync(Caller? caller, MatrixQuery query, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var filtered = TestCatalogue.Filter(db.CompatibilityTests.AsNoTracking().VisibleTo(caller), query.ToTestQuery(), errors);
@@ -44,13 +46,14 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
         // A SKU that claims a language of these tests but has no result yet is a column too, "not tested": a gap shown,
         // not hidden.
         var languages = tests.Select(t => t.Language).Distinct().ToList();
-        var untested = await db.HardwareSkus.AsNoTracking()
+        var untested = await db.HardwareSkus.AsNoTracking().VisibleTo(caller)
             .Where(s => !skuIds.Contains(s.Id) && s.Languages.Any(l => languages.Contains(l)))
             .OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).ThenBy(s => s.Id)
             .Take(MaxUntestedSkus)
             .Select(s => s.Id)
             .ToListAsync(cancellationToken);
-        var skus = await db.HardwareSkus.AsNoTracking()
+        // Only SKUs the reader may see are columns; a private SKU's verdicts are left out with it.
+        var skus = await db.HardwareSkus.AsNoTracking().VisibleTo(caller)
             .Where(s => skuIds.Contains(s.Id) || untested.Contains(s.Id))
             .OrderBy(s => s.Vendor.Name).ThenBy(s => s.Name).ThenBy(s => s.Id)
             .Select(s => new
@@ -63,7 +66,8 @@ public sealed class MatrixService(PortalDbContext db, NpgsqlDataSource dataSourc
         var cells = latest.ToLookup(l => l.TestId);
 
         var rows = tests.Select(t => new MatrixRow(t.Id, t.Name, t.Op, t.Language, t.Visibility, t.Organization, t.Suite,
-            cells[t.Id].ToDictionary(l => l.SkuId, l => Cell(t.Op, l, peaks.GetValueOrDefault(l.SkuId))), t.Dtype)).ToList();
+            cells[t.Id].Where(l => peaks.ContainsKey(l.SkuId)).ToDictionary(l => l.SkuId, l => Cell(t.Op, l, peaks.GetValueOrDefault(l.SkuId))),
+            t.Dtype)).ToList();
         return new MatrixDto(rows, [.. skus.Select(s => s.Sku)], truncated);
     }
 

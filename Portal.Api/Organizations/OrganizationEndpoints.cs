@@ -13,11 +13,11 @@ public static class OrganizationEndpoints
     public static IEndpointRouteBuilder MapOrganizationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/organizations").WithTags("Organizations");
-        group.MapGet("/", ListOrganizations).WithName(nameof(ListOrganizations)).ProducesProblems(400);
+        group.MapGet("/", ListOrganizations).WithName(nameof(ListOrganizations)).ProducesProblems(400).OpenToAnonymous();
         group.MapGet("/export.csv", ExportOrganizations).WithName(nameof(ExportOrganizations))
-            .Produces<string>(200, "text/csv").ProducesProblems(400);
-        group.MapGet("/{id:guid}", GetOrganization).WithName(nameof(GetOrganization)).ProducesProblems(404);
-        group.MapGet("/{id:guid}/holdings", GetOrganizationHoldings).WithName(nameof(GetOrganizationHoldings)).ProducesProblems(404);
+            .Produces<string>(200, "text/csv").ProducesProblems(400).OpenToAnonymous();
+        group.MapGet("/{id:guid}", GetOrganization).WithName(nameof(GetOrganization)).ProducesProblems(404).OpenToAnonymous();
+        group.MapGet("/{id:guid}/holdings", GetOrganizationHoldings).WithName(nameof(GetOrganizationHoldings)).ProducesProblems(404).OpenToAnonymous();
         group.MapGet("/{id:guid}/audit", GetOrganizationAudit).WithName(nameof(GetOrganizationAudit)).ProducesProblems(400);
         group.MapPost("/", CreateOrganization).WithName(nameof(CreateOrganization)).ProducesProblems(400, 403);
         group.MapPut("/{id:guid}", UpdateOrganization).WithName(nameof(UpdateOrganization)).ProducesProblems(400, 403, 404, 409);
@@ -38,7 +38,7 @@ public static class OrganizationEndpoints
 
     /// <summary>Its SKUs, agents, tests and deployments (a ministry's: those it sponsors), as links.</summary>
     public static async Task<Results<Ok<OrganizationHoldingsDto>, ValidationProblem, ProblemHttpResult>> GetOrganizationHoldings(
-        Guid id, Caller caller, OrganizationService organizations, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, OrganizationService organizations, CancellationToken cancellationToken) =>
         (await organizations.HoldingsAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<OrganizationDto>, ValidationProblem, ProblemHttpResult>> GetOrganization(

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using Portal.Api.Tests;
 using Portal.Data;
-using Portal.Data.Compatibility;
 using Portal.Data.Deployments;
 
 namespace Portal.Api.Organizations;
@@ -40,39 +41,38 @@ public static class OrganizationHoldings
         if (!await db.Organizations.AnyAsync(o => o.Id == id, cancellationToken))
             return null;
 
-        var skus = db.HardwareSkus.AsNoTracking().Where(s => s.VendorId == id);
+        var skus = db.HardwareSkus.AsNoTracking().VisibleTo(caller).Where(s => s.VendorId == id);
         var skuCount = await skus.CountAsync(cancellationToken);
         var skuLinks = await skus.OrderBy(s => s.Name).Take(MaxListed)
             .Select(s => new { s.Id, s.Name, s.Category }).ToListAsync(cancellationToken);
 
-        var agents = db.Agents.AsNoTracking().Where(a => a.OrganizationId == id && a.RevokedAt == null);
+        // Agents are the partners' operations: signed-in readers only.
+        var agents = db.Agents.AsNoTracking().Where(a => caller != null && a.OrganizationId == id && a.RevokedAt == null);
         var agentCount = await agents.CountAsync(cancellationToken);
         var agentLinks = await agents.OrderBy(a => a.Name).Take(MaxListed)
             .Select(a => new HoldingLink(a.Id, a.Name, a.Hostname)).ToListAsync(cancellationToken);
 
-        var visible = db.CompatibilityTests.AsNoTracking();
-        visible = caller is null
-            ? visible.Where(t => t.Visibility == TestVisibility.Consortium)
-            : visible.VisibleTo(caller);
-        var tests = visible.Where(t => t.OrganizationId == id);
+        var tests = db.CompatibilityTests.AsNoTracking().VisibleTo(caller).Where(t => t.OrganizationId == id);
         var testCount = await tests.CountAsync(cancellationToken);
         var testLinks = await tests.OrderBy(t => t.Name).Take(MaxListed)
             .Select(t => new HoldingLink(t.Id, t.Name, t.Op + " · " + t.Language)).ToListAsync(cancellationToken);
 
-        var sponsored = await db.Deployments.AsNoTracking().Where(d => d.MinistryId == id)
+        var deployments = db.Deployments.AsNoTracking().VisibleTo(caller);
+        var visibleSkus = db.HardwareSkus.VisibleTo(caller).Select(s => s.Id);
+        var sponsored = await deployments.Where(d => d.MinistryId == id)
             .OrderBy(d => d.Name)
             .Select(d => new DeploymentLink(d.Id, d.Name, d.Country, d.Status, Array.Empty<ParticipantRole>()))
             .ToListAsync(cancellationToken);
         var roles = await db.Set<DeploymentParticipant>().AsNoTracking().Where(p => p.OrganizationId == id)
             .Select(p => new { p.DeploymentId, p.Role }).ToListAsync(cancellationToken);
-        var supplied = await db.HardwareLines.AsNoTracking().Where(l => l.Sku.VendorId == id)
+        var supplied = await db.HardwareLines.AsNoTracking().Where(l => l.Sku.VendorId == id && visibleSkus.Contains(l.SkuId))
             .Select(l => l.DeploymentId).Distinct().ToListAsync(cancellationToken);
         var byDeployment = roles.Select(r => (r.DeploymentId, r.Role))
             .Concat(supplied.Select(d => (DeploymentId: d, Role: ParticipantRole.Supplier)))
             .GroupBy(r => r.DeploymentId)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ParticipantRole>)[.. g.Select(r => r.Role).Distinct().Order()]);
         var participatingIds = byDeployment.Keys.ToList();
-        var participating = await db.Deployments.AsNoTracking().Where(d => participatingIds.Contains(d.Id))
+        var participating = await deployments.Where(d => participatingIds.Contains(d.Id))
             .OrderBy(d => d.Name)
             .Select(d => new { d.Id, d.Name, d.Country, d.Status })
             .ToListAsync(cancellationToken);

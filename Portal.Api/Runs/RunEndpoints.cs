@@ -14,8 +14,8 @@ public static class RunEndpoints
     {
         var tests = app.MapGroup("/tests/{testId:guid}/runs").WithTags("Runs");
         tests.MapPost("/", SubmitRun).WithName(nameof(SubmitRun)).ProducesProblems(400, 404, 429).WithRetryAfter();
-        tests.MapGet("/", ListTestRuns).WithName(nameof(ListTestRuns)).ProducesProblems(400, 404);
-        app.MapGet("/runs/{id:guid}", GetRun).WithName(nameof(GetRun)).WithTags("Runs").ProducesProblems(404);
+        tests.MapGet("/", ListTestRuns).WithName(nameof(ListTestRuns)).ProducesProblems(400, 404).OpenToAnonymous();
+        app.MapGet("/runs/{id:guid}", GetRun).WithName(nameof(GetRun)).WithTags("Runs").ProducesProblems(404).OpenToAnonymous();
         app.MapGet("/runs/{id:guid}/events", WatchRun).WithName(nameof(WatchRun)).WithTags("Runs").ProducesProblems(404);
         app.MapGet("/jobs/{id:guid}/signed-result", GetSignedResult).WithName(nameof(GetSignedResult)).WithTags("Runs").ProducesProblems(404);
         app.MapDelete("/jobs/{id:guid}", CancelJob).WithName(nameof(CancelJob)).WithTags("Runs").ProducesProblems(403, 404, 409);
@@ -27,11 +27,11 @@ public static class RunEndpoints
         (await runs.SubmitAsync(caller, testId, input, cancellationToken)).ToCreated(r => $"/api/v1/runs/{r.Id}");
 
     public static async Task<Results<Ok<PagedList<RunListItem>>, ValidationProblem, ProblemHttpResult>> ListTestRuns(
-        Guid testId, int? page, int? pageSize, Caller caller, RunService runs, CancellationToken cancellationToken) =>
+        Guid testId, int? page, int? pageSize, Caller? caller, RunService runs, CancellationToken cancellationToken) =>
         (await runs.ListForTestAsync(caller, testId, page, pageSize, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<RunDto>, ValidationProblem, ProblemHttpResult>> GetRun(
-        Guid id, Caller caller, RunService runs, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, RunService runs, CancellationToken cancellationToken) =>
         (await runs.GetAsync(caller, id, cancellationToken)).ToOk();
 
     /// <summary>

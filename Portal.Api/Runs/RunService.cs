@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Api.Common;
 using Portal.Api.Jobs;
+using Portal.Api.Skus;
 using Portal.Api.Tests;
 using Portal.Data;
 using Portal.Data.Compatibility;
@@ -33,7 +34,7 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
         };
     }
 
-    public async Task<Outcome<RunDto>> GetAsync(Caller caller, Guid runId, CancellationToken cancellationToken)
+    public async Task<Outcome<RunDto>> GetAsync(Caller? caller, Guid runId, CancellationToken cancellationToken)
     {
         var run = await db.TestRuns.AsNoTracking()
             .Where(r => r.Id == runId)
@@ -60,7 +61,7 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
     /// How far a run has come, counted in the database (a run of thousands of jobs is not read job by job): what a live
     /// view re-reads each time one of its jobs changes, on whichever replica that happened.
     /// </summary>
-    public async Task<Outcome<RunProgress>> GetProgressAsync(Caller caller, Guid runId, CancellationToken cancellationToken)
+    public async Task<Outcome<RunProgress>> GetProgressAsync(Caller? caller, Guid runId, CancellationToken cancellationToken)
     {
         var run = await db.TestRuns.AsNoTracking().Where(r => r.Id == runId)
             .Select(r => new { OrganizationId = r.Test == null ? null : r.Test.OrganizationId, Visibility = r.Test == null ? (TestVisibility?)null : r.Test.Visibility })
@@ -74,15 +75,21 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
             states.Count(s => s.Status.IsFinal()), RunSummary.Outcomes(states));
     }
 
-    /// <summary>A suite run's jobs name their own tests: only those the caller may see.</summary>
-    private IQueryable<Job> VisibleJobsOf(Caller caller, Guid runId)
+    /// <summary>A suite run's jobs name their own tests, and each its SKU: only those the caller may see (TestAccess, SkuAccess).</summary>
+    private IQueryable<Job> VisibleJobsOf(Caller? caller, Guid runId) => VisibleJobs(caller).Where(j => j.RunId == runId);
+
+    /// <summary>Jobs whose test and SKU (measured or targeted) the caller may see: a private SKU's verdicts stay its vendor's.</summary>
+    private IQueryable<Job> VisibleJobs(Caller? caller)
     {
         var visibleTests = db.CompatibilityTests.VisibleTo(caller);
-        return db.Jobs.AsNoTracking().Where(j => j.RunId == runId && visibleTests.Any(t => t.Id == j.TestId));
+        var visibleSkus = db.HardwareSkus.VisibleTo(caller).Select(s => s.Id);
+        return db.Jobs.AsNoTracking().Where(j => visibleTests.Any(t => t.Id == j.TestId)
+            && (j.SkuId == null || visibleSkus.Contains(j.SkuId.Value))
+            && (j.TargetSkuId == null || visibleSkus.Contains(j.TargetSkuId.Value)));
     }
 
     /// <summary>A test's runs, newest first.</summary>
-    public async Task<Outcome<PagedList<RunListItem>>> ListForTestAsync(Caller caller, Guid testId, int? page, int? pageSize,
+    public async Task<Outcome<PagedList<RunListItem>>> ListForTestAsync(Caller? caller, Guid testId, int? page, int? pageSize,
         CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -94,10 +101,12 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
 
         var runs = db.TestRuns.AsNoTracking().Where(r => r.TestId == testId);
         var total = await runs.CountAsync(cancellationToken);
+        var jobs = VisibleJobs(caller);
         var rows = await runs
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Skip((p - 1) * size).Take(size)
-            .Select(r => new { r.Id, r.Reason, r.RequestedByUserId, r.CreatedAt, Jobs = r.Jobs.Select(j => new { j.Status, j.Verdict }).ToList() })
+            .Select(r => new { r.Id, r.Reason, r.RequestedByUserId, r.CreatedAt,
+                Jobs = jobs.Where(j => j.RunId == r.Id).Select(j => new { j.Status, j.Verdict }).ToList() })
             .ToListAsync(cancellationToken);
         var items = rows.Select(r =>
         {
@@ -109,9 +118,9 @@ public sealed class RunService(PortalDbContext db, JobSubmitter submitter, JobQu
     }
 
     /// <summary>The run a job belongs to, for links to one job (the matrix's cells); a job the caller cannot see does not exist.</summary>
-    public async Task<Outcome<Guid>> RunOfJobAsync(Caller caller, Guid jobId, CancellationToken cancellationToken)
+    public async Task<Outcome<Guid>> RunOfJobAsync(Caller? caller, Guid jobId, CancellationToken cancellationToken)
     {
-        var job = await db.Jobs.AsNoTracking()
+        var job = await VisibleJobs(caller)
             .Where(j => j.Id == jobId)
             .Select(j => new { j.RunId, j.Test!.OrganizationId, j.Test.Visibility })
             .FirstOrDefaultAsync(cancellationToken);

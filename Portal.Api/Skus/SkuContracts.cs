@@ -57,7 +57,11 @@ public sealed record SkuDetail(
     DateTimeOffset UpdatedAt,
     uint Version,
     SkuMeasured? Measured = null,
-    IReadOnlyList<SkuVerdict>? LatestVerdicts = null);
+    IReadOnlyList<SkuVerdict>? LatestVerdicts = null)
+{
+    /// <summary>Who may read it besides its vendor and consortium admins (DESIGN.md "Public by default, private by choice").</summary>
+    public Publishing.PublicationDto Publication { get; init; } = Publishing.PublicationDto.Public;
+}
 
 public sealed record SkuRef(Guid Id, string Name, string VendorName);
 
@@ -130,6 +134,10 @@ public sealed record SkuInput
     public string? DatasheetUrl { get; init; }
     public IReadOnlyList<string>? DeviceNamePatterns { get; init; }
     public IReadOnlyList<SkuComponentInput>? Components { get; init; }
+
+    /// <summary>private, embargoed (with <see cref="EmbargoUntil"/>) or public; left out, it stays as it is (public when new).</summary>
+    public string? Publication { get; init; }
+    public DateTimeOffset? EmbargoUntil { get; init; }
 
     /// <summary>On update: the version that was read; a newer version in the database answers 409.</summary>
     public uint? Version { get; init; }

@@ -15,10 +15,10 @@ public static class SkuEndpoints
     public static IEndpointRouteBuilder MapSkusApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/skus").WithTags("Hardware SKUs");
-        group.MapGet("/", ListSkus).WithName(nameof(ListSkus)).ProducesProblems(400);
-        group.MapGet("/export.csv", ExportSkus).WithName(nameof(ExportSkus)).Produces<string>(200, "text/csv").ProducesProblems(400);
-        group.MapGet("/compare", CompareSkus).WithName(nameof(CompareSkus)).ProducesProblems(400, 404);
-        group.MapGet("/{id:guid}", GetSku).WithName(nameof(GetSku)).ProducesProblems(404);
+        group.MapGet("/", ListSkus).WithName(nameof(ListSkus)).ProducesProblems(400).OpenToAnonymous();
+        group.MapGet("/export.csv", ExportSkus).WithName(nameof(ExportSkus)).Produces<string>(200, "text/csv").ProducesProblems(400).OpenToAnonymous();
+        group.MapGet("/compare", CompareSkus).WithName(nameof(CompareSkus)).ProducesProblems(400, 404).OpenToAnonymous();
+        group.MapGet("/{id:guid}", GetSku).WithName(nameof(GetSku)).ProducesProblems(404).OpenToAnonymous();
         group.MapGet("/{id:guid}/audit", GetSkuAudit).WithName(nameof(GetSkuAudit)).ProducesProblems(400);
         group.MapPost("/", CreateSku).WithName(nameof(CreateSku)).ProducesProblems(400, 403);
         group.MapPut("/{id:guid}", UpdateSku).WithName(nameof(UpdateSku)).ProducesProblems(400, 403, 404, 409);
@@ -27,24 +27,24 @@ public static class SkuEndpoints
     }
 
     public static async Task<Results<Ok<PagedList<SkuListItem>>, ValidationProblem, ProblemHttpResult>> ListSkus(
-        [AsParameters] SkuQuery query, SkuService skus, CancellationToken cancellationToken) =>
-        (await skus.ListAsync(query, cancellationToken)).ToOk();
+        [AsParameters] SkuQuery query, Caller? caller, SkuService skus, CancellationToken cancellationToken) =>
+        (await skus.ListAsync(caller, query, cancellationToken)).ToOk();
 
     public static Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult> ExportSkus(
-        [AsParameters] SkuQuery query, SkuService skus, FigureSourceService sources, CancellationToken cancellationToken) =>
-        skus.Export(query).To(rows => TypedResults.Stream(
+        [AsParameters] SkuQuery query, Caller? caller, SkuService skus, FigureSourceService sources, CancellationToken cancellationToken) =>
+        skus.Export(caller, query).To(rows => TypedResults.Stream(
             stream => SkuCsv.WriteAsync(stream, rows, sources, cancellationToken),
             contentType: "text/csv; charset=utf-8",
             fileDownloadName: "skus.csv"));
 
     /// <summary>ids: 2–4 SKU ids, comma-separated.</summary>
     public static async Task<Results<Ok<IReadOnlyList<SkuDetail>>, ValidationProblem, ProblemHttpResult>> CompareSkus(
-        string? ids, SkuService skus, CancellationToken cancellationToken) =>
-        (await skus.CompareAsync(ids, cancellationToken)).ToOk();
+        string? ids, Caller? caller, SkuService skus, CancellationToken cancellationToken) =>
+        (await skus.CompareAsync(caller, ids, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<SkuDetail>, ValidationProblem, ProblemHttpResult>> GetSku(
-        Guid id, SkuService skus, CancellationToken cancellationToken) =>
-        (await skus.GetAsync(id, cancellationToken)).ToOk();
+        Guid id, Caller? caller, SkuService skus, CancellationToken cancellationToken) =>
+        (await skus.GetAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<PagedList<AuditEntryDto>>, ValidationProblem, ProblemHttpResult>> GetSkuAudit(
         Guid id, int? page, int? pageSize, Caller caller, AuditService audit, CancellationToken cancellationToken) =>

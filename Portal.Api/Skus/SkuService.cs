@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Agents;
 using Portal.Api.Common;
+using Portal.Api.Publishing;
 using Portal.Api.Runs;
 using Portal.Data;
 using Portal.Data.Skus;
@@ -9,7 +10,7 @@ using Portal.Data.Skus;
 namespace Portal.Api.Skus;
 
 /// <summary>Reads, writes and rules for hardware SKUs, shared by the API and the Blazor pages.</summary>
-public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlDataSource dataSource)
+public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlDataSource dataSource, TimeProvider time)
 {
     public const int MinCompare = 2;
     public const int MaxCompare = 4;
@@ -18,22 +19,23 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
     public static bool CanEdit(Caller? caller, Guid vendorId) =>
         caller is not null && (caller.IsConsortiumAdmin || caller.IsMemberOf(vendorId));
 
-    public async Task<Outcome<PagedList<SkuListItem>>> ListAsync(SkuQuery query, CancellationToken cancellationToken) =>
-        await PageAsync(query, countTotal: true, cancellationToken);
+    /// <param name="reader">Who reads (null: an anonymous reader): only the SKUs <see cref="SkuAccess.VisibleTo"/> them.</param>
+    public async Task<Outcome<PagedList<SkuListItem>>> ListAsync(Caller? reader, SkuQuery query, CancellationToken cancellationToken) =>
+        await PageAsync(reader, query, countTotal: true, cancellationToken);
 
     /// <summary>
     /// A page of matches without their count, for autocompletes: a count is a new filter on every keystroke, so the
     /// remembered totals (<see cref="ListTotals"/>) never help there and each count reads every match.
     /// </summary>
-    public async Task<Outcome<IReadOnlyList<SkuListItem>>> SearchAsync(SkuQuery query, CancellationToken cancellationToken) =>
-        (await PageAsync(query, countTotal: false, cancellationToken)).Items();
+    public async Task<Outcome<IReadOnlyList<SkuListItem>>> SearchAsync(Caller? reader, SkuQuery query, CancellationToken cancellationToken) =>
+        (await PageAsync(reader, query, countTotal: false, cancellationToken)).Items();
 
     /// <param name="countTotal">False: the envelope's total is -1 (not counted).</param>
-    private async Task<Outcome<PagedList<SkuListItem>>> PageAsync(SkuQuery query, bool countTotal, CancellationToken cancellationToken)
+    private async Task<Outcome<PagedList<SkuListItem>>> PageAsync(Caller? reader, SkuQuery query, bool countTotal, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
-        var filtered = SkuCatalogue.Filter(db.HardwareSkus.AsNoTracking(), query, errors);
+        var filtered = SkuCatalogue.Filter(db.HardwareSkus.AsNoTracking().VisibleTo(reader), query, errors);
         var order = SkuCatalogue.ParseSort(query.Sort, errors);
         var cursor = string.IsNullOrWhiteSpace(query.Cursor) ? null : query.Cursor;
         if (cursor is not null && query.Page is not null)
@@ -61,10 +63,10 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
     }
 
     /// <summary>Every SKU matching the filter, in the requested order, for CSV export.</summary>
-    public Outcome<IAsyncEnumerable<SkuListItem>> Export(SkuQuery query)
+    public Outcome<IAsyncEnumerable<SkuListItem>> Export(Caller? reader, SkuQuery query)
     {
         var errors = new ValidationErrors();
-        var filtered = SkuCatalogue.Filter(db.HardwareSkus.AsNoTracking(), query, errors);
+        var filtered = SkuCatalogue.Filter(db.HardwareSkus.AsNoTracking().VisibleTo(reader), query, errors);
         var sorted = filtered is null ? null : SkuCatalogue.Sort(filtered, query.Sort, errors);
         if (errors.Any || sorted is null)
             return errors.ToOutcome<IAsyncEnumerable<SkuListItem>>();
@@ -72,16 +74,27 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
             SkuCatalogue.Stream(SkuCatalogue.Project(sorted).AsAsyncEnumerable()));
     }
 
-    public async Task<Outcome<SkuDetail>> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<Outcome<SkuDetail>> GetAsync(Caller? reader, Guid id, CancellationToken cancellationToken)
     {
-        var detail = await LoadMeasuredAsync(id, cancellationToken);
+        var detail = await LoadMeasuredAsync(reader, id, cancellationToken);
+        return detail is null ? NotFound(id) : detail;
+    }
+
+    /// <summary>
+    /// The SKU as an anonymous visitor will see it once it is public, for its owners' preview: the SKU itself (which
+    /// <paramref name="owner"/> must be able to read), with its parts and deployments read by the anonymous rule.
+    /// </summary>
+    public async Task<Outcome<SkuDetail>> PreviewPublicAsync(Caller? owner, Guid id, CancellationToken cancellationToken)
+    {
+        var detail = await LoadMeasuredAsync(null, id, cancellationToken, owner, preview: true);
         return detail is null ? NotFound(id) : detail;
     }
 
     /// <summary>A SKU with its measured figures and latest verdicts next to its claims.</summary>
-    private async Task<SkuDetail?> LoadMeasuredAsync(Guid id, CancellationToken cancellationToken)
+    private async Task<SkuDetail?> LoadMeasuredAsync(Caller? reader, Guid id, CancellationToken cancellationToken,
+        Caller? subjectReader = null, bool preview = false)
     {
-        var detail = await SkuDetails.LoadAsync(db, id, cancellationToken);
+        var detail = await SkuDetails.LoadAsync(db, reader, id, cancellationToken, subjectReader, preview);
         if (detail is null)
             return null;
         var (measured, verdicts) = await SkuMeasurements.ForSkuAsync(db, dataSource, id, detail.Languages,
@@ -90,7 +103,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
     }
 
     /// <summary>2–4 SKUs side by side, in the order asked for.</summary>
-    public async Task<Outcome<IReadOnlyList<SkuDetail>>> CompareAsync(string? ids, CancellationToken cancellationToken)
+    public async Task<Outcome<IReadOnlyList<SkuDetail>>> CompareAsync(Caller? reader, string? ids, CancellationToken cancellationToken)
     {
         var parts = (ids ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var parsed = new List<Guid>();
@@ -110,7 +123,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
         var details = new List<SkuDetail>();
         foreach (var id in parsed)
         {
-            var detail = await LoadMeasuredAsync(id, cancellationToken);
+            var detail = await LoadMeasuredAsync(reader, id, cancellationToken);
             if (detail is null)
                 return new Outcome<IReadOnlyList<SkuDetail>>.NotFound(Localized<SkuText>.Format("NotFound", id));
             details.Add(detail);
@@ -149,12 +162,14 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
         if (await ForbiddenVendorAsync(caller, input.VendorId, cancellationToken))
             return Forbidden();
         var (valid, errors) = await SkuValidator.ValidateAsync(db, input, null, cancellationToken);
-        if (valid is null)
+        var publication = PublicationRule.Read(input.Publication, input.EmbargoUntil, PublicationDto.Public, time.GetUtcNow(), errors);
+        if (valid is null || errors.Any)
             return errors.ToOutcome<SkuDetail>();
 
         var now = db.Now;
         var sku = new HardwareSku { Name = valid.Name, CreatedAt = now };
         Apply(sku, valid, now);
+        PublicationRule.Apply(sku, publication);
         db.HardwareSkus.Add(sku);
         return await SaveAsync(caller, sku.Id, rematch: sku.DeviceNamePatterns.Count > 0, cancellationToken);
     }
@@ -162,17 +177,21 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
     public async Task<Outcome<SkuDetail>> UpdateAsync(Caller caller, Guid id, SkuInput input, CancellationToken cancellationToken)
     {
         var sku = await db.HardwareSkus.Include(s => s.Components).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (sku is null)
+        // A SKU the caller may not read does not exist for them, even to be refused.
+        if (sku is null || !SkuAccess.CanSee(caller, sku.VendorId, sku.Publication))
             return NotFound(id);
         // Both the current owner and a new one must be the caller's to give a SKU to another vendor.
         if (!CanEdit(caller, sku.VendorId) || await ForbiddenVendorAsync(caller, input.VendorId, cancellationToken))
             return Forbidden();
 
         var (valid, errors) = await SkuValidator.ValidateAsync(db, input, id, cancellationToken);
+        var publication = PublicationRule.Read(input.Publication, input.EmbargoUntil, new PublicationDto(sku.Publication, sku.EmbargoUntil),
+            time.GetUtcNow(), errors);
         if (input.Version is null)
             errors.Add("version", Localized<SkuText>.Get("VersionRequired"));
         if (valid is null || errors.Any)
             return errors.ToOutcome<SkuDetail>();
+        PublicationRule.Apply(sku, publication);
 
         // Compare against the version the editor read, not the one just loaded.
         db.Entry(sku).Property(s => s.Version).OriginalValue = input.Version!.Value;
@@ -185,7 +204,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
     public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)
     {
         var sku = await db.HardwareSkus.Include(s => s.Components).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (sku is null)
+        if (sku is null || !SkuAccess.CanSee(caller, sku.VendorId, sku.Publication))
             return new Outcome<bool>.NotFound(Localized<SkuText>.Format("NotFound", id));
         if (!CanEdit(caller, sku.VendorId))
             return new Outcome<bool>.Forbidden(Localized<SkuText>.Get("Forbidden"));
@@ -254,7 +273,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
             await DeviceSkuMatcher.RematchAsync(db, caller, id, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        return await GetAsync(id, cancellationToken);
+        return await GetAsync(caller, id, cancellationToken);
     }
 
     private static Outcome<SkuDetail>.NotFound NotFound(Guid id) => new(Localized<SkuText>.Format("NotFound", id));

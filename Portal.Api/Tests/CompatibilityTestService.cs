@@ -12,7 +12,7 @@ namespace Portal.Api.Tests;
 /// <summary>Reads, writes and rules for compatibility tests and suites, shared by the API and the Blazor pages.</summary>
 public sealed class CompatibilityTestService(PortalDbContext db, ListTotals totals, SubmissionLimiter limiter, Ops.SavedOpService ops)
 {
-    public async Task<Outcome<PagedList<TestListItem>>> ListAsync(Caller caller, TestQuery query, CancellationToken cancellationToken)
+    public async Task<Outcome<PagedList<TestListItem>>> ListAsync(Caller? caller, TestQuery query, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
         var (page, pageSize) = Paging.Validate(query.Page, query.PageSize, errors);
@@ -43,7 +43,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
             .ToDictionary(g => g.Key, g => new TestResults(g.Count(), g.Count(r => r.Verdict == passed), g.Max(r => r.FinishedAt)));
     }
 
-    public async Task<Outcome<TestDto>> GetAsync(Caller caller, Guid id, CancellationToken cancellationToken)
+    public async Task<Outcome<TestDto>> GetAsync(Caller? caller, Guid id, CancellationToken cancellationToken)
     {
         var row = await db.CompatibilityTests.AsNoTracking().VisibleTo(caller)
             .Where(t => t.Id == id)
@@ -68,7 +68,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
     }
 
     /// <summary>Every suite, with how many of its tests the caller can see.</summary>
-    public async Task<IReadOnlyList<SuiteDto>> SuitesAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SuiteDto>> SuitesAsync(Caller? caller, CancellationToken cancellationToken)
     {
         var visible = db.CompatibilityTests.VisibleTo(caller);
         return await db.TestSuites.AsNoTracking()

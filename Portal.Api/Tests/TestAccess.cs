@@ -6,15 +6,17 @@ namespace Portal.Api.Tests;
 /// <summary>
 /// Who sees and changes a compatibility test. A private test (with its runs, jobs, results and source) is seen
 /// only by its organisation's members and consortium admins; to anyone else it does not exist (404, not 403).
-/// Consortium tests and the built-in suite (no organisation) are seen by everyone signed in.
+/// Consortium tests and the built-in suite (no organisation) are public: seen by everyone, signed in or not (a null caller).
+/// A test's runs and results follow it: private, embargoed (private with <c>EmbargoUntil</c>, public at that date), public.
 /// </summary>
 public static class TestAccess
 {
-    public static IQueryable<CompatibilityTest> VisibleTo(this IQueryable<CompatibilityTest> tests, Caller caller)
+    /// <param name="caller">Null for an anonymous reader.</param>
+    public static IQueryable<CompatibilityTest> VisibleTo(this IQueryable<CompatibilityTest> tests, Caller? caller)
     {
-        if (caller.IsConsortiumAdmin)
+        if (caller is { IsConsortiumAdmin: true })
             return tests;
-        var mine = caller.Roles.Keys.ToList();
+        var mine = caller?.Roles.Keys.ToList() ?? [];
         return tests.Where(t => t.Visibility == TestVisibility.Consortium || t.OrganizationId == null || mine.Contains(t.OrganizationId.Value));
     }
 
@@ -25,14 +27,15 @@ public static class TestAccess
     public const string VisibleSql =
         "(@admin or t.visibility = 'consortium' or t.organization_id is null or t.organization_id = any(@organizations))";
 
-    public static void AddVisibilityParameters(Npgsql.NpgsqlCommand command, Caller caller)
+    public static void AddVisibilityParameters(Npgsql.NpgsqlCommand command, Caller? caller)
     {
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("admin", caller.IsConsortiumAdmin));
-        command.Parameters.Add(new Npgsql.NpgsqlParameter("organizations", caller.Roles.Keys.ToArray()));
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("admin", caller?.IsConsortiumAdmin ?? false));
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("organizations", caller?.Roles.Keys.ToArray() ?? []));
     }
 
-    public static bool CanSee(Caller caller, Guid? organizationId, TestVisibility visibility) =>
-        caller.IsConsortiumAdmin || visibility == TestVisibility.Consortium || organizationId is null || caller.IsMemberOf(organizationId.Value);
+    public static bool CanSee(Caller? caller, Guid? organizationId, TestVisibility visibility) =>
+        visibility == TestVisibility.Consortium || organizationId is null
+        || (caller is not null && (caller.IsConsortiumAdmin || caller.IsMemberOf(organizationId.Value)));
 
     /// <summary>Any member of the owner organisation edits; built-in tests only consortium admins.</summary>
     public static bool CanEdit(Caller caller, Guid? organizationId) =>
@@ -44,6 +47,6 @@ public static class TestAccess
         || (!builtIn && ((organizationId is { } owner && caller.IsAdminOf(owner)) || (authorId is { } author && author == caller.UserId)));
 
     /// <summary>A job is cancelled by whoever asked for its run, the test organisation's admins and consortium admins.</summary>
-    public static bool CanCancel(Caller caller, Guid? organizationId, Guid? requestedBy) =>
-        caller.IsConsortiumAdmin || requestedBy == caller.UserId || (organizationId is { } owner && caller.IsAdminOf(owner));
+    public static bool CanCancel(Caller? caller, Guid? organizationId, Guid? requestedBy) =>
+        caller is not null && (caller.IsConsortiumAdmin || requestedBy == caller.UserId || (organizationId is { } owner && caller.IsAdminOf(owner)));
 }

@@ -65,6 +65,7 @@ internal static class TestCatalogue
             t.CreatedAt, t.UpdatedAt, null, t.Dtype));
 
     /// <summary>The key a list total is remembered under: the filter and whose private tests the caller sees.</summary>
-    public static string TotalKey(TestQuery query, Caller caller) =>
-        (query with { Page = null, PageSize = null }) + "|" + (caller.IsConsortiumAdmin ? "*" : string.Join(",", caller.Roles.Keys.Order()));
+    public static string TotalKey(TestQuery query, Caller? caller) =>
+        (query with { Page = null, PageSize = null }) + "|"
+        + (caller is null ? "anonymous" : caller.IsConsortiumAdmin ? "*" : string.Join(",", caller.Roles.Keys.Order()));
 }

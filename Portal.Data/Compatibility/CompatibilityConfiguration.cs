@@ -14,6 +14,7 @@ internal sealed class CompatibilityTestConfiguration : IEntityTypeConfiguration<
         builder.Property(t => t.Name).HasMaxLength(NameLength);
         builder.Property(t => t.Description).HasMaxLength(DescriptionLength);
         builder.Property(t => t.Visibility).HasConversion<SnakeCaseEnumConverter<TestVisibility>>().HasMaxLength(20);
+        builder.HasIndex(t => t.EmbargoUntil).HasFilter("embargo_until IS NOT NULL");
         builder.Property(t => t.Op).HasMaxLength(50);
         builder.Property(t => t.Language).HasMaxLength(20);
         builder.Property(t => t.Spec).IsJsonb(SpecJson.Serialize, SpecJson.Deserialize);

@@ -28,6 +28,12 @@ public sealed class CompatibilityTest : IAudited
     /// <summary>The person who wrote it; null for built-in tests.</summary>
     public Guid? OwnerUserId { get; set; }
     public TestVisibility Visibility { get; set; }
+
+    /// <summary>
+    /// A private test under embargo: at this date its source and results become consortium-visible, and so public
+    /// (<c>EmbargoRelease</c>). A test's results follow its visibility: private, embargoed (private with a date), public.
+    /// </summary>
+    public DateTimeOffset? EmbargoUntil { get; set; }
     public List<string> Tags { get; set; } = [];
     public Guid? SuiteId { get; set; }
     public TestSuite? Suite { get; set; }

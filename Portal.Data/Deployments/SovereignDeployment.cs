@@ -1,11 +1,12 @@
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
+using Portal.Data.Publishing;
 using Portal.Data.Skus;
 
 namespace Portal.Data.Deployments;
 
 /// <summary>A sovereign AI datacenter project: a site, its power, its hardware bill and its milestones.</summary>
-public sealed class SovereignDeployment : IAudited
+public sealed class SovereignDeployment : IAudited, IPublishable
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public required string Name { get; set; }
@@ -41,6 +42,10 @@ public sealed class SovereignDeployment : IAudited
 
     /// <summary>Kept by PostgreSQL (<see cref="DeploymentFigures"/>); read it, never write it.</summary>
     public DeploymentFigures? Figures { get; set; }
+
+    /// <summary>Public by default. A private or embargoed deployment is seen by its ministry's and participants' members and consortium admins.</summary>
+    public Publication Publication { get; set; } = Publication.Public;
+    public DateTimeOffset? EmbargoUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Publishing;
 
 namespace Portal.Data.Deployments;
 
@@ -26,6 +27,11 @@ internal sealed class SovereignDeploymentConfiguration : IEntityTypeConfiguratio
         builder.Property(d => d.BudgetCurrency).HasMaxLength(3).IsFixedLength();
         builder.Property(d => d.Notes).HasMaxLength(NotesLength);
         builder.Property(d => d.Version).IsRowVersion();
+        builder.Property(d => d.Publication).HasConversion<SnakeCaseEnumConverter<Publication>>().HasMaxLength(20).HasDefaultValue(Publication.Public)
+            // Existing rows become public. The sentinel is the default itself, so that private and embargoed are always written.
+            .HasSentinel(Publication.Public);
+        // The release service looks for embargoes that are due; anonymous reads filter by state.
+        builder.HasIndex(d => new { d.Publication, d.EmbargoUntil });
         builder.HasOne(d => d.Ministry).WithMany().HasForeignKey(d => d.MinistryId).OnDelete(DeleteBehavior.Restrict);
 
         builder.HasIndex(d => d.Name).IsUnique().UseCollation("case_insensitive");

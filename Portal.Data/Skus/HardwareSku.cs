@@ -1,5 +1,6 @@
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
+using Portal.Data.Publishing;
 
 namespace Portal.Data.Skus;
 
@@ -7,7 +8,7 @@ namespace Portal.Data.Skus;
 /// A hardware product a partner sells: an accelerator, a memory stack, a server. Figures the vendor
 /// has not published stay null, never zero, so that derived figures and charts skip them.
 /// </summary>
-public sealed class HardwareSku : IAudited
+public sealed class HardwareSku : IAudited, IPublishable
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid VendorId { get; set; }
@@ -36,6 +37,10 @@ public sealed class HardwareSku : IAudited
     /// <summary>Case-insensitive substrings of a device name that identify this SKU (e.g. "NVIDIA H200").</summary>
     public List<string> DeviceNamePatterns { get; set; } = [];
     public List<SkuComponent> Components { get; set; } = [];
+
+    /// <summary>Public by default: readable without signing in. Private and embargoed SKUs are seen by the vendor's members and consortium admins.</summary>
+    public Publication Publication { get; set; } = Publication.Public;
+    public DateTimeOffset? EmbargoUntil { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Data.Publishing;
 using Portal.Data.Organizations;
 
 namespace Portal.Data.Skus;
@@ -23,6 +24,11 @@ internal sealed class HardwareSkuConfiguration : IEntityTypeConfiguration<Hardwa
         builder.Property(s => s.SoftwareStack).HasMaxLength(TextLength);
         builder.Property(s => s.DatasheetUrl).HasMaxLength(UrlLength);
         builder.Property(s => s.Version).IsRowVersion();
+        builder.Property(s => s.Publication).HasConversion<SnakeCaseEnumConverter<Publication>>().HasMaxLength(20).HasDefaultValue(Publication.Public)
+            // Existing rows become public. The sentinel is the default itself, so that private and embargoed are always written.
+            .HasSentinel(Publication.Public);
+        // The release service looks for embargoes that are due; anonymous reads filter by state.
+        builder.HasIndex(s => new { s.Publication, s.EmbargoUntil });
         builder.HasOne(s => s.Vendor).WithMany().HasForeignKey(s => s.VendorId).OnDelete(DeleteBehavior.Restrict);
 
         // Unique per vendor regardless of case; the catalogue filters by category, lifecycle and language.

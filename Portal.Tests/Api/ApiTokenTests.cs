@@ -175,7 +175,8 @@ public sealed class ApiTokenTests(PortalFactory portal) : IClassFixture<PortalFa
         if (authorization is not null)
             client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", authorization);
 
-        var response = await client.GetAsync("/api/v1/organizations").ExpectAsync(HttpStatusCode.Unauthorized);
+        // Without any credentials a private read (/me) is refused; with bad ones even a public read is (PublicRead).
+        var response = await client.GetAsync(authorization is null ? "/api/v1/me" : "/api/v1/organizations").ExpectAsync(HttpStatusCode.Unauthorized);
         var problem = await response.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(ApiJson.Options);
 
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

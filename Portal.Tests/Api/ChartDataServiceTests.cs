@@ -148,7 +148,7 @@ public sealed class ChartDataServiceTests(ChartDataServiceTests.Registry registr
     [Fact]
     public async Task Deployments_give_milestones_with_one_meaning_of_overdue_capacity_and_domestic_share()
     {
-        var charts = await registry.AsAsync(Member, (s, _) => s.DeploymentsAsync(CancellationToken.None));
+        var charts = await registry.AsAsync(Member, (s, caller) => s.DeploymentsAsync(caller, CancellationToken.None));
 
         Assert.Equal(registry.Today, charts.Today);
         Assert.Equal(

@@ -216,7 +216,10 @@ public sealed class ConformanceTests(ConformanceTests.Fixture portal) : IClassFi
         await portal.Reader.GetAsync($"/api/v1/skus/{Guid.NewGuid()}/conformance").ExpectAsync(HttpStatusCode.NotFound);
         await portal.Reader.GetAsync($"/api/v1/deployments/{Guid.NewGuid()}/coverage").ExpectAsync(HttpStatusCode.NotFound);
         await portal.Reader.GetAsync($"/api/v1/agents/{Guid.NewGuid()}/devices/{Guid.NewGuid()}/conformance").ExpectAsync(HttpStatusCode.NotFound);
-        await portal.CreateAnonymousClient().GetAsync($"/api/v1/skus/{sku}/conformance").ExpectAsync(HttpStatusCode.Unauthorized);
+        // A public SKU's profile is public; a device's (the partner's agents) needs a token.
+        await portal.CreateAnonymousClient().GetAsync($"/api/v1/skus/{sku}/conformance").ExpectAsync(HttpStatusCode.OK);
+        await portal.CreateAnonymousClient().GetAsync($"/api/v1/agents/{Guid.NewGuid()}/devices/{Guid.NewGuid()}/conformance")
+            .ExpectAsync(HttpStatusCode.Unauthorized);
     }
 
     private static ConformanceCellDto Cell(ConformanceProfileDto profile, string op, string language) =>

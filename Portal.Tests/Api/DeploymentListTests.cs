@@ -115,10 +115,10 @@ public sealed class DeploymentListTests(DeploymentListTests.Catalog catalog) : I
     }
 
     [Fact]
-    public async Task Anonymous_callers_are_answered_401()
+    public async Task Anonymous_callers_read_the_public_list_and_its_export()
     {
-        await catalog.Anonymous.GetAsync("/api/v1/deployments").ExpectAsync(HttpStatusCode.Unauthorized);
-        await catalog.Anonymous.GetAsync("/api/v1/deployments/export.csv").ExpectAsync(HttpStatusCode.Unauthorized);
+        await catalog.Anonymous.GetAsync("/api/v1/deployments").ExpectAsync(HttpStatusCode.OK);
+        await catalog.Anonymous.GetAsync("/api/v1/deployments/export.csv").ExpectAsync(HttpStatusCode.OK);
     }
 
     [Fact]

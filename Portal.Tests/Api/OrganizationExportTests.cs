@@ -75,9 +75,11 @@ public sealed class OrganizationExportTests(PortalFactory portal) : IClassFixtur
     }
 
     [Fact]
-    public async Task The_export_needs_a_token()
+    public async Task The_export_is_public_but_a_bad_token_is_refused()
     {
         using var client = portal.CreateAnonymousClient();
+        await client.GetAsync("/api/v1/organizations/export.csv").ExpectAsync(HttpStatusCode.OK);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer cpt_thisisnotatokenthatexistsanywhere000000");
         await client.GetAsync("/api/v1/organizations/export.csv").ExpectAsync(HttpStatusCode.Unauthorized);
     }
 }

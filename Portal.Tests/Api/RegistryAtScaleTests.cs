@@ -313,11 +313,11 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
     public async Task Autocompletes_search_without_counting_the_matches()
     {
         var (skuCommands, skus) = await CommandsOfAsync(services =>
-            services.GetRequiredService<SkuService>().SearchAsync(new SkuQuery { Q = "chip 0", PageSize = 20 }, CancellationToken.None));
+            services.GetRequiredService<SkuService>().SearchAsync(null, new SkuQuery { Q = "chip 0", PageSize = 20 }, CancellationToken.None));
         var (organizationCommands, organizations) = await CommandsOfAsync(services =>
             services.GetRequiredService<OrganizationService>().SearchAsync(new OrganizationQuery { Q = "silicon", PageSize = 20 }, CancellationToken.None));
         var (listCommands, _) = await CommandsOfAsync(services =>
-            services.GetRequiredService<SkuService>().ListAsync(new SkuQuery { Q = "chip 02", PageSize = 20 }, CancellationToken.None));
+            services.GetRequiredService<SkuService>().ListAsync(null, new SkuQuery { Q = "chip 02", PageSize = 20 }, CancellationToken.None));
 
         Assert.Equal(20, Assert.IsType<Outcome<IReadOnlyList<SkuListItem>>.Success>(skus).Value.Count);
         Assert.Equal(["Aurora Silicon"], Assert.IsType<Outcome<IReadOnlyList<OrganizationDto>>.Success>(organizations).Value.Select(o => o.Name));
@@ -342,18 +342,18 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
         });
         try
         {
-            var (plainCommands, plainDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(system, CancellationToken.None));
+            var (plainCommands, plainDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(null, system, CancellationToken.None));
             Assert.Equal(2, Reads(plainCommands));
             var board = Assert.IsType<Outcome<SkuDetail>.Success>(plainDetail).Value;
             Assert.Equal([(plain, 2)], board.Components.Select(c => (c.ComponentSkuId, c.Count)));
             Assert.Empty(board.UsedBy);
 
-            var (partCommands, partDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(plain, CancellationToken.None));
+            var (partCommands, partDetail) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(null, plain, CancellationToken.None));
             Assert.Equal(2, Reads(partCommands));
             Assert.Equal([system], Assert.IsType<Outcome<SkuDetail>.Success>(partDetail).Value.UsedBy.Select(u => u.Id));
             await registry.WithDbAsync(db => db.SkuComponents.Where(c => c.SkuId == system).ExecuteDeleteAsync());
 
-            var (aloneCommands, _) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(plain, CancellationToken.None));
+            var (aloneCommands, _) = await CommandsOfAsync(services => services.GetRequiredService<SkuService>().GetAsync(null, plain, CancellationToken.None));
             Assert.Equal(1, Reads(aloneCommands));
         }
         finally

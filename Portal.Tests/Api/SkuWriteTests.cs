@@ -253,12 +253,12 @@ public sealed class SkuWriteTests(SkuWriteTests.Registry registry) : IClassFixtu
         var moved = new { vendorId = registry.Samsung, name = sku.Name, category = "gpu", lifecycle = "ga", version = sku.Version };
         await registry.VendorMember.PutJsonAsync($"/api/v1/skus/{sku.Id}", moved).ExpectAsync(HttpStatusCode.Forbidden);
 
-        // Anonymous: nothing at all.
-        await anonymous.GetAsync($"/api/v1/skus/{sku.Id}").ExpectAsync(HttpStatusCode.Unauthorized);
+        // Anonymous: reads the public SKU, writes nothing.
+        await anonymous.GetAsync($"/api/v1/skus/{sku.Id}").ExpectAsync(HttpStatusCode.OK);
         await anonymous.PostJsonAsync("/api/v1/skus", H200Body(Unique("Anon"))).ExpectAsync(HttpStatusCode.Unauthorized);
         await anonymous.PutJsonAsync($"/api/v1/skus/{sku.Id}", H200Body(sku.Name, sku.Version)).ExpectAsync(HttpStatusCode.Unauthorized);
         await anonymous.DeleteAsync($"/api/v1/skus/{sku.Id}").ExpectAsync(HttpStatusCode.Unauthorized);
-        await anonymous.GetAsync("/api/v1/skus/export.csv").ExpectAsync(HttpStatusCode.Unauthorized);
+        await anonymous.GetAsync("/api/v1/skus/export.csv").ExpectAsync(HttpStatusCode.OK);
 
         // The vendor's member edits; a consortium admin edits and deletes.
         var edited = await registry.VendorMember.PutJsonAsync($"/api/v1/skus/{sku.Id}", H200Body(sku.Name + " v2", sku.Version))

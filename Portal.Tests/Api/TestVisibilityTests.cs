@@ -13,7 +13,7 @@ namespace Portal.Tests.Api;
 
 /// <summary>
 /// A private test, with its runs, jobs and results, exists only for its organisation and consortium admins: everyone else
-/// gets 404 wherever it could show up. Consortium tests are open to everyone signed in, to read and to run.
+/// gets 404 wherever it could show up. Consortium tests are public to read, and open to everyone signed in to run.
 /// </summary>
 public sealed class TestVisibilityTests(TestVisibilityTests.Fixture portal) : IClassFixture<TestVisibilityTests.Fixture>
 {
@@ -96,6 +96,9 @@ public sealed class TestVisibilityTests(TestVisibilityTests.Fixture portal) : IC
         var run = await portal.Outsider.PostJsonAsync($"/api/v1/tests/{portal.SharedTest}/runs", new { targets = new[] { $"sku:{portal.Gpu}" } })
             .ExpectAsync<RunDto>(HttpStatusCode.Created);
         await portal.Outsider.DeleteAsync($"/api/v1/jobs/{Assert.Single(run.Jobs).Id}").ExpectAsync(HttpStatusCode.OK);
-        await portal.CreateAnonymousClient().GetAsync($"/api/v1/tests/{portal.SharedTest}").ExpectAsync(HttpStatusCode.Unauthorized);
+        // A consortium test is public: a visitor reads it, but runs nothing.
+        await portal.CreateAnonymousClient().GetAsync($"/api/v1/tests/{portal.SharedTest}").ExpectAsync(HttpStatusCode.OK);
+        await portal.CreateAnonymousClient().PostJsonAsync($"/api/v1/tests/{portal.SharedTest}/runs", new { targets = new[] { $"sku:{portal.Gpu}" } })
+            .ExpectAsync(HttpStatusCode.Unauthorized);
     }
 }

@@ -18,7 +18,9 @@ public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixtu
         page.SetDefaultTimeout((float)Patience.TotalMilliseconds);
         var name = $"Mach-2 {Guid.NewGuid():N}"[..20];
 
+        // The catalogue is public: the partner signs in from it and comes back to it.
         await page.GotoAsync(portal.BaseUrl + "/skus");
+        await page.GetByTestId("sign-in").ClickAsync();
         await page.FillAsync("#email", "partner@samsung.demo");
         await page.FillAsync("#password", DemoPortalFactory.DemoPassword);
         await page.ClickAsync("button[type=submit]");

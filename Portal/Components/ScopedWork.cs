@@ -25,6 +25,20 @@ public sealed class ScopedWork(IServiceScopeFactory scopes, AuthenticationStateP
         return await work(scope.ServiceProvider.GetRequiredService<TService>(), caller);
     }
 
+    /// <summary>
+    /// Runs a read as whoever is there: the signed-in user, or null for an anonymous visitor (public pages). A page previewing
+    /// its public view (<paramref name="asPublic"/>) reads as an anonymous visitor would, whoever is signed in.
+    /// </summary>
+    public async Task<T> RunAsReaderAsync<TService, T>(Func<TService, Caller?, Task<T>> work, bool asPublic = false) where TService : notnull
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var caller = asPublic
+            ? null
+            : await scope.ServiceProvider.GetRequiredService<CallerResolver>()
+                .ResolveAsync((await authentication.GetAuthenticationStateAsync()).User, CancellationToken.None);
+        return await work(scope.ServiceProvider.GetRequiredService<TService>(), caller);
+    }
+
     public Task<Caller?> CallerAsync() => RunAsync<CallerResolver, Caller?>(async resolver =>
         await resolver.ResolveAsync((await authentication.GetAuthenticationStateAsync()).User, CancellationToken.None));
 }

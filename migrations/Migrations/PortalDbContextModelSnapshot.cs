@@ -712,6 +712,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnName("dtype")
                         .HasComputedColumnSql("coalesce(spec ->> 'dtype', 'f32')", true);
 
+                    b.Property<DateTimeOffset?>("EmbargoUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("embargo_until");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -777,6 +781,10 @@ namespace Portal.Migrations.Migrations
 
                     b.HasIndex("Dtype")
                         .HasDatabaseName("ix_compatibility_tests_dtype");
+
+                    b.HasIndex("EmbargoUntil")
+                        .HasDatabaseName("ix_compatibility_tests_embargo_until")
+                        .HasFilter("embargo_until IS NOT NULL");
 
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_compatibility_tests_name");
@@ -1048,6 +1056,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("EmbargoUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("embargo_until");
+
                     b.PrimitiveCollection<List<string>>("EnergySources")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -1083,6 +1095,14 @@ namespace Portal.Migrations.Migrations
                     b.Property<double?>("PlannedMw")
                         .HasColumnType("double precision")
                         .HasColumnName("planned_mw");
+
+                    b.Property<string>("Publication")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("public")
+                        .HasColumnName("publication");
 
                     b.Property<string>("Region")
                         .HasMaxLength(200)
@@ -1136,6 +1156,9 @@ namespace Portal.Migrations.Migrations
 
                     b.HasIndex("Country", "Name")
                         .HasDatabaseName("ix_sovereign_deployments_country_name");
+
+                    b.HasIndex("Publication", "EmbargoUntil")
+                        .HasDatabaseName("ix_sovereign_deployments_publication_embargo_until");
 
                     b.HasIndex("Status", "Name")
                         .HasDatabaseName("ix_sovereign_deployments_status_name");
@@ -1961,6 +1984,10 @@ namespace Portal.Migrations.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("device_name_patterns");
 
+                    b.Property<DateTimeOffset?>("EmbargoUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("embargo_until");
+
                     b.Property<string>("FormFactor")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -2008,6 +2035,14 @@ namespace Portal.Migrations.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("process");
+
+                    b.Property<string>("Publication")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("public")
+                        .HasColumnName("publication");
 
                     b.Property<DateOnly?>("ReleaseMonth")
                         .HasColumnType("date")
@@ -2063,6 +2098,9 @@ namespace Portal.Migrations.Migrations
 
                     b.HasIndex("Category", "Name")
                         .HasDatabaseName("ix_hardware_skus_category_name");
+
+                    b.HasIndex("Publication", "EmbargoUntil")
+                        .HasDatabaseName("ix_hardware_skus_publication_embargo_until");
 
                     b.HasIndex("VendorId", "Name")
                         .IsUnique()

@@ -21,6 +21,10 @@ public sealed class DeploymentFormModel
     public double? Longitude { get; set; }
     public Guid? MinistryId { get; set; }
     public string? Status { get; set; } = Naming.ToSnakeCase(DeploymentStatus.Planned);
+    public string Publication { get; set; } = "public";
+
+    /// <summary>The day (UTC) an embargoed deployment turns public.</summary>
+    public DateTime? EmbargoUntil { get; set; }
     public double? PlannedMw { get; set; }
     public double? InstalledMw { get; set; }
     public List<string> EnergySources { get; set; } = [];
@@ -43,6 +47,8 @@ public sealed class DeploymentFormModel
         Longitude = dto.Longitude,
         MinistryId = dto.Ministry?.Id,
         Status = Naming.ToSnakeCase(dto.Status),
+        Publication = Naming.ToSnakeCase(dto.Publication.State),
+        EmbargoUntil = dto.Publication.EmbargoUntil?.UtcDateTime.Date,
         PlannedMw = dto.PlannedMw,
         InstalledMw = dto.InstalledMw,
         EnergySources = [.. dto.EnergySources],
@@ -66,6 +72,8 @@ public sealed class DeploymentFormModel
         Longitude = Longitude,
         MinistryId = MinistryId,
         Status = Status,
+        Publication = Publication,
+        EmbargoUntil = Shared.EmbargoDate.ToInput(Publication, EmbargoUntil),
         PlannedMw = PlannedMw,
         InstalledMw = InstalledMw,
         EnergySources = EnergySources,

@@ -10,6 +10,10 @@ public sealed class SkuFormModel
     public string? Name { get; set; }
     public string? Category { get; set; } = "gpu";
     public string? Lifecycle { get; set; } = "announced";
+    public string Publication { get; set; } = "public";
+
+    /// <summary>The day (UTC) an embargoed SKU turns public.</summary>
+    public DateTime? EmbargoUntil { get; set; }
     public double? MemoryGb { get; set; }
     public string? MemoryType { get; set; }
     public double? MemoryBandwidthTbs { get; set; }
@@ -35,6 +39,8 @@ public sealed class SkuFormModel
         Name = sku.Name,
         Category = Naming.ToSnakeCase(sku.Category),
         Lifecycle = Naming.ToSnakeCase(sku.Lifecycle),
+        Publication = Naming.ToSnakeCase(sku.Publication.State),
+        EmbargoUntil = sku.Publication.EmbargoUntil?.UtcDateTime.Date,
         MemoryGb = sku.MemoryGb,
         MemoryType = sku.MemoryType,
         MemoryBandwidthTbs = sku.MemoryBandwidthTbs,
@@ -59,6 +65,8 @@ public sealed class SkuFormModel
         Name = Name,
         Category = Category,
         Lifecycle = Lifecycle,
+        Publication = Publication,
+        EmbargoUntil = Shared.EmbargoDate.ToInput(Publication, EmbargoUntil),
         MemoryGb = MemoryGb,
         MemoryType = MemoryType,
         MemoryBandwidthTbs = MemoryBandwidthTbs,
