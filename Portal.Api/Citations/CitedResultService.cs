@@ -1,3 +1,4 @@
+using Portal.Api.Skus;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Api.Common;
@@ -22,9 +23,12 @@ public sealed class CitedResultService(PortalDbContext db, IOptions<JobQueueOpti
     /// <param name="caller">Null for a reader who is not signed in: they see results of consortium and built-in tests only.</param>
     public async Task<Outcome<CitedResultDto>> GetAsync(Caller? caller, Guid id, CancellationToken cancellationToken)
     {
-        var visibleTests = VisibleTests(caller);
+        // The one rule of each (TestAccess, SkuAccess): a result of a test or on a SKU the reader may not see does not exist for them.
+        var visibleTests = db.CompatibilityTests.VisibleTo(caller);
+        var visibleSkus = db.HardwareSkus.VisibleTo(caller).Select(s => (Guid?)s.Id);
         var jobs = db.Jobs.AsNoTracking()
-            .Where(j => j.Id == id && j.Status == JobStatus.Completed && j.Verdict != null && visibleTests.Any(t => t.Id == j.TestId));
+            .Where(j => j.Id == id && j.Status == JobStatus.Completed && j.Verdict != null && visibleTests.Any(t => t.Id == j.TestId)
+                && (j.SkuId == null || visibleSkus.Contains(j.SkuId)));
         var read = await jobs.Select(j => new { j.RunId, j.Test!.Name, j.Test.Op, j.Language }).FirstOrDefaultAsync(cancellationToken);
         if (read is null)
             return new Outcome<CitedResultDto>.NotFound(Localized<CitationText>.Format("ResultNotFound", id));
@@ -38,10 +42,4 @@ public sealed class CitedResultService(PortalDbContext db, IOptions<JobQueueOpti
         return new CitedResultDto(job.Id, read.RunId, new CitedTest(job.TestId, read.Name, read.Op, read.Language), job.Verdict!,
             provenance, job.StartedAt, job.FinishedAt, job);
     }
-
-    private IQueryable<CompatibilityTest> VisibleTests(Caller? caller) =>
-        caller is not null
-            ? db.CompatibilityTests.VisibleTo(caller)
-            // Signed out: what TestAccess shows everyone signed in, and nothing of any organisation's private tests.
-            : db.CompatibilityTests.Where(t => t.Visibility == TestVisibility.Consortium || t.OrganizationId == null);
 }

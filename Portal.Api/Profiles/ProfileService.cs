@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Portal.Api.Common;
 using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using Portal.Api.Matrix;
 using Portal.Data;
 using Portal.Data.Compatibility;
@@ -40,7 +41,7 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     public async Task<ProfileListDto> ListAsync(Caller? reader, CancellationToken cancellationToken)
     {
         var profiles = await ProfilesAsync(null, cancellationToken);
-        var standings = await StandingsAsync(profiles, cancellationToken);
+        var standings = await StandingsAsync(reader, profiles, cancellationToken);
         return new ProfileListDto([.. profiles.Select(p => ToDto(reader, p, standings))], CanManage(reader));
     }
 
@@ -49,13 +50,13 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         var profiles = await ProfilesAsync(slug, cancellationToken);
         if (profiles.Count == 0)
             return NotFound<ProfileDto>(slug);
-        return ToDto(reader, profiles[0], await StandingsAsync(profiles, cancellationToken));
+        return ToDto(reader, profiles[0], await StandingsAsync(reader, profiles, cancellationToken));
     }
 
     /// <summary>The SKU's badge for every profile: met, n of m passing, or not tested.</summary>
     public async Task<Outcome<IReadOnlyList<SkuProfileBadgeDto>>> SkuBadgesAsync(Caller? reader, Guid skuId, CancellationToken cancellationToken)
     {
-        if (!await db.HardwareSkus.AnyAsync(s => s.Id == skuId, cancellationToken))
+        if (!await db.HardwareSkus.VisibleTo(reader).AnyAsync(s => s.Id == skuId, cancellationToken))
             return new Outcome<IReadOnlyList<SkuProfileBadgeDto>>.NotFound(Localized<ProfileText>.Format("SkuNotFound", skuId));
         var profiles = await ProfilesAsync(null, cancellationToken);
         var verdicts = await SkuVerdictsAsync([skuId], cancellationToken);
@@ -69,7 +70,7 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     /// <summary>How many of the deployment's planned accelerator units are of SKUs that meet the profile it names.</summary>
     public async Task<Outcome<DeploymentProfileDto>> DeploymentAsync(Caller? reader, Guid deploymentId, CancellationToken cancellationToken)
     {
-        var deployment = await db.Deployments.AsNoTracking().Where(d => d.Id == deploymentId)
+        var deployment = await db.Deployments.AsNoTracking().VisibleTo(reader).Where(d => d.Id == deploymentId)
             .Select(d => new
             {
                 d.MinistryId,
@@ -81,8 +82,10 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
             return new Outcome<DeploymentProfileDto>.NotFound(Localized<ProfileText>.Format("DeploymentNotFound", deploymentId));
         var canEdit = reader is not null && DeploymentAccess.CanEdit(reader, deployment.MinistryId, deployment.Operators);
         var accelerators = SkuCategories.Accelerators.ToList();
+        // A line of a SKU the reader may not see is left out, as on the deployment page.
+        var visibleSkus = db.HardwareSkus.VisibleTo(reader).Select(s => s.Id);
         var lines = (await db.HardwareLines.AsNoTracking()
-                .Where(l => l.DeploymentId == deploymentId && accelerators.Contains(l.Sku.Category))
+                .Where(l => l.DeploymentId == deploymentId && accelerators.Contains(l.Sku.Category) && visibleSkus.Contains(l.SkuId))
                 .Select(l => new { l.SkuId, l.Sku.Name, VendorName = l.Sku.Vendor.Name, l.PlannedUnits })
                 .ToListAsync(cancellationToken))
             .GroupBy(l => (l.SkuId, l.Name, l.VendorName))
@@ -252,13 +255,14 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     }
 
     /// <summary>Per profile, every SKU with a latest verdict on one of its tests: those that meet it first, then by passes and name.</summary>
-    private async Task<IReadOnlyDictionary<Guid, List<SkuStandingDto>>> StandingsAsync(List<ProfileRow> profiles, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<Guid, List<SkuStandingDto>>> StandingsAsync(Caller? reader, List<ProfileRow> profiles, CancellationToken cancellationToken)
     {
         var testIds = profiles.SelectMany(p => p.Tests).Select(t => t.Id).Distinct().ToArray();
         var latest = await LatestVerdicts.ForTestsAsync(dataSource, testIds, cancellationToken);
         var verdicts = latest.GroupBy(r => r.SkuId).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, string>)g.ToDictionary(r => r.TestId, r => r.Verdict));
         var skuIds = verdicts.Keys.ToList();
-        var skus = await db.HardwareSkus.AsNoTracking().Where(s => skuIds.Contains(s.Id))
+        // Only SKUs the reader may see stand in a profile (a private or embargoed SKU's name and verdicts stay with its vendor).
+        var skus = await db.HardwareSkus.AsNoTracking().VisibleTo(reader).Where(s => skuIds.Contains(s.Id))
             .Select(s => new { s.Id, s.Name, VendorName = s.Vendor.Name, s.Lifecycle })
             .ToDictionaryAsync(s => s.Id, cancellationToken);
         return profiles.ToDictionary(p => p.Id, p => verdicts

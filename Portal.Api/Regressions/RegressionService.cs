@@ -7,6 +7,8 @@ using Portal.Data.Agents;
 using Portal.Data.Compatibility;
 using Portal.Contracts;
 
+using Portal.Api.Skus;
+
 namespace Portal.Api.Regressions;
 
 /// <summary>
@@ -98,7 +100,7 @@ public sealed class RegressionService(PortalDbContext db)
     /// <summary>A SKU's page: its regressions and first passing drivers; not found when there is no such SKU.</summary>
     public async Task<Outcome<SkuRegressionsDto>> ForSkuPageAsync(Caller? reader, Guid skuId, CancellationToken cancellationToken)
     {
-        if (!await db.HardwareSkus.AnyAsync(s => s.Id == skuId, cancellationToken))
+        if (!await db.HardwareSkus.VisibleTo(reader).AnyAsync(s => s.Id == skuId, cancellationToken))
             return new Outcome<SkuRegressionsDto>.NotFound(Localized<RegressionText>.Format("SkuNotFound", skuId));
         return new SkuRegressionsDto(skuId, await ForSkusAsync(reader, [skuId], DefaultLimit, cancellationToken),
             await FirstPassingDriversAsync(reader, skuId, cancellationToken));
@@ -157,8 +159,9 @@ public sealed class RegressionService(PortalDbContext db)
             .Select(t => new { t.Id, t.Name, t.Language })
             .ToDictionaryAsync(t => t.Id, cancellationToken);
         var foundSkus = found.Where(r => r.SkuId is not null).Select(r => r.SkuId!.Value).Distinct().ToList();
-        var skuNames = await db.HardwareSkus.AsNoTracking().Where(s => foundSkus.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
-        return [.. found.Where(r => tests.ContainsKey(r.TestId)).Take(limit)
+        // And a SKU the reader may not see (private, embargoed): its regressions are left out, name and all (SkuAccess).
+        var skuNames = await db.HardwareSkus.AsNoTracking().VisibleTo(reader).Where(s => foundSkus.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken);
+        return [.. found.Where(r => tests.ContainsKey(r.TestId) && (r.SkuId is not { } sku || skuNames.ContainsKey(sku))).Take(limit)
             .Select(r => new RegressionDto(r.SkuId, r.SkuId is { } sku ? skuNames.GetValueOrDefault(sku) : null, r.TestId, tests[r.TestId].Name,
                 tests[r.TestId].Language, r.Verdict, r.FailedJobId, r.FailedAt, Blank(r.FailedDriver), r.FailedVerified, r.PassedJobId,
                 r.PassedAt, Blank(r.PassedDriver)))];

@@ -21,7 +21,7 @@ public sealed class FigureSourceService(PortalDbContext db, IDbContextFactory<Po
     /// <param name="caller">Null for a reader who is not signed in: sources are read like the record they belong to.</param>
     public async Task<Outcome<FigureSourcesDto>> ListAsync(Caller? caller, FigureOwner owner, Guid id, CancellationToken cancellationToken)
     {
-        if (await EditRuleAsync(owner, id, cancellationToken) is not { } mayEdit)
+        if (await EditRuleAsync(caller, owner, id, cancellationToken) is not { } mayEdit)
             return NotFound<FigureSourcesDto>(owner, id);
         var rows = await Of(db, owner, [id]).OrderBy(s => s.Figure).ToListAsync(cancellationToken);
         return new FigureSourcesDto(owner, id, SourcedFigures.Of(owner), [.. rows.Select(ToDto)], caller is not null && mayEdit(caller));
@@ -31,7 +31,7 @@ public sealed class FigureSourceService(PortalDbContext db, IDbContextFactory<Po
     public async Task<Outcome<FigureSourceDto>> SetAsync(Caller caller, FigureOwner owner, Guid id, string figure, FigureSourceInput input,
         CancellationToken cancellationToken)
     {
-        if (await EditRuleAsync(owner, id, cancellationToken) is not { } mayEdit)
+        if (await EditRuleAsync(caller, owner, id, cancellationToken) is not { } mayEdit)
             return NotFound<FigureSourceDto>(owner, id);
         if (!mayEdit(caller))
             return new Outcome<FigureSourceDto>.Forbidden(Localized<SourceText>.Get("Forbidden"));
@@ -75,7 +75,7 @@ public sealed class FigureSourceService(PortalDbContext db, IDbContextFactory<Po
 
     public async Task<Outcome<bool>> RemoveAsync(Caller caller, FigureOwner owner, Guid id, string figure, CancellationToken cancellationToken)
     {
-        if (await EditRuleAsync(owner, id, cancellationToken) is not { } mayEdit)
+        if (await EditRuleAsync(caller, owner, id, cancellationToken) is not { } mayEdit)
             return NotFound<bool>(owner, id);
         if (!mayEdit(caller))
             return new Outcome<bool>.Forbidden(Localized<SourceText>.Get("Forbidden"));
@@ -132,14 +132,17 @@ public sealed class FigureSourceService(PortalDbContext db, IDbContextFactory<Po
             ? new object?[] { s.Reference, s.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), s.Note }
             : [null, null, null]);
 
-    /// <summary>Who may change the record's sources, or null when there is no such record.</summary>
-    private async Task<Func<Caller, bool>?> EditRuleAsync(FigureOwner owner, Guid id, CancellationToken cancellationToken)
+    /// <summary>Who may change the record's sources, or null when there is no such record or the reader may not see it
+    /// (a private or embargoed one: SkuAccess, DeploymentAccess).</summary>
+    private async Task<Func<Caller, bool>?> EditRuleAsync(Caller? reader, FigureOwner owner, Guid id, CancellationToken cancellationToken)
     {
         if (owner == FigureOwner.Sku)
         {
-            var vendor = await db.HardwareSkus.AsNoTracking().Where(s => s.Id == id).Select(s => (Guid?)s.VendorId).FirstOrDefaultAsync(cancellationToken);
+            var vendor = await db.HardwareSkus.AsNoTracking().VisibleTo(reader).Where(s => s.Id == id).Select(s => (Guid?)s.VendorId).FirstOrDefaultAsync(cancellationToken);
             return vendor is { } vendorId ? caller => SkuService.CanEdit(caller, vendorId) : null;
         }
+        if (!await db.Deployments.VisibleTo(reader).AnyAsync(d => d.Id == id, cancellationToken))
+            return null;
         var deployment = await DeploymentAccess.LoadAsync(db, id, cancellationToken);
         return deployment is { } d ? caller => DeploymentAccess.CanEdit(caller, d.MinistryId, d.Operators) : null;
     }

@@ -1,3 +1,5 @@
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
@@ -23,7 +25,7 @@ public sealed class FeedService(PortalDbContext db)
 
     public async Task<AtomFeed?> SkuAsync(Guid id, CancellationToken cancellationToken)
     {
-        var sku = await db.HardwareSkus.AsNoTracking().Where(s => s.Id == id).Select(s => new { s.Id, s.Name, s.UpdatedAt }).FirstOrDefaultAsync(cancellationToken);
+        var sku = await db.HardwareSkus.AsNoTracking().VisibleTo(null).Where(s => s.Id == id).Select(s => new { s.Id, s.Name, s.UpdatedAt }).FirstOrDefaultAsync(cancellationToken);
         if (sku is null)
             return null;
         var entries = await EntriesAsync(Visible().Where(e => e.SkuId == id), cancellationToken);
@@ -33,7 +35,7 @@ public sealed class FeedService(PortalDbContext db)
     /// <summary>A deployment's slipped milestones, and the verdict changes and regressions of the SKUs it plans to use.</summary>
     public async Task<AtomFeed?> DeploymentAsync(Guid id, CancellationToken cancellationToken)
     {
-        var deployment = await db.Deployments.AsNoTracking().Where(d => d.Id == id)
+        var deployment = await db.Deployments.AsNoTracking().VisibleTo(null).Where(d => d.Id == id)
             .Select(d => new { d.Id, d.Name, d.UpdatedAt, Skus = d.HardwareLines.Select(l => l.SkuId).ToList() })
             .FirstOrDefaultAsync(cancellationToken);
         if (deployment is null)
@@ -57,11 +59,17 @@ public sealed class FeedService(PortalDbContext db)
             organization.UpdatedAt, entries);
     }
 
-    /// <summary>Events about no test, or about a test the anonymous reader may see (TestAccess, the one rule).</summary>
+    /// <summary>
+    /// Events whose test, SKU and deployment (each where there is one) the anonymous reader may see: TestAccess, SkuAccess and
+    /// DeploymentAccess, the one rule of each. A private or embargoed SKU's events stay out of every feed until it is public.
+    /// </summary>
     private IQueryable<ChangeEvent> Visible()
     {
         var visibleTests = db.CompatibilityTests.VisibleTo(Anonymous).Select(t => (Guid?)t.Id);
-        return db.ChangeEvents.AsNoTracking().Where(e => e.TestId == null || visibleTests.Contains(e.TestId));
+        var visibleSkus = db.HardwareSkus.VisibleTo(null).Select(s => (Guid?)s.Id);
+        var visibleDeployments = db.Deployments.VisibleTo(null).Select(d => (Guid?)d.Id);
+        return db.ChangeEvents.AsNoTracking().Where(e => (e.TestId == null || visibleTests.Contains(e.TestId))
+            && (e.SkuId == null || visibleSkus.Contains(e.SkuId)) && (e.DeploymentId == null || visibleDeployments.Contains(e.DeploymentId)));
     }
 
     private async Task<List<AtomEntry>> EntriesAsync(IQueryable<ChangeEvent> events, CancellationToken cancellationToken)

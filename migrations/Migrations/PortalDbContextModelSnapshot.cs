@@ -2137,14 +2137,6 @@ namespace Portal.Migrations.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Portal.Data.Subscriptions.ChangeEvent", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
             modelBuilder.Entity("Portal.Data.Sources.FigureSource", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2155,6 +2147,63 @@ namespace Portal.Migrations.Migrations
                     b.Property<DateOnly?>("Date")
                         .HasColumnType("date")
                         .HasColumnName("date");
+
+                    b.Property<Guid?>("DeploymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deployment_id");
+
+                    b.Property<string>("Figure")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("figure");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reference");
+
+                    b.Property<Guid?>("SkuId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sku_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_figure_sources");
+
+                    b.HasIndex("DeploymentId", "Figure")
+                        .IsUnique()
+                        .HasDatabaseName("ix_figure_sources_deployment_id_figure")
+                        .HasFilter("deployment_id is not null");
+
+                    b.HasIndex("SkuId", "Figure")
+                        .IsUnique()
+                        .HasDatabaseName("ix_figure_sources_sku_id_figure")
+                        .HasFilter("sku_id is not null");
+
+                    b.ToTable("figure_sources", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_figure_sources_one_owner", "num_nonnulls(sku_id, deployment_id) = 1");
+                        });
+                });
+
+            modelBuilder.Entity("Portal.Data.Subscriptions.ChangeEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<Guid?>("DeploymentId")
                         .HasColumnType("uuid")
@@ -2215,22 +2264,6 @@ namespace Portal.Migrations.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("previous_verdict");
-                    b.Property<string>("Figure")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)")
-                        .HasColumnName("figure");
-
-                    b.Property<string>("Note")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("note");
-
-                    b.Property<string>("Reference")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("character varying(500)")
-                        .HasColumnName("reference");
 
                     b.Property<Guid?>("SkuId")
                         .HasColumnType("uuid")
@@ -2457,23 +2490,6 @@ namespace Portal.Migrations.Migrations
                         .HasDatabaseName("ix_webhook_deliveries_webhook_id_event_id");
 
                     b.ToTable("webhook_deliveries", (string)null);
-                    b.HasKey("Id")
-                        .HasName("pk_figure_sources");
-
-                    b.HasIndex("DeploymentId", "Figure")
-                        .IsUnique()
-                        .HasDatabaseName("ix_figure_sources_deployment_id_figure")
-                        .HasFilter("deployment_id is not null");
-
-                    b.HasIndex("SkuId", "Figure")
-                        .IsUnique()
-                        .HasDatabaseName("ix_figure_sources_sku_id_figure")
-                        .HasFilter("sku_id is not null");
-
-                    b.ToTable("figure_sources", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_figure_sources_one_owner", "num_nonnulls(sku_id, deployment_id) = 1");
-                        });
                 });
 
             modelBuilder.Entity("organization_alliances", b =>
@@ -2987,6 +3003,25 @@ namespace Portal.Migrations.Migrations
                     b.Navigation("Sku");
                 });
 
+            modelBuilder.Entity("Portal.Data.Sources.FigureSource", b =>
+                {
+                    b.HasOne("Portal.Data.Deployments.SovereignDeployment", "Deployment")
+                        .WithMany()
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_figure_sources_deployments_deployment_id");
+
+                    b.HasOne("Portal.Data.Skus.HardwareSku", "Sku")
+                        .WithMany()
+                        .HasForeignKey("SkuId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_figure_sources_hardware_skus_sku_id");
+
+                    b.Navigation("Deployment");
+
+                    b.Navigation("Sku");
+                });
+
             modelBuilder.Entity("Portal.Data.Subscriptions.ChangeEvent", b =>
                 {
                     b.HasOne("Portal.Data.Deployments.SovereignDeployment", null)
@@ -3052,23 +3087,6 @@ namespace Portal.Migrations.Migrations
                         .HasConstraintName("fk_webhook_deliveries_webhooks_webhook_id");
 
                     b.Navigation("Webhook");
-            modelBuilder.Entity("Portal.Data.Sources.FigureSource", b =>
-                {
-                    b.HasOne("Portal.Data.Deployments.SovereignDeployment", "Deployment")
-                        .WithMany()
-                        .HasForeignKey("DeploymentId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .HasConstraintName("fk_figure_sources_deployments_deployment_id");
-
-                    b.HasOne("Portal.Data.Skus.HardwareSku", "Sku")
-                        .WithMany()
-                        .HasForeignKey("SkuId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .HasConstraintName("fk_figure_sources_hardware_skus_sku_id");
-
-                    b.Navigation("Deployment");
-
-                    b.Navigation("Sku");
                 });
 
             modelBuilder.Entity("organization_alliances", b =>

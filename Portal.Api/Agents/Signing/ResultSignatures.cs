@@ -1,3 +1,4 @@
+using Portal.Api.Skus;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
@@ -44,8 +45,10 @@ public sealed class ResultSignatures(PortalDbContext db)
     public async Task<Outcome<JsonObject>> GetAsync(Caller caller, Guid jobId, CancellationToken cancellationToken)
     {
         var visible = db.CompatibilityTests.VisibleTo(caller).Select(t => t.Id);
+        var visibleSkus = db.HardwareSkus.VisibleTo(caller).Select(s => (Guid?)s.Id);
         var job = await db.Jobs.AsNoTracking()
-            .Where(j => j.Id == jobId && visible.Contains(j.TestId) && j.Result != null && j.ResultSignature != null)
+            .Where(j => j.Id == jobId && visible.Contains(j.TestId) && (j.SkuId == null || visibleSkus.Contains(j.SkuId))
+                && j.Result != null && j.ResultSignature != null)
             .Select(j => new
             {
                 j.Result, j.ResultSignature, j.AgentId, AgentName = j.Agent!.Name, j.Agent.PublicKey, Organization = j.Agent.Organization!.Name,
