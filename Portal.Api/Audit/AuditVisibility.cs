@@ -29,12 +29,14 @@ public static class AuditVisibility
     public static readonly IReadOnlyList<string> OpenToEveryone =
     [
         nameof(Organization), nameof(Alliance), nameof(Membership), nameof(TestSuite), nameof(Agent),
+        // A requirement profile holds consortium-visible tests only (ProfileService refuses any other).
+        nameof(Portal.Data.Profiles.RequirementProfile),
     ];
 
     /// <summary>Types with a rule of their own, below.</summary>
     public static readonly IReadOnlyList<string> Restricted =
         [nameof(CompatibilityTest), nameof(JoinRequest), nameof(ApiToken), nameof(AgentRegistrationToken), nameof(SavedOp), nameof(SavedOpVersion),
-            nameof(HardwareSku), nameof(SovereignDeployment)];
+            nameof(HardwareSku), nameof(SovereignDeployment), nameof(Portal.Data.Subscriptions.Webhook)];
 
     /// <summary>Fields that are never shown, whoever reads: parts of secrets (older entries may hold them), and the
     /// personal token a token was made with, which is its owner's alone.</summary>
@@ -55,6 +57,9 @@ public static class AuditVisibility
         // An unreleased or embargoed SKU's history (its name, figures) and a private deployment's are as invisible as they are.
         var skus = db.HardwareSkus.VisibleTo(caller).Select(s => s.Id.ToString());
         var deployments = db.Deployments.VisibleTo(caller).Select(d => d.Id.ToString());
+        // A webhook (its address, its event kinds) is its organisation's admins' alone, as WebhookService reads it.
+        var administered = caller.Roles.Where(r => caller.IsAdminOf(r.Key)).Select(r => r.Key).ToList();
+        var webhooks = db.Webhooks.Where(w => administered.Contains(w.OrganizationId)).Select(w => w.Id.ToString());
         return entries.Where(e =>
             open.Contains(e.EntityType)
             // A personal token is its owner's alone, consortium admins included.
@@ -66,7 +71,8 @@ public static class AuditVisibility
             || (e.EntityType == nameof(SavedOp) && ops.Contains(e.EntityId))
             || (e.EntityType == nameof(SavedOpVersion) && opVersions.Contains(e.EntityId))
             || (e.EntityType == nameof(HardwareSku) && skus.Contains(e.EntityId))
-            || (e.EntityType == nameof(SovereignDeployment) && deployments.Contains(e.EntityId)));
+            || (e.EntityType == nameof(SovereignDeployment) && deployments.Contains(e.EntityId))
+            || (e.EntityType == nameof(Portal.Data.Subscriptions.Webhook) && webhooks.Contains(e.EntityId)));
     }
 
     /// <summary>An entry as a reader gets it: without any field that holds part of a secret.</summary>

@@ -51,7 +51,7 @@ public sealed class DashboardTests : BunitContext, IAsyncLifetime
         Services.AddScoped<MembershipService>();
         Services.AddOptions<JobQueueOptions>();
         Services.AddSingleton<RunEventBatch>().AddSingleton<JobQueue>();
-        Services.AddScoped<HomeService>().AddScoped<ConformanceService>().AddScoped<OperationsService>();
+        Services.AddScoped<HomeService>().AddScoped<Portal.Api.Regressions.RegressionService>().AddScoped<ConformanceService>().AddScoped<OperationsService>();
         Services.AddScoped<ScopedWork>();
         _authorization = AddAuthorization();
         JSInterop.Mode = JSRuntimeMode.Loose;

@@ -80,8 +80,9 @@ public sealed class ApiLanguageTests(PortalFactory portal) : IClassFixture<Porta
     public async Task A_request_without_a_token_is_told_in_korean_how_to_authenticate()
     {
         using var client = Korean(portal.CreateAnonymousClient());
+        // Published records are open to anonymous readers (DESIGN.md "Public by default"); one's own API tokens are not.
 
-        var response = await client.GetAsync("/api/v1/organizations").ExpectAsync(HttpStatusCode.Unauthorized);
+        var response = await client.GetAsync("/api/v1/tokens").ExpectAsync(HttpStatusCode.Unauthorized);
         var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>(ApiJson.Options);
 
         Assert.Equal("인증 필요", problem?.Title);
