@@ -41,6 +41,18 @@ internal static class AgentCli
         return argument;
     }
 
+    // Options several commands share, each described once.
+    private static Option<string[]> PortalUrl() => Valued("--portal", "URL", "the portal's address (environment PORTAL_URL)");
+
+    private static Option<string[]> PersonalToken() =>
+        Valued("--token", "cpt_…", "a personal API token from your account page (environment PORTAL_TOKEN)");
+
+    private static Option<string[]> OfflineState() =>
+        Valued("--state", "FILE", "with --offline: the offline agent's key (default: offline-agent.json beside the agent's state)");
+
+    private static Option<string[]> DiscoveryTimeout(string what) =>
+        Valued(DevicesCommand.TimeoutOption, "SECONDS", $"give {what} this long (default 600 s; environment {DevicesCommand.TimeoutVariable})");
+
     public static readonly Option<bool> Unsandboxed = new(KernelSandbox.OptOutFlag)
     {
         Description = "with exec, suite or run: run kernels WITHOUT the sandbox; only where every kernel is trusted",
@@ -80,7 +92,7 @@ internal static class AgentCli
                                             "takes longer than the timeout")
         {
             Flag("--json", "print the devices as JSON (nothing at all when discovery failed)"),
-            Valued(DevicesCommand.TimeoutOption, "SECONDS", $"give discovery this long (default 600 s; environment {DevicesCommand.TimeoutVariable})"),
+            DiscoveryTimeout("discovery"),
         };
         yield return new Command("exec", "run one kernel job spec and print its result (DESIGN.md contract); exit 0 whatever the verdict")
         {
@@ -88,7 +100,7 @@ internal static class AgentCli
             Valued("--device", "ID", "the device to run on (default: the first that accepts the spec's language)"),
             Valued("--out", "FILE", "also write the result to FILE (with --offline: the signed bundle)"),
             Flag("--offline", "run with no portal and write a signed bundle to --out, to upload later (needs 'enroll' first)"),
-            Valued("--state", "FILE", "with --offline: the offline agent's key (default: offline-agent.json beside the agent's state)"),
+            OfflineState(),
         };
         yield return new Command("suite", "run the built-in conformance suite on this host and print the verdicts")
         {
@@ -99,12 +111,12 @@ internal static class AgentCli
             Flag("--offline", "run with no portal and write every result, signed, to the bundle --out (needs 'enroll' first)"),
             Valued("--out", "FILE", "with --offline: where to write the signed bundle (e.g. results.bundle)"),
             Valued("--specs", "FILE", "with --offline: the suite 'fetch-suite' downloaded (default: the suite built into this agent)"),
-            Valued("--state", "FILE", "with --offline: the offline agent's key (default: offline-agent.json beside the agent's state)"),
+            OfflineState(),
         };
         yield return new Command("run", "serve the portal's job queue with this host's devices until SIGTERM/SIGINT; registers on first start " +
                                         "and keeps its token in the state file")
         {
-            Valued("--portal", "URL", "the portal's address (environment PORTAL_URL)"),
+            PortalUrl(),
             Valued("--registration-token", "cpr_…", "a registration token from the agents page, for the first start (environment PORTAL_REGISTRATION_TOKEN)"),
             Valued("--token", "cpa_…", "an agent token, instead of the saved state (environment PORTAL_AGENT_TOKEN)"),
             Valued("--state", "FILE", "where the agent keeps its token and key (default $XDG_STATE_HOME/portal-agent/agent.json; environment PORTAL_AGENT_STATE)"),
@@ -112,14 +124,14 @@ internal static class AgentCli
             Valued("--devices", "ID,ID", "serve only these devices (default: all of them)"),
             Valued("--lease-seconds", "N", "ask for leases of N seconds (3 to 3600; default: the portal's)"),
             Valued("--drain-seconds", "N", "on SIGTERM, give running jobs N seconds to finish before handing them back (default 60)"),
-            Valued(DevicesCommand.TimeoutOption, "SECONDS", $"give each device discovery this long (default 600 s; environment {DevicesCommand.TimeoutVariable})"),
+            DiscoveryTimeout("each device discovery"),
         };
         yield return new Command("submit", "run a kernel on the portal's devices as a test; --wait follows the jobs and prints the results " +
                                            "(exit 0 all passed, 3 one did not)")
         {
             Positional("SPEC.json", "the kernel job spec (or --test ID)"),
-            Valued("--portal", "URL", "the portal's address (environment PORTAL_URL)"),
-            Valued("--token", "cpt_…", "a personal API token from your account page (environment PORTAL_TOKEN)"),
+            PortalUrl(),
+            PersonalToken(),
             Valued("--test", "ID", "run an existing test instead of a new spec"),
             Valued("--name", "N", "the new test's name (default: the spec file's name)"),
             Valued("--visibility", "private|consortium", "who may see the new test (default private)"),
@@ -138,14 +150,14 @@ internal static class AgentCli
         yield return new Command("fetch-suite", "on a connected host: download the portal's conformance suite specs to a file, for " +
                                                 "'suite --offline --specs FILE' on an air-gapped one")
         {
-            Valued("--portal", "URL", "the portal's address (environment PORTAL_URL)"),
-            Valued("--token", "cpt_…", "a personal API token from your account page (environment PORTAL_TOKEN)"),
+            PortalUrl(),
+            PersonalToken(),
             Valued("--out", "FILE", "where to write the suite"),
             Valued("--language", "L", "only the tests in this language"),
         };
         yield return new Command("install-service", "write a systemd unit that runs this agent at boot (token in a root-only environment file)")
         {
-            Valued("--portal", "URL", "the portal's address (environment PORTAL_URL)"),
+            PortalUrl(),
             Valued("--registration-token", "cpr_…", "a registration token from the agents page (environment PORTAL_REGISTRATION_TOKEN)"),
             Valued("--unit-file", "FILE", $"where to write the unit (default {InstallServiceCommand.DefaultUnitFile})"),
             Valued("--env-file", "FILE", $"where to write the portal and token (default {InstallServiceCommand.DefaultEnvFile})"),

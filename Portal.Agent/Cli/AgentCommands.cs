@@ -106,17 +106,8 @@ public static class AgentCommands
     private static async Task<int> ExecAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output, TextWriter error,
         CancellationToken cancellationToken)
     {
-        var specFile = options.SinglePositional("SPEC.json");
-        string specJson;
-        try
-        {
-            specJson = await File.ReadAllTextAsync(specFile, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"cannot read {specFile}: {e.Message}");
+        if (await ReadSpecAsync(options, error, cancellationToken) is not { Json: var specJson })
             return NoResult;
-        }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await ExecuteAsync(catalog, command, specJson, options.Value("--device"), cancellationToken,
@@ -128,20 +119,26 @@ public static class AgentCommands
         return Ok;
     }
 
-    private static async Task<int> ExecOfflineAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output,
-        TextWriter error, Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>The spec file named on the line and its text; null (and the reason on stderr) when it cannot be read.</summary>
+    private static async Task<(string File, string Json)?> ReadSpecAsync(CommandLine options, TextWriter error, CancellationToken cancellationToken)
     {
         var specFile = options.SinglePositional("SPEC.json");
-        string specJson;
         try
         {
-            specJson = await File.ReadAllTextAsync(specFile, cancellationToken);
+            return (specFile, await File.ReadAllTextAsync(specFile, cancellationToken));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"cannot read {specFile}: {e.Message}");
-            return NoResult;
+            return null;
         }
+    }
+
+    private static async Task<int> ExecOfflineAsync(DeviceCatalog catalog, ChildCommand command, CommandLine options, TextWriter output,
+        TextWriter error, Func<string, string?> environment, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (await ReadSpecAsync(options, error, cancellationToken) is not { File: var specFile, Json: var specJson })
+            return NoResult;
         var language = System.Text.Json.Nodes.JsonNode.Parse(specJson)?["language"]?.ToString() ?? "";
         return await Offline.OfflineCommands.RunOfflineAsync([(Path.GetFileNameWithoutExtension(specFile), null, language, specJson)], catalog, command,
             options, output, error, environment, time, cancellationToken);

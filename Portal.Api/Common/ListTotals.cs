@@ -9,7 +9,9 @@ namespace Portal.Api.Common;
 /// list request's cost at registry scale (44,000 GPUs to count for a page of 50), while the page
 /// itself is read straight from an index. A total is recounted after any change this process saves
 /// and at the latest after <see cref="MaxAge"/>, which bounds how stale it can be after changes made
-/// elsewhere (another replica, a bulk load). Only for lists whose matches do not depend on the caller.
+/// elsewhere (another replica, a bulk load). A total is remembered per reader too (<see cref="ReaderKey"/>): what a
+/// list matches depends on who reads it (private SKUs, deployments and tests are their owners' alone), and one reader's
+/// count must never answer another's.
 /// </summary>
 public sealed class ListTotals(TimeProvider time)
 {
@@ -22,9 +24,10 @@ public sealed class ListTotals(TimeProvider time)
 
     /// <param name="db">The context <paramref name="filtered"/> reads from: its database's saves make the total stale.</param>
     /// <param name="filter">Identifies the filter (not the page or the order), e.g. the query record without them.</param>
-    public async Task<int> CountAsync<T>(DbContext db, IQueryable<T> filtered, object filter, CancellationToken cancellationToken)
+    /// <param name="reader">Whose view <paramref name="filtered"/> is (null: an anonymous reader).</param>
+    public async Task<int> CountAsync<T>(DbContext db, IQueryable<T> filtered, object filter, Caller? reader, CancellationToken cancellationToken)
     {
-        var key = typeof(T).FullName + "|" + filter;
+        var key = typeof(T).FullName + "|" + filter + "|" + ReaderKey(reader);
         var generation = DataChanges.GenerationOf(db);
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(key, out var entry) && entry.Generation == generation && now - entry.CountedAt < MaxAge)
@@ -36,4 +39,8 @@ public sealed class ListTotals(TimeProvider time)
         _entries[key] = new Entry(total, generation, now);
         return total;
     }
+
+    /// <summary>Readers who see the same records share a key: anonymous visitors, consortium admins, members of the same organisations.</summary>
+    public static string ReaderKey(Caller? reader) =>
+        reader is null ? "anonymous" : reader.IsConsortiumAdmin ? "*" : string.Join(",", reader.Roles.Keys.Order());
 }

@@ -27,6 +27,12 @@ public static class DeploymentAccess
             || d.Participants.Any(p => mine.Contains(p.OrganizationId)));
     }
 
+    /// <summary><see cref="VisibleTo"/> for one deployment already read: its publication, ministry and participants.</summary>
+    public static bool CanSee(Caller? caller, Publication publication, Guid? ministryId, IEnumerable<Guid> participantIds) =>
+        publication == Publication.Public
+        || (caller is not null && (caller.IsConsortiumAdmin || (ministryId is { } ministry && caller.IsMemberOf(ministry))
+                                   || participantIds.Any(caller.IsMemberOf)));
+
     public static bool CanEdit(Caller caller, Guid? ministryId, IEnumerable<Guid> operatorIds) =>
         caller.IsConsortiumAdmin
         || (ministryId is { } ministry && caller.IsMemberOf(ministry))

@@ -30,7 +30,7 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
         if (errors.Any || from is null || order is not var (key, descending))
             return errors.ToOutcome<PagedList<DeploymentListItem>>();
 
-        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null, Cursor = null }, cancellationToken);
+        var total = await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null, Cursor = null }, reader, cancellationToken);
         var sorted = DeploymentFilters.Sort(from.Rows(Today), key, descending);
         var paged = cursor is null ? sorted.Skip((page - 1) * pageSize) : sorted;
         var rows = await paged.Take(pageSize).ToListAsync(cancellationToken);

@@ -13,7 +13,8 @@ namespace Portal.Api.Jobs;
 /// again call by call, so that only the bad call fails and no other is lost or answered with another's outcome.
 /// Disposing flushes: calls already taken are run and answered; a call made after that runs alone.
 /// With <c>inFlight</c> above one, that many batches may run at once (each its own loop over the one channel): a call that
-/// arrives while a batch runs need not wait for it to finish, only for a free loop. Each batch is its own statement and
+/// arrives while a batch runs need not wait for it to finish, only for a free loop. Batches are still formed one at a time
+/// (a loop gathers only while no other does), so a gather window fills one batch rather than splitting its calls. Each batch is its own statement and
 /// transaction, so whatever makes one call safe beside another (SKIP LOCKED for leases, the lease fence for completions)
 /// makes batches safe beside each other.
 /// </summary>
@@ -26,6 +27,7 @@ public sealed class StatementBatch<TCall, TAnswer> : IAsyncDisposable
     private readonly int _max;
     private readonly TimeSpan _gather;
     private readonly Task[] _loops;
+    private readonly SemaphoreSlim _forming = new(1, 1);
     private long _batches;
     private long _callsRun;
 
@@ -63,13 +65,24 @@ public sealed class StatementBatch<TCall, TAnswer> : IAsyncDisposable
     {
         var batch = new List<Pending>(_max);
         var reader = _calls.Reader;
-        while (await reader.WaitToReadAsync())
+        while (true)
         {
-            while (batch.Count < _max && reader.TryRead(out var pending))
-                batch.Add(pending);
-            if (batch.Count < _max && _gather > TimeSpan.Zero)
-                await GatherMoreAsync(batch);
-            await RunAsync(batch);
+            await _forming.WaitAsync();
+            try
+            {
+                if (!await reader.WaitToReadAsync())
+                    return;
+                while (batch.Count < _max && reader.TryRead(out var pending))
+                    batch.Add(pending);
+                if (batch.Count < _max && _gather > TimeSpan.Zero)
+                    await GatherMoreAsync(batch);
+            }
+            finally
+            {
+                _forming.Release();
+            }
+            if (batch.Count > 0)
+                await RunAsync(batch);
             batch.Clear();
         }
     }

@@ -30,7 +30,8 @@ public sealed class OrganizationService(PortalDbContext db, ListTotals totals)
         if (errors.Any || sorted is null)
             return errors.ToOutcome<PagedList<OrganizationDto>>();
 
-        var total = countTotal ? await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, cancellationToken) : -1;
+        // Every organisation is public: all readers share one count.
+        var total = countTotal ? await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null }, reader: null, cancellationToken) : -1;
         var items = await Project(sorted.Skip((page - 1) * pageSize).Take(pageSize)).ToListAsync(cancellationToken);
         return new PagedList<OrganizationDto>(items, total, page, pageSize);
     }

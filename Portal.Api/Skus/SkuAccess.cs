@@ -25,10 +25,4 @@ public static class SkuAccess
 
     public static bool CanSee(Caller? caller, Guid vendorId, Publication publication) =>
         publication == Publication.Public || (caller is not null && (caller.IsConsortiumAdmin || caller.IsMemberOf(vendorId)));
-
-    /// <summary>
-    /// <see cref="VisibleTo"/> for raw SQL over a <c>hardware_skus</c> row aliased <c>s</c>, with the parameters of
-    /// <see cref="Tests.TestAccess.AddVisibilityParameters"/> (<c>@admin</c>, <c>@organizations</c>).
-    /// </summary>
-    public const string VisibleSql = "(@admin or s.publication = 'public' or s.vendor_id = any(@organizations))";
 }

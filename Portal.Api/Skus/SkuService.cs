@@ -45,7 +45,7 @@ public sealed class SkuService(PortalDbContext db, ListTotals totals, NpgsqlData
             return errors.ToOutcome<PagedList<SkuListItem>>();
 
         var total = countTotal
-            ? await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null, Cursor = null }, cancellationToken)
+            ? await totals.CountAsync(db, filtered!, query with { Page = null, PageSize = null, Sort = null, Cursor = null }, reader, cancellationToken)
             : -1;
         var sorted = SkuCatalogue.Sort(from, order, searching: !string.IsNullOrWhiteSpace(query.Q));
         var paged = cursor is null ? sorted.Skip((page - 1) * pageSize) : sorted;

@@ -12,16 +12,13 @@ namespace Portal.Api.Subscriptions;
 
 /// <summary>
 /// Atom feeds (RFC 4287) of a SKU, a deployment and an organisation, built from the recorded <see cref="ChangeEvent"/>s.
-/// A feed is read as an anonymous reader would read it, whoever asks: only tests that reader may see (TestAccess with a
-/// caller of no organisation, i.e. consortium-visible and built-in tests), so a feed can be shared and cached as it is, and a
+/// A feed is read as an anonymous reader would read it, whoever asks: only tests that reader may see (TestAccess with no
+/// caller: consortium-visible and built-in tests), SKUs and deployments (public ones only), so a feed can be shared and cached as it is, and a
 /// private test's name or verdict never appears in one.
 /// </summary>
 public sealed class FeedService(PortalDbContext db)
 {
     public const int EntryLimit = 50;
-
-    /// <summary>The reader every feed is written for: signed in nowhere, a member of nothing.</summary>
-    public static readonly Caller Anonymous = new(Guid.Empty, "", false, new Dictionary<Guid, MemberRole>());
 
     public async Task<AtomFeed?> SkuAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -65,7 +62,7 @@ public sealed class FeedService(PortalDbContext db)
     /// </summary>
     private IQueryable<ChangeEvent> Visible()
     {
-        var visibleTests = db.CompatibilityTests.VisibleTo(Anonymous).Select(t => (Guid?)t.Id);
+        var visibleTests = db.CompatibilityTests.VisibleTo(null).Select(t => (Guid?)t.Id);
         var visibleSkus = db.HardwareSkus.VisibleTo(null).Select(s => (Guid?)s.Id);
         var visibleDeployments = db.Deployments.VisibleTo(null).Select(d => (Guid?)d.Id);
         return db.ChangeEvents.AsNoTracking().Where(e => (e.TestId == null || visibleTests.Contains(e.TestId))

@@ -20,6 +20,9 @@ public static class SubscriptionServices
             {
                 AllowAutoRedirect = false,
                 UseCookies = false,
+                // Through a proxy, ConnectCallback would check the proxy's address, not the webhook's: no proxy, so the
+                // target check (WebhookTargets) sees every address a delivery connects to.
+                UseProxy = false,
                 ConnectCallback = provider.GetRequiredService<WebhookTargets>().ConnectAsync,
             });
         services.AddSingleton<ChangeDetector>().AddHostedService(sp => sp.GetRequiredService<ChangeDetector>());

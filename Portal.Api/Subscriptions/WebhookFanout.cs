@@ -1,3 +1,5 @@
+using Portal.Api.Deployments;
+using Portal.Api.Skus;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Api.Tests;
@@ -25,7 +27,7 @@ internal sealed class WebhookFanout(PortalDbContext db)
 
         var skuIds = events.Where(e => e.SkuId != null).Select(e => e.SkuId!.Value).Distinct().ToList();
         var skus = await db.HardwareSkus.AsNoTracking().Where(s => skuIds.Contains(s.Id))
-            .Select(s => new { s.Id, s.Name, s.VendorId }).ToDictionaryAsync(s => s.Id, cancellationToken);
+            .Select(s => new { s.Id, s.Name, s.VendorId, s.Publication }).ToDictionaryAsync(s => s.Id, cancellationToken);
         var testIds = events.Where(e => e.TestId != null).Select(e => e.TestId!.Value).Distinct().ToList();
         var tests = await db.CompatibilityTests.AsNoTracking().Where(t => testIds.Contains(t.Id))
             .Select(t => new { t.Id, t.Name, t.Language, t.OrganizationId, t.Visibility }).ToDictionaryAsync(t => t.Id, cancellationToken);
@@ -36,6 +38,7 @@ internal sealed class WebhookFanout(PortalDbContext db)
                 d.Id,
                 d.Name,
                 d.MinistryId,
+                d.Publication,
                 Participants = d.Participants.Select(p => p.OrganizationId).ToList(),
                 Vendors = d.HardwareLines.Select(l => l.Sku.VendorId).ToList(),
             })
@@ -52,13 +55,15 @@ internal sealed class WebhookFanout(PortalDbContext db)
                     WebhookId = hook.Id, EventId = change.Id, Kind = kind, Body = "", State = DeliveryState.Pending, NextAttemptAt = now, CreatedAt = now,
                 };
                 WebhookPayload? payload = null;
+                // The organisation reads as one of its members would: TestAccess, SkuAccess and DeploymentAccess decide whether
+                // the test, the SKU (a private or embargoed one is its vendor's alone) and the deployment exist for it.
+                var reader = new Caller(Guid.Empty, "", false, new Dictionary<Guid, MemberRole> { [organization] = MemberRole.Member });
                 switch (change.Kind)
                 {
                     case ChangeKind.VerdictChanged or ChangeKind.Regression
                         when skus.TryGetValue(change.SkuId!.Value, out var sku) && tests.TryGetValue(change.TestId!.Value, out var test):
-                        // The organisation reads as one of its members would: TestAccess decides whether the test exists for it.
-                        var reader = new Caller(Guid.Empty, "", false, new Dictionary<Guid, MemberRole> { [organization] = MemberRole.Member });
-                        if ((sku.VendorId == organization || test.OrganizationId == organization) && TestAccess.CanSee(reader, test.OrganizationId, test.Visibility))
+                        if ((sku.VendorId == organization || test.OrganizationId == organization) && TestAccess.CanSee(reader, test.OrganizationId, test.Visibility)
+                            && SkuAccess.CanSee(reader, sku.VendorId, sku.Publication))
                         {
                             payload = new WebhookPayload(delivery.Id, kind, change.OccurredAt, organization,
                                 Sku: new WebhookSubject(sku.Id, sku.Name, $"/skus/{sku.Id}"),
@@ -67,11 +72,12 @@ internal sealed class WebhookFanout(PortalDbContext db)
                                 DriverVersion: change.DriverVersion, PreviousDriverVersion: change.PreviousDriverVersion);
                         }
                         break;
-                    case ChangeKind.NewSku when skus.TryGetValue(change.SkuId!.Value, out var sku):
+                    case ChangeKind.NewSku when skus.TryGetValue(change.SkuId!.Value, out var sku) && SkuAccess.CanSee(reader, sku.VendorId, sku.Publication):
                         payload = new WebhookPayload(delivery.Id, kind, change.OccurredAt, organization, Sku: new WebhookSubject(sku.Id, sku.Name, $"/skus/{sku.Id}"));
                         break;
                     case ChangeKind.MilestoneSlipped when deployments.TryGetValue(change.DeploymentId!.Value, out var deployment):
-                        if (deployment.MinistryId == organization || deployment.Participants.Contains(organization) || deployment.Vendors.Contains(organization))
+                        if ((deployment.MinistryId == organization || deployment.Participants.Contains(organization) || deployment.Vendors.Contains(organization))
+                            && DeploymentAccess.CanSee(reader, deployment.Publication, deployment.MinistryId, deployment.Participants))
                         {
                             payload = new WebhookPayload(delivery.Id, kind, change.OccurredAt, organization,
                                 Deployment: new WebhookSubject(deployment.Id, deployment.Name, $"/deployments/{deployment.Id}"),

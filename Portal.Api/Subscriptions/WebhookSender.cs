@@ -45,7 +45,10 @@ public sealed class WebhookSender(
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var now = time.GetUtcNow();
         var claimed = await db.Database.SqlQueryRaw<ClaimedDelivery>(ClaimSql,
-                new NpgsqlParameter("claimed_until", now + TimeSpan.FromSeconds(settings.TimeoutSeconds * 3)),
+                // The claim lasts as long as the batch can take (its deliveries are posted one after another, each within
+                // the timeout), and a little more: a shorter claim lets another replica take the batch's tail again meanwhile
+                // and post it a second time.
+                new NpgsqlParameter("claimed_until", now + TimeSpan.FromSeconds(settings.TimeoutSeconds * (BatchSize + 2))),
                 new NpgsqlParameter("now", now), new NpgsqlParameter("limit", BatchSize))
             .ToListAsync(cancellationToken);
         if (claimed.Count == 0)

@@ -20,7 +20,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
         if (errors.Any || filtered is null)
             return errors.ToOutcome<PagedList<TestListItem>>();
 
-        var total = await totals.CountAsync(db, filtered, TestCatalogue.TotalKey(query, caller), cancellationToken);
+        var total = await totals.CountAsync(db, filtered, query with { Page = null, PageSize = null }, caller, cancellationToken);
         var items = await TestCatalogue.Project(filtered.OrderBy(t => t.Name).ThenBy(t => t.Id).Skip((page - 1) * pageSize).Take(pageSize))
             .ToListAsync(cancellationToken);
         var results = await ResultsAsync(items.Select(i => i.Id).ToList(), cancellationToken);

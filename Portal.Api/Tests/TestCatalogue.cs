@@ -63,9 +63,4 @@ internal static class TestCatalogue
             t.Organization == null ? null : new OrganizationRef(t.Organization.Id, t.Organization.Name, t.Organization.Country),
             t.Suite == null ? null : new SuiteRef(t.Suite.Id, t.Suite.Slug, t.Suite.Name),
             t.CreatedAt, t.UpdatedAt, null, t.Dtype));
-
-    /// <summary>The key a list total is remembered under: the filter and whose private tests the caller sees.</summary>
-    public static string TotalKey(TestQuery query, Caller? caller) =>
-        (query with { Page = null, PageSize = null }) + "|"
-        + (caller is null ? "anonymous" : caller.IsConsortiumAdmin ? "*" : string.Join(",", caller.Roles.Keys.Order()));
 }

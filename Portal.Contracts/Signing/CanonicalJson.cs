@@ -62,7 +62,10 @@ public static class CanonicalJson
                 writer.WriteStringValue(element.GetString());
                 break;
             case JsonValueKind.Number:
-                writer.WriteNumberValue(element.GetDouble());
+                // A number no double holds (1e400) is unreadable input, not a server fault: the caller answers it as such.
+                if (!element.TryGetDouble(out var number) || !double.IsFinite(number))
+                    throw new JsonException($"The number {element.GetRawText()} is out of range.");
+                writer.WriteNumberValue(number);
                 break;
             case JsonValueKind.True:
                 writer.WriteBooleanValue(true);

@@ -31,7 +31,7 @@ public sealed class ListTotalsTests(TestDatabase database) : IClassFixture<TestD
     private async Task<int> TotalAsync(ListTotals totals, string country)
     {
         await using var db = database.CreateContext();
-        return await totals.CountAsync(db, db.Organizations.Where(o => o.Country == country), new OrganizationQueryKey(country), CancellationToken.None);
+        return await totals.CountAsync(db, db.Organizations.Where(o => o.Country == country), new OrganizationQueryKey(country), null, CancellationToken.None);
     }
 
     private sealed record OrganizationQueryKey(string Country);

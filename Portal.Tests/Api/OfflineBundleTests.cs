@@ -98,6 +98,22 @@ public sealed class OfflineBundleTests(OfflineBundleTests.Portal portal) : IClas
         var cells = matrix!.Tests.Where(t => uploaded.Recorded.Any(r => r.TestId == t.Id)).Select(t => t.Cells[sku]).ToList();
         Assert.Equal(2, cells.Count);
         Assert.All(cells, c => Assert.True(c.Offline && c.Verdict == "passed"));
+        // The bundle's signature covers the bundle, not one result: no job of it offers a signed result that would not verify.
+        await client.GetAsync($"/api/v1/jobs/{uploaded.Recorded[0].JobId}/signed-result").ExpectAsync(HttpStatusCode.NotFound);
+    }
+
+    /// <summary>A number no double holds is unreadable input (400 naming the bundle), not a server fault; it failed the
+    /// signature check's canonical form with a 500 before.</summary>
+    [Fact]
+    public async Task A_bundle_with_a_number_out_of_range_is_refused_as_unreadable()
+    {
+        var (client, bundle) = await BundleAsync();
+        var document = JsonNode.Parse(bundle)!.AsObject();
+        document["results"]!.AsArray()[0]!["result"]!.AsObject()["extra"] = JsonNode.Parse("1e400");
+
+        var refused = await UploadAsync(client, document.ToJsonString()).ExpectAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("\"bundle\"", await refused.Content.ReadAsStringAsync());
     }
 
     [Fact]

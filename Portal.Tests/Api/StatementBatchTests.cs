@@ -58,4 +58,19 @@ public sealed class StatementBatchTests
         Assert.Equal(500, run);
         Assert.True(batches >= 100, $"{batches} batches of at most 5 calls ran 500 calls");
     }
+
+    /// <summary>Batches are formed one at a time: with two loops and a gather window, calls made together still go as one
+    /// batch (CI caught two loops gathering at once and splitting them).</summary>
+    [Fact]
+    public async Task With_two_in_flight_a_gather_window_still_fills_one_batch()
+    {
+        var doubler = new Doubler();
+        doubler.Gate.SetResult();
+        await using var batch = new StatementBatch<int, int>(doubler.ExecuteAsync, max: 3, gather: TimeSpan.FromMinutes(5), inFlight: 2);
+
+        var answers = await Task.WhenAll(batch.RunAsync(1), batch.RunAsync(2), batch.RunAsync(3)).WaitAsync(Patience);
+
+        Assert.Equal([2, 4, 6], answers);
+        Assert.Equal((1L, 3L), batch.Counts);
+    }
 }

@@ -155,7 +155,8 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
         portal.Time.Advance(TimeSpan.FromHours(1));
         await portal.SendDueAsync();
         Assert.Equal(Hooks.MaxAttempts, receiver.Requests.Count);
-        Assert.NotNull(first);
+        // The first wait was the configured 30 s, which the second doubled.
+        Assert.Equal(first.AttemptLog.Single().At + TimeSpan.FromSeconds(30), first.NextAttemptAt);
     }
 
     [Fact]
@@ -260,5 +261,33 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
     {
         var production = new WebhookTargets(Options.Create(new SubscriptionOptions()), new HostingEnvironment { EnvironmentName = "Production" });
         Assert.Equal(refusal, production.Refusal(url));
+    }
+
+    /// <summary>
+    /// A private SKU is its vendor's alone (SkuAccess): its "new SKU" event reaches the vendor's webhook, and another
+    /// organisation's only the public SKU's. Before, every subscriber heard of every new SKU, private ones included.
+    /// </summary>
+    [Fact]
+    public async Task A_private_sku_is_announced_to_its_vendor_and_to_nobody_else()
+    {
+        await using var receiver = new WebhookReceiver();
+        var vendorHook = await CreateAsync(portal.VendorAdmin, portal.Vendor, receiver.Url, ChangeKinds.NewSkuName);
+        var rivalHook = await CreateAsync(portal.RivalAdmin, portal.Rival, receiver.Url, ChangeKinds.NewSkuName);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var open = await portal.AddSkuAsync(portal.Vendor, "Hook open " + suffix);
+        var unreleased = await portal.AddSkuAsync(portal.Vendor, "Hook unreleased " + suffix, SkuCategory.Gpu,
+            s => s.Publication = Portal.Data.Publishing.Publication.Private);
+
+        await portal.DetectAsync();
+
+        async Task<string> BodiesAsync(Guid hook) => string.Join("\n", await portal.WithDbAsync(db =>
+            db.WebhookDeliveries.Where(d => d.WebhookId == hook).Select(d => d.Body).ToListAsync()));
+        var vendorHeard = await BodiesAsync(vendorHook.Webhook.Id);
+        Assert.Contains(open.ToString(), vendorHeard);
+        Assert.Contains(unreleased.ToString(), vendorHeard);
+        var rivalHeard = await BodiesAsync(rivalHook.Webhook.Id);
+        Assert.Contains(open.ToString(), rivalHeard);
+        Assert.DoesNotContain(unreleased.ToString(), rivalHeard);
+        Assert.DoesNotContain("Hook unreleased", rivalHeard);
     }
 }

@@ -91,7 +91,17 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
             errors.Add("signer.publicKey", Localized<AgentText>.Get("BundleUnknownKey"));
             return errors.ToOutcome<BundleUploadDto>();
         }
-        if (!AgentKey.VerifyInPlace(key!, bundle))
+        bool signed;
+        try
+        {
+            signed = AgentKey.VerifyInPlace(key!, bundle);
+        }
+        catch (JsonException e)
+        {
+            errors.Add("bundle", Localized<AgentText>.Format("BundleUnreadable", e.Message));
+            return errors.ToOutcome<BundleUploadDto>();
+        }
+        if (!signed)
         {
             errors.Add("signature", Localized<AgentText>.Format("BundleTampered", agent.Name));
             return errors.ToOutcome<BundleUploadDto>();
@@ -178,7 +188,9 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
                 MaxAttempts = 1, CreatedAt = now, StartedAt = result.StartedAt, FinishedAt = result.FinishedAt, AgentId = agent.Id, DeviceId = device.Id,
                 Verdict = outcome.Status.Name(), Result = outcome, AgentOrganizationId = agent.OrganizationId, SkuId = device.SkuId,
                 DeviceName = device.Name, DriverVersion = device.DriverVersion, AgentVersion = Clip(body.AgentVersion, 100),
-                EngineVersion = Clip(body.EngineVersion, 100), Verified = identity.Consortium, BundleId = record.Id, ResultSignature = signature,
+                EngineVersion = Clip(body.EngineVersion, 100), Verified = identity.Consortium, BundleId = record.Id,
+                // The bundle's signature covers the whole bundle (kept on the bundle's record), not this result alone: a
+                // per-job signed result built from it would never verify, so the job has none (its signed result is a 404).
             };
             db.Jobs.Add(job);
             recorded.Add(new BundleResultDto(job.Id, test.Id, test.Name, result.Device, job.Verdict));
@@ -217,14 +229,6 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
                 ["spec"] = JsonNode.Parse(row.Spec),
             });
         return new JsonObject { ["format"] = ResultBundleFormat.SuiteFormat, ["fetchedAt"] = time.GetUtcNow(), ["tests"] = tests };
-    }
-
-    /// <summary>The offline provenance of a job, or null when its result was reported online.</summary>
-    public async Task<string?> ProvenanceAsync(Guid jobId, CancellationToken cancellationToken)
-    {
-        var bundle = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.BundleId != null)
-            .Select(j => new { j.Bundle!.RunAt, j.Bundle.UploadedAt, j.Bundle.Agent!.Name }).FirstOrDefaultAsync(cancellationToken);
-        return bundle is null ? null : BundleProvenance.Describe(bundle.Name, bundle.RunAt, bundle.UploadedAt);
     }
 
     private static Outcome<BundleUploadDto> Replayed(ValidationErrors errors, ResultBundle earlier)
