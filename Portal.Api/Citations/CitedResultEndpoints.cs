@@ -10,12 +10,12 @@ public static class CitedResultEndpoints
 {
     public static IEndpointRouteBuilder MapCitedResultsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/results/{id:guid}", GetResult).WithName(nameof(GetResult)).WithTags("Results").ProducesProblems(404);
+        app.MapGet("/results/{id:guid}", GetResult).WithName(nameof(GetResult)).WithTags("Results").ProducesProblems(404).OpenToAnonymous();
         return app;
     }
 
     /// <summary>One result with its provenance; its id is the job's and stays the same for good.</summary>
     public static async Task<Results<Ok<CitedResultDto>, ValidationProblem, ProblemHttpResult>> GetResult(
-        Guid id, Caller caller, CitedResultService results, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, CitedResultService results, CancellationToken cancellationToken) =>
         (await results.GetAsync(caller, id, cancellationToken)).ToOk();
 }

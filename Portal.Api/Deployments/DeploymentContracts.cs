@@ -14,7 +14,8 @@ public sealed record NextMilestoneDto(Guid Id, DateOnly Date, string Title, bool
 
 /// <summary>
 /// Figures derived from the hardware bill and the milestones. Accelerators are the units of lines whose
-/// SKU is a GPU, NPU or ASIC; unknown inputs leave a figure null rather than zero.
+/// SKU is a GPU, NPU or ASIC and released (public): a line of an unreleased SKU counts from its release, so that no total
+/// tells a reader an unreleased chip's figures. Unknown inputs leave a figure null rather than zero.
 /// </summary>
 /// <param name="UnitsWithoutBf16">Planned accelerator units left out of the peak figures: their SKU has no published BF16 figure.</param>
 /// <param name="KwPerAccelerator">Planned power over planned accelerators; null without either.</param>

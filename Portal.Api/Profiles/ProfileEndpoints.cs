@@ -14,26 +14,26 @@ public static class ProfileEndpoints
     public static IEndpointRouteBuilder MapProfilesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/profiles").WithTags("Requirement profiles");
-        group.MapGet("/", ListProfiles).WithName(nameof(ListProfiles));
+        group.MapGet("/", ListProfiles).WithName(nameof(ListProfiles)).OpenToAnonymous();
         // A literal segment wins over {slug}; ProfileService.ReservedSlug keeps any profile from taking the word.
         group.MapGet("/proposal", ProposeProfile).WithName(nameof(ProposeProfile)).ProducesProblems(403);
-        group.MapGet("/{slug}", GetProfile).WithName(nameof(GetProfile)).ProducesProblems(404);
+        group.MapGet("/{slug}", GetProfile).WithName(nameof(GetProfile)).ProducesProblems(404).OpenToAnonymous();
         group.MapPost("/", CreateProfile).WithName(nameof(CreateProfile)).ProducesProblems(400, 403, 409);
         group.MapPut("/{slug}", UpdateProfile).WithName(nameof(UpdateProfile)).ProducesProblems(400, 403, 404, 409);
         group.MapDelete("/{slug}", DeleteProfile).WithName(nameof(DeleteProfile)).ProducesProblems(403, 404, 409);
-        app.MapGet("/skus/{id:guid}/profiles", GetSkuProfiles).WithTags("Requirement profiles").WithName(nameof(GetSkuProfiles)).ProducesProblems(404);
+        app.MapGet("/skus/{id:guid}/profiles", GetSkuProfiles).WithTags("Requirement profiles").WithName(nameof(GetSkuProfiles)).ProducesProblems(404).OpenToAnonymous();
         app.MapGet("/deployments/{id:guid}/profile", GetDeploymentProfile).WithTags("Requirement profiles").WithName(nameof(GetDeploymentProfile))
-            .ProducesProblems(404);
+            .ProducesProblems(404).OpenToAnonymous();
         app.MapPut("/deployments/{id:guid}/profile", SetDeploymentProfile).WithTags("Requirement profiles").WithName(nameof(SetDeploymentProfile))
             .ProducesProblems(400, 403, 404, 409);
         return app;
     }
 
-    public static async Task<Ok<ProfileListDto>> ListProfiles(Caller caller, ProfileService profiles, CancellationToken cancellationToken) =>
+    public static async Task<Ok<ProfileListDto>> ListProfiles(Caller? caller, ProfileService profiles, CancellationToken cancellationToken) =>
         TypedResults.Ok(await profiles.ListAsync(caller, cancellationToken));
 
     public static async Task<Results<Ok<ProfileDto>, ValidationProblem, ProblemHttpResult>> GetProfile(
-        string slug, Caller caller, ProfileService profiles, CancellationToken cancellationToken) =>
+        string slug, Caller? caller, ProfileService profiles, CancellationToken cancellationToken) =>
         (await profiles.GetAsync(caller, slug, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<ProfileDraftDto>, ValidationProblem, ProblemHttpResult>> ProposeProfile(
@@ -53,11 +53,11 @@ public static class ProfileEndpoints
         (await profiles.DeleteAsync(caller, slug, cancellationToken)).ToNoContent();
 
     public static async Task<Results<Ok<IReadOnlyList<SkuProfileBadgeDto>>, ValidationProblem, ProblemHttpResult>> GetSkuProfiles(
-        Guid id, Caller caller, ProfileService profiles, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, ProfileService profiles, CancellationToken cancellationToken) =>
         (await profiles.SkuBadgesAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<DeploymentProfileDto>, ValidationProblem, ProblemHttpResult>> GetDeploymentProfile(
-        Guid id, Caller caller, ProfileService profiles, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, ProfileService profiles, CancellationToken cancellationToken) =>
         (await profiles.DeploymentAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<DeploymentProfileDto>, ValidationProblem, ProblemHttpResult>> SetDeploymentProfile(

@@ -38,6 +38,22 @@ public static class PublicationRule
         return new PublicationDto(state, until);
     }
 
+    /// <summary>
+    /// A test's embargo: a private test may carry the date its source and results turn public (EmbargoRelease); a
+    /// consortium-visible one is public already, so it may not. Null keeps a private test private until its owner changes it.
+    /// </summary>
+    public static DateTimeOffset? ReadTestEmbargo(bool isPrivate, DateTimeOffset? embargoUntil, DateTimeOffset? current, DateTimeOffset now,
+        ValidationErrors errors)
+    {
+        if (embargoUntil is null)
+            return null;
+        if (!isPrivate)
+            errors.Add("embargoUntil", Localized<PublishingText>.Get("EmbargoOnlyPrivateTest"));
+        else if (embargoUntil <= now && embargoUntil != current)
+            errors.Add("embargoUntil", Localized<PublishingText>.Get("EmbargoDatePast"));
+        return embargoUntil;
+    }
+
     public static void Apply(IPublishable record, PublicationDto publication)
     {
         record.Publication = publication.State;

@@ -12,14 +12,14 @@ public static class RegressionEndpoints
     public static IEndpointRouteBuilder MapRegressionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("").WithTags("Regressions");
-        group.MapGet("/skus/{id:guid}/regressions", GetSkuRegressions).WithName(nameof(GetSkuRegressions)).ProducesProblems(404);
+        group.MapGet("/skus/{id:guid}/regressions", GetSkuRegressions).WithName(nameof(GetSkuRegressions)).ProducesProblems(404).OpenToAnonymous();
         group.MapGet("/agents/{agentId:guid}/devices/{deviceId:guid}/regressions", GetDeviceRegressions)
             .WithName(nameof(GetDeviceRegressions)).ProducesProblems(404);
         return app;
     }
 
     public static async Task<Results<Ok<SkuRegressionsDto>, ValidationProblem, ProblemHttpResult>> GetSkuRegressions(
-        Guid id, Caller caller, RegressionService regressions, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, RegressionService regressions, CancellationToken cancellationToken) =>
         (await regressions.ForSkuPageAsync(caller, id, cancellationToken)).ToOk();
 
     public static async Task<Results<Ok<IReadOnlyList<RegressionDto>>, ValidationProblem, ProblemHttpResult>> GetDeviceRegressions(

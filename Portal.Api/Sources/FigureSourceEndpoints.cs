@@ -12,18 +12,18 @@ public static class FigureSourceEndpoints
     public static IEndpointRouteBuilder MapFigureSourcesApi(this IEndpointRouteBuilder app)
     {
         var skus = app.MapGroup("/skus/{id:guid}/sources").WithTags("Hardware SKUs");
-        skus.MapGet("/", ListSkuSources).WithName(nameof(ListSkuSources)).ProducesProblems(404);
+        skus.MapGet("/", ListSkuSources).WithName(nameof(ListSkuSources)).ProducesProblems(404).OpenToAnonymous();
         skus.MapPut("/{figure}", SetSkuSource).WithName(nameof(SetSkuSource)).ProducesProblems(400, 403, 404, 409);
         skus.MapDelete("/{figure}", RemoveSkuSource).WithName(nameof(RemoveSkuSource)).ProducesProblems(403, 404, 409);
         var deployments = app.MapGroup("/deployments/{id:guid}/sources").WithTags("Deployments");
-        deployments.MapGet("/", ListDeploymentSources).WithName(nameof(ListDeploymentSources)).ProducesProblems(404);
+        deployments.MapGet("/", ListDeploymentSources).WithName(nameof(ListDeploymentSources)).ProducesProblems(404).OpenToAnonymous();
         deployments.MapPut("/{figure}", SetDeploymentSource).WithName(nameof(SetDeploymentSource)).ProducesProblems(400, 403, 404, 409);
         deployments.MapDelete("/{figure}", RemoveDeploymentSource).WithName(nameof(RemoveDeploymentSource)).ProducesProblems(403, 404, 409);
         return app;
     }
 
     public static async Task<Results<Ok<FigureSourcesDto>, ValidationProblem, ProblemHttpResult>> ListSkuSources(
-        Guid id, Caller caller, FigureSourceService sources, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, FigureSourceService sources, CancellationToken cancellationToken) =>
         (await sources.ListAsync(caller, FigureOwner.Sku, id, cancellationToken)).ToOk();
 
     /// <summary>Sets the source of one figure (memory_bandwidth_tbs, bf16_tflops, …); the SKU's vendor's members and consortium admins may.</summary>
@@ -36,7 +36,7 @@ public static class FigureSourceEndpoints
         (await sources.RemoveAsync(caller, FigureOwner.Sku, id, figure, cancellationToken)).ToNoContent();
 
     public static async Task<Results<Ok<FigureSourcesDto>, ValidationProblem, ProblemHttpResult>> ListDeploymentSources(
-        Guid id, Caller caller, FigureSourceService sources, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, FigureSourceService sources, CancellationToken cancellationToken) =>
         (await sources.ListAsync(caller, FigureOwner.Deployment, id, cancellationToken)).ToOk();
 
     /// <summary>Sets the source of one figure (planned_mw, budget, …); whoever may edit the deployment may.</summary>

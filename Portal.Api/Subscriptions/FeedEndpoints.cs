@@ -16,15 +16,13 @@ public static class FeedPaths
 
 /// <summary>
 /// <c>GET /feeds/{skus|deployments|organizations}/{id}.atom</c>. Their content is what an anonymous reader may see
-/// (<see cref="FeedService"/>); until anonymous reading is opened, they answer signed-in callers (a session or an API token).
+/// (<see cref="FeedService"/>), whoever asks: they are open to anonymous readers, so a feed reader needs no credentials.
 /// </summary>
 public static class FeedEndpoints
 {
-    public const string FeedPolicy = "Feeds";
-
     public static RouteGroupBuilder MapFeeds(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/feeds").WithTags("Feeds").RequireAuthorization(FeedPolicy);
+        var group = app.MapGroup("/feeds").WithTags("Feeds").AllowAnonymous();
         group.MapGet("/skus/{id:guid}.atom", (Guid id, HttpContext context, FeedService feeds, CancellationToken ct) =>
             WriteAsync(context, feeds.SkuAsync(id, ct), FeedPaths.Sku(id))).WithName("SkuFeed");
         group.MapGet("/deployments/{id:guid}.atom", (Guid id, HttpContext context, FeedService feeds, CancellationToken ct) =>

@@ -28,9 +28,6 @@ public static class SubscriptionServices
         services.AddSingleton<ChangeDetector>().AddHostedService(sp => sp.GetRequiredService<ChangeDetector>());
         services.AddSingleton<WebhookSender>().AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
         services.AddScoped<WebhookService>().AddScoped<FeedService>();
-        services.AddAuthorizationBuilder().AddPolicy(FeedEndpoints.FeedPolicy, policy => policy
-            .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiTokenAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser());
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Api.Deployments;
+using Portal.Api.Publishing;
 using Portal.Data;
 using Portal.Data.Compatibility;
 using Portal.Data.Jobs;
@@ -57,6 +58,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
                 t.OwnerUserId,
                 t.Spec,
                 t.Version,
+                t.EmbargoUntil,
                 OpVersion = t.OpVersion == null ? null : new Ops.SavedOpVersionRef(t.OpVersion.OpId, t.OpVersion.Op!.Name, t.OpVersion.Number, t.OpVersion.Id),
             })
             .FirstOrDefaultAsync(cancellationToken);
@@ -64,7 +66,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
             return NotFound(id);
         var i = row.Item;
         return new TestDto(i.Id, i.Name, i.Description, i.Visibility, i.Tags, i.Op, i.Language, i.Organization, row.OwnerUserId, i.Suite,
-            row.Spec, i.CreatedAt, i.UpdatedAt, row.Version, row.OpVersion);
+            row.Spec, i.CreatedAt, i.UpdatedAt, row.Version, row.OpVersion, row.EmbargoUntil);
     }
 
     /// <summary>Every suite, with how many of its tests the caller can see.</summary>
@@ -80,6 +82,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
     public async Task<Outcome<TestDto>> CreateAsync(Caller caller, TestInput input, CancellationToken cancellationToken)
     {
         var (valid, errors) = TestValidator.Validate(input);
+        var embargo = Embargo(valid, input, current: null, errors);
         var owner = await OwnerAsync(caller, input.OrganizationId, errors, cancellationToken);
         var opVersion = await ops.LinkAsync(caller, input.OpVersionId, valid?.Spec, errors, cancellationToken);
         if (valid is null || errors.Any)
@@ -94,6 +97,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
             OrganizationId = owner, OwnerUserId = caller.UserId, CreatedAt = now, OpVersionId = opVersion,
         };
         Apply(test, valid, now);
+        test.EmbargoUntil = embargo;
         db.CompatibilityTests.Add(test);
         return await SaveAsync(caller, test.Id, cancellationToken);
     }
@@ -107,6 +111,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
             return new Outcome<TestDto>.Forbidden(Localized<TestText>.Get("EditForbidden"));
 
         var (valid, errors) = TestValidator.Validate(input);
+        var embargo = Embargo(valid, input, test.EmbargoUntil, errors);
         if (input.OrganizationId is { } organizationId && organizationId != test.OrganizationId)
             errors.Add("organizationId", Localized<TestText>.Get("OrganizationFixed"));
         if (input.Version is null)
@@ -119,6 +124,7 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
         // Compare against the version the editor read, not the one just loaded.
         db.Entry(test).Property(t => t.Version).OriginalValue = input.Version!.Value;
         Apply(test, valid, db.Now);
+        test.EmbargoUntil = embargo;
         return await SaveAsync(caller, id, cancellationToken);
     }
 
@@ -161,6 +167,10 @@ public sealed class CompatibilityTestService(PortalDbContext db, ListTotals tota
             caller.Roles.Count > 1 || caller.IsConsortiumAdmin ? "OrganizationRequired" : "OrganizationNone"));
         return null;
     }
+
+    /// <summary>The embargo date the input asks for, checked against the visibility it asks for (an invalid one is not judged).</summary>
+    private DateTimeOffset? Embargo(TestValidator.Valid? valid, TestInput input, DateTimeOffset? current, ValidationErrors errors) =>
+        PublicationRule.ReadTestEmbargo(valid is null || valid.Visibility == TestVisibility.Private, input.EmbargoUntil, current, db.Now, errors);
 
     private static void Apply(CompatibilityTest test, TestValidator.Valid valid, DateTimeOffset now)
     {

@@ -51,7 +51,8 @@ public sealed record TestDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     uint Version,
-    Ops.SavedOpVersionRef? OpVersion = null);
+    Ops.SavedOpVersionRef? OpVersion = null,
+    DateTimeOffset? EmbargoUntil = null);
 
 /// <summary>A suite with how many of its tests the caller can see.</summary>
 public sealed record SuiteDto(Guid Id, string Slug, string Name, string Description, bool BuiltIn, int Tests);
@@ -67,6 +68,12 @@ public sealed record TestInput
 
     /// <summary>private (the owner organisation and consortium admins) or consortium (every signed-in user).</summary>
     public string? Visibility { get; init; }
+
+    /// <summary>
+    /// Only for a private test: the date (UTC) its source and results become consortium-visible, and so public. Left out, a
+    /// private test stays private; an update that leaves it out lifts the embargo.
+    /// </summary>
+    public DateTimeOffset? EmbargoUntil { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
 
     /// <summary>The kernel job spec, a JSON object; its op and language become the test's.</summary>

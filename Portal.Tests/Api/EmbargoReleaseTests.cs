@@ -7,6 +7,7 @@ using Portal.Api.Common;
 using Portal.Api.Deployments;
 using Portal.Api.Publishing;
 using Portal.Api.Skus;
+using Portal.Api.Tests;
 using Portal.Data.Compatibility;
 using Portal.Data.Organizations;
 using Portal.Data.Publishing;
@@ -117,12 +118,37 @@ public sealed class EmbargoReleaseTests(EmbargoReleaseTests.Fixture portal) : IC
         Assert.Null(visibility.EmbargoUntil);
     }
 
-    private Task<Guid> ArrangeEmbargoedTestAsync(DateTimeOffset until) => portal.WithDbAsync(async db =>
+    /// <summary>A private test put under embargo through the API, as its owner would from the test form.</summary>
+    private async Task<Guid> ArrangeEmbargoedTestAsync(DateTimeOffset until)
     {
-        var id = await portal.AddTestAsync("embargoed kernel " + Guid.NewGuid().ToString("N")[..6], portal.Vendor, TestVisibility.Private);
-        await db.CompatibilityTests.Where(t => t.Id == id).ExecuteUpdateAsync(u => u.SetProperty(t => t.EmbargoUntil, until));
-        return id;
-    });
+        var body = CompatibilityFixtures.TestBody("embargoed kernel " + Guid.NewGuid().ToString("N")[..6], "private");
+        body["embargoUntil"] = until;
+        var created = await portal.Owner.PostJsonAsync("/api/v1/tests", body).ExpectAsync<TestDto>(HttpStatusCode.Created);
+        Assert.Equal(TestVisibility.Private, created.Visibility);
+        Assert.Equal(until, created.EmbargoUntil);
+        return created.Id;
+    }
+
+    [Fact]
+    public async Task A_tests_embargo_is_only_for_a_private_test_and_only_in_the_future_and_an_update_can_lift_it()
+    {
+        var body = CompatibilityFixtures.TestBody("embargo rules kernel", "consortium");
+        body["embargoUntil"] = portal.Time.GetUtcNow().AddDays(3);
+        var problem = await portal.Owner.PostJsonAsync("/api/v1/tests", body).ExpectValidationProblemAsync();
+        Assert.Contains("embargoUntil", problem.Errors.Keys);
+        body["visibility"] = "private";
+        body["embargoUntil"] = portal.Time.GetUtcNow().AddDays(-1);
+        problem = await portal.Owner.PostJsonAsync("/api/v1/tests", body).ExpectValidationProblemAsync();
+        Assert.Contains("embargoUntil", problem.Errors.Keys);
+
+        var id = await ArrangeEmbargoedTestAsync(portal.Time.GetUtcNow().AddDays(3));
+        var current = await portal.Owner.GetJsonAsync<TestDto>($"/api/v1/tests/{id}");
+        body = CompatibilityFixtures.TestBody(current.Name, "private");
+        body["version"] = current.Version;
+        var lifted = await portal.Owner.PutJsonAsync($"/api/v1/tests/{id}", body).ExpectAsync<TestDto>(HttpStatusCode.OK);
+        Assert.Null(lifted.EmbargoUntil);
+        Assert.Null(await portal.WithDbAsync(db => db.CompatibilityTests.Where(t => t.Id == id).Select(t => t.EmbargoUntil).SingleAsync()));
+    }
 
     [Fact]
     public async Task An_embargo_needs_a_future_date_and_a_known_state()

@@ -6,6 +6,7 @@ using Portal.Api.Subscriptions;
 using Portal.Data.Compatibility;
 using Portal.Data.Deployments;
 using Portal.Data.Organizations;
+using Portal.Data.Publishing;
 using Portal.Data.Skus;
 using Portal.Tests.Infrastructure;
 
@@ -13,7 +14,8 @@ namespace Portal.Tests.Api;
 
 /// <summary>
 /// The Atom feeds of a SKU, a deployment and an organisation: valid RFC 4287 (the required elements of feed and entries),
-/// holding the changes the detector recorded, never a private test's name or verdict; and each page advertises its feed.
+/// holding the changes the detector recorded, never a private test's name or verdict; read with no credentials at all, as a
+/// feed reader does; and each page advertises its feed.
 /// </summary>
 public sealed class FeedTests(FeedTests.Registry registry) : IClassFixture<FeedTests.Registry>
 {
@@ -22,11 +24,11 @@ public sealed class FeedTests(FeedTests.Registry registry) : IClassFixture<FeedT
         public Guid Vendor { get; private set; }
         public Guid Ministry { get; private set; }
         public Guid Sku { get; private set; }
+        public Guid HiddenSku { get; private set; }
         public Guid Deployment { get; private set; }
         public string OpenTest { get; private set; } = "";
         public string SecretTest { get; private set; } = "";
         public HttpClient Reader { get; private set; } = null!;
-        public TestUser PasswordReader { get; private set; } = null!;
 
         protected override async Task StartedAsync()
         {
@@ -36,6 +38,7 @@ public sealed class FeedTests(FeedTests.Registry registry) : IClassFixture<FeedT
             var rival = await AddOrganizationAsync("Feed Rival", OrganizationKind.ChipDesigner, "US");
             Ministry = await AddOrganizationAsync("Feed Ministry", OrganizationKind.Ministry, "KR");
             Sku = await this.AddSkuAsync(Vendor, "Feed NPU-1", SkuCategory.Npu);
+            HiddenSku = await this.AddSkuAsync(Vendor, "Feed Unreleased NPU-2", SkuCategory.Npu, configure: s => s.Publication = Publication.Private);
             Deployment = await this.AddDeploymentAsync("Feed Datacenter", ministryId: Ministry, hardware: [(Sku, 100, 0)],
                 milestones: [(today.AddDays(-3), "Power on", MilestoneStatus.Planned), (today.AddDays(30), "Acceptance", MilestoneStatus.Planned)]);
 
@@ -45,19 +48,21 @@ public sealed class FeedTests(FeedTests.Registry registry) : IClassFixture<FeedT
             SecretTest = "feed secret kernel";
             foreach (var test in new[] { open, secret })
             {
-                await CompletedAsync(test, KernelStatus.Passed, now - TimeSpan.FromMinutes(3), "1.0");
-                await CompletedAsync(test, KernelStatus.Failed, now - TimeSpan.FromMinutes(2), "2.0");
+                await CompletedAsync(test, Sku, KernelStatus.Passed, now - TimeSpan.FromMinutes(3), "1.0");
+                await CompletedAsync(test, Sku, KernelStatus.Failed, now - TimeSpan.FromMinutes(2), "2.0");
             }
+            // The unreleased SKU regresses on the open test too: the change is recorded, and told to nobody outside its vendor.
+            await CompletedAsync(open, HiddenSku, KernelStatus.Passed, now - TimeSpan.FromMinutes(3), "1.0");
+            await CompletedAsync(open, HiddenSku, KernelStatus.Failed, now - TimeSpan.FromMinutes(2), "2.0");
             await Services.GetRequiredService<ChangeDetector>().DetectOnceAsync(CancellationToken.None);
 
-            Reader = await CreateClientForAsync(await CreateUserAsync("Feed reader"));
-            PasswordReader = await this.CreateUserWithPasswordAsync("Feed page reader");
+            Reader = CreateAnonymousClient();
         }
 
-        private async Task CompletedAsync(Guid test, KernelStatus verdict, DateTimeOffset at, string driver)
+        private async Task CompletedAsync(Guid test, Guid sku, KernelStatus verdict, DateTimeOffset at, string driver)
         {
-            var job = (await this.AddRunAsync(test, null, (null, Sku)))[0];
-            await this.CompleteJobAsync(job, verdict, at, Sku);
+            var job = (await this.AddRunAsync(test, null, (null, sku)))[0];
+            await this.CompleteJobAsync(job, verdict, at, sku);
             await this.UpdateJobAsync(job, j => j.DriverVersion = driver);
         }
     }
@@ -135,6 +140,15 @@ public sealed class FeedTests(FeedTests.Registry registry) : IClassFixture<FeedT
     }
 
     [Fact]
+    public async Task An_unreleased_skus_feed_is_not_found_and_its_regression_is_in_no_other_feed()
+    {
+        using var response = await registry.Reader.GetAsync(FeedPaths.Sku(registry.HiddenSku));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        foreach (var path in new[] { FeedPaths.Organization(registry.Vendor), FeedPaths.Deployment(registry.Deployment), FeedPaths.Sku(registry.Sku) })
+            Assert.DoesNotContain("Feed Unreleased NPU-2", (await FeedAsync(path)).ToString());
+    }
+
+    [Fact]
     public async Task An_unknown_subject_has_no_feed()
     {
         using var response = await registry.Reader.GetAsync(FeedPaths.Sku(Guid.NewGuid()));
@@ -145,12 +159,10 @@ public sealed class FeedTests(FeedTests.Registry registry) : IClassFixture<FeedT
     [InlineData("skus")]
     [InlineData("deployments")]
     [InlineData("organizations")]
-    public async Task Each_page_advertises_its_feed_in_the_head(string area)
+    public async Task Each_public_page_advertises_its_feed_in_the_head(string area)
     {
         var id = area switch { "skus" => registry.Sku, "deployments" => registry.Deployment, _ => registry.Vendor };
-        using var session = new WebSession(registry);
-        Assert.Equal(HttpStatusCode.Redirect, (await session.SignInAsync(registry.PasswordReader.Email, PasswordUsers.Password)).StatusCode);
-        using var response = await session.GetAsync($"/{area}/{id}");
+        using var response = await registry.Reader.GetAsync($"/{area}/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         // Attribute values come HTML-encoded ("atom&#x2B;xml"); decoded, they read as a browser reads them.

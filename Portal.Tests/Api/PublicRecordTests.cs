@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Api.Common;
+using Portal.Api.Deployments;
 using Portal.Api.Skus;
 using Portal.Data.Compatibility;
 using Portal.Data.Deployments;
@@ -165,6 +166,33 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
     }
 
     [Fact]
+    public async Task A_deployments_figures_count_only_released_hardware_so_no_total_reveals_an_unreleased_chip()
+    {
+        // 100 units of the public SKU, 50 of the embargoed one and 20 of the hidden one: only the 100 count, for everyone.
+        var expected = await portal.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == portal.PublicSku).Select(s => s.Bf16Tflops).SingleAsync());
+        foreach (var reader in new[] { portal.CreateAnonymousClient(), portal.VendorMember, portal.Admin })
+        {
+            var deployment = await reader.GetJsonAsync<DeploymentDto>($"/api/v1/deployments/{portal.PublicDeployment}");
+            Assert.Equal(100, deployment.Figures.PlannedAccelerators);
+            Assert.Equal(100 * expected!.Value / 1000, deployment.Figures.PeakBf16PflopsPlanned, 6);
+        }
+
+        // Released, the embargoed SKU's line counts at once (the SKU's publication refreshes the figures in its transaction).
+        await portal.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == portal.EmbargoedSku)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Publication, Publication.Public).SetProperty(s => s.EmbargoUntil, (DateTimeOffset?)null)));
+        try
+        {
+            var released = await portal.CreateAnonymousClient().GetJsonAsync<DeploymentDto>($"/api/v1/deployments/{portal.PublicDeployment}");
+            Assert.Equal(150, released.Figures.PlannedAccelerators);
+        }
+        finally
+        {
+            await portal.WithDbAsync(db => db.HardwareSkus.Where(s => s.Id == portal.EmbargoedSku)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Publication, Publication.Embargoed).SetProperty(s => s.EmbargoUntil, portal.Time.GetUtcNow().AddDays(30))));
+        }
+    }
+
+    [Fact]
     public async Task A_visitor_reads_the_public_records_themselves_and_gets_404_for_private_ones()
     {
         var anonymous = portal.CreateAnonymousClient();
@@ -215,7 +243,7 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
         var anonymous = portal.CreateAnonymousClient();
         string[] pages =
         [
-            "/skus", $"/skus/{portal.PublicSku}", $"/skus/compare?ids={portal.PublicSku},{portal.HiddenSku}", "/deployments",
+            "/", "/skus", $"/skus/{portal.PublicSku}", $"/skus/compare?ids={portal.PublicSku},{portal.HiddenSku}", "/deployments",
             $"/deployments/{portal.PublicDeployment}", "/organizations", $"/organizations/{portal.Vendor}", "/matrix", "/tests",
             $"/tests/{portal.PublicTest}", $"/runs/{portal.PublicRun}", "/alliances",
             $"/skus/{portal.HiddenSku}", $"/deployments/{portal.PrivateDeployment}", $"/tests/{portal.PrivateTest}",
@@ -233,6 +261,10 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
         Assert.Contains("Open Accelerator X1", sku);
         Assert.Contains("data-testid=\"sign-in-to-edit\"", sku);
         Assert.DoesNotContain("data-testid=\"edit\"", sku);
+        // The home page welcomes a visitor with the consortium view and a way in, not a sign-in wall.
+        var home = await anonymous.GetStringAsync("/");
+        Assert.Contains("data-testid=\"visitor-intro\"", home);
+        Assert.Contains("data-testid=\"visitor-sign-in\"", home);
 
         // Pages that are not public still ask for a sign-in.
         using var operations = await anonymous.GetAsync("/operations");

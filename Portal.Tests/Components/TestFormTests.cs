@@ -97,6 +97,16 @@ public sealed class TestFormTests : CompatibilityComponentContext
         }
     }
 
+    [Fact]
+    public void The_form_sends_an_embargo_day_only_for_a_private_test_at_the_start_of_that_day_utc()
+    {
+        var model = new TestFormModel { Name = "embargoed", Op = "vector_add", Language = "opencl-c", Visibility = "private", EmbargoUntil = new DateTime(2027, 3, 1, 15, 30, 0) };
+        model.ApplyStarter();
+        Assert.Equal(new DateTimeOffset(2027, 3, 1, 0, 0, 0, TimeSpan.Zero), model.ToInput(new ValidationErrors()).EmbargoUntil);
+        model.Visibility = "consortium";
+        Assert.Null(model.ToInput(new ValidationErrors()).EmbargoUntil);
+    }
+
     /// <summary>The MudBlazor control around an input: where its error text is shown.</summary>
     private static IElement Field(IRenderedComponent<TestEdit> page, string testId) =>
         page.Find($"[data-testid={testId}]").Closest(".mud-input-control") ?? throw new InvalidOperationException($"{testId} has no input control");

@@ -105,7 +105,10 @@ namespace Portal.Migrations.Migrations
         // The sums are those DeploymentRows computed per request before: accelerators are SKUs of category gpu, npu or asic
         // (SkuCategories.Accelerators); domestic ones come from a vendor of the deployment's country; the next milestone is
         // the earliest not done, by date then title.
-        private const string FiguresSql = """
+        private const string FiguresSql = RefreshFunctionSql + FiguresTriggersSql;
+
+        /// <summary>The refresh of one deployment's figures as this migration made it (DeploymentFiguresCountReleasedHardware changes it).</summary>
+        internal const string RefreshFunctionSql = """
             CREATE FUNCTION refresh_deployment_figures(deployment uuid) RETURNS void LANGUAGE plpgsql AS $$
             BEGIN
                 -- Lock the row first. In READ COMMITTED the UPDATE below then reads with a new snapshot, which holds the lines and
@@ -136,6 +139,9 @@ namespace Portal.Migrations.Migrations
                 WHERE f.deployment_id = deployment;
             END $$;
 
+            """;
+
+        private const string FiguresTriggersSql = """
             CREATE FUNCTION deployment_parts_refresh_figures() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF TG_OP IN ('UPDATE', 'DELETE') THEN

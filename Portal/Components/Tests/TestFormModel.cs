@@ -49,6 +49,9 @@ public sealed class TestFormModel
     public string? Name { get; set; }
     public string? Description { get; set; }
     public string Visibility { get; set; } = "consortium";
+
+    /// <summary>A private test's embargo day (UTC), if any: on it the test turns consortium-visible, and so public.</summary>
+    public DateTime? EmbargoUntil { get; set; }
     public List<string> Tags { get; set; } = [];
     public VendorRef? Organization { get; set; }
 
@@ -154,6 +157,7 @@ public sealed class TestFormModel
             Name = test.Name,
             Description = test.Description,
             Visibility = Naming.ToSnakeCase(test.Visibility),
+            EmbargoUntil = test.EmbargoUntil?.UtcDateTime.Date,
             Tags = [.. test.Tags],
             Organization = test.Organization is { } o ? new VendorRef(o.Id, o.Name, o.Country) : null,
             Op = spec.Op ?? test.Op,
@@ -199,6 +203,7 @@ public sealed class TestFormModel
         Name = Name,
         Description = Description,
         Visibility = Visibility,
+        EmbargoUntil = Shared.EmbargoDate.ToTestInput(Visibility, EmbargoUntil),
         Tags = Tags,
         OrganizationId = Organization?.Id,
         Version = Version,
