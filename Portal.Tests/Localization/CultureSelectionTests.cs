@@ -22,6 +22,32 @@ public sealed class CultureSelectionTests(PortalFactory portal) : IClassFixture<
         Assert.InRange(expires, portal.Time.GetUtcNow().AddYears(1).AddMinutes(-1), portal.Time.GetUtcNow().AddYears(1).AddMinutes(1));
     }
 
+    [Fact]
+    public async Task A_link_with_lang_opens_in_that_language_over_the_browsers_and_remembers_it_for_the_pages_circuit()
+    {
+        using var client = NoRedirects();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/organizations?kind=ministry&lang=ko");
+        request.Headers.AcceptLanguage.ParseAdd("en-US");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<html lang=\"ko\"", await response.Content.ReadAsStringAsync());
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Culture=", StringComparison.Ordinal));
+        Assert.StartsWith(".AspNetCore.Culture=c%3Dko%7Cuic%3Dko;", cookie);
+
+        // An unknown language in a link changes nothing.
+        using var unknown = await client.GetAsync("/organizations?lang=xx");
+        Assert.DoesNotContain(unknown.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith(".AspNetCore.Culture=", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/skus?q=nova&sort=-bf16Tflops", "ko", "/skus?q=nova&sort=-bf16Tflops&lang=ko")]
+    [InlineData("/skus?lang=en&q=nova", "ko", "/skus?lang=ko&q=nova")]
+    [InlineData("/deployments/5", "en", "/deployments/5?lang=en")]
+    public void A_shared_address_keeps_the_views_query_and_sets_its_language(string path, string culture, string expected) =>
+        Assert.Equal("http://portal.example" + expected, Portal.Startup.PortalCultures.ShareAddress("http://portal.example" + path, culture));
+
     [Theory]
     [InlineData("https://elsewhere.example/steal")]
     [InlineData("//elsewhere.example")]

@@ -106,6 +106,7 @@ public static class PortalWebExtensions
         app.UseCookiePolicy();
         app.UseStatusCodePages();
         app.UseRequestLocalization();
+        app.UseLanguageFromLinks();
         // Before anything reads a request: the body caps first, then the input rule on query, route and body text, then the
         // answer to values that do not bind.
         app.UseRequestBodyCaps();

@@ -29,25 +29,14 @@ public static class CultureSelection
 
     internal static Results<RedirectHttpResult, ValidationProblem> Select(string? culture, string? redirectUri, HttpContext context, TimeProvider time)
     {
-        var chosen = PortalCultures.Supported.FirstOrDefault(c => string.Equals(c, culture, StringComparison.OrdinalIgnoreCase));
+        var chosen = PortalCultures.Find(culture);
         if (chosen is null)
         {
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["culture"] = [Localized<LayoutText>.Format("UnknownCulture", string.Join(", ", PortalCultures.Supported))] },
                 title: Localized<SharedText>.Get("InvalidFieldsTitle"));
         }
-        context.Response.Cookies.Append(
-            CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-            new CookieOptions
-            {
-                Path = "/",
-                Expires = time.GetUtcNow().AddYears(1),
-                IsEssential = true,
-                HttpOnly = true,
-                Secure = context.Request.IsHttps,
-                SameSite = SameSiteMode.Lax,
-            });
+        PortalCultures.Remember(context, chosen, time.GetUtcNow());
         // Only local paths, so that a crafted link cannot send anyone elsewhere.
         return TypedResults.LocalRedirect(Login.SafeReturnUrl(redirectUri));
     }
