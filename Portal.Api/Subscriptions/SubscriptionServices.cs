@@ -28,6 +28,9 @@ public static class SubscriptionServices
         services.AddSingleton<ChangeDetector>().AddHostedService(sp => sp.GetRequiredService<ChangeDetector>());
         services.AddSingleton<WebhookSender>().AddHostedService(sp => sp.GetRequiredService<WebhookSender>());
         services.AddScoped<WebhookService>().AddScoped<FeedService>();
+        // The secrets are sealed with the portal's data-protection keys (persisted to PostgreSQL by the web host).
+        services.AddDataProtection();
+        services.AddSingleton<WebhookSecrets>();
         return services;
     }
 }

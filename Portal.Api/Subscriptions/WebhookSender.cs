@@ -19,7 +19,8 @@ namespace Portal.Api.Subscriptions;
 /// attempt marks it failed. Time is the portal's <see cref="TimeProvider"/>, so tests move the backoff by hand.
 /// </summary>
 public sealed class WebhookSender(
-    IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<SubscriptionOptions> options, TimeProvider time, ILogger<WebhookSender> logger)
+    IServiceScopeFactory scopes, IHttpClientFactory clients, IOptions<SubscriptionOptions> options, TimeProvider time, WebhookSecrets secrets,
+    ILogger<WebhookSender> logger)
     : BackgroundService
 {
     public const string ClientName = "webhooks";
@@ -62,7 +63,7 @@ public sealed class WebhookSender(
         {
             if (!hooks.TryGetValue(delivery.WebhookId, out var hook))
                 continue;
-            var (status, error, elapsed) = await PostAsync(client, hook.Url, hook.Secret, delivery, cancellationToken);
+            var (status, error, elapsed) = await PostAsync(client, hook.Url, secrets.Open(hook.Secret), delivery, cancellationToken);
             var at = time.GetUtcNow();
             var delivered = status is >= 200 and < 300;
             var state = delivered ? DeliveryState.Delivered : delivery.Attempts >= settings.MaxAttempts ? DeliveryState.Failed : DeliveryState.Pending;

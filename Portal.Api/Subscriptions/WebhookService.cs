@@ -9,7 +9,7 @@ namespace Portal.Api.Subscriptions;
 /// An organisation's webhooks: its admins (and consortium admins) list, create and delete them, read their delivery log
 /// and send a test event. To anyone else an organisation's webhooks do not exist.
 /// </summary>
-public sealed class WebhookService(PortalDbContext db, WebhookTargets targets)
+public sealed class WebhookService(PortalDbContext db, WebhookTargets targets, WebhookSecrets secrets)
 {
     public const int LogLimit = 50;
 
@@ -37,15 +37,16 @@ public sealed class WebhookService(PortalDbContext db, WebhookTargets targets)
         if (errors.Any)
             return errors.ToOutcome<CreatedWebhookDto>();
 
+        var secret = WebhookSignature.NewSecret();
         var webhook = new Webhook
         {
-            OrganizationId = organizationId, Url = url!, Secret = WebhookSignature.NewSecret(),
+            OrganizationId = organizationId, Url = url!, Secret = secrets.Seal(secret),
             Kinds = [.. ChangeKinds.Names.Where(kinds.Contains)], CreatedByUserId = caller.UserId, CreatedAt = db.Now, UpdatedAt = db.Now,
         };
         db.Webhooks.Add(webhook);
         await db.SaveAsAsync(caller, cancellationToken);
         var dto = await Project(db.Webhooks.Where(w => w.Id == webhook.Id)).SingleAsync(cancellationToken);
-        return new CreatedWebhookDto(dto, webhook.Secret);
+        return new CreatedWebhookDto(dto, secret);
     }
 
     public async Task<Outcome<bool>> DeleteAsync(Caller caller, Guid id, CancellationToken cancellationToken)

@@ -15,8 +15,11 @@ public static class WebhookSignature
     public const string DeliveryHeader = "X-Portal-Delivery";
     public const string EventHeader = "X-Portal-Event";
 
+    /// <summary>How every issued secret begins, so that a leak scanner recognises one.</summary>
+    public const string SecretPrefix = "whsec_";
+
     /// <summary>A fresh secret: 32 random bytes as hex, prefixed so that it is recognisable in a leak scanner.</summary>
-    public static string NewSecret() => "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+    public static string NewSecret() => SecretPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     public static string Sign(string secret, long timestamp, string body)
     {

@@ -48,7 +48,7 @@ internal sealed class WebhookConfiguration : IEntityTypeConfiguration<Webhook>
     {
         builder.ToTable("webhooks");
         builder.Property(w => w.Url).HasMaxLength(2000);
-        builder.Property(w => w.Secret).HasMaxLength(100);
+        builder.Property(w => w.Secret).HasMaxLength(1000);
         builder.Property(w => w.Version).IsRowVersion();
         builder.HasOne(w => w.Organization).WithMany().HasForeignKey(w => w.OrganizationId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(w => w.OrganizationId);

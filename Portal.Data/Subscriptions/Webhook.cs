@@ -4,9 +4,9 @@ using Portal.Data.Organizations;
 namespace Portal.Data.Subscriptions;
 
 /// <summary>
-/// An organisation's endpoint for change events. Each delivery's body is signed with <see cref="Secret"/> (HMAC-SHA256),
-/// which is shown once, when the webhook is created; it is kept (not hashed) because signing needs it, and left out of
-/// the audit log.
+/// An organisation's endpoint for change events. Each delivery's body is signed with its secret (HMAC-SHA256), which is
+/// shown once, when the webhook is created; <see cref="Secret"/> holds it sealed with the portal's data-protection keys
+/// (WebhookSecrets: not hashed, because signing needs it), and is left out of the audit log.
 /// </summary>
 public sealed class Webhook : IAudited
 {

@@ -89,6 +89,21 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
     }
 
     [Fact]
+    public async Task A_webhook_stored_before_secrets_were_sealed_still_signs_with_its_secret()
+    {
+        await using var receiver = new WebhookReceiver(200);
+        var created = await CreateAsync(portal.VendorAdmin, portal.Vendor, receiver.Url, ChangeKinds.MilestoneSlippedName);
+        var legacy = WebhookSignature.NewSecret();
+        await portal.WithDbAsync(db => db.Webhooks.Where(w => w.Id == created.Webhook.Id).ExecuteUpdateAsync(u => u.SetProperty(w => w.Secret, legacy)));
+
+        var queued = await portal.VendorAdmin.PostJsonAsync($"/api/v1/webhooks/{created.Webhook.Id}/test", new { })
+            .ExpectAsync<WebhookDeliveryDto>(HttpStatusCode.OK);
+
+        Assert.Equal(DeliveryState.Delivered, (await AttemptedAsync(queued.Id, 1)).State);
+        AssertSigned(Assert.Single(receiver.Requests), legacy);
+    }
+
+    [Fact]
     public async Task A_test_event_is_signed_retried_after_a_500_with_backoff_and_logged()
     {
         await using var receiver = new WebhookReceiver(500);
@@ -97,6 +112,10 @@ public sealed class WebhookTests(WebhookTests.Hooks portal) : IClassFixture<Webh
         // No deployment exists here, so no slipped milestone can interleave with the test event. The secret is shown once: the list never carries it.
         var listed = await portal.VendorAdmin.GetStringAsync($"/api/v1/organizations/{portal.Vendor}/webhooks");
         Assert.DoesNotContain(created.Secret, listed);
+        // At rest it is sealed: the table holds neither the secret nor any part of its random half.
+        var stored = await portal.WithDbAsync(db => db.Webhooks.Where(w => w.Id == created.Webhook.Id).Select(w => w.Secret).SingleAsync());
+        Assert.DoesNotContain(created.Secret["whsec_".Length..][..16], stored);
+        Assert.False(stored.StartsWith("whsec_", StringComparison.Ordinal));
 
         var queued = await portal.VendorAdmin.PostJsonAsync($"/api/v1/webhooks/{created.Webhook.Id}/test", new { })
             .ExpectAsync<WebhookDeliveryDto>(HttpStatusCode.OK);
