@@ -62,6 +62,27 @@ public sealed class ConditionalGetTests(ConditionalGetTests.Fixture portal) : IC
     }
 
     [Fact]
+    public async Task An_anonymous_get_is_publicly_cacheable_for_a_minute_and_answered_304_with_its_etag()
+    {
+        var anonymous = portal.CreateAnonymousClient();
+        var first = await GetAsync(anonymous, $"/api/v1/skus/{portal.Sku}").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.True(first.Headers.CacheControl?.Public);
+        Assert.False(first.Headers.CacheControl?.Private);
+        Assert.Equal(TimeSpan.FromSeconds(60), first.Headers.CacheControl?.MaxAge);
+        Assert.Contains("Cookie", first.Headers.Vary);
+        var again = await GetAsync(anonymous, $"/api/v1/skus/{portal.Sku}", first.Headers.ETag).ExpectAsync(HttpStatusCode.NotModified);
+        Assert.True(again.Headers.CacheControl?.Public);
+        Assert.Empty(await again.Content.ReadAsByteArrayAsync());
+
+        // The owner's view of the matrix holds the private test's verdict: never the visitor's tag, never public.
+        var visitorMatrix = await GetAsync(anonymous, "/api/v1/matrix").ExpectAsync(HttpStatusCode.OK);
+        var ownerMatrix = await GetAsync(portal.VendorMember, "/api/v1/matrix", visitorMatrix.Headers.ETag).ExpectAsync(HttpStatusCode.OK);
+        Assert.NotEqual(visitorMatrix.Headers.ETag, ownerMatrix.Headers.ETag);
+        Assert.True(ownerMatrix.Headers.CacheControl?.Private);
+    }
+
+    [Fact]
     public async Task The_same_get_with_its_etag_is_answered_304_without_a_body()
     {
         var first = await GetAsync(portal.VendorMember, $"/api/v1/skus/{portal.Sku}").ExpectAsync(HttpStatusCode.OK);

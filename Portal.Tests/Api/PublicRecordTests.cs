@@ -290,6 +290,22 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
         Assert.IsType<Outcome<SkuDetail>.NotFound>(preview.Item2);
     }
 
+    [Fact]
+    public async Task A_public_preview_of_a_sku_page_shows_none_of_the_owners_private_results_which_the_owners_own_view_shows()
+    {
+        var owner = await portal.CreateUserWithPasswordAsync("Preview owner", PasswordUsers.Password, (portal.Vendor, MemberRole.Developer));
+        using var session = new WebSession(portal);
+        Assert.Equal(HttpStatusCode.Redirect, (await session.SignInAsync(owner.Email, PasswordUsers.Password)).StatusCode);
+
+        var own = await (await session.GetAsync($"/skus/{portal.PublicSku}")).Content.ReadAsStringAsync();
+        var preview = await (await session.GetAsync($"/skus/{portal.PublicSku}?preview=public")).Content.ReadAsStringAsync();
+
+        // The owner's own view counts the private test's verdict on this SKU (its charts and conformance); the preview does not.
+        Assert.Contains("unreleased kernel secret", own);
+        Assert.Contains("data-testid=\"preview-notice\"", preview);
+        AssertNothingPrivate($"/skus/{portal.PublicSku}?preview=public", preview, namesOnly: true);
+    }
+
     /// <summary>
     /// A list's total is remembered per filter for a few seconds (ListTotals), and what a filter matches depends on who reads:
     /// the vendor's count of "Accelerator" includes its private and embargoed SKUs, a visitor's must not, even right after.

@@ -39,6 +39,9 @@ public sealed class ScopedWork(IServiceScopeFactory scopes, AuthenticationStateP
         return await work(scope.ServiceProvider.GetRequiredService<TService>(), caller);
     }
 
+    /// <summary>Who a part of a page reads as: null in a public preview (<see cref="Shared.PublicPreview"/>), else whoever is there.</summary>
+    public async Task<Caller?> ReaderAsync(bool asPublic) => asPublic ? null : await CallerAsync();
+
     public Task<Caller?> CallerAsync() => RunAsync<CallerResolver, Caller?>(async resolver =>
         await resolver.ResolveAsync((await authentication.GetAuthenticationStateAsync()).User, CancellationToken.None));
 }
