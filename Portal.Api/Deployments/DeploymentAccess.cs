@@ -61,10 +61,14 @@ public static class DeploymentAccess
     /// <summary>Whether the caller could create any deployment at all: the UI shows "New deployment" only then.</summary>
     public static bool MayCreateSome(Caller caller) => caller.IsConsortiumAdmin || caller.Roles.Count > 0;
 
+    /// <summary>
+    /// What deciding who may edit a deployment needs; null when there is no such deployment or <paramref name="reader"/> may
+    /// not see it (to them it does not exist, even to be refused).
+    /// </summary>
     internal static async Task<(Guid Id, Guid? MinistryId, List<Guid> Operators)?> LoadAsync(
-        PortalDbContext db, Guid deploymentId, CancellationToken cancellationToken)
+        PortalDbContext db, Guid deploymentId, Caller? reader, CancellationToken cancellationToken)
     {
-        var row = await db.Deployments.AsNoTracking().Where(d => d.Id == deploymentId)
+        var row = await db.Deployments.AsNoTracking().VisibleTo(reader).Where(d => d.Id == deploymentId)
             .Select(d => new
             {
                 d.Id,

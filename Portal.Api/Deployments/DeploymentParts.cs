@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
 using Portal.Data;
 
@@ -10,9 +9,7 @@ internal static class DeploymentParts
     /// <summary>Null when the caller may change the deployment's parts; otherwise the outcome to answer with.</summary>
     public static async Task<Outcome<T>?> DenyAsync<T>(PortalDbContext db, Caller caller, Guid deploymentId, CancellationToken cancellationToken)
     {
-        var access = await DeploymentAccess.LoadAsync(db, deploymentId, cancellationToken);
-        // A deployment the caller may not read does not exist for them, even to be refused.
-        if (access is not { } found || !await db.Deployments.VisibleTo(caller).AnyAsync(d => d.Id == deploymentId, cancellationToken))
+        if (await DeploymentAccess.LoadAsync(db, deploymentId, caller, cancellationToken) is not { } found)
             return new Outcome<T>.NotFound(Localized<DeploymentText>.Format("NotFound", deploymentId));
         return DeploymentAccess.CanEdit(caller, found.MinistryId, found.Operators)
             ? null

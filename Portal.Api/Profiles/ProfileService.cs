@@ -197,7 +197,7 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     public async Task<Outcome<DeploymentProfileDto>> SetDeploymentProfileAsync(Caller caller, Guid deploymentId, DeploymentProfileInput input,
         CancellationToken cancellationToken)
     {
-        if (await DeploymentAccess.LoadAsync(db, deploymentId, cancellationToken) is not { } access)
+        if (await DeploymentAccess.LoadAsync(db, deploymentId, caller, cancellationToken) is not { } access)
             return new Outcome<DeploymentProfileDto>.NotFound(Localized<ProfileText>.Format("DeploymentNotFound", deploymentId));
         if (!DeploymentAccess.CanEdit(caller, access.MinistryId, access.Operators))
             return new Outcome<DeploymentProfileDto>.Forbidden(Localized<ProfileText>.Get("DeploymentForbidden"));

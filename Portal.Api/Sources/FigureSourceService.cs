@@ -141,9 +141,7 @@ public sealed class FigureSourceService(PortalDbContext db, IDbContextFactory<Po
             var vendor = await db.HardwareSkus.AsNoTracking().VisibleTo(reader).Where(s => s.Id == id).Select(s => (Guid?)s.VendorId).FirstOrDefaultAsync(cancellationToken);
             return vendor is { } vendorId ? caller => SkuService.CanEdit(caller, vendorId) : null;
         }
-        if (!await db.Deployments.VisibleTo(reader).AnyAsync(d => d.Id == id, cancellationToken))
-            return null;
-        var deployment = await DeploymentAccess.LoadAsync(db, id, cancellationToken);
+        var deployment = await DeploymentAccess.LoadAsync(db, id, reader, cancellationToken);
         return deployment is { } d ? caller => DeploymentAccess.CanEdit(caller, d.MinistryId, d.Operators) : null;
     }
 

@@ -222,6 +222,13 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
     {
         await portal.Outsider.GetAsync($"/api/v1/skus/{portal.HiddenSku}").ExpectAsync(HttpStatusCode.NotFound);
         await portal.Outsider.GetAsync($"/api/v1/deployments/{portal.PrivateDeployment}").ExpectAsync(HttpStatusCode.NotFound);
+        // Not even a refusal tells an outsider that the private deployment exists: its parts, profile and sources answer 404 too.
+        await portal.Outsider.PutJsonAsync($"/api/v1/deployments/{portal.PrivateDeployment}/profile", new { profileSlug = (string?)null })
+            .ExpectAsync(HttpStatusCode.NotFound);
+        await portal.Outsider.PutJsonAsync($"/api/v1/deployments/{portal.PrivateDeployment}/sources/planned_mw", new { reference = "https://example.org/a" })
+            .ExpectAsync(HttpStatusCode.NotFound);
+        await portal.Outsider.PostJsonAsync($"/api/v1/deployments/{portal.PrivateDeployment}/milestones", new { date = "2027-01-01", title = "x", status = "planned" })
+            .ExpectAsync(HttpStatusCode.NotFound);
         await portal.Outsider.GetAsync($"/api/v1/skus/{portal.HiddenSku}/audit").ExpectAsync(HttpStatusCode.OK);
         AssertNothingPrivate("outsider's SKU list", await portal.Outsider.GetStringAsync("/api/v1/skus"));
         AssertNothingPrivate("outsider's SKU audit", await portal.Outsider.GetStringAsync($"/api/v1/skus/{portal.HiddenSku}/audit"));
