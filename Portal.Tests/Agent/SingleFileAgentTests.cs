@@ -32,6 +32,9 @@ public sealed class SingleFileAgentTests(ITestOutputHelper log)
             Assert.False(File.Exists(Path.Combine(output, "Portal.Agent.dll")));
             log.WriteLine($"Portal.Agent: {new FileInfo(agent).Length / 1e6:F1} MB");
 
+            var help = await RunAsync(agent, TimeSpan.FromMinutes(1), "--help");
+            Assert.Contains("Portal.Agent [command] [options]", help.Output);
+
             var spec = AgentProcess.VectorAddSpec("if (i < n) z[i] = x[i] + y[i];");
             clock.Restart();
             var exec = await RunAsync(agent, TimeSpan.FromMinutes(3), "exec", spec, "--device", "opencl:0:0");
