@@ -59,10 +59,20 @@ internal static class AgentCli
         Recursive = true,
     };
 
+    /// <summary>The program's name in help and errors, whatever the executable file is called.</summary>
+    public const string ProgramName = "Portal.Agent";
+
     /// <param name="actions">What each command does with its parsed line; commands absent here are not offered.</param>
-    public static RootCommand Build(IReadOnlyDictionary<string, Func<CommandLine, CancellationToken, Task<int>>> actions)
+    public static Command Build(IReadOnlyDictionary<string, Func<CommandLine, CancellationToken, Task<int>>> actions)
     {
-        var root = new RootCommand("Portal.Agent: runs kernel compatibility tests on this host's accelerators, for the consortium portal or offline.\n" + Notes);
+        // Not a RootCommand: that names itself after the executable file without its extension, which for the single-file
+        // agent ("Portal.Agent", no extension) is "Portal". The help and version options it would add are added here.
+        var root = new Command(ProgramName,
+            "Portal.Agent: runs kernel compatibility tests on this host's accelerators, for the consortium portal or offline.\n" + Notes)
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         root.Options.Add(Unsandboxed);
         foreach (var command in Commands())
         {

@@ -190,7 +190,7 @@ public static class AgentCommands
     private static async Task<int> UsageErrorAsync(TextWriter error, string message, System.CommandLine.Command command)
     {
         await error.WriteLineAsync($"error: {message}");
-        await error.WriteLineAsync(command is System.CommandLine.RootCommand
+        await error.WriteLineAsync(command.Name == AgentCli.ProgramName
             ? "see 'Portal.Agent --help'"
             : $"see 'Portal.Agent {command.Name} --help'");
         return Usage;

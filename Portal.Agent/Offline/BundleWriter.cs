@@ -29,7 +29,7 @@ internal sealed class BundleWriter(OfflineIdentity identity, IReadOnlyList<Accel
             _specs[hash] = new JsonObject { ["sha256"] = hash, ["name"] = name, ["testId"] = testId?.ToString(), ["spec"] = spec };
         _results.Add(new JsonObject
         {
-            ["specSha256"] = hash, ["device"] = device ?? result.Device?.Id ?? "none", ["startedAt"] = startedAt, ["finishedAt"] = time.GetUtcNow(),
+            ["specSha256"] = hash, ["device"] = device ?? result.Device?.Id ?? ResultBundleFormat.NoDevice, ["startedAt"] = startedAt, ["finishedAt"] = time.GetUtcNow(),
             ["result"] = JsonSerializer.SerializeToNode(result.Bounded(), KernelResultJson.Options),
         });
     }

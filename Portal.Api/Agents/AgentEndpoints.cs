@@ -29,7 +29,7 @@ public static class AgentEndpoints
     public static IEndpointRouteBuilder MapAgentRegistration(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/agents/register", RegisterAgent).WithName(nameof(RegisterAgent)).WithTags("Agent protocol")
-            .AllowAnonymous().DisableAntiforgery().WithRequestBodyCap(Portal.Kernels.Results.ResultLimits.MaxRequestBytes).ProducesProblems(400, 401, 413);
+            .AllowAnonymous().DisableAntiforgery().WithRequestBodyCap(Portal.Kernels.Results.ResultLimits.MaxRequestBytes).ProducesProblems(400, 401, 409, 413);
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Portal.Api.Accounts;
 using Portal.Api.Common;
 using Portal.Data;
@@ -99,6 +100,10 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
         if (token is null)
             return new Outcome<RegisteredAgent>.Forbidden(Localized<AgentText>.Get("RegistrationTokenInvalid"));
 
+        // Checked once the token is known good, so that a caller without one cannot learn which keys are registered.
+        if (registration.PublicKey is not null && await db.Agents.AnyAsync(a => a.PublicKey == registration.PublicKey, cancellationToken))
+            return KeyTaken();
+
         var secret = ApiTokenService.NewSecret(AgentProtocol.AgentTokenPrefix);
         var agent = new Agent
         {
@@ -118,9 +123,24 @@ public sealed class RegistrationTokenService(PortalDbContext db, AgentTokens age
         token.Registrations++;
         token.LastUsedAt = now;
         db.Actor = new AuditActor(token.CreatedByUserId, $"agent registration ({token.Name})");
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: KeyIndex })
+        {
+            return KeyTaken(); // registered by another call at the same moment
+        }
         return new RegisteredAgent(agent.Id, token.OrganizationId, token.Organization!.Name, secret, Signing.PortalVersion.Current);
     }
+
+    /// <summary>The unique index that keeps one public key to one agent (AgentConfiguration).</summary>
+    public const string KeyIndex = "ix_agents_public_key";
+
+    /// <summary>A key some agent (revoked or not) already has: 409, so that a signature always names one agent.</summary>
+    public static Outcome<T> KeyTaken<T>() => new Outcome<T>.Conflict(Localized<AgentText>.Get("PublicKeyTaken"));
+
+    private static Outcome<RegisteredAgent> KeyTaken() => KeyTaken<RegisteredAgent>();
 
     /// <summary>Revokes an agent: its token stops working at once on this replica, within seconds on others.</summary>
     public async Task<Outcome<bool>> RevokeAgentAsync(Caller caller, Guid agentId, CancellationToken cancellationToken)

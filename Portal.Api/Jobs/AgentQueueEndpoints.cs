@@ -101,9 +101,6 @@ public static class AgentQueueEndpoints
         return ToLease(job);
     }
 
-    /// <summary>A figure the suspect check can hold against a limit: NaN and infinities (written as strings) are no figure.</summary>
-    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
-
     private static JobLease ToLease(LeasedJob job)
     {
         using var spec = JsonDocument.Parse(job.Spec);
@@ -158,7 +155,8 @@ public static class AgentQueueEndpoints
         if (errors.Any)
             return Invalid(errors);
         // Checked before anything is recorded: a result its agent's key did not sign never becomes a verdict.
-        if (await signatures.ProblemAsync(agent.AgentId, id, completion.Result!.Bounded(), completion.Signature, cancellationToken) is { } unsigned)
+        var signed = await signatures.CheckAsync(agent.AgentId, id, completion.Result!.Bounded(), completion.Signature, cancellationToken);
+        if (signed.Problem is { } unsigned)
         {
             errors.Add("signature", unsigned);
             return Invalid(errors);
@@ -166,15 +164,15 @@ public static class AgentQueueEndpoints
         // Text past its cap is cut rather than refused: a verdict with a long compile log is still a verdict.
         var result = KernelResultJson.Serialize(completion.Result!.Bounded());
         var verdict = completion.Result!.Status.Name();
+        var (gb, gflop, dtype) = TimingLimits.Figures(completion.Result);
         var (check, repeated) = await queue.CompleteAsync(agent.AgentId, id, completion.LeaseId, new JobProvenance(verdict, result, null, null,
-            Finite(completion.Result.Timing?.GbPerSecond), Finite(completion.Result.Timing?.GflopPerSecond), completion.Result.Timing?.Dtype),
-            time.GetUtcNow(), cancellationToken);
+            gb, gflop, dtype), time.GetUtcNow(), cancellationToken);
         if (check != LeaseCheck.Done)
             return Refused(check, id);
         if (!repeated)
         {
             QueueMetrics.Completed(verdict);
-            await signatures.StoreAsync(id, completion.Signature, cancellationToken);
+            await signatures.StoreAsync(id, completion.Signature, signed.SpecSha256, cancellationToken);
         }
         JobLease? nextLease = null;
         if (completion.Next is { } wanted)

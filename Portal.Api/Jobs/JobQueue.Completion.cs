@@ -14,9 +14,6 @@ public sealed partial class JobQueue
     /// <summary>Completion batches run so far and the completions in them.</summary>
     public (long Batches, long Calls) CompletionBatches => _completions.Counts;
 
-    // The FLOP limit is the datasheet's rate for the timing's dtype where the SKU gives one (BF16 for bf16, FP8 for
-    // the fp8 formats): a bf16 kernel cannot use the FP8 units. Otherwise (f32, f16, or a figure the SKU lacks) it is the
-    // highest rate the datasheet gives: no kernel of any precision beats it. The copy bandwidth bounds bytes, not FLOPs.
     // One statement for a whole batch of completions (one row of the arrays each, numbered by "with ordinality"): a row is
     // written only where its lease is still current, exactly as one call's statement was. Two calls for one job in a
     // batch write it at most once (an UPDATE changes a row once); the other is classified afterwards like any repeat.
@@ -28,29 +25,13 @@ public sealed partial class JobQueue
                driver_version = d.driver_version, agent_version = coalesce(c.agent_version, a.agent_version),
                engine_version = coalesce(c.engine_version, a.engine_version),
                verified = (o.kind = 'consortium'),
-               timing_suspect = coalesce(x.gb > x.gb_limit or x.gflop > x.gflop_limit, false),
-               suspect_figure = case when x.gb > x.gb_limit then 'gb_per_second' when x.gflop > x.gflop_limit then 'gflop_per_second' end,
-               suspect_limit = case when x.gb > x.gb_limit then x.gb_limit when x.gflop > x.gflop_limit then x.gflop_limit end,
-               suspect_limit_source = case when x.gb > x.gb_limit then x.gb_source when x.gflop > x.gflop_limit then x.gflop_source end
+               {TimingLimits.SetSql}
           from unnest(@jobs, @leases, @agents, @verdicts, @results, @nows, @agentVersions, @engineVersions, @gbs, @gflops, @dtypes)
                  with ordinality as c(job, lease, agent, verdict, result, now, agent_version, engine_version, gb, gflop, dtype, n)
           join agents a on a.id = c.agent
           join organizations o on o.id = a.organization_id
           join agent_devices d on d.agent_id = c.agent
-          left join hardware_skus s on s.id = d.sku_id
-         cross join lateral (
-            select c.gb, c.gflop,
-                   case when s.memory_bandwidth_tbs > 0 then s.memory_bandwidth_tbs * 1000
-                        when d.copy_bandwidth_gb_per_second > 0 then d.copy_bandwidth_gb_per_second * 1.25 end as gb_limit,
-                   case when s.memory_bandwidth_tbs > 0 then 'datasheet'
-                        when d.copy_bandwidth_gb_per_second > 0 then 'copy_bandwidth' end as gb_source,
-                   case when c.dtype = 'bf16' and s.bf16tflops > 0 then s.bf16tflops * 1000
-                        when c.dtype in ('fp8e4m3', 'fp8e5m2') and s.fp8tflops > 0 then s.fp8tflops * 1000
-                        else nullif(greatest(s.bf16tflops, s.fp8tflops), 0) * 1000 end as gflop_limit,
-                   case when c.dtype = 'bf16' and s.bf16tflops > 0 then 'datasheet_bf16'
-                        when c.dtype in ('fp8e4m3', 'fp8e5m2') and s.fp8tflops > 0 then 'datasheet_fp8'
-                        else 'datasheet' end as gflop_source
-         ) x
+        {TimingLimits.DeviceLimitsSql}
          where j.id = c.job and j.lease_id = c.lease and j.agent_id = c.agent and d.id = j.device_id
            and j.status in ('{JobStatuses.LeasedName}', '{JobStatuses.RunningName}')
         returning c.n, j.run_id
@@ -66,9 +47,8 @@ public sealed partial class JobQueue
     /// <summary>
     /// Records the outcome, once: the same lease completing again is answered Done without a second write (Repeated), a
     /// stale or foreign lease is refused, and the device's SKU, organisation and versions are copied as provenance. The timing is
-    /// held against the device's limits here, in the same statement (DESIGN.md "Timings that break physics"): the mapped
-    /// SKU's datasheet bandwidth and highest FLOP rate, else, for bandwidth, 1.25× the copy bandwidth the agent measured.
-    /// A figure over its limit marks the job suspect, with the figure, the limit and where it came from; the verdict stands.
+    /// held against the device's limits here, in the same statement, by the check every recorded result goes through
+    /// (<see cref="TimingLimits"/>): a figure over its limit marks the job suspect; the verdict stands.
     /// Completions made at the same moment go to the database together (<see cref="StatementBatch{TCall,TAnswer}"/>): one
     /// statement and one commit for all, each call answered with its own outcome.
     /// </summary>

@@ -13,9 +13,12 @@ public enum ProfileStanding
 /// <summary>A test a profile requires (always a consortium-visible one).</summary>
 public sealed record ProfileTestDto(Guid Id, string Name, string Op, string Dtype, string Language);
 
-/// <summary>A SKU's standing against one profile: how many of its required tests have a latest verdict, and how many passed.</summary>
+/// <summary>
+/// A SKU's standing against one profile: how many of its required tests have a latest verdict, and how many passed.
+/// <c>Offline</c>: at least one of those deciding verdicts came from an offline agent's signed bundle (as the matrix marks it).
+/// </summary>
 public sealed record SkuStandingDto(Guid SkuId, string SkuName, string VendorName, SkuLifecycle Lifecycle, int Required, int Tested, int Passed,
-    ProfileStanding Standing);
+    ProfileStanding Standing, bool Offline = false);
 
 /// <summary>
 /// A requirement profile as it is exported (GET /api/v1/profiles/{slug}): its tests and every SKU with a result on one of
@@ -41,8 +44,9 @@ public sealed record ProfileListDto(IReadOnlyList<ProfileDto> Profiles, bool Can
 /// <summary>Create (no version) or update (the version read) a profile.</summary>
 public sealed record ProfileInput(string? Slug, string? Name, string? Description, IReadOnlyList<Guid>? TestIds, uint? Version = null);
 
-/// <summary>One SKU's badge for one profile, as the SKU page shows it.</summary>
-public sealed record SkuProfileBadgeDto(Guid ProfileId, string Slug, string Name, int Required, int Tested, int Passed, ProfileStanding Standing);
+/// <summary>One SKU's badge for one profile, as the SKU page shows it; <c>Offline</c> as on <see cref="SkuStandingDto"/>.</summary>
+public sealed record SkuProfileBadgeDto(Guid ProfileId, string Slug, string Name, int Required, int Tested, int Passed, ProfileStanding Standing,
+    bool Offline = false);
 
 /// <summary>
 /// A draft profile derived from released SKUs: the consortium-visible tests that more than half of the released SKUs with
@@ -67,7 +71,7 @@ public sealed record DeploymentProfileDto(
 public sealed record ProfileRefDto(Guid Id, string Slug, string Name);
 
 public sealed record DeploymentSkuStandingDto(Guid SkuId, string SkuName, string VendorName, int PlannedUnits, int Required, int Tested, int Passed,
-    ProfileStanding Standing);
+    ProfileStanding Standing, bool Offline = false);
 
 /// <summary>Name the profile a deployment is held to by its slug, or none (null).</summary>
 public sealed record DeploymentProfileInput(string? ProfileSlug);

@@ -62,8 +62,8 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         var verdicts = await SkuVerdictsAsync([skuId], cancellationToken);
         return new Outcome<IReadOnlyList<SkuProfileBadgeDto>>.Success([.. profiles.Select(p =>
         {
-            var (tested, passed, standing) = Stand(p.Tests, verdicts.GetValueOrDefault(skuId));
-            return new SkuProfileBadgeDto(p.Id, p.Slug, p.Name, p.Tests.Count, tested, passed, standing);
+            var (tested, passed, standing, offline) = Stand(p.Tests, verdicts.GetValueOrDefault(skuId));
+            return new SkuProfileBadgeDto(p.Id, p.Slug, p.Name, p.Tests.Count, tested, passed, standing, offline);
         })]);
     }
 
@@ -102,8 +102,8 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         var verdicts = await SkuVerdictsAsync([.. lines.Select(l => l.SkuId)], cancellationToken);
         var skus = lines.Select(l =>
         {
-            var (tested, passed, standing) = Stand(profile.Tests, verdicts.GetValueOrDefault(l.SkuId));
-            return new DeploymentSkuStandingDto(l.SkuId, l.Name, l.VendorName, l.PlannedUnits, profile.Tests.Count, tested, passed, standing);
+            var (tested, passed, standing, offline) = Stand(profile.Tests, verdicts.GetValueOrDefault(l.SkuId));
+            return new DeploymentSkuStandingDto(l.SkuId, l.Name, l.VendorName, l.PlannedUnits, profile.Tests.Count, tested, passed, standing, offline);
         }).ToList();
         return new DeploymentProfileDto(deploymentId, new ProfileRefDto(profile.Id, profile.Slug, profile.Name), total,
             skus.Where(s => s.Standing == ProfileStanding.Met).Sum(s => s.PlannedUnits), skus, canEdit);
@@ -120,7 +120,7 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         var released = await db.HardwareSkus.AsNoTracking().Where(s => Released.Contains(s.Lifecycle)).Select(s => s.Id).ToArrayAsync(cancellationToken);
         var verdicts = await SkuVerdictsAsync(released, cancellationToken);
         var withResults = verdicts.Count;
-        var passedBy = verdicts.Values.SelectMany(v => v.Where(t => t.Value == Passed).Select(t => t.Key))
+        var passedBy = verdicts.Values.SelectMany(v => v.Where(t => t.Value.Status == Passed).Select(t => t.Key))
             .GroupBy(t => t).ToDictionary(g => g.Key, g => g.Count());
         var chosen = passedBy.Where(p => p.Value * 2 > withResults).Select(p => p.Key).ToList();
         var tests = await TestsAsync(chosen, cancellationToken);
@@ -243,15 +243,26 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
         new(profile.Id, profile.Slug, profile.Name, profile.Description, profile.Tests, standings.GetValueOrDefault(profile.Id) ?? [],
             profile.UpdatedAt, profile.Version, CanManage(reader));
 
-    /// <summary>Tested, passed and the standing of one SKU against a profile's tests, from the SKU's latest verdict per test.</summary>
-    private static (int Tested, int Passed, ProfileStanding Standing) Stand(IReadOnlyList<ProfileTestDto> tests, IReadOnlyDictionary<Guid, string>? verdicts)
+    /// <summary>A SKU's latest verdict on one test, and whether it came from an offline agent's bundle.</summary>
+    private readonly record struct Verdict(string Status, bool Offline)
+    {
+        public static Verdict Of(LatestVerdicts.Latest latest) => new(latest.Verdict, latest.Offline);
+    }
+
+    /// <summary>
+    /// Tested, passed and the standing of one SKU against a profile's tests, from the SKU's latest verdict per test, and whether
+    /// any of those deciding verdicts came from an offline bundle.
+    /// </summary>
+    private static (int Tested, int Passed, ProfileStanding Standing, bool Offline) Stand(IReadOnlyList<ProfileTestDto> tests,
+        IReadOnlyDictionary<Guid, Verdict>? verdicts)
     {
         var tested = verdicts is null ? 0 : tests.Count(t => verdicts.ContainsKey(t.Id));
-        var passed = verdicts is null ? 0 : tests.Count(t => verdicts.GetValueOrDefault(t.Id) == Passed);
+        var passed = verdicts is null ? 0 : tests.Count(t => verdicts.GetValueOrDefault(t.Id).Status == Passed);
+        var offline = verdicts is not null && tests.Any(t => verdicts.TryGetValue(t.Id, out var v) && v.Offline);
         var standing = tests.Count > 0 && passed == tests.Count ? ProfileStanding.Met
             : tested == 0 ? ProfileStanding.NotTested
             : ProfileStanding.Partial;
-        return (tested, passed, standing);
+        return (tested, passed, standing, offline);
     }
 
     /// <summary>Per profile, every SKU with a latest verdict on one of its tests: those that meet it first, then by passes and name.</summary>
@@ -259,7 +270,7 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     {
         var testIds = profiles.SelectMany(p => p.Tests).Select(t => t.Id).Distinct().ToArray();
         var latest = await LatestVerdicts.ForTestsAsync(dataSource, testIds, cancellationToken);
-        var verdicts = latest.GroupBy(r => r.SkuId).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, string>)g.ToDictionary(r => r.TestId, r => r.Verdict));
+        var verdicts = latest.GroupBy(r => r.SkuId).ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, Verdict>)g.ToDictionary(r => r.TestId, Verdict.Of));
         var skuIds = verdicts.Keys.ToList();
         // Only SKUs the reader may see stand in a profile (a private or embargoed SKU's name and verdicts stay with its vendor).
         var skus = await db.HardwareSkus.AsNoTracking().VisibleTo(reader).Where(s => skuIds.Contains(s.Id))
@@ -269,9 +280,9 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
             .Where(v => skus.ContainsKey(v.Key))
             .Select(v =>
             {
-                var (tested, passed, standing) = Stand(p.Tests, v.Value);
+                var (tested, passed, standing, offline) = Stand(p.Tests, v.Value);
                 var sku = skus[v.Key];
-                return new SkuStandingDto(sku.Id, sku.Name, sku.VendorName, sku.Lifecycle, p.Tests.Count, tested, passed, standing);
+                return new SkuStandingDto(sku.Id, sku.Name, sku.VendorName, sku.Lifecycle, p.Tests.Count, tested, passed, standing, offline);
             })
             .Where(s => s.Tested > 0)
             .OrderBy(s => s.Standing).ThenByDescending(s => s.Passed).ThenBy(s => s.SkuName, StringComparer.Ordinal)
@@ -282,11 +293,11 @@ public sealed partial class ProfileService(PortalDbContext db, NpgsqlDataSource 
     /// The latest verdict per (SKU, consortium-visible test) of the given SKUs: the newer of the verified and the
     /// partner-reported one that <see cref="LatestVerdicts.ForSkusAsync"/> keeps apart, so it agrees with the matrix's cell.
     /// </summary>
-    private async Task<Dictionary<Guid, IReadOnlyDictionary<Guid, string>>> SkuVerdictsAsync(Guid[] skuIds, CancellationToken cancellationToken) =>
+    private async Task<Dictionary<Guid, IReadOnlyDictionary<Guid, Verdict>>> SkuVerdictsAsync(Guid[] skuIds, CancellationToken cancellationToken) =>
         (await LatestVerdicts.ForSkusAsync(dataSource, skuIds, cancellationToken))
             .GroupBy(r => r.SkuId)
-            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, string>)g.GroupBy(r => r.TestId)
-                .ToDictionary(t => t.Key, t => t.OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.JobId).First().Verdict));
+            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, Verdict>)g.GroupBy(r => r.TestId)
+                .ToDictionary(t => t.Key, t => Verdict.Of(t.OrderByDescending(r => r.FinishedAt).ThenByDescending(r => r.JobId).First())));
 
     /// <summary>Whether text could be a slug at all: anything else names no profile and is never looked up.</summary>
     private static bool IsSlug(string? slug) => slug is { Length: > 0 and <= SlugLength } && SlugPattern().IsMatch(slug);

@@ -13,4 +13,10 @@ public static class ResultBundleFormat
 
     /// <summary>What <c>Portal.Agent fetch-suite</c> writes and <c>suite --offline --specs</c> reads: the portal's suite tests.</summary>
     public const string SuiteFormat = "portal-suite/1";
+
+    /// <summary>
+    /// A result's device when it ran on none of the host's devices (no device takes the test's language): it is kept in the
+    /// bundle, signed with the rest, and the portal records the others and says which it left out and why.
+    /// </summary>
+    public const string NoDevice = "none";
 }

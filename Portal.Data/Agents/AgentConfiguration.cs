@@ -15,6 +15,9 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.EngineVersion).HasMaxLength(100);
         builder.Property(a => a.TokenPrefix).HasMaxLength(16);
         builder.Property(a => a.PublicKey).HasMaxLength(64);
+        // One key, one agent: a signature names its signer by key alone (bundles, signed results), so two agents with one key
+        // would make a signer ambiguous. PostgreSQL lets many rows have none (agents from before keys).
+        builder.HasIndex(a => a.PublicKey).IsUnique();
         builder.HasIndex(a => a.TokenHash).IsUnique();
         builder.HasIndex(a => a.OrganizationId);
         builder.HasOne(a => a.Organization).WithMany().HasForeignKey(a => a.OrganizationId).OnDelete(DeleteBehavior.Cascade);

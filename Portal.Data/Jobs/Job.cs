@@ -110,6 +110,12 @@ public sealed class Job
     /// <summary>The agent's Ed25519 signature (base64) of the result, bound to the job and its spec (Portal.Contracts.Signing).</summary>
     public string? ResultSignature { get; set; }
 
+    /// <summary>
+    /// The SHA-256 of the spec (canonical JSON) the signature was checked against when the result was recorded: what the agent
+    /// ran. The signed result is served with it, so editing the test later does not break the verification of this result.
+    /// </summary>
+    public string? SpecSha256 { get; set; }
+
     /// <summary>The signed bundle an offline agent's result came in (provenance "offline"); null for a result reported online.</summary>
     public Guid? BundleId { get; set; }
     public ResultBundle? Bundle { get; set; }

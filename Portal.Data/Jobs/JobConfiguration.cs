@@ -45,6 +45,7 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<Job>
         builder.Property(j => j.SuspectFigure).HasConversion<SnakeCaseEnumConverter<TimingFigure>>().HasMaxLength(20);
         builder.Property(j => j.SuspectLimitSource).HasConversion<SnakeCaseEnumConverter<TimingLimitSource>>().HasMaxLength(20);
         builder.Property(j => j.ResultSignature).HasMaxLength(100);
+        builder.Property(j => j.SpecSha256).HasMaxLength(64);
         builder.HasOne(j => j.Bundle).WithMany().HasForeignKey(j => j.BundleId).OnDelete(DeleteBehavior.SetNull);
         builder.HasIndex(j => j.BundleId).HasFilter("bundle_id is not null");
         builder.HasOne(j => j.Run).WithMany(r => r.Jobs).HasForeignKey(j => j.RunId).OnDelete(DeleteBehavior.Cascade);

@@ -23,6 +23,21 @@ public sealed class AgentHelpTests
             Assert.Contains($"  {command}", help.Output);
     }
 
+    /// <summary>The usage line names the program, not the executable file (the single file is "Portal.Agent", which the
+    /// root command read as "Portal" and a test host as "testhost").</summary>
+    [Fact]
+    public async Task Help_names_the_program_Portal_Agent_and_a_command_s_help_names_it_too()
+    {
+        var help = await RunAsync("--help");
+        var exec = await RunAsync("exec", "--help");
+        var version = await RunAsync("--version");
+
+        Assert.Contains("Portal.Agent [command] [options]", help.Output);
+        Assert.Contains("Portal.Agent exec [<arguments>] [options]", exec.Output);
+        Assert.Equal(0, version.Exit);
+        Assert.False(string.IsNullOrWhiteSpace(version.Output));
+    }
+
     public static readonly string[] AgentCommandNames = ["devices", "exec", "suite", "run", "submit", "verify", "enroll", "fetch-suite", "install-service"];
 
     [Theory]

@@ -129,6 +129,42 @@ public sealed class SignedResultTests(SignedResultTests.Portal portal) : IClassF
         folder.Delete(recursive: true);
     }
 
+    /// <summary>The signed document used to hash the test's spec as it is now: editing the test made every earlier signed
+    /// result of it fail verification. It carries the hash of the spec that ran, kept when the result was recorded.</summary>
+    [Fact]
+    public async Task A_published_result_still_verifies_after_its_test_is_edited_and_fails_with_one_changed_byte()
+    {
+        var (agent, registered, key) = await RegisterAsync();
+        var lease = await LeaseOneAsync(agent, registered);
+        var ranSha256 = CanonicalJson.Sha256(lease.Spec);
+        var signature = key.Sign(SignedResult.Document(lease.JobId, ranSha256, Passed.Bounded()));
+        await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/complete", new JobCompletion(lease.LeaseId, Passed, Signature: signature))
+            .ExpectAsync(HttpStatusCode.OK);
+        var testId = await portal.WithDbAsync(db => db.Jobs.Where(j => j.Id == lease.JobId).Select(j => j.TestId).SingleAsync());
+        await portal.WithDbAsync(db => db.Database.ExecuteSqlAsync(
+            $"update compatibility_tests set spec = jsonb_set(spec, '{{cases}}', '[{{\"n\": 4096}}]') where id = {testId}"));
+        var reader = await portal.CreateClientForAsync(await portal.CreateUserAsync("Edit reader", consortiumAdmin: true));
+
+        var published = await (await reader.GetAsync($"/api/v1/jobs/{lease.JobId}/signed-result")).Content.ReadAsStringAsync();
+        var folder = Directory.CreateTempSubdirectory("signed-edited-");
+        var file = Path.Combine(folder.FullName, "result.json");
+        var changed = Path.Combine(folder.FullName, "changed.json");
+        await File.WriteAllTextAsync(file, published);
+        await File.WriteAllTextAsync(changed, published.Replace(ranSha256, ranSha256[..^1] + (ranSha256[^1] == '0' ? '1' : '0'), StringComparison.Ordinal));
+
+        var accepted = await VerifyAsync(file, "--public-key", key.PublicKey);
+        var rejected = await VerifyAsync(changed, "--public-key", key.PublicKey);
+
+        var currentSha256 = CanonicalJson.Sha256(await portal.WithDbAsync(db => db.Database
+            .SqlQuery<string>($"select spec::text as \"Value\" from compatibility_tests where id = {testId}").SingleAsync()));
+        Assert.NotEqual(ranSha256, currentSha256);
+        Assert.Equal(ranSha256, JsonNode.Parse(published)!["specSha256"]!.GetValue<string>());
+        Assert.True(accepted.Exit == 0, accepted.Output + accepted.Error);
+        Assert.Equal(1, rejected.Exit);
+        Assert.Contains("INVALID", rejected.Output);
+        folder.Delete(recursive: true);
+    }
+
     [Fact]
     public async Task A_malformed_public_key_is_refused_at_registration()
     {

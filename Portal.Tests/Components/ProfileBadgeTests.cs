@@ -49,4 +49,21 @@ public sealed class ProfileBadgeTests : BunitContext, IAsyncLifetime
         Assert.Equal(text, chip.TextContent.Trim());
         Assert.Equal(standing.ToString(), chip.GetAttribute("data-standing"));
     }
+
+    [Theory]
+    [InlineData("en", "includes offline results", "signed bundle")]
+    [InlineData("ko", "오프라인 결과 포함", "서명된 번들")]
+    public void A_badge_whose_verdicts_include_an_offline_one_says_so_in_the_current_language(string culture, string text, string hint)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
+
+        var offline = Render<ProfileBadge>(p => p.Add(b => b.Standing, ProfileStanding.Met).Add(b => b.Passed, 8).Add(b => b.Required, 8)
+            .Add(b => b.Offline, true));
+        var online = Render<ProfileBadge>(p => p.Add(b => b.Standing, ProfileStanding.Met).Add(b => b.Passed, 8).Add(b => b.Required, 8));
+
+        var mark = offline.Find("[data-testid=profile-badge-offline]");
+        Assert.Equal(text, mark.TextContent.Trim());
+        Assert.Contains(hint, mark.GetAttribute("title"));
+        Assert.Empty(online.FindAll("[data-testid=profile-badge-offline]"));
+    }
 }

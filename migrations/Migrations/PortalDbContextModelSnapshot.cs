@@ -448,6 +448,10 @@ namespace Portal.Migrations.Migrations
                     b.HasIndex("OrganizationId")
                         .HasDatabaseName("ix_agents_organization_id");
 
+                    b.HasIndex("PublicKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_agents_public_key");
+
                     b.HasIndex("RegistrationTokenId")
                         .HasDatabaseName("ix_agents_registration_token_id");
 
@@ -1310,6 +1314,11 @@ namespace Portal.Migrations.Migrations
                     b.Property<Guid?>("SkuId")
                         .HasColumnType("uuid")
                         .HasColumnName("sku_id");
+
+                    b.Property<string>("SpecSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("spec_sha256");
 
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone")

@@ -9,6 +9,8 @@ using Portal.Data;
 using Portal.Data.Agents;
 using Portal.Data.Audit;
 using Portal.Data.Jobs;
+using Portal.Api.Jobs;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Portal.Api.Agents.Bundles;
 
@@ -70,7 +72,15 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
         };
         db.Agents.Add(agent);
         db.Actor = new AuditActor(caller.UserId, caller.Name);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException
+                                          { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: RegistrationTokenService.KeyIndex })
+        {
+            return new Outcome<AgentDto>.Conflict(Localized<AgentText>.Get("EnrolmentUsed")); // enrolled by another call at the same moment
+        }
         var listed = await agents.ListAsync(caller, organization.Id, cancellationToken);
         return new Outcome<AgentDto>.Success(listed.Single(a => a.Id == agent.Id));
     }
@@ -134,15 +144,28 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
             specs[spec.Sha256] = spec;
         }
         var tests = await TestsBySpecAsync(body.Specs.Select(s => s.Spec), cancellationToken);
+        // A result that ran on no device (the host had none for its language) is no verdict on any SKU: it is left out, with why,
+        // and the others are recorded. Every other result must name a spec and a device the bundle carries.
+        var skipped = new List<BundleSkippedDto>();
+        var kept = new List<BundleResult>();
         foreach (var result in body.Results)
         {
+            var specName = specs.TryGetValue(result.SpecSha256, out var named) ? named.Name ?? result.SpecSha256 : result.SpecSha256;
             if (!specs.ContainsKey(result.SpecSha256))
                 errors.Add("results", Localized<AgentText>.Format("BundleSpecMissing", result.SpecSha256));
-            else if (!tests.ContainsKey(result.SpecSha256))
-                errors.Add("results", Localized<AgentText>.Format("BundleNoSuchTest", specs[result.SpecSha256].Name ?? result.SpecSha256));
-            if (body.Devices.All(d => d.Id != result.Device))
-                errors.Add("results", Localized<AgentText>.Format("BundleDeviceMissing", result.Device));
+            else if (result.Device == ResultBundleFormat.NoDevice && body.Devices.All(d => d.Id != result.Device))
+                skipped.Add(new BundleSkippedDto(specName, Localized<AgentText>.Format("BundleNoDevice", specName, result.Result.Message)));
+            else
+            {
+                if (!tests.ContainsKey(result.SpecSha256))
+                    errors.Add("results", Localized<AgentText>.Format("BundleNoSuchTest", specName));
+                if (body.Devices.All(d => d.Id != result.Device))
+                    errors.Add("results", Localized<AgentText>.Format("BundleDeviceMissing", result.Device));
+                kept.Add(result);
+            }
         }
+        if (!errors.Any && kept.Count == 0)
+            errors.Add("results", Localized<AgentText>.Format("BundleNoDeviceAtAll", skipped[0].Test, body.Results[0].Result.Message));
         if (errors.Any)
             return errors.ToOutcome<BundleUploadDto>();
 
@@ -162,7 +185,7 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
         var now = time.GetUtcNow();
         var signature = bundle[AgentKey.SignatureMember]!.GetValue<string>();
         // A run is of one test or of a suite: the suite when every result's test is in the same one (the usual bundle).
-        var ran = body.Results.Select(r => tests[r.SpecSha256]).ToList();
+        var ran = kept.Select(r => tests[r.SpecSha256]).ToList();
         var suiteId = ran.Select(t => t.SuiteId).Distinct().ToList() is [{ } only] ? only : (Guid?)null;
         var run = new TestRun
         {
@@ -172,12 +195,13 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
         var record = new ResultBundle
         {
             Id = body.BundleId, AgentId = agent.Id, RunId = run.Id, RunAt = body.CreatedAt, UploadedAt = now, UploadedByUserId = caller.UserId,
-            Results = body.Results.Count, Signature = signature, EngineVersion = Clip(body.EngineVersion, 100) ?? "",
+            Results = kept.Count, Signature = signature, EngineVersion = Clip(body.EngineVersion, 100) ?? "",
         };
         db.TestRuns.Add(run);
         db.ResultBundles.Add(record);
         var recorded = new List<BundleResultDto>();
-        foreach (var result in body.Results)
+        var timed = new List<(Guid JobId, KernelResult Result)>();
+        foreach (var result in kept)
         {
             var test = tests[result.SpecSha256];
             var device = deviceRows[result.Device];
@@ -193,20 +217,31 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
                 // per-job signed result built from it would never verify, so the job has none (its signed result is a 404).
             };
             db.Jobs.Add(job);
+            timed.Add((job.Id, outcome));
             recorded.Add(new BundleResultDto(job.Id, test.Id, test.Name, result.Device, job.Verdict));
         }
         db.Actor = new AuditActor(caller.UserId, caller.Name);
-        try
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                // The same bundle uploaded twice at once: the other upload recorded it.
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return Replayed(new ValidationErrors(), await db.ResultBundles.AsNoTracking().FirstAsync(b => b.Id == body.BundleId, cancellationToken));
+            }
+            // The timings are held against their devices' limits by the check an online completion goes through, in the same
+            // transaction: an offline result claiming more than the device can do is marked suspect exactly as an online one.
+            await TimingLimits.MarkAsync((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), timed,
+                cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // The same bundle uploaded twice at once: the other upload recorded it.
-            db.ChangeTracker.Clear();
-            return Replayed(new ValidationErrors(), await db.ResultBundles.AsNoTracking().FirstAsync(b => b.Id == body.BundleId, cancellationToken));
-        }
-        return new Outcome<BundleUploadDto>.Success(new BundleUploadDto(record.Id, run.Id, agent.Id, agent.Name, record.RunAt, now, recorded.Count, recorded));
+        return new Outcome<BundleUploadDto>.Success(new BundleUploadDto(record.Id, run.Id, agent.Id, agent.Name, record.RunAt, now, recorded.Count, recorded,
+            skipped));
     }
 
     /// <summary>

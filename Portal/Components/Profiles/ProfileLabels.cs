@@ -15,6 +15,11 @@ public static class ProfileLabels
         _ => Localized<ProfilePageText>.Get($"Badge_{Naming.ToSnakeCase(standing)}"),
     };
 
+    /// <summary>The mark beside a badge whose verdicts include one from an offline bundle, and what it means.</summary>
+    public static string Offline => Localized<ProfilePageText>.Get("BadgeOffline");
+
+    public static string OfflineHint => Localized<ProfilePageText>.Get("BadgeOfflineHint");
+
     public static Color BadgeColor(ProfileStanding standing) => standing switch
     {
         ProfileStanding.Met => Color.Success,
