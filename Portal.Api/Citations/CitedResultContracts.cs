@@ -13,6 +13,8 @@ namespace Portal.Api.Citations;
 /// <param name="RunAt">When the agent started the job.</param>
 /// <param name="PublishedAt">When the portal recorded the result and it became readable (the agent's completion).</param>
 /// <param name="Job">The whole job as the run page shows it: cases, timing, measured rate, suspect flag.</param>
+/// <param name="Signed">The agent signed the result with its registered key: <c>GET /api/v1/jobs/{id}/signed-result</c> serves the
+/// signed document, which <c>Portal.Agent verify</c> checks.</param>
 public sealed record CitedResultDto(
     Guid Id,
     Guid RunId,
@@ -21,7 +23,8 @@ public sealed record CitedResultDto(
     ResultProvenance Provenance,
     DateTimeOffset? RunAt,
     DateTimeOffset? PublishedAt,
-    JobDto Job);
+    JobDto Job,
+    bool Signed = false);
 
 public sealed record CitedTest(Guid Id, string Name, string Op, string Language);
 

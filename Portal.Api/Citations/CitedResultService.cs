@@ -29,7 +29,8 @@ public sealed class CitedResultService(PortalDbContext db, IOptions<JobQueueOpti
         var jobs = db.Jobs.AsNoTracking()
             .Where(j => j.Id == id && j.Status == JobStatus.Completed && j.Verdict != null && visibleTests.Any(t => t.Id == j.TestId)
                 && (j.SkuId == null || visibleSkus.Contains(j.SkuId)));
-        var read = await jobs.Select(j => new { j.RunId, j.Test!.Name, j.Test.Op, j.Language }).FirstOrDefaultAsync(cancellationToken);
+        var read = await jobs.Select(j => new { j.RunId, j.Test!.Name, j.Test.Op, j.Language, Signed = j.ResultSignature != null })
+            .FirstOrDefaultAsync(cancellationToken);
         if (read is null)
             return new Outcome<CitedResultDto>.NotFound(Localized<CitationText>.Format("ResultNotFound", id));
         var job = (await JobReader.ReadAsync(db, queueOptions.Value, jobs, cancellationToken)).Single();
@@ -40,6 +41,6 @@ public sealed class CitedResultService(PortalDbContext db, IOptions<JobQueueOpti
             p?.Driver ?? job.Result?.Device?.Driver, job.Result?.Device?.Runtime, p?.EngineVersion, p?.AgentVersion, verified,
             verified ? VerifiedWord : PartnerReportedWord);
         return new CitedResultDto(job.Id, read.RunId, new CitedTest(job.TestId, read.Name, read.Op, read.Language), job.Verdict!,
-            provenance, job.StartedAt, job.FinishedAt, job);
+            provenance, job.StartedAt, job.FinishedAt, job, read.Signed);
     }
 }

@@ -17,7 +17,8 @@ public static class RunEndpoints
         tests.MapGet("/", ListTestRuns).WithName(nameof(ListTestRuns)).ProducesProblems(400, 404).OpenToAnonymous();
         app.MapGet("/runs/{id:guid}", GetRun).WithName(nameof(GetRun)).WithTags("Runs").ProducesProblems(404).OpenToAnonymous();
         app.MapGet("/runs/{id:guid}/events", WatchRun).WithName(nameof(WatchRun)).WithTags("Runs").ProducesProblems(404);
-        app.MapGet("/jobs/{id:guid}/signed-result", GetSignedResult).WithName(nameof(GetSignedResult)).WithTags("Runs").ProducesProblems(404);
+        app.MapGet("/jobs/{id:guid}/signed-result", GetSignedResult).WithName(nameof(GetSignedResult)).WithTags("Runs").ProducesProblems(404)
+            .OpenToAnonymous();
         app.MapDelete("/jobs/{id:guid}", CancelJob).WithName(nameof(CancelJob)).WithTags("Runs").ProducesProblems(403, 404, 409);
         return app;
     }
@@ -50,7 +51,7 @@ public static class RunEndpoints
     /// and check it with <c>Portal.Agent verify FILE</c>.
     /// </summary>
     public static async Task<Results<Ok<System.Text.Json.Nodes.JsonObject>, ValidationProblem, ProblemHttpResult>> GetSignedResult(
-        Guid id, Caller caller, Portal.Api.Agents.Signing.ResultSignatures signatures, CancellationToken cancellationToken) =>
+        Guid id, Caller? caller, Portal.Api.Agents.Signing.ResultSignatures signatures, CancellationToken cancellationToken) =>
         (await signatures.GetAsync(caller, id, cancellationToken)).ToOk();
 
     /// <summary>Cancels the job; answers its new state, or 409 when it already had an outcome.</summary>

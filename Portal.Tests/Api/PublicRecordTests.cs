@@ -37,6 +37,8 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
         public Guid PublicTest { get; private set; }
         public Guid PrivateTest { get; private set; }
         public Guid PublicRun { get; private set; }
+        public Guid PublicJob { get; private set; }
+        public Guid HiddenJob { get; private set; }
         public HttpClient VendorMember { get; private set; } = null!;
         public HttpClient Outsider { get; private set; } = null!;
         public HttpClient Admin { get; private set; } = null!;
@@ -93,6 +95,7 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
             await this.CompleteJobAsync(jobs[0], KernelStatus.Passed, Time.GetUtcNow(), PublicSku);
             await this.CompleteJobAsync(jobs[1], KernelStatus.Failed, Time.GetUtcNow(), HiddenSku);
             PublicRun = await WithDbAsync(db => db.Jobs.Where(j => j.Id == jobs[0]).Select(j => j.RunId).SingleAsync());
+            (PublicJob, HiddenJob) = (jobs[0], jobs[1]);
             var privateJobs = await this.AddRunAsync(PrivateTest, owner.Id, (null, PublicSku));
             await this.CompleteJobAsync(privateJobs[0], KernelStatus.Passed, Time.GetUtcNow(), PublicSku);
         }
@@ -252,7 +255,7 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
         [
             "/", "/skus", $"/skus/{portal.PublicSku}", $"/skus/compare?ids={portal.PublicSku},{portal.HiddenSku}", "/deployments",
             $"/deployments/{portal.PublicDeployment}", "/organizations", $"/organizations/{portal.Vendor}", "/matrix", "/tests",
-            $"/tests/{portal.PublicTest}", $"/runs/{portal.PublicRun}", "/alliances",
+            $"/tests/{portal.PublicTest}", $"/runs/{portal.PublicRun}", "/alliances", $"/results/{portal.PublicJob}", $"/results/{portal.HiddenJob}",
             $"/skus/{portal.HiddenSku}", $"/deployments/{portal.PrivateDeployment}", $"/tests/{portal.PrivateTest}",
         ];
         foreach (var url in pages)
@@ -261,9 +264,12 @@ public sealed class PublicRecordTests(PublicRecordTests.Fixture portal) : IClass
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}");
             Assert.DoesNotContain("/account/login", response.RequestMessage!.RequestUri!.AbsolutePath);
             // A page of a private record says it found nothing, echoing the id in its address, and nothing else.
-            AssertNothingPrivate(url, await response.Content.ReadAsStringAsync(), namesOnly: url.Contains(portal.HiddenSku.ToString())
+            AssertNothingPrivate(url, await response.Content.ReadAsStringAsync(), namesOnly: url.Contains(portal.HiddenJob.ToString()) || url.Contains(portal.HiddenSku.ToString())
                 || url.Contains(portal.PrivateDeployment.ToString()) || url.Contains(portal.PrivateTest.ToString()));
         }
+        // A cited result opens for anyone who follows the link; one on the hidden SKU does not exist for them.
+        Assert.Contains("data-testid=\"result-title\"", await anonymous.GetStringAsync($"/results/{portal.PublicJob}"));
+        Assert.Contains("data-testid=\"result-missing\"", await anonymous.GetStringAsync($"/results/{portal.HiddenJob}"));
         var sku = await anonymous.GetStringAsync($"/skus/{portal.PublicSku}");
         Assert.Contains("Open Accelerator X1", sku);
         Assert.Contains("data-testid=\"sign-in-to-edit\"", sku);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Portal.Api.Citations;
 using Portal.Agent.Cli;
 using Portal.Contracts.Signing;
 using Portal.Data.Organizations;
@@ -109,7 +110,10 @@ public sealed class SignedResultTests(SignedResultTests.Portal portal) : IClassF
         var signature = key.Sign(SignedResult.Document(lease.JobId, CanonicalJson.Sha256(lease.Spec), Passed.Bounded()));
         await agent.PostJsonAsync($"/api/v1/agent/jobs/{lease.JobId}/complete", new JobCompletion(lease.LeaseId, Passed, Signature: signature))
             .ExpectAsync(HttpStatusCode.OK);
-        var reader = await portal.CreateClientForAsync(await portal.CreateUserAsync("Reader", consortiumAdmin: true));
+        // Anyone can check a published result: a visitor with no token reads the signed document, and the citation says it is signed.
+        var reader = portal.CreateAnonymousClient();
+        Assert.True((await reader.GetJsonAsync<CitedResultDto>($"/api/v1/results/{lease.JobId}")).Signed);
+        Assert.Contains("data-testid=\"result-signed-json\"", await reader.GetStringAsync($"/results/{lease.JobId}"));
 
         var published = await (await reader.GetAsync($"/api/v1/jobs/{lease.JobId}/signed-result")).Content.ReadAsStringAsync();
         var folder = Directory.CreateTempSubdirectory("signed-");

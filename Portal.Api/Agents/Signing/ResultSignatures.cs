@@ -50,7 +50,7 @@ public sealed class ResultSignatures(PortalDbContext db)
     /// The job's result as its agent signed it, with the signer's key and name, for a caller who may see the job's test.
     /// Not found when the job has no signed result (not finished, unsigned, or private to others).
     /// </summary>
-    public async Task<Outcome<JsonObject>> GetAsync(Caller caller, Guid jobId, CancellationToken cancellationToken)
+    public async Task<Outcome<JsonObject>> GetAsync(Caller? caller, Guid jobId, CancellationToken cancellationToken)
     {
         var visible = db.CompatibilityTests.VisibleTo(caller).Select(t => t.Id);
         var visibleSkus = db.HardwareSkus.VisibleTo(caller).Select(s => (Guid?)s.Id);
