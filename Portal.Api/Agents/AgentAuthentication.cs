@@ -17,17 +17,21 @@ namespace Portal.Api.Agents;
 
 /// <summary>The agent a request acts for; agent endpoints take it as a parameter.</summary>
 /// <param name="Consortium">The agent belongs to the consortium itself: its results are verified, and it may run private tests.</param>
-public sealed record AgentIdentity(Guid AgentId, Guid OrganizationId, bool Consortium)
+/// <param name="PublicKey">The agent's registered Ed25519 key, if it has one (then each completion must be signed with it); read
+/// with the token, so that a completion needs no query of its own to know it.</param>
+public sealed record AgentIdentity(Guid AgentId, Guid OrganizationId, bool Consortium, string? PublicKey = null)
 {
     private const string AgentClaim = "portal:agent";
     private const string OrganizationClaim = "portal:agent-organization";
     private const string ConsortiumClaim = "portal:agent-consortium";
+    private const string PublicKeyClaim = "portal:agent-public-key";
 
     public ClaimsPrincipal ToPrincipal(string scheme) => new(new ClaimsIdentity(
     [
         new Claim(AgentClaim, AgentId.ToString()),
         new Claim(OrganizationClaim, OrganizationId.ToString()),
         new Claim(ConsortiumClaim, Consortium ? "true" : "false"),
+        .. PublicKey is null ? Array.Empty<Claim>() : [new Claim(PublicKeyClaim, PublicKey)],
     ], scheme));
 
     /// <summary>Minimal API binding; the agent policy has already authenticated the request.</summary>
@@ -36,7 +40,7 @@ public sealed record AgentIdentity(Guid AgentId, Guid OrganizationId, bool Conso
         var user = context.User;
         return ValueTask.FromResult(Guid.TryParse(user.FindFirstValue(AgentClaim), out var agent)
             && Guid.TryParse(user.FindFirstValue(OrganizationClaim), out var organization)
-            ? new AgentIdentity(agent, organization, user.FindFirstValue(ConsortiumClaim) == "true")
+            ? new AgentIdentity(agent, organization, user.FindFirstValue(ConsortiumClaim) == "true", user.FindFirstValue(PublicKeyClaim))
             : null);
     }
 }
@@ -60,7 +64,7 @@ public sealed class AgentTokens(IServiceScopeFactory scopes, TimeProvider time)
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var agent = await db.Agents.AsNoTracking()
             .Where(a => a.TokenHash == hash && a.RevokedAt == null)
-            .Select(a => new AgentIdentity(a.Id, a.OrganizationId, a.Organization!.Kind == OrganizationKind.Consortium))
+            .Select(a => new AgentIdentity(a.Id, a.OrganizationId, a.Organization!.Kind == OrganizationKind.Consortium, a.PublicKey))
             .FirstOrDefaultAsync(cancellationToken);
         if (agent is null)
         {

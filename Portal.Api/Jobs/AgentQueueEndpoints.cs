@@ -155,7 +155,7 @@ public static class AgentQueueEndpoints
         if (errors.Any)
             return Invalid(errors);
         // Checked before anything is recorded: a result its agent's key did not sign never becomes a verdict.
-        var signed = await signatures.CheckAsync(agent.AgentId, id, completion.Result!.Bounded(), completion.Signature, cancellationToken);
+        var signed = await signatures.CheckAsync(agent, id, completion.Result!.Bounded(), completion.Signature, cancellationToken);
         if (signed.Problem is { } unsigned)
         {
             errors.Add("signature", unsigned);

@@ -170,7 +170,8 @@ public sealed class BundleService(PortalDbContext db, AgentService agents, TimeP
             return errors.ToOutcome<BundleUploadDto>();
 
         // The agent's devices as it listed them, mapped to SKUs the way an online agent's report is.
-        var identity = new AgentIdentity(agent.Id, agent.OrganizationId, agent.Organization!.Kind == Portal.Data.Organizations.OrganizationKind.Consortium);
+        var identity = new AgentIdentity(agent.Id, agent.OrganizationId, agent.Organization!.Kind == Portal.Data.Organizations.OrganizationKind.Consortium,
+            agent.PublicKey);
         var reported = await agents.ReportDevicesAsync(identity, new DevicesReport(body.Devices, null, body.AgentVersion, body.EngineVersion), cancellationToken);
         if (reported is not Outcome<IReadOnlyList<ReportedDevice>>.Success)
             return reported switch

@@ -20,10 +20,9 @@ public sealed class ResultSignatures(PortalDbContext db)
     public sealed record Check(string? Problem, string? SpecSha256);
 
     /// <summary>Checks the completion's signature over the result, the job and the spec the job runs (its test's, as leased).</summary>
-    public async Task<Check> CheckAsync(Guid agentId, Guid jobId, KernelResult result, string? signature, CancellationToken cancellationToken)
+    public async Task<Check> CheckAsync(AgentIdentity agent, Guid jobId, KernelResult result, string? signature, CancellationToken cancellationToken)
     {
-        var key = await db.Agents.Where(a => a.Id == agentId).Select(a => a.PublicKey).FirstOrDefaultAsync(cancellationToken);
-        if (key is null)
+        if (agent.PublicKey is not { } key)
             return new Check(null, null);
         if (signature is null)
             return new Check(Localized<AgentText>.Get("SignatureMissing"), null);
