@@ -36,6 +36,11 @@ public sealed class CultureSelectionTests(PortalFactory portal) : IClassFixture<
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith(".AspNetCore.Culture=", StringComparison.Ordinal));
         Assert.StartsWith(".AspNetCore.Culture=c%3Dko%7Cuic%3Dko;", cookie);
 
+        // An API answer sets no cookie (it may be cached publicly, and a script has no circuit to keep the language for).
+        using var api = await client.GetAsync($"/api/v1/organizations/{Guid.NewGuid()}?lang=ko");
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.False(api.Headers.Contains("Set-Cookie"));
+
         // An unknown language in a link changes nothing.
         using var unknown = await client.GetAsync("/organizations?lang=xx");
         Assert.DoesNotContain(unknown.Headers.TryGetValues("Set-Cookie", out var set) ? set : [], c => c.StartsWith(".AspNetCore.Culture=", StringComparison.Ordinal));

@@ -53,11 +53,13 @@ public static class PortalCultures
 
     /// <summary>
     /// A page opened with <c>?lang=</c> remembers that language: the page's interactive circuit connects without the query, and
-    /// would otherwise turn to the cookie's or the browser's language when it starts.
+    /// would otherwise turn to the cookie's or the browser's language when it starts. Only pages: an API answer in the link's
+    /// language sets nothing (it may be cached publicly, and a script has no circuit).
     /// </summary>
     public static IApplicationBuilder UseLanguageFromLinks(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (HttpMethods.IsGet(context.Request.Method) && Find(context.Request.Query[QueryKey]) is { } culture
+        if (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/api")
+            && Find(context.Request.Query[QueryKey]) is { } culture
             && CookieRequestCultureProvider.ParseCookieValue(context.Request.Cookies[CookieRequestCultureProvider.DefaultCookieName] ?? "")
                 ?.UICultures.FirstOrDefault().Value != culture)
             Remember(context, culture, context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow());
