@@ -54,8 +54,8 @@ public sealed class HomeJourneyTests(BrowserPortal portal) : IClassFixture<Brows
         // On a phone the cards stack: one column, each below the other, none wider than the screen.
         await page.SetViewportSizeAsync(390, 844);
         var cards = section.GetByTestId("project-card");
-        var first = await BoxAsync(cards.Nth(0));
-        var second = await BoxAsync(cards.Nth(1));
+        var first = await SettledBoxAsync(cards.Nth(0));
+        var second = await SettledBoxAsync(cards.Nth(1));
         Assert.Equal(first.X, second.X, 1);
         Assert.True(second.Y >= first.Y + first.Height, "The second card lies below the first.");
         Assert.True(first.X + first.Width <= 390, "A card fits the phone's width.");

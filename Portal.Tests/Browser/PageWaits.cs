@@ -27,4 +27,25 @@ internal static class PageWaits
             await Task.Delay(100);
         }
     }
+
+    /// <summary>
+    /// The element's box once the layout has come to rest: a resize starts CSS transitions (the drawer giving back its margin
+    /// takes a quarter second), and a box measured mid-way lies between the old place and the new. Two measurements a frame
+    /// apart that agree mean it has settled.
+    /// </summary>
+    public static async Task<LocatorBoundingBoxResult> SettledBoxAsync(ILocator element)
+    {
+        var deadline = DateTime.UtcNow + BrowserPortal.Patience;
+        var last = await BoxAsync(element);
+        while (true)
+        {
+            await Task.Delay(150);
+            var box = await BoxAsync(element);
+            if (box.X == last.X && box.Y == last.Y && box.Width == last.Width && box.Height == last.Height)
+                return box;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{element} kept moving for {BrowserPortal.Patience}.");
+            last = box;
+        }
+    }
 }
