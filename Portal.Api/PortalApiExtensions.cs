@@ -49,6 +49,7 @@ public static class PortalApiExtensions
         services.AddScoped<AllianceService>();
         services.AddScoped<MembershipService>();
         services.AddScoped<ApiTokenService>();
+        services.AddSingleton<RecentApiTokens>();
         services.AddScoped<AuditService>();
         services.AddScoped<DashboardService>();
         services.AddScoped<HomeService>();

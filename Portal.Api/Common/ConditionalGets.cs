@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.IO;
 using Microsoft.Net.Http.Headers;
 
 namespace Portal.Api.Common;
@@ -23,6 +25,12 @@ public static class ConditionalGets
     public const string PrivateCacheControl = "private, no-cache";
     public const string PublicCacheControl = "public, max-age=60";
     public const string VaryHeaders = "Authorization, Cookie, Accept-Language";
+
+    /// <summary>
+    /// The bodies are built in pooled blocks: a list page is 15–40 KB, and a MemoryStream growing to it by doubling allocated
+    /// about 128 KB per request, a third of all the allocation (and so of the collections) under load.
+    /// </summary>
+    private static readonly RecyclableMemoryStreamManager Buffers = new();
 
     public static TBuilder WithConditionalGets<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
@@ -45,8 +53,22 @@ public static class ConditionalGets
     {
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(body, hash);
-        return "\"" + Convert.ToBase64String(hash[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
+        return ETagOfHash(hash);
     }
+
+    /// <summary><see cref="ETagOf(ReadOnlySpan{byte})"/> of a body held in several blocks.</summary>
+    public static string ETagOf(ReadOnlySequence<byte> body)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var block in body)
+            sha.AppendData(block.Span);
+        Span<byte> hash = stackalloc byte[32];
+        sha.GetHashAndReset(hash);
+        return ETagOfHash(hash);
+    }
+
+    private static string ETagOfHash(ReadOnlySpan<byte> hash) =>
+        "\"" + Convert.ToBase64String(hash[..16]).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
 
     private sealed class ConditionalResult(IResult inner) : IResult, INestedHttpResult
     {
@@ -56,7 +78,7 @@ public static class ConditionalGets
         {
             var response = httpContext.Response;
             var original = response.Body;
-            using var buffer = new MemoryStream();
+            await using var buffer = Buffers.GetStream();
             response.Body = buffer;
             try
             {
@@ -68,7 +90,8 @@ public static class ConditionalGets
                 response.Body = original;
             }
 
-            var etag = ETagOf(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            var body = buffer.GetReadOnlySequence();
+            var etag = ETagOf(body);
             var anonymous = httpContext.User.Identity?.IsAuthenticated != true && httpContext.Request.Headers.Authorization.Count == 0;
             response.Headers.ETag = etag;
             response.Headers.CacheControl = anonymous ? PublicCacheControl : PrivateCacheControl;
@@ -81,8 +104,8 @@ public static class ConditionalGets
                 return;
             }
             response.ContentLength = buffer.Length;
-            buffer.Position = 0;
-            await buffer.CopyToAsync(original, httpContext.RequestAborted);
+            foreach (var block in body)
+                await original.WriteAsync(block, httpContext.RequestAborted);
         }
 
         private static bool Matches(HttpRequest request, string etag)

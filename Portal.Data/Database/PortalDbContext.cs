@@ -16,10 +16,15 @@ using Portal.Data.Sources;
 
 namespace Portal.Data;
 
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, TimeProvider? time = null)
+/// <remarks>
+/// Pooled (<see cref="PortalContexts"/>): one instance serves many requests in turn, so whatever a request sets on it
+/// (<see cref="Actor"/>) is cleared when it is given back, and <see cref="Clock"/> is set on every lease.
+/// </remarks>
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     : IdentityDbContext<PortalUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    /// <summary>The clock <see cref="Now"/> reads: the application's <see cref="TimeProvider"/> (a fake one in tests).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Alliance> Alliances => Set<Alliance>();
@@ -58,7 +63,20 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, T
     /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>
     public AuditActor? Actor { get; set; }
 
-    public DateTimeOffset Now => _time.GetUtcNow();
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    // A pooled instance goes back to the pool here: the next request must not save as this one's actor.
+    public override void Dispose()
+    {
+        Actor = null;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        Actor = null;
+        return base.DisposeAsync();
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
