@@ -6,7 +6,7 @@
 # same values) on the same server with as many clients, and the table at the end puts the two side by
 # side: portal req/s ÷ pgbench tps is the share of PostgreSQL's own speed the endpoint gets.
 # Figures go to docs/benchmarks.md by hand, with this command line.
-#   usage: scripts/bench-registry.sh   (env: N=10000 CONNECTIONS=50 DURATION=20s PORT=5199 PGBENCH=1)
+#   usage: scripts/bench-registry.sh   (env: N=10000 CONNECTIONS=50 DURATION=20s WARMUP=5 PORT=5199 PGBENCH=1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
@@ -76,6 +76,15 @@ ENDPOINTS=(
   "deployment detail|/api/v1/deployments/$DEPLOYMENT_ID|-"
   "organizations: kind, by name|/api/v1/organizations?kind=chip_designer&sort=name&pageSize=50|organizations-kind-by-name"
 )
+
+# One pass over every endpoint first: tiered compilation recompiles the hot paths for a while after start (the portal
+# alone used a core for ~30 s after the first runs), and a measurement taken meanwhile is of the JIT, not the portal.
+echo "==> warm-up: ${WARMUP:-5}s per endpoint"
+for endpoint in "${ENDPOINTS[@]}"; do
+  IFS='|' read -r _ path _ <<<"$endpoint"
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP:-5}s" "${auth[@]}" "$BASE$path" >/dev/null
+done
+sleep 5
 
 echo "==> wrk -t2 -c$CONNECTIONS -d$DURATION against $BASE (N=$N)"
 for endpoint in "${ENDPOINTS[@]}"; do

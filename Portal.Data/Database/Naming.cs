@@ -26,20 +26,25 @@ public static class Naming
         return builder.ToString();
     }
 
-    public static string ToSnakeCase<TEnum>(TEnum value) where TEnum : struct, Enum => ToSnakeCase(value.ToString());
+    public static string ToSnakeCase<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        SnakeCaseNames<TEnum>.Names.TryGetValue(value, out var name) ? name : ToSnakeCase(value.ToString());
 
     public static bool TryParseSnakeCase<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
     {
-        foreach (var candidate in Enum.GetValues<TEnum>())
-        {
-            if (string.Equals(ToSnakeCase(candidate), text, StringComparison.Ordinal))
-            {
-                value = candidate;
-                return true;
-            }
-        }
+        if (text is not null && SnakeCaseNames<TEnum>.Values.TryGetValue(text, out value))
+            return true;
         value = default;
         return false;
+    }
+
+    /// <summary>
+    /// Each enum's names, worked out once: every row read converts its enum columns, and doing it by listing the values and
+    /// spelling each out was a list request's largest allocation after the page itself.
+    /// </summary>
+    private static class SnakeCaseNames<TEnum> where TEnum : struct, Enum
+    {
+        public static readonly Dictionary<TEnum, string> Names = Enum.GetValues<TEnum>().Distinct().ToDictionary(v => v, v => ToSnakeCase(v.ToString()));
+        public static readonly Dictionary<string, TEnum> Values = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
     }
 }
 
