@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Portal.Data;
@@ -18,11 +19,11 @@ public static class PortalDataExtensions
         // its row description, so the next execution of that SQL on that pooled connection — anyone's request — fails with
         // "Received unexpected backend message DataRow" and breaks the connection (PooledConnectionTests; cf. npgsql#6391).
         // Contexts are pooled: creating one per request (its internal services, its model lookup) was a tenth of a list
-        // request's CPU. Options are built once. PortalContexts hands a pooled context the application's clock.
-        var options = new DbContextOptionsBuilder<PortalDbContext>();
-        Configure(options, connectionString);
-        services.AddSingleton(new PooledDbContextFactory<PortalDbContext>(options.Options));
-        services.AddSingleton<IDbContextFactory<PortalDbContext>, PortalContexts>();
+        // request's CPU. The options are built once, by EF's registration (so that ConfigureDbContext still applies to
+        // them); PortalContexts hands a pooled context the application's clock, for requests and for the factory's users.
+        services.AddPooledDbContextFactory<PortalDbContext>(options => Configure(options, connectionString));
+        services.AddSingleton(provider => new PooledDbContextFactory<PortalDbContext>(provider.GetRequiredService<DbContextOptions<PortalDbContext>>()));
+        services.Replace(ServiceDescriptor.Singleton<IDbContextFactory<PortalDbContext>, PortalContexts>());
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         // The job queue's hot path runs its own SQL on a pooled data source (JobQueue). Its statements leave no session
         // state behind, so a connection going back to the pool needs no reset: that saves a round trip per statement.

@@ -20,7 +20,9 @@ public sealed class ListTotals(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    private sealed record Entry(int Total, long Generation, DateTimeOffset CountedAt);
+    /// <summary>A count done or under way: requests that want the same total while it runs wait for it (under load, 50
+    /// requests arriving as a total goes stale all counted the same 44,000 rows at once).</summary>
+    private sealed record Entry(Task<int> Total, long Generation, DateTimeOffset CountedAt);
 
     /// <param name="db">The context <paramref name="filtered"/> reads from: its database's saves make the total stale.</param>
     /// <param name="filter">Identifies the filter (not the page or the order), e.g. the query record without them.</param>
@@ -31,13 +33,36 @@ public sealed class ListTotals(TimeProvider time)
         var generation = DataChanges.GenerationOf(db);
         var now = time.GetUtcNow();
         if (_entries.TryGetValue(key, out var entry) && entry.Generation == generation && now - entry.CountedAt < MaxAge)
-            return entry.Total;
+        {
+            try
+            {
+                return await entry.Total.WaitAsync(cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The request that was counting failed or gave up: count here instead.
+            }
+        }
 
-        var total = await filtered.CountAsync(cancellationToken);
+        var counting = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_entries.Count >= MaxEntries)
             _entries.Clear();
-        _entries[key] = new Entry(total, generation, now);
-        return total;
+        var mine = new Entry(counting.Task, generation, now);
+        _entries[key] = mine;
+        try
+        {
+            var total = await filtered.CountAsync(cancellationToken);
+            counting.SetResult(total);
+            return total;
+        }
+        catch (Exception failure)
+        {
+            // Those waiting count for themselves; the next request does not find a failed count.
+            _entries.TryRemove(new KeyValuePair<string, Entry>(key, mine));
+            counting.SetException(failure);
+            _ = counting.Task.Exception;
+            throw;
+        }
     }
 
     /// <summary>Readers who see the same records share a key: anonymous visitors, consortium admins, members of the same organisations.</summary>

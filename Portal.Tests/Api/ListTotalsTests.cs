@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api.Common;
+using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
 using Portal.Tests.Infrastructure;
@@ -97,5 +98,48 @@ public sealed class ListTotalsTests(TestDatabase database) : IClassFixture<TestD
         await AddThroughContextAsync("LT");
         Assert.Equal(1, await TotalAsync(totals, "LV"));
         Assert.Equal(2, await TotalAsync(totals, "LT"));
+    }
+
+    [Fact]
+    public async Task Requests_that_want_the_same_total_at_once_share_one_count()
+    {
+        var totals = new ListTotals(database.Time);
+        await AddThroughContextAsync("LU");
+        var counts = new CountingCommands();
+        var contexts = Enumerable.Range(0, 20).Select(_ =>
+        {
+            var options = new DbContextOptionsBuilder<PortalDbContext>();
+            PortalDataExtensions.Configure(options, database.Name.ConnectionString);
+            return new PortalDbContext(options.AddInterceptors(counts).Options) { Clock = database.Time };
+        }).ToList();
+        try
+        {
+            var all = await Task.WhenAll(contexts.Select(db =>
+                totals.CountAsync(db, db.Organizations.Where(o => o.Country == "LU"), new OrganizationQueryKey("LU"), null, CancellationToken.None)));
+
+            Assert.All(all, total => Assert.Equal(1, total));
+            Assert.Equal(1, counts.Counted);
+        }
+        finally
+        {
+            foreach (var db in contexts)
+                await db.DisposeAsync();
+        }
+    }
+
+    private sealed class CountingCommands : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int _counted;
+
+        public int Counted => _counted;
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("count(", StringComparison.OrdinalIgnoreCase))
+                Interlocked.Increment(ref _counted);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
     }
 }
