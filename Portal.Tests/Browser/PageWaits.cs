@@ -48,4 +48,23 @@ internal static class PageWaits
             last = box;
         }
     }
+
+    /// <summary>
+    /// Fills a field and makes sure the value stayed: a page reached by enhanced navigation may still be patched (streamed
+    /// rendering, the layout's circuit starting) after its form is there, and a patch puts back the empty field the server
+    /// rendered. Fills again until the value holds for a moment, within the journeys' patience.
+    /// </summary>
+    public static async Task FillAndKeepAsync(IPage page, string selector, string value)
+    {
+        var deadline = DateTime.UtcNow + BrowserPortal.Patience;
+        while (true)
+        {
+            await page.FillAsync(selector, value);
+            await Task.Delay(300);
+            if (await page.InputValueAsync(selector) == value)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{selector} kept losing its value for {BrowserPortal.Patience}.");
+        }
+    }
 }

@@ -22,8 +22,8 @@ public sealed class PartnerAdminJourneyTests(BrowserPortal portal) : IClassFixtu
         await page.GetByTestId("sign-in").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
 
-        await page.FillAsync("#email", "partner@samsung.demo");
-        await page.FillAsync("#password", DemoPortalFactory.DemoPassword);
+        await FillAndKeepAsync(page, "#email", "partner@samsung.demo");
+        await FillAndKeepAsync(page, "#password", DemoPortalFactory.DemoPassword);
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("partner@samsung.demo");
 

@@ -21,8 +21,9 @@ public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixtu
         // The catalogue is public: the partner signs in from it and comes back to it.
         await page.GotoAsync(portal.BaseUrl + "/skus");
         await page.GetByTestId("sign-in").ClickAsync();
-        await page.FillAsync("#email", "partner@samsung.demo");
-        await page.FillAsync("#password", DemoPortalFactory.DemoPassword);
+        await page.WaitForURLAsync("**/account/login**");
+        await FillAndKeepAsync(page, "#email", "partner@samsung.demo");
+        await FillAndKeepAsync(page, "#password", DemoPortalFactory.DemoPassword);
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync("partner@samsung.demo");
 

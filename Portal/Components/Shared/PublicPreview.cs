@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Components;
+
 namespace Portal.Components.Shared;
 
 /// <summary>
@@ -8,4 +10,12 @@ namespace Portal.Components.Shared;
 public static class PublicPreview
 {
     public const string Name = "PublicPreview";
+}
+
+/// <summary>A part of a SKU or deployment page that reads for itself, and so reads as a visitor in a public preview.</summary>
+public abstract class PublicPreviewPart : ComponentBase
+{
+    /// <summary>True in a public preview: this part reads as a visitor who is not signed in.</summary>
+    [CascadingParameter(Name = PublicPreview.Name)]
+    public bool Preview { get; set; }
 }
