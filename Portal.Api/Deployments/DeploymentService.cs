@@ -86,22 +86,26 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
     /// <param name="subjectReader">Whose rule decides whether the deployment itself is found.</param>
     private async Task<Outcome<DeploymentDto>> ReadAsync(Caller? reader, Guid id, Caller? subjectReader, CancellationToken cancellationToken)
     {
-        var row = await db.Deployments.AsNoTracking().VisibleTo(subjectReader).Where(d => d.Id == id).Rows(Today).FirstOrDefaultAsync(cancellationToken);
-        if (row is null)
+        // The row and what only the detail shows, in one statement (a self-join on the key): a round trip less per page.
+        var found = await (
+                from shown in db.Deployments.AsNoTracking().VisibleTo(subjectReader).Where(d => d.Id == id).Rows(Today)
+                join d in db.Deployments.AsNoTracking() on shown.Id equals d.Id
+                select new
+                {
+                    Row = shown,
+                    d.SourceUrls,
+                    d.Notes,
+                    d.Publication,
+                    d.EmbargoUntil,
+                    Participants = d.Participants
+                        .OrderBy(p => p.Role).ThenBy(p => p.Organization.Name)
+                        .Select(p => new ParticipantDto(p.OrganizationId, p.Organization.Name, p.Organization.Country, p.Role))
+                        .ToList(),
+                })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (found is null)
             return NotFound(id);
-        var extras = await db.Deployments.AsNoTracking().Where(d => d.Id == id)
-            .Select(d => new
-            {
-                d.SourceUrls,
-                d.Notes,
-                d.Publication,
-                d.EmbargoUntil,
-                Participants = d.Participants
-                    .OrderBy(p => p.Role).ThenBy(p => p.Organization.Name)
-                    .Select(p => new ParticipantDto(p.OrganizationId, p.Organization.Name, p.Organization.Country, p.Role))
-                    .ToList(),
-            })
-            .FirstAsync(cancellationToken);
+        var (row, extras) = (found.Row, found);
         var hardware = await HardwareLineService.Lines(db, reader, id).ToListAsync(cancellationToken);
         var milestones = await MilestoneService.Milestones(db, Today, id).ToListAsync(cancellationToken);
         return new DeploymentDto(
