@@ -27,7 +27,8 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
     /// <summary>Every SQL command the portal sends, with its parameters, so that a test can count them and EXPLAIN them.</summary>
     public sealed class CommandLog : DbCommandInterceptor
     {
-        public sealed record Command(string Text, NpgsqlParameter[] Parameters);
+        /// <param name="Context">The context (and its lease: contexts are pooled) that sent it; null for one sent without EF.</param>
+        public sealed record Command(string Text, NpgsqlParameter[] Parameters, DbContextId? Context = null);
 
         private readonly ConcurrentQueue<Command> _commands = new();
 
@@ -37,33 +38,33 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
 
         public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
         {
-            Record(command);
+            Record(command, eventData.Context);
             return result;
         }
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            Record(command);
+            Record(command, eventData.Context);
             return ValueTask.FromResult(result);
         }
 
         public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<object> result, CancellationToken cancellationToken = default)
         {
-            Record(command);
+            Record(command, eventData.Context);
             return ValueTask.FromResult(result);
         }
 
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
             InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            Record(command);
+            Record(command, eventData.Context);
             return ValueTask.FromResult(result);
         }
 
-        private void Record(DbCommand command) =>
-            _commands.Enqueue(new Command(command.CommandText, [.. command.Parameters.Cast<NpgsqlParameter>().Select(p => p.Clone())]));
+        private void Record(DbCommand command, DbContext? context) =>
+            _commands.Enqueue(new Command(command.CommandText, [.. command.Parameters.Cast<NpgsqlParameter>().Select(p => p.Clone())], context?.ContextId));
     }
 
     /// <summary>
@@ -415,11 +416,20 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
 
     private static bool IsCount(CommandLog.Command command) => command.Text.TrimStart().StartsWith("SELECT COUNT(", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The statements the work's own context sent. The portal's background loops share the log; their statements, and an
+    /// earlier request's token bookkeeping, are not the work's.
+    /// </summary>
     private async Task<(IReadOnlyList<CommandLog.Command> Commands, T Result)> CommandsOfAsync<T>(Func<IServiceProvider, Task<T>> work)
     {
         registry.Log.Clear();
-        var result = await registry.InScopeAsync(work);
-        return (registry.Log.Commands, result);
+        DbContextId? context = null;
+        var result = await registry.InScopeAsync(services =>
+        {
+            context = services.GetRequiredService<PortalDbContext>().ContextId;
+            return work(services);
+        });
+        return ([.. registry.Log.Commands.Where(c => c.Context == context)], result);
     }
 
     /// <summary>

@@ -45,8 +45,9 @@ public sealed class DeploymentJourneyTests(BrowserPortal portal) : IClassFixture
         await page.GetByTestId("add-line").ClickAsync();
         await page.GetByTestId("line-sku").FillAsync(sku);
         await page.GetByTestId("sku-choice").Filter(new() { HasText = sku }).ClickAsync();
-        await page.GetByTestId("line-planned").FillAsync("1000");
-        await page.GetByTestId("line-installed").FillAsync("250");
+        // Under load a late render of the dialog can put back a field's old value: fill until each holds.
+        await FillAndKeepAsync(page.GetByTestId("line-planned"), "1000");
+        await FillAndKeepAsync(page.GetByTestId("line-installed"), "250");
         await page.GetByTestId("line-save").ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("figure-planned-accelerators")).ToHaveTextAsync("1,000");

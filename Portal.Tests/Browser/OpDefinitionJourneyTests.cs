@@ -38,6 +38,9 @@ public sealed class OpDefinitionJourneyTests(BrowserPortal portal) : IClassFixtu
         await Assertions.Expect(page.GetByTestId("saved-op-link")).ToContainTextAsync(name);
         await Assertions.Expect(page.GetByTestId("signature-type")).ToHaveTextAsync(["__global const float*", "__global float*", "const int", "const float"]);
         await Assertions.Expect(page.GetByTestId("starter-label")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("[data-testid=field-source] .cm-content")).ToContainTextAsync("STARTER: write the body here");
+        // The first editor on a page imports CodeMirror's bundle: on a loaded machine that alone has taken longer than the
+        // journeys' usual patience.
+        await Assertions.Expect(page.Locator("[data-testid=field-source] .cm-content")).ToContainTextAsync("STARTER: write the body here",
+            new() { Timeout = 60_000 });
     }
 }

@@ -54,17 +54,20 @@ internal static class PageWaits
     /// rendering, the layout's circuit starting) after its form is there, and a patch puts back the empty field the server
     /// rendered. Fills again until the value holds for a moment, within the journeys' patience.
     /// </summary>
-    public static async Task FillAndKeepAsync(IPage page, string selector, string value)
+    public static Task FillAndKeepAsync(IPage page, string selector, string value) => FillAndKeepAsync(page.Locator(selector), value);
+
+    /// <inheritdoc cref="FillAndKeepAsync(IPage, string, string)"/>
+    public static async Task FillAndKeepAsync(ILocator field, string value)
     {
         var deadline = DateTime.UtcNow + BrowserPortal.Patience;
         while (true)
         {
-            await page.FillAsync(selector, value);
+            await field.FillAsync(value);
             await Task.Delay(300);
-            if (await page.InputValueAsync(selector) == value)
+            if (await field.InputValueAsync() == value)
                 return;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{selector} kept losing its value for {BrowserPortal.Patience}.");
+                throw new TimeoutException($"{field} kept losing its value for {BrowserPortal.Patience}.");
         }
     }
 }
