@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
@@ -18,11 +17,11 @@ public static class PortalDataExtensions
         // (a NUL in a text parameter: 22021) it skips the Describe. Npgsql 10.0.3 still records the statement as prepared, without
         // its row description, so the next execution of that SQL on that pooled connection — anyone's request — fails with
         // "Received unexpected backend message DataRow" and breaks the connection (PooledConnectionTests; cf. npgsql#6391).
-        // Contexts are pooled: creating one per request (its internal services, its model lookup) was a tenth of a list
-        // request's CPU. The options are built once, by EF's registration (so that ConfigureDbContext still applies to
-        // them); PortalContexts hands a pooled context the application's clock, for requests and for the factory's users.
-        services.AddPooledDbContextFactory<PortalDbContext>(options => Configure(options, connectionString));
-        services.AddSingleton(provider => new PooledDbContextFactory<PortalDbContext>(provider.GetRequiredService<DbContextOptions<PortalDbContext>>()));
+        // Options are built once (singleton), by EF's registration, so that ConfigureDbContext applies to them: built per
+        // scope, EF would redo its configuration on every request. PortalContexts makes each context on the application's
+        // clock, for requests and for the factory's users (Blazor circuits, background work). Not pooled: a pooled
+        // instance used after it was given back is another request's context, and a loaded CI run saw a page fail so.
+        services.AddDbContextFactory<PortalDbContext>(options => Configure(options, connectionString), ServiceLifetime.Singleton);
         services.Replace(ServiceDescriptor.Singleton<IDbContextFactory<PortalDbContext>, PortalContexts>());
         services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
         // The job queue's hot path runs its own SQL on a pooled data source (JobQueue). Its statements leave no session

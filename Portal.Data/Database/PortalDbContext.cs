@@ -16,10 +16,7 @@ using Portal.Data.Sources;
 
 namespace Portal.Data;
 
-/// <remarks>
-/// Pooled (<see cref="PortalContexts"/>): one instance serves many requests in turn, so whatever a request sets on it
-/// (<see cref="Actor"/>) is cleared when it is given back, and <see cref="Clock"/> is set on every lease.
-/// </remarks>
+/// <remarks>Made by <see cref="PortalContexts"/>, which sets <see cref="Clock"/>.</remarks>
 public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     : IdentityDbContext<PortalUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
@@ -64,19 +61,6 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public AuditActor? Actor { get; set; }
 
     public DateTimeOffset Now => Clock.GetUtcNow();
-
-    // A pooled instance goes back to the pool here: the next request must not save as this one's actor.
-    public override void Dispose()
-    {
-        Actor = null;
-        base.Dispose();
-    }
-
-    public override ValueTask DisposeAsync()
-    {
-        Actor = null;
-        return base.DisposeAsync();
-    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
