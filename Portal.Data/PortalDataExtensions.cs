@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 
 namespace Portal.Data;
@@ -17,13 +16,10 @@ public static class PortalDataExtensions
         // (a NUL in a text parameter: 22021) it skips the Describe. Npgsql 10.0.3 still records the statement as prepared, without
         // its row description, so the next execution of that SQL on that pooled connection — anyone's request — fails with
         // "Received unexpected backend message DataRow" and breaks the connection (PooledConnectionTests; cf. npgsql#6391).
-        // Options are built once (singleton), by EF's registration, so that ConfigureDbContext applies to them: built per
-        // scope, EF would redo its configuration on every request. PortalContexts makes each context on the application's
-        // clock, for requests and for the factory's users (Blazor circuits, background work). Not pooled: a pooled
-        // instance used after it was given back is another request's context, and a loaded CI run saw a page fail so.
+        // Options are built once (singleton): built per scope, EF would redo its configuration on every request.
         services.AddDbContextFactory<PortalDbContext>(options => Configure(options, connectionString), ServiceLifetime.Singleton);
-        services.Replace(ServiceDescriptor.Singleton<IDbContextFactory<PortalDbContext>, PortalContexts>());
-        services.AddScoped(provider => provider.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext());
+        services.AddDbContext<PortalDbContext>(options => Configure(options, connectionString),
+            contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         // The job queue's hot path runs its own SQL on a pooled data source (JobQueue). Its statements leave no session
         // state behind, so a connection going back to the pool needs no reset: that saves a round trip per statement.
         services.AddSingleton(_ => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString));

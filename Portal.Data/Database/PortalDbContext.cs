@@ -16,12 +16,10 @@ using Portal.Data.Sources;
 
 namespace Portal.Data;
 
-/// <remarks>Made by <see cref="PortalContexts"/>, which sets <see cref="Clock"/>.</remarks>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options, TimeProvider? time = null)
     : IdentityDbContext<PortalUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
-    /// <summary>The clock <see cref="Now"/> reads: the application's <see cref="TimeProvider"/> (a fake one in tests).</summary>
-    public TimeProvider Clock { get; set; } = TimeProvider.System;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Alliance> Alliances => Set<Alliance>();
@@ -60,7 +58,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     /// <summary>Who the changes saved next are attributed to; required when audited entities change.</summary>
     public AuditActor? Actor { get; set; }
 
-    public DateTimeOffset Now => Clock.GetUtcNow();
+    public DateTimeOffset Now => _time.GetUtcNow();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -110,7 +110,7 @@ public sealed class ListTotalsTests(TestDatabase database) : IClassFixture<TestD
         {
             var options = new DbContextOptionsBuilder<PortalDbContext>();
             PortalDataExtensions.Configure(options, database.Name.ConnectionString);
-            return new PortalDbContext(options.AddInterceptors(counts).Options) { Clock = database.Time };
+            return new PortalDbContext(options.AddInterceptors(counts).Options, database.Time);
         }).ToList();
         try
         {

@@ -28,6 +28,6 @@ public sealed class TestDatabase : IAsyncLifetime
     {
         var options = new DbContextOptionsBuilder<PortalDbContext>();
         PortalDataExtensions.Configure(options, Name.ConnectionString);
-        return new PortalDbContext(options.Options) { Clock = Time };
+        return new PortalDbContext(options.Options, Time);
     }
 }

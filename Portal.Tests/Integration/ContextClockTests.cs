@@ -6,7 +6,7 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.Integration;
 
 /// <summary>Every portal context, a request's or the factory's, reads the portal's clock: what it stamps is on the same time as the rest.</summary>
-public sealed class PortalContextsTests(PortalFactory portal) : IClassFixture<PortalFactory>
+public sealed class ContextClockTests(PortalFactory portal) : IClassFixture<PortalFactory>
 {
     [Fact]
     public async Task The_factorys_contexts_and_a_requests_context_are_on_the_portals_clock()
