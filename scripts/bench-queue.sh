@@ -66,7 +66,11 @@ fi
 PGPORT=$(sed -n 's/^port = //p' "$DATA/portal.conf")
 POSTMASTER_PID=$(head -1 "$DATA/postmaster.pid")
 PGPASSWORD=$(cat "$DATA/portal-credentials")
-export PGHOST=127.0.0.1 PGPORT PGUSER=portal PGPASSWORD
+# The portal reaches its embedded cluster through the Unix socket in the data directory when there is one
+# (EmbeddedPostgres.SocketDirectory): pgbench goes the same way, so that the two are compared over one transport.
+PGHOST=127.0.0.1
+[ -S "$(cd "$DATA" && pwd)/.s.PGSQL.$PGPORT" ] && PGHOST=$(cd "$DATA" && pwd)
+export PGHOST PGPORT PGUSER=portal PGPASSWORD
 
 $BENCH queue --url "$BASE" --token "$TOKEN" --agents "$AGENTS" --jobs "$JOBS" --samples "$SAMPLES" ${BENCH_ARGS:-} \
   --portal-pid "$PORTAL_PID" --postgres-pid "$POSTMASTER_PID" --json "$REPORT"
@@ -81,7 +85,7 @@ fi
 JOBS_PER_S=$(sed -n 's/.*"jobsPerSecond": *\([0-9.]*\).*/\1/p' "$REPORT" | head -1)
 
 echo
-echo "==> pgbench on the same server (127.0.0.1:$PGPORT): -i -s 10, then -N -c 16 -j 2 -T $PGBENCH_SECONDS"
+echo "==> pgbench on the same server ($PGHOST:$PGPORT): -i -s 10, then -N -c 16 -j 2 -T $PGBENCH_SECONDS"
 "$PG_BIN/createdb" pgbench_scratch
 "$PG_BIN/pgbench" -i -s 10 -q pgbench_scratch 2>&1 | tail -1
 PGBENCH_OUT=$("$PG_BIN/pgbench" -N -c 16 -j 2 -T "$PGBENCH_SECONDS" pgbench_scratch 2>&1)

@@ -77,6 +77,36 @@ public sealed class EmbeddedPostgresTests(StoppedCluster cluster) : IClassFixtur
         Assert.False(IsRunningPostgres(pid));
     }
 
+    [Fact]
+    public async Task The_portal_reaches_the_cluster_through_its_socket_and_tools_still_reach_it_on_the_loopback_port()
+    {
+        await using var server = await cluster.StartAsync();
+
+        var portal = new NpgsqlConnectionStringBuilder(server.ConnectionString);
+        Assert.Equal(cluster.Directory, portal.Host);
+        Assert.True(File.Exists(Path.Combine(cluster.Directory, $".s.PGSQL.{server.Port}")));
+        // inet_server_addr() is null over a Unix socket, the address over TCP.
+        Assert.IsType<DBNull>(await ScalarAsync(server.ConnectionString, "SELECT inet_server_addr()::text"));
+        var tcp = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Host = "127.0.0.1" }.ConnectionString;
+        Assert.Equal("127.0.0.1/32", await ScalarAsync(tcp, "SELECT inet_server_addr()::text"));
+    }
+
+    [Theory]
+    [InlineData("/tmp/has space")]
+    [InlineData("/tmp/has,comma")]
+    [InlineData("/tmp/has'quote")]
+    public void A_data_directory_the_socket_setting_cannot_name_gets_no_socket(string directory) =>
+        Assert.Null(EmbeddedPostgres.SocketDirectory(directory));
+
+    [Fact]
+    public void A_socket_path_past_the_system_limit_gets_no_socket_and_one_within_it_does()
+    {
+        // sun_path holds 108 bytes with the terminating zero: "<dir>/.s.PGSQL.65535" may be 107 long.
+        var fits = "/" + new string('d', 107 - "/.s.PGSQL.65535".Length - 1);
+        Assert.Equal(fits, EmbeddedPostgres.SocketDirectory(fits));
+        Assert.Null(EmbeddedPostgres.SocketDirectory(fits + "d"));
+    }
+
     public static TheoryData<string> StalePids() => ["a process that has exited", "a live process that is not PostgreSQL"];
 
     /// <summary>
