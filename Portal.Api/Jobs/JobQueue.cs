@@ -91,7 +91,7 @@ public sealed partial class JobQueue : IAsyncDisposable
     // of the candidates wins. The other candidates stay locked only until this statement commits. The spec is not read
     // here (detoasting and converting it on every lease cost a fifth of the statement): the test's row version comes back
     // and SpecAsync answers from a cache keyed by it.
-    private const string LeaseSql = $"""
+    internal const string LeaseSql = $"""
         with device as (
             select d.id, d.local_id, d.sku_id, d.languages
               from agent_devices d
@@ -413,6 +413,15 @@ public sealed partial class JobQueue : IAsyncDisposable
         return new ReapResult(expired, failed, requeued);
     }
 
+    // ix_jobs_queued_age holds only queued jobs, by age: its filter is said in full, so that it serves this statement.
+    internal const string ExpireQueuedSql = $"""
+        update jobs
+           set status = '{JobStatuses.ExpiredName}', finished_at = @now, retry_at = null, lease_id = null, lease_expires_at = null,
+               failure_reason = case when attempts = 0 then @neverTaken else @neverFinished end
+         where {JobIndexes.QueuedByAgeSql} and created_at < @before
+        returning run_id
+        """;
+
     /// <summary>
     /// Gives up on jobs still queued that were submitted before <paramref name="submittedBefore"/>: Expired, with the
     /// reason (one for a job no agent ever took, one for a job whose leases were all lost), so that nothing waits forever.
@@ -421,15 +430,7 @@ public sealed partial class JobQueue : IAsyncDisposable
     public async Task<int> ExpireQueuedAsync(DateTimeOffset now, DateTimeOffset submittedBefore, string neverTaken, string neverFinished,
         CancellationToken cancellationToken)
     {
-        // ix_jobs_queued_age holds only queued jobs, by age.
-        const string sql = $"""
-            update jobs
-               set status = '{JobStatuses.ExpiredName}', finished_at = @now, retry_at = null, lease_id = null, lease_expires_at = null,
-                   failure_reason = case when attempts = 0 then @neverTaken else @neverFinished end
-             where status = '{JobStatuses.QueuedName}' and created_at < @before
-            returning run_id
-            """;
-        await using var command = dataSource.CreateCommand(sql);
+        await using var command = dataSource.CreateCommand(ExpireQueuedSql);
         command.Parameters.Add(new NpgsqlParameter("now", now));
         command.Parameters.Add(new NpgsqlParameter("before", submittedBefore));
         command.Parameters.Add(new NpgsqlParameter("neverTaken", neverTaken));

@@ -24,7 +24,8 @@ public sealed class OperationsService(PortalDbContext db, JobQueue queue, RunEve
     /// <summary>Queued jobs per language, with the oldest one's submission: the overview and the /metrics gauge read this one query.</summary>
     public static IQueryable<LanguageCount> QueuedByLanguage(PortalDbContext db) =>
         db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Retrying)
+            // "Attempts >= 0" (always true) lets the queued jobs be read from ix_jobs_queued_age (JobIndexes).
+            .Where(j => (j.Status == JobStatus.Queued && j.Attempts >= 0) || j.Status == JobStatus.Retrying)
             .GroupBy(j => new { j.Language, j.Status })
             .Select(g => new LanguageCount(g.Key.Language, g.Key.Status, g.Count(), g.Min(j => j.CreatedAt)));
 
@@ -47,7 +48,7 @@ public sealed class OperationsService(PortalDbContext db, JobQueue queue, RunEve
 
         // A device-targeted job waits for the device class its device is mapped to.
         var bySku = await (
-                from j in db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued)
+                from j in db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued && j.Attempts >= 0)
                 join d in db.AgentDevices on j.TargetDeviceId equals d.Id into devices
                 from d in devices.DefaultIfEmpty()
                 select new { Sku = j.TargetSkuId ?? d.SkuId, j.CreatedAt })

@@ -1381,7 +1381,7 @@ namespace Portal.Migrations.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_jobs_queued_age")
-                        .HasFilter("status = 'queued'");
+                        .HasFilter("status = 'queued' and attempts >= 0");
 
                     b.HasIndex("DeviceId")
                         .HasDatabaseName("ix_jobs_device_id");
