@@ -43,7 +43,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         AdminConnectionString = new NpgsqlConnectionStringBuilder
         {
             // The Unix socket where there is one: on one machine it costs less per round trip than loopback TCP (in the
-            // registry benchmark, 13-24 % more requests a second; docs/benchmarks.md).
+            // registry benchmark, 11-24 % more requests a second; docs/benchmarks.md).
             Host = SocketDirectory(options.DataDirectory) ?? "127.0.0.1",
             Port = port,
             Username = SuperUser,
