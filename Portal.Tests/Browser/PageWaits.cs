@@ -50,6 +50,29 @@ internal static class PageWaits
     }
 
     /// <summary>
+    /// Follows a link and waits until the address matches <paramref name="urlGlob"/>. Under load, a click that lands while
+    /// the page is still being patched (the circuit replacing the prerendered markup) can reach an element that is about
+    /// to go, and nothing navigates; so the link is clicked again, every few seconds, until the address changes, within the
+    /// journeys' patience. A second click on a link that already navigates only navigates again.
+    /// </summary>
+    public static async Task FollowAsync(IPage page, ILocator link, string urlGlob)
+    {
+        var deadline = DateTime.UtcNow + BrowserPortal.Patience;
+        while (true)
+        {
+            await link.ClickAsync();
+            try
+            {
+                await page.WaitForURLAsync(urlGlob, new PageWaitForURLOptions { Timeout = 5_000, WaitUntil = WaitUntilState.Commit });
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
+    /// <summary>
     /// Fills a field and makes sure the value stayed: a page reached by enhanced navigation may still be patched (streamed
     /// rendering, the layout's circuit starting) after its form is there, and a patch puts back the empty field the server
     /// rendered. Fills again until the value holds for a moment, within the journeys' patience.

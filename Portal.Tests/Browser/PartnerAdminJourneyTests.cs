@@ -19,7 +19,7 @@ public sealed class PartnerAdminJourneyTests(BrowserPortal portal) : IClassFixtu
 
         // Anonymous visitors read the public list and sign in from the app bar (the public record, DESIGN.md).
         await page.GotoAsync(portal.BaseUrl + "/organizations");
-        await page.GetByTestId("sign-in").ClickAsync();
+        await FollowAsync(page, page.GetByTestId("sign-in"), "**/account/login**");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
 
         await FillAndKeepAsync(page, "#email", "partner@samsung.demo");

@@ -20,8 +20,7 @@ public sealed class SkuCatalogueJourneyTests(BrowserPortal portal) : IClassFixtu
 
         // The catalogue is public: the partner signs in from it and comes back to it.
         await page.GotoAsync(portal.BaseUrl + "/skus");
-        await page.GetByTestId("sign-in").ClickAsync();
-        await page.WaitForURLAsync("**/account/login**");
+        await FollowAsync(page, page.GetByTestId("sign-in"), "**/account/login**");
         await FillAndKeepAsync(page, "#email", "partner@samsung.demo");
         await FillAndKeepAsync(page, "#password", DemoPortalFactory.DemoPassword);
         await page.ClickAsync("button[type=submit]");
