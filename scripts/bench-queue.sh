@@ -61,16 +61,8 @@ if [ "${PG_STAT_STATEMENTS:-0}" = 1 ]; then
   start_portal
 fi
 
-# The embedded cluster listens on a free loopback port chosen at start (portal.conf), as user "portal" with the
-# password kept beside the data (Portal.Data/Database/EmbeddedPostgres.cs).
-PGPORT=$(sed -n 's/^port = //p' "$DATA/portal.conf")
+embedded_postgres_env "$DATA"
 POSTMASTER_PID=$(head -1 "$DATA/postmaster.pid")
-PGPASSWORD=$(cat "$DATA/portal-credentials")
-# The portal reaches its embedded cluster through the Unix socket in the data directory when there is one
-# (EmbeddedPostgres.SocketDirectory): pgbench goes the same way, so that the two are compared over one transport.
-PGHOST=127.0.0.1
-[ -S "$(cd "$DATA" && pwd)/.s.PGSQL.$PGPORT" ] && PGHOST=$(cd "$DATA" && pwd)
-export PGHOST PGPORT PGUSER=portal PGPASSWORD
 
 $BENCH queue --url "$BASE" --token "$TOKEN" --agents "$AGENTS" --jobs "$JOBS" --samples "$SAMPLES" ${BENCH_ARGS:-} \
   --portal-pid "$PORTAL_PID" --postgres-pid "$POSTMASTER_PID" --json "$REPORT"

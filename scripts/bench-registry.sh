@@ -93,16 +93,8 @@ for endpoint in "${ENDPOINTS[@]}"; do
 done
 
 [ "${PGBENCH:-1}" = 1 ] || exit 0
-# The embedded cluster listens on a free loopback port chosen at start (portal.conf), as user "portal" with the
-# password kept beside the data (Portal.Data/Database/EmbeddedPostgres.cs).
 PG_BIN=$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/pgbench" | sort -V | tail -1)")
-PGPORT=$(sed -n 's/^port = //p' "$DATA/portal.conf")
-PGPASSWORD=$(cat "$DATA/portal-credentials")
-# The portal reaches its embedded cluster through the Unix socket in the data directory when there is one
-# (EmbeddedPostgres.SocketDirectory): pgbench goes the same way, so that the two are compared over one transport.
-PGHOST=127.0.0.1
-[ -S "$(cd "$DATA" && pwd)/.s.PGSQL.$PGPORT" ] && PGHOST=$(cd "$DATA" && pwd)
-export PGHOST PGPORT PGUSER=portal PGPASSWORD PGDATABASE=portal
+embedded_postgres_env "$DATA"
 echo "==> pgbench -n -M extended -c$CONNECTIONS -j2 -T${DURATION%s} with each page query alone ($PGHOST:$PGPORT)"
 printf '%-34s %9s %9s %11s %11s %7s\n' endpoint "portal/s" "p95 ms" "pgbench tps" "pg avg ms" ratio
 for endpoint in "${ENDPOINTS[@]}"; do

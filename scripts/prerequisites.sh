@@ -50,3 +50,17 @@ ensure_sandbox() {
   # bubblewrap: the agent compiles and runs every kernel in its sandbox, and refuses jobs without it.
   command -v bwrap >/dev/null 2>&1 || apt_install bubblewrap
 }
+
+embedded_postgres_env() {
+  # psql/pgbench settings for the embedded cluster in $1, as the portal reaches it: the free loopback port it chose at
+  # start (portal.conf), user "portal" with the password kept beside the data (Portal.Data/Database/EmbeddedPostgres.cs),
+  # and its Unix socket in the data directory when it has one (EmbeddedPostgres.SocketDirectory), so that a benchmark's
+  # pgbench and the portal use one transport.
+  local dir
+  dir=$(cd "$1" && pwd)
+  PGPORT=$(sed -n 's/^port = //p' "$dir/portal.conf")
+  PGPASSWORD=$(cat "$dir/portal-credentials")
+  PGHOST=127.0.0.1
+  [ -S "$dir/.s.PGSQL.$PGPORT" ] && PGHOST=$dir
+  export PGHOST PGPORT PGPASSWORD PGUSER=portal PGDATABASE=portal
+}

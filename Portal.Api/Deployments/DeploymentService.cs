@@ -105,15 +105,15 @@ public sealed class DeploymentService(PortalDbContext db, TimeProvider time, Lis
             .FirstOrDefaultAsync(cancellationToken);
         if (found is null)
             return NotFound(id);
-        var (row, extras) = (found.Row, found);
+        var row = found.Row;
         var hardware = await HardwareLineService.Lines(db, reader, id).ToListAsync(cancellationToken);
         var milestones = await MilestoneService.Milestones(db, Today, id).ToListAsync(cancellationToken);
         return new DeploymentDto(
             row.Id, row.Name, row.Country, row.Region, row.Site, row.Latitude, row.Longitude, row.Ministry, row.Status, row.PlannedMw,
-            row.InstalledMw, row.EnergySources, row.Budget, extras.Participants, extras.SourceUrls, extras.Notes, hardware, milestones,
+            row.InstalledMw, row.EnergySources, row.Budget, found.Participants, found.SourceUrls, found.Notes, hardware, milestones,
             row.Figures, row.CreatedAt, row.UpdatedAt, row.Version)
         {
-            Publication = new PublicationDto(extras.Publication, extras.EmbargoUntil),
+            Publication = new PublicationDto(found.Publication, found.EmbargoUntil),
         };
     }
 

@@ -34,7 +34,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly ILogger _logger;
     private int _stopped;
 
-    private EmbeddedPostgres(PostgresBinaries binaries, EmbeddedPostgresOptions options, ILogger logger, int port, string password)
+    private EmbeddedPostgres(PostgresBinaries binaries, EmbeddedPostgresOptions options, ILogger logger, int port, string? socket, string password)
     {
         _binaries = binaries;
         _options = options;
@@ -44,7 +44,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             // The Unix socket where there is one: on one machine it costs less per round trip than loopback TCP (in the
             // registry benchmark, 11-24 % more requests a second; docs/benchmarks.md).
-            Host = SocketDirectory(options.DataDirectory) ?? "127.0.0.1",
+            Host = socket ?? "127.0.0.1",
             Port = port,
             Username = SuperUser,
             Password = password,
@@ -75,20 +75,21 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         await StopLeftoverServerAsync(runner, dataDirectory, logger, cancellationToken);
         var password = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, CredentialsFile), cancellationToken)).Trim();
 
+        var socket = SocketDirectory(dataDirectory);
         // A free port can be taken by someone else between our probe and the server's bind: retry.
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeLoopbackPort();
-            await WriteRuntimeSettingsAsync(dataDirectory, port, options.Throwaway, cancellationToken);
+            await WriteRuntimeSettingsAsync(dataDirectory, port, socket, options.Throwaway, cancellationToken);
             var log = Path.Combine(dataDirectory, "portal-postgres.log");
             var result = await runner.RunAsync(
                 ["pg_ctl", "start", "-D", dataDirectory, "-w", "-t", "60", "-l", log], cancellationToken);
             if (result.ExitCode == 0)
             {
-                var server = new EmbeddedPostgres(binaries, options, logger, port, password);
+                var server = new EmbeddedPostgres(binaries, options, logger, port, socket, password);
                 await server.EnsureDatabaseAsync(options.Database, cancellationToken);
                 logger.LogInformation("Embedded PostgreSQL {Version} is running on 127.0.0.1:{Port} (and its Unix socket: {Socket}) with data in {DataDirectory}",
-                    binaries.Version, port, SocketDirectory(dataDirectory) is null ? "none" : "yes", dataDirectory);
+                    binaries.Version, port, socket is null ? "none" : "yes", dataDirectory);
                 return server;
             }
             if (attempt == 3)
@@ -187,13 +188,14 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         return System.Text.Encoding.UTF8.GetByteCount(Path.Combine(dataDirectory, ".s.PGSQL.65535")) <= 107 ? dataDirectory : null;
     }
 
-    private static async Task WriteRuntimeSettingsAsync(string dataDirectory, int port, bool throwaway, CancellationToken cancellationToken)
+    private static async Task WriteRuntimeSettingsAsync(string dataDirectory, int port, string? socket, bool throwaway,
+        CancellationToken cancellationToken)
     {
         // The loopback port stays open beside the socket, for psql, pgbench and other tools.
         var settings = $"""
             listen_addresses = '127.0.0.1'
             port = {port}
-            unix_socket_directories = '{SocketDirectory(dataDirectory) ?? ""}'
+            unix_socket_directories = '{socket ?? ""}'
             max_connections = 200
             random_page_cost = 1.1
             """;

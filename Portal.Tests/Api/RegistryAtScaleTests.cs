@@ -27,7 +27,7 @@ public sealed class RegistryAtScaleTests(RegistryAtScaleTests.Registry registry)
     /// <summary>Every SQL command the portal sends, with its parameters, so that a test can count them and EXPLAIN them.</summary>
     public sealed class CommandLog : DbCommandInterceptor
     {
-        /// <param name="Context">The context (and its lease: contexts are pooled) that sent it; null for one sent without EF.</param>
+        /// <param name="Context">The context that sent it; null for one sent without EF.</param>
         public sealed record Command(string Text, NpgsqlParameter[] Parameters, DbContextId? Context = null);
 
         private readonly ConcurrentQueue<Command> _commands = new();
